@@ -1,0 +1,25 @@
+//! `municipality`: One of the 'three cities and one base' (reference data).
+
+use sea_orm::entity::prelude::*;
+
+use crate::enums::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "municipality")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub code: MunicipalityCode,
+    pub kind: MunicipalityKind,
+    pub division_code: String,
+    pub name_zh: String,
+    pub name_en: String,
+    pub version: i32,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

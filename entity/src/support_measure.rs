@@ -1,0 +1,29 @@
+//! `support_measure`: A support measure owned by one department.
+
+use sea_orm::entity::prelude::*;
+
+use crate::enums::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "support_measure")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub department_id: i64,
+    pub kind: SupportKind,
+    pub title: String,
+    pub beneficiary_organization_id: Option<i64>,
+    pub beneficiary_alliance_id: Option<i64>,
+    pub amount: i64,
+    pub granted_on: Date,
+    pub status: SupportStatus,
+    pub is_demo: bool,
+    pub version: i32,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,215 @@
+//! Who is calling: JWT verification at the edge, and the [`Principal`] the service layer authorizes.
+//!
+//! A missing token is [`Role::Public`]. A token that is present but malformed, expired, forged,
+//! from another issuer or audience, or that names an unknown role, is an error: never a silent
+//! downgrade to PUBLIC.
+
+use std::collections::HashSet;
+
+use entity::enums::{DepartmentCode, MunicipalityCode};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use serde::{Deserialize, Serialize};
+
+use crate::error::Error;
+
+/// The roles of DESIGN.md. `Public` is the absence of a token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Role {
+    Office,
+    Department,
+    Municipality,
+    Secretariat,
+    Analyst,
+    Public,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Office => "OFFICE",
+            Role::Department => "DEPARTMENT",
+            Role::Municipality => "MUNICIPALITY",
+            Role::Secretariat => "SECRETARIAT",
+            Role::Analyst => "ANALYST",
+            Role::Public => "PUBLIC",
+        }
+    }
+}
+
+/// The authenticated caller, as the service layer sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principal {
+    /// The token's `sub`; `anonymous` for PUBLIC.
+    pub subject: String,
+    pub role: Role,
+    /// The department of a DEPARTMENT token (`dept`).
+    pub department: Option<DepartmentCode>,
+    /// The municipality of a MUNICIPALITY token (`muni`).
+    pub municipality: Option<MunicipalityCode>,
+    /// The alliance (database id) of a SECRETARIAT token (`alliance`).
+    pub alliance: Option<i64>,
+}
+
+impl Principal {
+    pub fn public() -> Self {
+        Self { subject: "anonymous".into(), role: Role::Public, department: None, municipality: None, alliance: None }
+    }
+}
+
+/// The claims of DESIGN.md, as they travel in the token.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Claims {
+    pub sub: String,
+    pub role: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dept: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub muni: Option<String>,
+    /// The alliance's GraphQL `id`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alliance: Option<String>,
+    pub exp: i64,
+    pub iat: i64,
+    pub iss: String,
+    pub aud: String,
+}
+
+/// A public key for an asymmetric algorithm, given as PEM (EdDSA: an Ed25519 public key).
+#[derive(Debug, Clone)]
+pub struct PublicKey {
+    pub algorithm: Algorithm,
+    pub pem: String,
+}
+
+/// The keys the server verifies with (and signs with, for `token`).
+#[derive(Clone)]
+pub struct JwtKeys {
+    secret: Vec<u8>,
+    public_keys: Vec<(Algorithm, DecodingKey)>,
+    issuer: String,
+    audience: String,
+}
+
+impl std::fmt::Debug for JwtKeys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("JwtKeys").field("issuer", &self.issuer).field("audience", &self.audience).finish_non_exhaustive()
+    }
+}
+
+impl JwtKeys {
+    pub fn new(secret: Vec<u8>, public_keys: &[PublicKey], issuer: String, audience: String) -> Result<Self, Error> {
+        let public_keys = public_keys
+            .iter()
+            .map(|key| {
+                let decoding = match key.algorithm {
+                    Algorithm::RS256 => DecodingKey::from_rsa_pem(key.pem.as_bytes()),
+                    Algorithm::ES256 => DecodingKey::from_ec_pem(key.pem.as_bytes()),
+                    Algorithm::EdDSA => DecodingKey::from_ed_pem(key.pem.as_bytes()),
+                    other => return Err(Error::bad_input(format!("unsupported public-key algorithm {other:?}"))),
+                };
+                decoding
+                    .map(|d| (key.algorithm, d))
+                    .map_err(|e| Error::bad_input(format!("the {:?} public key is not valid PEM: {e}", key.algorithm)))
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(Self { secret, public_keys, issuer, audience })
+    }
+
+    /// Verifies a bearer token and turns it into a [`Principal`]. The algorithm is pinned by the
+    /// keys configured: HS256 with the secret, or the algorithm of a configured public key.
+    pub fn verify(&self, token: &str) -> Result<Principal, Error> {
+        let unauthenticated = |why: &str| Error::Unauthenticated(format!("invalid token: {why}"));
+        let header = jsonwebtoken::decode_header(token).map_err(|_| unauthenticated("malformed"))?;
+        let hmac;
+        let key = if header.alg == Algorithm::HS256 {
+            hmac = DecodingKey::from_secret(&self.secret);
+            &hmac
+        } else {
+            self.public_keys
+                .iter()
+                .find(|(alg, _)| *alg == header.alg)
+                .map(|(_, key)| key)
+                .ok_or_else(|| unauthenticated("algorithm not accepted"))?
+        };
+        let mut validation = Validation::new(header.alg);
+        validation.set_issuer(&[&self.issuer]);
+        validation.set_audience(&[&self.audience]);
+        validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+        validation.leeway = 30;
+        let data = jsonwebtoken::decode::<Claims>(token, key, &validation).map_err(|e| {
+            use jsonwebtoken::errors::ErrorKind as K;
+            match e.kind() {
+                K::ExpiredSignature => unauthenticated("expired"),
+                K::InvalidIssuer => unauthenticated("wrong issuer"),
+                K::InvalidAudience => unauthenticated("wrong audience"),
+                K::InvalidSignature => unauthenticated("bad signature"),
+                K::MissingRequiredClaim(claim) => unauthenticated(&format!("missing claim `{claim}`")),
+                _ => unauthenticated("malformed"),
+            }
+        })?;
+        principal_from_claims(&data.claims).map_err(|e| unauthenticated(&e))
+    }
+
+    /// Signs claims with the HS256 secret (the `token` subcommand and the tests).
+    pub fn sign(&self, claims: &Claims) -> Result<String, Error> {
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, &EncodingKey::from_secret(&self.secret))
+            .map_err(Error::internal)
+    }
+
+    pub fn issuer(&self) -> &str {
+        &self.issuer
+    }
+
+    pub fn audience(&self) -> &str {
+        &self.audience
+    }
+}
+
+/// Checks the role-specific claims: a DEPARTMENT needs `dept`, a MUNICIPALITY `muni`, a
+/// SECRETARIAT `alliance`; `PUBLIC` is not a role a token can carry.
+fn principal_from_claims(claims: &Claims) -> Result<Principal, String> {
+    let role = match claims.role.as_str() {
+        "OFFICE" => Role::Office,
+        "DEPARTMENT" => Role::Department,
+        "MUNICIPALITY" => Role::Municipality,
+        "SECRETARIAT" => Role::Secretariat,
+        "ANALYST" => Role::Analyst,
+        other => return Err(format!("unknown role `{other}`")),
+    };
+    let department = claims
+        .dept
+        .as_deref()
+        .map(|code| parse_code::<DepartmentCode>(code).ok_or(format!("unknown department `{code}`")))
+        .transpose()?;
+    let municipality = claims
+        .muni
+        .as_deref()
+        .map(|code| parse_code::<MunicipalityCode>(code).ok_or(format!("unknown municipality `{code}`")))
+        .transpose()?;
+    let alliance = claims
+        .alliance
+        .as_deref()
+        .map(|id| crate::domain::id::decode_as(id, crate::domain::id::Kind::Alliance).map_err(|_| format!("bad alliance id `{id}`")))
+        .transpose()?;
+    let missing = match role {
+        Role::Department if department.is_none() => Some("dept"),
+        Role::Municipality if municipality.is_none() => Some("muni"),
+        Role::Secretariat if alliance.is_none() => Some("alliance"),
+        _ => None,
+    };
+    if let Some(claim) = missing {
+        return Err(format!("a {} token needs the `{claim}` claim", role.as_str()));
+    }
+    Ok(Principal { subject: claims.sub.clone(), role, department, municipality, alliance })
+}
+
+/// Parses a SCREAMING_SNAKE_CASE code into one of the entity enums.
+pub fn parse_code<T: serde::de::DeserializeOwned>(code: &str) -> Option<T> {
+    serde_json::from_value(serde_json::Value::String(code.to_owned())).ok()
+}
+
+/// The roles that may appear in a token (for the CLI's help and validation).
+pub fn token_roles() -> HashSet<&'static str> {
+    ["OFFICE", "DEPARTMENT", "MUNICIPALITY", "SECRETARIAT", "ANALYST"].into_iter().collect()
+}

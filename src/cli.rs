@@ -1,0 +1,152 @@
+//! The command line: `serve` (default), `migrate`, `seed`, `token`, `schema`.
+
+use std::time::Duration;
+
+use clap::{Parser, Subcommand};
+
+use crate::{
+    app::App,
+    auth::{Claims, token_roles},
+    config::{Config, ServeConfig},
+    database,
+    domain::id::{self, Kind},
+    error::{Error, Result},
+};
+
+#[derive(Debug, Parser)]
+#[command(name = "alliance-hub", version, about = "GraphQL data hub of the Yinchuan Metropolitan Area key-industry alliances")]
+pub struct Cli {
+    #[command(flatten)]
+    pub config: Config,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the API (the default).
+    Serve(ServeConfig),
+    /// Apply pending database migrations.
+    Migrate,
+    /// Load the demo dataset into an empty database (migrating it first).
+    Seed,
+    /// Print a signed bearer token for a role (development and service accounts).
+    Token(TokenArgs),
+    /// Print the GraphQL schema (SDL).
+    Schema,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct TokenArgs {
+    /// OFFICE, DEPARTMENT, MUNICIPALITY, SECRETARIAT or ANALYST (any case).
+    #[arg(long)]
+    pub role: String,
+    /// Department code (DEPARTMENT tokens), e.g. DST.
+    #[arg(long)]
+    pub dept: Option<String>,
+    /// Municipality code (MUNICIPALITY tokens), e.g. YINCHUAN.
+    #[arg(long)]
+    pub muni: Option<String>,
+    /// Alliance: its GraphQL id, or its database id (SECRETARIAT tokens).
+    #[arg(long)]
+    pub alliance: Option<String>,
+    /// Lifetime: seconds, or with a unit (`30m`, `8h`, `7d`).
+    #[arg(long, default_value = "8h")]
+    pub ttl: String,
+    /// The subject (`sub`) of the token.
+    #[arg(long, default_value = "developer")]
+    pub sub: String,
+}
+
+/// Runs the parsed command line.
+pub async fn run(cli: Cli) -> Result<()> {
+    match cli.command.unwrap_or(Command::Serve(ServeConfig::default_from_env())) {
+        Command::Serve(serve) => {
+            let db = database::open(&cli.config).await?;
+            let app = App::new(db, cli.config.jwt_keys()?);
+            crate::serve(app, serve.listen).await
+        }
+        Command::Migrate => {
+            let db = database::connect(&cli.config.database_url()).await?;
+            database::migrate(&db).await?;
+            println!("migrations applied");
+            Ok(())
+        }
+        Command::Seed => {
+            let db = database::connect(&cli.config.database_url()).await?;
+            database::migrate(&db).await?;
+            if database::has_data(&db).await? {
+                return Err(Error::Conflict("the database already holds data; seed only loads into an empty one".into()));
+            }
+            crate::seed::load_demo(&db).await?;
+            println!("demo dataset loaded");
+            Ok(())
+        }
+        Command::Token(args) => {
+            println!("{}", mint_token(&cli.config, &args)?);
+            Ok(())
+        }
+        Command::Schema => {
+            print!("{}", crate::graphql::sdl());
+            Ok(())
+        }
+    }
+}
+
+fn mint_token(config: &Config, args: &TokenArgs) -> Result<String> {
+    let role = args.role.to_ascii_uppercase();
+    if !token_roles().contains(role.as_str()) {
+        return Err(Error::bad_input(format!("unknown role `{}`: use OFFICE, DEPARTMENT, MUNICIPALITY, SECRETARIAT or ANALYST", args.role)));
+    }
+    let alliance = args
+        .alliance
+        .as_deref()
+        .map(|a| match a.parse::<i64>() {
+            Ok(n) => Ok(id::encode(Kind::Alliance, n)),
+            Err(_) => id::decode_as(a, Kind::Alliance).map(|_| a.to_owned()),
+        })
+        .transpose()?;
+    let keys = config.jwt_keys()?;
+    let now = chrono::Utc::now().timestamp();
+    let ttl = i64::try_from(parse_ttl(&args.ttl)?.as_secs()).unwrap_or(i64::MAX);
+    let claims = Claims {
+        sub: args.sub.clone(),
+        role,
+        dept: args.dept.as_ref().map(|d| d.to_ascii_uppercase()),
+        muni: args.muni.as_ref().map(|m| m.to_ascii_uppercase()),
+        alliance,
+        exp: now.saturating_add(ttl),
+        iat: now,
+        iss: keys.issuer().to_owned(),
+        aud: keys.audience().to_owned(),
+    };
+    let token = keys.sign(&claims)?;
+    // Check the token the way the server will, so a bad `--dept` is caught here, not at use.
+    keys.verify(&token).map_err(|e| Error::bad_input(e.to_string()))?;
+    Ok(token)
+}
+
+/// `3600`, `30m`, `8h`, `7d`.
+pub fn parse_ttl(text: &str) -> Result<Duration> {
+    let text = text.trim();
+    let (number, unit) = text.split_at(text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len()));
+    let n: u64 = number.parse().map_err(|_| Error::bad_input(format!("`{text}` is not a duration")))?;
+    let seconds = match unit {
+        "" | "s" => n,
+        "m" => n * 60,
+        "h" => n * 3600,
+        "d" => n * 86_400,
+        _ => return Err(Error::bad_input(format!("`{text}`: use s, m, h or d"))),
+    };
+    if seconds == 0 {
+        return Err(Error::bad_input("a token's lifetime must be positive"));
+    }
+    Ok(Duration::from_secs(seconds))
+}
+
+impl ServeConfig {
+    fn default_from_env() -> Self {
+        let listen = std::env::var("HUB_LISTEN").ok().and_then(|v| v.parse().ok()).unwrap_or_else(|| ([127, 0, 0, 1], 8080).into());
+        Self { listen }
+    }
+}

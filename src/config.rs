@@ -1,0 +1,108 @@
+//! Configuration: environment variables (see `.env.example`), overridden by command-line flags.
+
+use std::{net::SocketAddr, path::PathBuf};
+
+use jsonwebtoken::Algorithm;
+
+use crate::{
+    auth::{JwtKeys, PublicKey},
+    error::{Error, Result},
+};
+
+/// Settings shared by every subcommand that touches the database or tokens.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Config {
+    /// Database URL (`sqlite://…` or `postgres://…`). Default: a SQLite file in the data directory.
+    #[arg(long, env = "DATABASE_URL")]
+    pub database_url: Option<String>,
+    /// Where the embedded SQLite database and the generated JWT secret live.
+    #[arg(long, env = "HUB_DATA_DIR", default_value = "./data")]
+    pub data_dir: PathBuf,
+    /// HS256 secret for bearer tokens. Default: generated once and kept in the data directory.
+    #[arg(long, env = "HUB_JWT_SECRET", hide_env_values = true)]
+    pub jwt_secret: Option<String>,
+    /// Required `iss` claim.
+    #[arg(long, env = "HUB_JWT_ISSUER", default_value = "alliance-hub")]
+    pub jwt_issuer: String,
+    /// Required `aud` claim.
+    #[arg(long, env = "HUB_JWT_AUDIENCE", default_value = "alliance-hub")]
+    pub jwt_audience: String,
+    /// PEM file of an RS256 public key whose tokens are also accepted.
+    #[arg(long, env = "HUB_JWT_RS256_PUBLIC_KEY")]
+    pub jwt_rs256_public_key: Option<PathBuf>,
+    /// PEM file of an ES256 public key whose tokens are also accepted.
+    #[arg(long, env = "HUB_JWT_ES256_PUBLIC_KEY")]
+    pub jwt_es256_public_key: Option<PathBuf>,
+    /// PEM file of an Ed25519 (EdDSA) public key whose tokens are also accepted.
+    #[arg(long, env = "HUB_JWT_EDDSA_PUBLIC_KEY")]
+    pub jwt_eddsa_public_key: Option<PathBuf>,
+}
+
+impl Config {
+    /// True when no `DATABASE_URL` is given: the embedded SQLite default, seeded on first start.
+    pub fn is_embedded(&self) -> bool {
+        self.database_url.is_none()
+    }
+
+    pub fn database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) => url.clone(),
+            None => format!("sqlite://{}?mode=rwc", self.data_dir.join("alliance-hub.db").display()),
+        }
+    }
+
+    /// The verification keys. Without `HUB_JWT_SECRET`, a random secret is generated on first use
+    /// and kept in `<data dir>/jwt-secret` (mode 0600), so tokens survive restarts.
+    pub fn jwt_keys(&self) -> Result<JwtKeys> {
+        let secret = match &self.jwt_secret {
+            Some(secret) if secret.len() < 32 => {
+                return Err(Error::bad_input("HUB_JWT_SECRET must be at least 32 bytes long"));
+            }
+            Some(secret) => secret.as_bytes().to_vec(),
+            None => self.stored_secret()?,
+        };
+        let mut public_keys = Vec::new();
+        for (algorithm, path) in [
+            (Algorithm::RS256, &self.jwt_rs256_public_key),
+            (Algorithm::ES256, &self.jwt_es256_public_key),
+            (Algorithm::EdDSA, &self.jwt_eddsa_public_key),
+        ] {
+            if let Some(path) = path {
+                let pem = std::fs::read_to_string(path)
+                    .map_err(|e| Error::bad_input(format!("cannot read {}: {e}", path.display())))?;
+                public_keys.push(PublicKey { algorithm, pem });
+            }
+        }
+        JwtKeys::new(secret, &public_keys, self.jwt_issuer.clone(), self.jwt_audience.clone())
+    }
+
+    fn stored_secret(&self) -> Result<Vec<u8>> {
+        use base64::{Engine, engine::general_purpose::STANDARD};
+        let path = self.data_dir.join("jwt-secret");
+        if let Ok(text) = std::fs::read_to_string(&path) {
+            return STANDARD.decode(text.trim()).map_err(|_| Error::internal(format!("{} is corrupt", path.display())));
+        }
+        std::fs::create_dir_all(&self.data_dir).map_err(Error::internal)?;
+        let secret: [u8; 48] = rand::random();
+        write_private(&path, &STANDARD.encode(secret))?;
+        Ok(secret.to_vec())
+    }
+}
+
+/// Settings of the `serve` subcommand.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ServeConfig {
+    /// Address to listen on.
+    #[arg(long, env = "HUB_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+}
+
+fn write_private(path: &std::path::Path, contents: &str) -> Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path).map_err(Error::internal)?;
+    file.write_all(contents.as_bytes()).map_err(Error::internal)
+}

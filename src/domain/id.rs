@@ -1,0 +1,122 @@
+//! Global object ids: opaque, globally unique strings (`base64("Kind:123")`) for Relay's `node`.
+
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+
+use crate::error::Error;
+
+/// Every kind of object that has a global id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    Department,
+    Municipality,
+    Sector,
+    ChainSegment,
+    Park,
+    Organization,
+    Alliance,
+    StageEvent,
+    Membership,
+    CharterConsent,
+    Person,
+    Post,
+    WorkingGroup,
+    Meeting,
+    Resolution,
+    Project,
+    ProjectParticipant,
+    SupplyLink,
+    SupportMeasure,
+}
+
+impl Kind {
+    const ALL: [Kind; 19] = [
+        Kind::Department,
+        Kind::Municipality,
+        Kind::Sector,
+        Kind::ChainSegment,
+        Kind::Park,
+        Kind::Organization,
+        Kind::Alliance,
+        Kind::StageEvent,
+        Kind::Membership,
+        Kind::CharterConsent,
+        Kind::Person,
+        Kind::Post,
+        Kind::WorkingGroup,
+        Kind::Meeting,
+        Kind::Resolution,
+        Kind::Project,
+        Kind::ProjectParticipant,
+        Kind::SupplyLink,
+        Kind::SupportMeasure,
+    ];
+
+    pub fn tag(self) -> &'static str {
+        match self {
+            Kind::Department => "Department",
+            Kind::Municipality => "Municipality",
+            Kind::Sector => "Sector",
+            Kind::ChainSegment => "ChainSegment",
+            Kind::Park => "Park",
+            Kind::Organization => "Organization",
+            Kind::Alliance => "Alliance",
+            Kind::StageEvent => "StageEvent",
+            Kind::Membership => "Membership",
+            Kind::CharterConsent => "CharterConsent",
+            Kind::Person => "Person",
+            Kind::Post => "Post",
+            Kind::WorkingGroup => "WorkingGroup",
+            Kind::Meeting => "Meeting",
+            Kind::Resolution => "Resolution",
+            Kind::Project => "Project",
+            Kind::ProjectParticipant => "ProjectParticipant",
+            Kind::SupplyLink => "SupplyLink",
+            Kind::SupportMeasure => "SupportMeasure",
+        }
+    }
+}
+
+pub fn encode(kind: Kind, id: i64) -> String {
+    URL_SAFE_NO_PAD.encode(format!("{}:{id}", kind.tag()))
+}
+
+/// Decodes any global id into its kind and database id.
+pub fn decode(global: &str) -> Result<(Kind, i64), Error> {
+    let bad = || Error::bad_input(format!("`{global}` is not a valid id"));
+    let raw = URL_SAFE_NO_PAD.decode(global.trim()).map_err(|_| bad())?;
+    let text = String::from_utf8(raw).map_err(|_| bad())?;
+    let (tag, id) = text.split_once(':').ok_or_else(bad)?;
+    let kind = Kind::ALL.into_iter().find(|k| k.tag() == tag).ok_or_else(bad)?;
+    let id = id.parse::<i64>().map_err(|_| bad())?;
+    Ok((kind, id))
+}
+
+/// Decodes a global id that must be of `expected` kind.
+pub fn decode_as(global: &str, expected: Kind) -> Result<i64, Error> {
+    match decode(global)? {
+        (kind, id) if kind == expected => Ok(id),
+        _ => Err(Error::bad_input(format!("`{global}` is not the id of a {}", expected.tag()))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_id_round_trips() {
+        let id = encode(Kind::Alliance, 42);
+        assert_eq!(decode(&id).ok(), Some((Kind::Alliance, 42)));
+    }
+
+    #[test]
+    fn an_id_of_another_kind_is_refused() {
+        let id = encode(Kind::Person, 1);
+        assert!(decode_as(&id, Kind::Alliance).is_err());
+    }
+
+    #[test]
+    fn garbage_is_not_an_id() {
+        assert!(decode("not an id!").is_err());
+    }
+}

@@ -1,0 +1,82 @@
+//! Relay connections over service pages, with a `totalCount` computed only when asked for.
+
+use std::sync::Arc;
+
+use async_graphql::{
+    Context, Object,
+    connection::{Connection, Edge, EmptyFields},
+};
+use futures::future::BoxFuture;
+use sea_orm::DatabaseConnection;
+
+use super::{
+    loader::{MemberCountOfAlliance, OrganizationCountOfPark},
+    request,
+};
+use crate::{
+    error::{Error, Result},
+    service::{
+        listing::Listing,
+        load::Scoped,
+        page::{DEFAULT_PAGE_SIZE, Page},
+    },
+};
+
+/// A Relay connection of `N` with `totalCount`.
+pub type Conn<N> = Connection<String, N, TotalCount, EmptyFields>;
+
+/// Something that can count the rows of a list.
+pub trait Countable: Send + Sync {
+    fn count<'a>(&'a self, db: &'a DatabaseConnection) -> BoxFuture<'a, Result<u64>>;
+}
+
+impl<E: Scoped> Countable for Listing<E>
+where
+    E::Model: Sync,
+{
+    fn count<'a>(&'a self, db: &'a DatabaseConnection) -> BoxFuture<'a, Result<u64>> {
+        Box::pin(Listing::count(self, db))
+    }
+}
+
+/// Where a connection's `totalCount` comes from.
+pub enum TotalCount {
+    Listing(Arc<dyn Countable>),
+    Members(MemberCountOfAlliance),
+    ParkOrganizations(OrganizationCountOfPark),
+}
+
+#[Object]
+impl TotalCount {
+    /// How many items the whole list has (all pages).
+    async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<i64> {
+        let request = request(ctx)?;
+        let count = match self {
+            TotalCount::Listing(listing) => i64::try_from(listing.count(&request.db).await?).unwrap_or(i64::MAX),
+            TotalCount::Members(key) => request.loader.load_one(*key).await.map_err(unwrap_shared)?.unwrap_or(0),
+            TotalCount::ParkOrganizations(key) => request.loader.load_one(*key).await.map_err(unwrap_shared)?.unwrap_or(0),
+        };
+        Ok(count)
+    }
+}
+
+/// Builds a connection from a page, turning each row into its API node.
+pub fn connection<M, N>(page: Page<M>, total: TotalCount, mut node: impl FnMut(M) -> N) -> Conn<N>
+where
+    N: async_graphql::OutputType,
+{
+    let mut connection = Connection::with_additional_fields(page.has_previous, page.has_next, total);
+    connection.edges.extend(page.items.into_iter().map(|(cursor, row)| Edge::new(cursor, node(row))));
+    connection
+}
+
+/// The complexity of a list field: page size × the cost of one item.
+pub fn page_cost(first: Option<i32>, last: Option<i32>, child: usize) -> usize {
+    let size = first.or(last).unwrap_or(DEFAULT_PAGE_SIZE).clamp(1, 100) as usize;
+    size.saturating_mul(child.max(1)).saturating_add(1)
+}
+
+/// Loader errors are shared between the fields that waited on one batch.
+pub fn unwrap_shared(error: Arc<Error>) -> async_graphql::Error {
+    async_graphql::Error::new_with_source(error)
+}

@@ -1,0 +1,258 @@
+//! The API's enums: the stored codes of `entity::enums`, exposed under the same names.
+
+use async_graphql::Enum;
+use sea_orm::ActiveEnum;
+
+/// A participating department (DOMAIN.md).
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::enums::DepartmentCode")]
+pub enum DepartmentCode {
+    Miit,
+    Drc,
+    Dst,
+    Dof,
+    Hrss,
+    Doc,
+    Tax,
+}
+
+/// One of the three cities and one base.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::enums::MunicipalityCode")]
+pub enum MunicipalityCode {
+    Yinchuan,
+    Shizuishan,
+    Wuzhong,
+    Ningdong,
+}
+
+/// A prefecture-level city or the Ningdong base.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::enums::MunicipalityKind")]
+pub enum MunicipalityKind {
+    City,
+    Base,
+}
+
+/// A key industry of the plan.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::enums::SectorCode")]
+pub enum SectorCode {
+    Equipment,
+    Chemicals,
+    NewMaterials,
+}
+
+/// Where a chain segment sits.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::enums::SegmentPosition")]
+pub enum SegmentPosition {
+    Upstream,
+    Midstream,
+    Downstream,
+}
+
+/// Approval level of an industrial park.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::enums::ParkLevel")]
+pub enum ParkLevel {
+    National,
+    Regional,
+}
+
+/// What kind of unit an organization is.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::enums::OrganizationKind")]
+pub enum OrganizationKind {
+    Enterprise,
+    University,
+    ResearchInstitute,
+    IndustryAssociation,
+    SocialOrganization,
+    FinancialInstitution,
+}
+
+/// Enterprise size class (large/medium/small/micro).
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::enums::EnterpriseScale")]
+pub enum EnterpriseScale {
+    Large,
+    Medium,
+    Small,
+    Micro,
+}
+
+/// Formation stage of an alliance, in order (Annex 2 section 2).
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::enums::AllianceStage")]
+pub enum AllianceStage {
+    Initiative,
+    Consultation,
+    CharterDrafting,
+    BodiesFormed,
+    Founded,
+    Dissolved,
+}
+
+/// Where a membership stands.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::enums::MembershipStatus")]
+pub enum MembershipStatus {
+    Applied,
+    Active,
+    Withdrawn,
+    Rejected,
+}
+
+/// An alliance body in which posts are held.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::enums::Body")]
+pub enum Body {
+    Council,
+    ExpertCommittee,
+    Secretariat,
+    WorkingGroup,
+    PreparatoryGroup,
+}
+
+/// A post within a body.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::enums::PostKind")]
+pub enum PostKind {
+    Chair,
+    ViceChair,
+    Director,
+    SecretaryGeneral,
+    Expert,
+    Convener,
+    GroupLead,
+    GroupMember,
+}
+
+/// How a post was decided.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::enums::Decision")]
+pub enum Decision {
+    GeneralAssemblyElection,
+    CouncilElection,
+    ChairNominationCouncilApproval,
+    CouncilNominationAssemblyElection,
+    Appointment,
+    InitiatorAgreement,
+}
+
+/// What a working group works on.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::enums::WorkingGroupKind")]
+pub enum WorkingGroupKind {
+    Preparatory,
+    PolicyResearch,
+    Standards,
+    ProjectManagement,
+    Other,
+}
+
+/// Kind of meeting.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::enums::MeetingKind")]
+pub enum MeetingKind {
+    GeneralAssembly,
+    Council,
+    FoundingAssembly,
+    ExpertReview,
+}
+
+/// What a resolution decides.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::enums::ResolutionKind")]
+pub enum ResolutionKind {
+    AdoptCharter,
+    SignCharter,
+    ElectDirectors,
+    ElectChair,
+    ApproveViceChairs,
+    NominateSecretaryGeneral,
+    ElectSecretaryGeneral,
+    NameLiabilityUnit,
+    DeclareFounded,
+    ReviewProject,
+    AdmitMembers,
+    Other,
+}
+
+/// Kind of joint project.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::enums::ProjectKind")]
+pub enum ProjectKind {
+    JointRnd,
+    Industrialisation,
+    Standard,
+}
+
+/// Stage of a joint project.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::enums::ProjectStage")]
+pub enum ProjectStage {
+    Proposed,
+    UnderReview,
+    Approved,
+    Rejected,
+    InProgress,
+    Completed,
+}
+
+/// Role of a unit in a project.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::enums::ParticipantRole")]
+pub enum ParticipantRole {
+    Lead,
+    Participant,
+}
+
+/// Kind of support measure (plan section 4).
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::enums::SupportKind")]
+pub enum SupportKind {
+    RndFund,
+    TechCenter,
+    Talent,
+    TaxIncentive,
+    IndustryFund,
+    Financing,
+    MarketExpansion,
+}
+
+/// Where a support measure stands.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::enums::SupportStatus")]
+pub enum SupportStatus {
+    Planned,
+    Granted,
+    Disbursed,
+    Revoked,
+}
+
+/// Whether an audited mutation was allowed.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::enums::AuditOutcome")]
+pub enum AuditOutcome {
+    Allowed,
+    Denied,
+}
+
+/// The stored code of an API enum value (for filters).
+pub trait Code {
+    fn code(self) -> String;
+}
+
+macro_rules! stored_codes {
+    ($($name:ident),*) => {$(
+        impl Code for $name {
+            fn code(self) -> String {
+                entity::enums::$name::from(self).to_value()
+            }
+        }
+    )*};
+}
+
+stored_codes!(DepartmentCode, MunicipalityCode, MunicipalityKind, SectorCode, SegmentPosition, ParkLevel, OrganizationKind, EnterpriseScale, AllianceStage, MembershipStatus, Body, PostKind, Decision, WorkingGroupKind, MeetingKind, ResolutionKind, ProjectKind, ProjectStage, ParticipantRole, SupportKind, SupportStatus, AuditOutcome);

@@ -1,0 +1,415 @@
+//! The root query fields of DESIGN.md, grouped by area and merged into one `Query`.
+
+use std::sync::Arc;
+
+use async_graphql::{Context, ID, MergedObject, Object};
+use entity::{enums::OrganizationKind, organization};
+
+use super::{
+    connection::{Conn, TotalCount, connection, page_cost},
+    enums,
+    inputs::{
+        AllianceFilter, AllianceOrderBy, MembershipFilter, MembershipOrderBy, OrganizationFilter, OrganizationOrderBy,
+        ParkFilter, ParkOrderBy, PersonFilter, PersonOrderBy, ProjectFilter, ProjectOrderBy, SupplyLinkFilter,
+        SupplyLinkOrderBy, SupportMeasureFilter, SupportMeasureOrderBy,
+    },
+    request,
+    types::{
+        activity::{Person, Project, SupplyLink, SupportMeasure},
+        alliance::{Alliance, Membership},
+        node::Node,
+        organization::{Enterprise, Organization, University},
+        reference::{Department, Municipality, Park, Sector},
+        row,
+        viewer::Viewer,
+    },
+};
+use crate::{
+    domain::id::{self, Kind},
+    error::Error,
+    service::{
+        listing::{self, Listing},
+        load::Scoped,
+        lookup::{self, MAX_USCC_BATCH},
+        page::{Page, PageRequest},
+    },
+};
+
+
+/// The root query type.
+#[derive(MergedObject, Default)]
+pub struct Query(NodeQuery, ReferenceQuery, OrganizationQuery, AllianceQuery, ActivityQuery);
+
+/// Pages a listing and wraps it as a connection with a lazy `totalCount`.
+async fn list<E, N>(ctx: &Context<'_>, listing: Listing<E>, page: PageRequest, node: impl FnMut(E::Model) -> N) -> async_graphql::Result<Conn<N>>
+where
+    E: Scoped,
+    E::Model: Sync,
+    N: async_graphql::OutputType,
+{
+    let request = request(ctx)?;
+    let rows: Page<E::Model> = listing.page(&request.db, &page).await?;
+    Ok(connection(rows, TotalCount::Listing(Arc::new(listing)), node))
+}
+
+fn page(first: Option<i32>, after: Option<String>, last: Option<i32>, before: Option<String>) -> PageRequest {
+    PageRequest { first, after, last, before }
+}
+
+fn decode(global: &ID, kind: Kind) -> Result<i64, Error> {
+    id::decode_as(global, kind)
+}
+
+#[derive(Default)]
+pub struct NodeQuery;
+
+#[Object]
+impl NodeQuery {
+    /// The caller: who they are and what they may do.
+    async fn viewer(&self) -> Viewer {
+        Viewer
+    }
+
+    /// Any object by its global id (null if absent or not visible to the caller).
+    async fn node(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Node>> {
+        Node::load(ctx, &id).await
+    }
+
+    /// Objects by global id, in the order asked (null where absent or not visible). At most 100.
+    #[graphql(complexity = "ids.len() * child_complexity + 1")]
+    async fn nodes(&self, ctx: &Context<'_>, ids: Vec<ID>) -> async_graphql::Result<Vec<Option<Node>>> {
+        if ids.len() > 100 {
+            return Err(Error::bad_input("at most 100 ids per request").into());
+        }
+        let lookups = ids.iter().map(|id| Node::load(ctx, id));
+        futures::future::try_join_all(lookups).await
+    }
+}
+
+#[derive(Default)]
+pub struct ReferenceQuery;
+
+#[Object]
+impl ReferenceQuery {
+    /// The participating departments.
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+    async fn departments(&self, ctx: &Context<'_>, first: Option<i32>, after: Option<String>, last: Option<i32>, before: Option<String>) -> async_graphql::Result<Conn<Department>> {
+        let listing = listing::departments(&request(ctx)?.viewer);
+        list(ctx, listing, page(first, after, last, before), Department).await
+    }
+
+    async fn department(&self, ctx: &Context<'_>, code: enums::DepartmentCode) -> async_graphql::Result<Option<Department>> {
+        Ok(lookup::department(&request(ctx)?.db, code.into()).await?.map(Department))
+    }
+
+    /// The three cities and one base.
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+    async fn municipalities(&self, ctx: &Context<'_>, first: Option<i32>, after: Option<String>, last: Option<i32>, before: Option<String>) -> async_graphql::Result<Conn<Municipality>> {
+        let listing = listing::municipalities(&request(ctx)?.viewer);
+        list(ctx, listing, page(first, after, last, before), Municipality).await
+    }
+
+    async fn municipality(&self, ctx: &Context<'_>, code: enums::MunicipalityCode) -> async_graphql::Result<Option<Municipality>> {
+        Ok(lookup::municipality(&request(ctx)?.db, code.into()).await?.map(Municipality))
+    }
+
+    /// The key industries.
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+    async fn sectors(&self, ctx: &Context<'_>, first: Option<i32>, after: Option<String>, last: Option<i32>, before: Option<String>) -> async_graphql::Result<Conn<Sector>> {
+        let listing = listing::sectors(&request(ctx)?.viewer);
+        list(ctx, listing, page(first, after, last, before), Sector).await
+    }
+
+    async fn sector(&self, ctx: &Context<'_>, code: enums::SectorCode) -> async_graphql::Result<Option<Sector>> {
+        Ok(lookup::sector(&request(ctx)?.db, code.into()).await?.map(Sector))
+    }
+
+    /// Industrial parks and development zones.
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn parks(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<ParkFilter>,
+        order_by: Option<Vec<ParkOrderBy>>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<Conn<Park>> {
+        let filter = ParkFilter::convert(filter)?;
+        let listing = listing::parks(&request(ctx)?.viewer, filter.as_ref(), &ParkOrderBy::sorts(order_by))?;
+        list(ctx, listing, page(first, after, last, before), Park).await
+    }
+
+    async fn park(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Park>> {
+        Ok(row::<entity::industrial_park::Entity>(ctx, decode(&id, Kind::Park)?).await?.map(Park))
+    }
+}
+
+#[derive(Default)]
+pub struct OrganizationQuery;
+
+impl OrganizationQuery {
+    #[allow(clippy::too_many_arguments)]
+    async fn organizations_of<N: async_graphql::OutputType>(
+        ctx: &Context<'_>,
+        kinds: &[OrganizationKind],
+        filter: Option<OrganizationFilter>,
+        order_by: Option<Vec<OrganizationOrderBy>>,
+        page: PageRequest,
+        node: impl Fn(Organization) -> Option<N>,
+    ) -> async_graphql::Result<Conn<N>> {
+        let viewer = request(ctx)?.viewer.clone();
+        let filter = OrganizationFilter::convert(filter)?;
+        let listing = listing::organizations(&viewer, kinds, filter.as_ref(), &OrganizationOrderBy::sorts(order_by))?;
+        let rows = listing.page(&request(ctx)?.db, &page).await?;
+        let mut connection = connection(rows, TotalCount::Listing(Arc::new(listing)), |m: organization::Model| Organization::new(&viewer, m));
+        let edges = std::mem::take(&mut connection.edges);
+        let mut typed = async_graphql::connection::Connection::with_additional_fields(
+            connection.has_previous_page,
+            connection.has_next_page,
+            connection.additional_fields,
+        );
+        typed.edges.extend(edges.into_iter().filter_map(|e| node(e.node).map(|n| async_graphql::connection::Edge::new(e.cursor, n))));
+        Ok(typed)
+    }
+}
+
+#[Object]
+impl OrganizationQuery {
+    /// Every unit, of every kind.
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn organizations(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<OrganizationFilter>,
+        order_by: Option<Vec<OrganizationOrderBy>>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<Conn<Organization>> {
+        Self::organizations_of(ctx, &[], filter, order_by, page(first, after, last, before), Some).await
+    }
+
+    /// Enterprises only.
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn enterprises(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<OrganizationFilter>,
+        order_by: Option<Vec<OrganizationOrderBy>>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<Conn<Enterprise>> {
+        let only = |o| match o {
+            Organization::Enterprise(e) => Some(e),
+            _ => None,
+        };
+        Self::organizations_of(ctx, &[OrganizationKind::Enterprise], filter, order_by, page(first, after, last, before), only).await
+    }
+
+    /// Universities and colleges only.
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn universities(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<OrganizationFilter>,
+        order_by: Option<Vec<OrganizationOrderBy>>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<Conn<University>> {
+        let only = |o| match o {
+            Organization::University(u) => Some(u),
+            _ => None,
+        };
+        Self::organizations_of(ctx, &[OrganizationKind::University], filter, order_by, page(first, after, last, before), only).await
+    }
+
+    async fn organization(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Organization>> {
+        Organization::load(ctx, decode(&id, Kind::Organization)?).await
+    }
+
+    /// The live unit with this Unified Social Credit Code (input is trimmed, full-width folded,
+    /// upper-cased and checksum-validated).
+    async fn organization_by_uscc(&self, ctx: &Context<'_>, uscc: String) -> async_graphql::Result<Option<Organization>> {
+        let request = request(ctx)?;
+        let found = lookup::organization_by_uscc(&request.db, &request.viewer, &uscc).await?;
+        Ok(found.map(|m| Organization::new(&request.viewer, m)))
+    }
+}
+
+/// The answer for one code of `membershipsByUscc`.
+pub struct UsccMemberships(lookup::UsccMemberships);
+
+#[Object]
+impl UsccMemberships {
+    /// The code, normalised.
+    async fn uscc(&self) -> &str {
+        &self.0.uscc
+    }
+    /// The unit, if one with this code is registered (and visible to the caller).
+    async fn organization(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organization>> {
+        let viewer = request(ctx)?.viewer.clone();
+        Ok(self.0.organization.clone().map(|m| Organization::new(&viewer, m)))
+    }
+    /// Its memberships, with their posts.
+    async fn memberships(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Membership>> {
+        let viewer = request(ctx)?.viewer.clone();
+        Ok(self.0.memberships.iter().cloned().map(|m| Membership::new(&viewer, m)).collect())
+    }
+}
+
+#[derive(Default)]
+pub struct AllianceQuery;
+
+#[Object]
+impl AllianceQuery {
+    /// Alliances (PUBLIC: founded ones only).
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn alliances(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<AllianceFilter>,
+        order_by: Option<Vec<AllianceOrderBy>>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<Conn<Alliance>> {
+        let viewer = request(ctx)?.viewer.clone();
+        let filter = AllianceFilter::convert(filter)?;
+        let listing = listing::alliances(&viewer, filter.as_ref(), &AllianceOrderBy::sorts(order_by))?;
+        list(ctx, listing, page(first, after, last, before), |m| Alliance::new(&viewer, m)).await
+    }
+
+    async fn alliance(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Alliance>> {
+        Alliance::load(ctx, decode(&id, Kind::Alliance)?).await
+    }
+
+    /// Memberships of every alliance (PUBLIC: active memberships of founded alliances).
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn memberships(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<MembershipFilter>,
+        order_by: Option<Vec<MembershipOrderBy>>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<Conn<Membership>> {
+        let viewer = request(ctx)?.viewer.clone();
+        let filter = MembershipFilter::convert(filter)?;
+        let listing = listing::memberships(&viewer, filter.as_ref(), &MembershipOrderBy::sorts(order_by))?;
+        list(ctx, listing, page(first, after, last, before), |m| Membership::new(&viewer, m)).await
+    }
+
+    /// "Which alliances is each of these units in, since when, in which post?" for up to 100
+    /// USCCs in one request, answered in the order asked.
+    #[graphql(complexity = "usccs.len() * child_complexity + 1")]
+    async fn memberships_by_uscc(&self, ctx: &Context<'_>, usccs: Vec<String>) -> async_graphql::Result<Vec<UsccMemberships>> {
+        let request = request(ctx)?;
+        if usccs.len() > MAX_USCC_BATCH {
+            return Err(Error::bad_input(format!("at most {MAX_USCC_BATCH} codes per request")).into());
+        }
+        Ok(lookup::memberships_by_uscc(&request.db, &request.viewer, &usccs).await?.into_iter().map(UsccMemberships).collect())
+    }
+}
+
+#[derive(Default)]
+pub struct ActivityQuery;
+
+#[Object]
+impl ActivityQuery {
+    /// People (not public). Contact details are masked unless the caller may see them.
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn people(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<PersonFilter>,
+        order_by: Option<Vec<PersonOrderBy>>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<Conn<Person>> {
+        let request = request(ctx)?;
+        let filter = PersonFilter::convert(filter)?;
+        let listing = listing::people(&request.viewer, filter.as_ref(), &PersonOrderBy::sorts(order_by))?;
+        let rows = listing.page(&request.db, &page(first, after, last, before)).await?;
+        let mut guarded = Vec::with_capacity(rows.items.len());
+        for (cursor, model) in rows.items {
+            guarded.push((cursor, Person::guard(ctx, model).await?));
+        }
+        let rows = Page { items: guarded, has_next: rows.has_next, has_previous: rows.has_previous };
+        Ok(connection(rows, TotalCount::Listing(Arc::new(listing)), |p| p))
+    }
+
+    /// Joint projects (not public).
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn projects(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<ProjectFilter>,
+        order_by: Option<Vec<ProjectOrderBy>>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<Conn<Project>> {
+        let filter = ProjectFilter::convert(filter)?;
+        let listing = listing::projects(&request(ctx)?.viewer, filter.as_ref(), &ProjectOrderBy::sorts(order_by))?;
+        list(ctx, listing, page(first, after, last, before), Project).await
+    }
+
+    /// Departments' support measures (not public; detail only for OFFICE and the owner).
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn support_measures(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<SupportMeasureFilter>,
+        order_by: Option<Vec<SupportMeasureOrderBy>>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<Conn<SupportMeasure>> {
+        let viewer = request(ctx)?.viewer.clone();
+        let filter = SupportMeasureFilter::convert(filter)?;
+        let listing = listing::support_measures(&viewer, filter.as_ref(), &SupportMeasureOrderBy::sorts(order_by))?;
+        list(ctx, listing, page(first, after, last, before), |m| SupportMeasure::new(&viewer, m)).await
+    }
+
+    /// The industrial-chain graph's edges (not public; values for OFFICE only).
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn supply_links(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<SupplyLinkFilter>,
+        order_by: Option<Vec<SupplyLinkOrderBy>>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<Conn<SupplyLink>> {
+        let viewer = request(ctx)?.viewer.clone();
+        let filter = SupplyLinkFilter::convert(filter)?;
+        let listing = listing::supply_links(&viewer, filter.as_ref(), &SupplyLinkOrderBy::sorts(order_by))?;
+        list(ctx, listing, page(first, after, last, before), |m| SupplyLink::new(&viewer, m)).await
+    }
+}

@@ -1,0 +1,473 @@
+//! Alliances and their governance: stages, members, posts, working groups, meetings.
+
+use async_graphql::{Context, ID, Object};
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::{
+    alliance, alliance_stage_event, charter_consent, meeting, meeting_attendance, membership, person, post,
+    resolution, sector, working_group,
+};
+
+use super::{
+    activity::{Person, Project, SupportMeasure},
+    children, maybe_row,
+    organization::Organization,
+    reference::{Sector, empty_page},
+    row,
+};
+use crate::{
+    domain::id::{self, Kind},
+    graphql::{
+        connection::{Conn, TotalCount, connection, page_cost, unwrap_shared},
+        enums,
+        loader::{
+            AttendanceOfMeeting, ConsentsOfAlliance, MeetingsOfAlliance, MemberCountOfAlliance, MembersOfAlliance,
+            PostsOfAlliance, PostsOfOrganization, ProjectsOfAlliance, ResolutionsOfMeeting, StageEventsOfAlliance,
+            SupportForAlliance, WorkingGroupsOfAlliance,
+        },
+        request,
+    },
+    service::{access::{Guarded, Viewer}, governance, page::PageRequest},
+};
+
+
+/// A key-industry alliance. PUBLIC sees founded alliances and their active members only.
+pub struct Alliance(pub Guarded<alliance::Model>);
+
+impl Alliance {
+    pub fn new(viewer: &Viewer, model: alliance::Model) -> Self {
+        Self(viewer.alliance(model))
+    }
+
+    pub async fn load(ctx: &Context<'_>, id: i64) -> async_graphql::Result<Option<Self>> {
+        let viewer = request(ctx)?.viewer.clone();
+        Ok(row::<alliance::Entity>(ctx, id).await?.map(|m| Self::new(&viewer, m)))
+    }
+
+    fn shows(&self, field: &'static str) -> bool {
+        self.0.show(field, |_| ()).is_some()
+    }
+}
+
+#[Object]
+impl Alliance {
+    pub async fn id(&self, _ctx: &Context<'_>) -> async_graphql::Result<ID> {
+        Ok(id::encode(Kind::Alliance, self.0.value.id).into())
+    }
+    async fn code(&self) -> &str {
+        &self.0.value.code
+    }
+    async fn name_zh(&self) -> &str {
+        &self.0.value.name_zh
+    }
+    async fn name_en(&self) -> &str {
+        &self.0.value.name_en
+    }
+    async fn sector(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Sector>> {
+        Ok(row::<sector::Entity>(ctx, self.0.value.sector_id).await?.map(Sector))
+    }
+    /// Where the alliance stands in its formation (five stages, then possibly dissolved).
+    async fn stage(&self) -> enums::AllianceStage {
+        self.0.value.stage.into()
+    }
+    async fn is_demo(&self) -> bool {
+        self.0.value.is_demo
+    }
+    /// The unit coordinating the formation (召集人).
+    async fn convener(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organization>> {
+        match self.0.show("convener", |a| a.convener_id).flatten() {
+            Some(id) => Organization::load(ctx, id).await,
+            None => Ok(None),
+        }
+    }
+    /// The chair unit (理事长单位).
+    async fn chair_unit(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organization>> {
+        match self.0.value.chair_unit_id {
+            Some(id) => Organization::load(ctx, id).await,
+            None => Ok(None),
+        }
+    }
+    /// Why an enterprise was chosen as chair unit while an association of the sector is a member.
+    async fn chair_unit_reason(&self) -> Option<&str> {
+        self.0.show("chairUnitReason", |a| a.chair_unit_reason.as_deref()).flatten()
+    }
+    /// The body bearing the alliance's external liability (对外承担责任的主体).
+    async fn liability_unit(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organization>> {
+        match self.0.show("liabilityUnit", |a| a.liability_unit_id).flatten() {
+            Some(id) => Organization::load(ctx, id).await,
+            None => Ok(None),
+        }
+    }
+    async fn charter_version(&self) -> Option<&str> {
+        self.0.show("charterVersion", |a| a.charter_version.as_deref()).flatten()
+    }
+    async fn charter_adopted_on(&self) -> Option<NaiveDate> {
+        self.0.show("charterAdoptedOn", |a| a.charter_adopted_on).flatten()
+    }
+    async fn charter_signed_on(&self) -> Option<NaiveDate> {
+        self.0.show("charterSignedOn", |a| a.charter_signed_on).flatten()
+    }
+    async fn founded_on(&self) -> Option<NaiveDate> {
+        self.0.value.founded_on
+    }
+    async fn dissolved_on(&self) -> Option<NaiveDate> {
+        self.0.value.dissolved_on
+    }
+    /// Every stage transition, oldest first.
+    async fn stage_history(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Vec<StageEvent>>> {
+        if !self.shows("stageHistory") {
+            return Ok(None);
+        }
+        Ok(Some(children(ctx, StageEventsOfAlliance(self.0.value.id)).await?.into_iter().map(StageEvent).collect()))
+    }
+    /// Initiating units' consents to charter drafts.
+    async fn charter_consents(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Vec<CharterConsent>>> {
+        if !self.shows("charterConsents") {
+            return Ok(None);
+        }
+        Ok(Some(children(ctx, ConsentsOfAlliance(self.0.value.id)).await?.into_iter().map(CharterConsent).collect()))
+    }
+    /// Member units, by application date.
+    #[graphql(complexity = "page_cost(first, None, child_complexity)")]
+    async fn members(&self, ctx: &Context<'_>, first: Option<i32>, after: Option<String>, status: Option<enums::MembershipStatus>) -> async_graphql::Result<Conn<Membership>> {
+        let request = request(ctx)?;
+        let status = status.map(Into::into);
+        let key = MembersOfAlliance { alliance: self.0.value.id, status, page: PageRequest::forward(first, after) };
+        let page = request.loader.load_one(key).await.map_err(unwrap_shared)?.unwrap_or_else(empty_page);
+        let viewer = request.viewer.clone();
+        let total = TotalCount::Members(MemberCountOfAlliance { alliance: self.0.value.id, status });
+        Ok(connection(page, total, |m| Membership::new(&viewer, m)))
+    }
+    /// Posts in the alliance's bodies. `activeOn`: only posts held on that day; `body`, `kind`: only those.
+    async fn posts(&self, ctx: &Context<'_>, body: Option<enums::Body>, kind: Option<enums::PostKind>, active_on: Option<NaiveDate>) -> async_graphql::Result<Option<Vec<Post>>> {
+        if !self.shows("posts") {
+            return Ok(None);
+        }
+        let posts = children(ctx, PostsOfAlliance(self.0.value.id)).await?;
+        Ok(Some(
+            posts
+                .into_iter()
+                .filter(|p| body.is_none_or(|b| p.body == b.into()))
+                .filter(|p| kind.is_none_or(|k| p.kind == k.into()))
+                .filter(|p| active_on.is_none_or(|day| governance::post_active_on(p, day)))
+                .map(Post)
+                .collect(),
+        ))
+    }
+    async fn working_groups(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Vec<WorkingGroup>>> {
+        if !self.shows("workingGroups") {
+            return Ok(None);
+        }
+        Ok(Some(children(ctx, WorkingGroupsOfAlliance(self.0.value.id)).await?.into_iter().map(WorkingGroup).collect()))
+    }
+    /// Meetings, oldest first.
+    async fn meetings(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Vec<Meeting>>> {
+        if !self.shows("meetings") {
+            return Ok(None);
+        }
+        Ok(Some(children(ctx, MeetingsOfAlliance(self.0.value.id)).await?.into_iter().map(Meeting).collect()))
+    }
+    async fn projects(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Vec<Project>>> {
+        if !self.shows("projects") {
+            return Ok(None);
+        }
+        Ok(Some(children(ctx, ProjectsOfAlliance(self.0.value.id)).await?.into_iter().map(Project).collect()))
+    }
+    /// Support measures granted to the alliance itself.
+    async fn support_measures(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Vec<SupportMeasure>>> {
+        if !self.shows("supportMeasures") {
+            return Ok(None);
+        }
+        let viewer = request(ctx)?.viewer.clone();
+        Ok(Some(children(ctx, SupportForAlliance(self.0.value.id)).await?.into_iter().map(|m| SupportMeasure::new(&viewer, m)).collect()))
+    }
+    async fn created_at(&self) -> Option<DateTime<Utc>> {
+        self.0.show("createdAt", |a| a.created_at)
+    }
+    async fn updated_at(&self) -> Option<DateTime<Utc>> {
+        self.0.show("updatedAt", |a| a.updated_at)
+    }
+    async fn version(&self) -> Option<i32> {
+        self.0.show("version", |a| a.version)
+    }
+    /// Fields withheld from this caller.
+    async fn withheld_fields(&self) -> Vec<String> {
+        self.0.withheld()
+    }
+}
+
+/// One step of an alliance's formation.
+pub struct StageEvent(pub alliance_stage_event::Model);
+
+#[Object]
+impl StageEvent {
+    pub async fn id(&self, _ctx: &Context<'_>) -> async_graphql::Result<ID> {
+        Ok(id::encode(Kind::StageEvent, self.0.id).into())
+    }
+    async fn from_stage(&self) -> Option<enums::AllianceStage> {
+        self.0.from_stage.map(Into::into)
+    }
+    async fn to_stage(&self) -> enums::AllianceStage {
+        self.0.to_stage.into()
+    }
+    async fn occurred_on(&self) -> NaiveDate {
+        self.0.occurred_on
+    }
+    async fn note(&self) -> Option<&str> {
+        self.0.note.as_deref()
+    }
+}
+
+/// An initiating unit's consent to a charter draft.
+pub struct CharterConsent(pub charter_consent::Model);
+
+#[Object]
+impl CharterConsent {
+    pub async fn id(&self, _ctx: &Context<'_>) -> async_graphql::Result<ID> {
+        Ok(id::encode(Kind::CharterConsent, self.0.id).into())
+    }
+    async fn organization(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organization>> {
+        Organization::load(ctx, self.0.organization_id).await
+    }
+    async fn charter_version(&self) -> &str {
+        &self.0.charter_version
+    }
+    async fn consented_on(&self) -> NaiveDate {
+        self.0.consented_on
+    }
+}
+
+/// A unit's membership of an alliance.
+pub struct Membership(pub Guarded<membership::Model>);
+
+impl Membership {
+    pub fn new(viewer: &Viewer, model: membership::Model) -> Self {
+        Self(viewer.membership(model))
+    }
+}
+
+#[Object]
+impl Membership {
+    pub async fn id(&self, _ctx: &Context<'_>) -> async_graphql::Result<ID> {
+        Ok(id::encode(Kind::Membership, self.0.value.id).into())
+    }
+    async fn alliance(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Alliance>> {
+        Alliance::load(ctx, self.0.value.alliance_id).await
+    }
+    async fn organization(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organization>> {
+        Organization::load(ctx, self.0.value.organization_id).await
+    }
+    async fn status(&self) -> enums::MembershipStatus {
+        self.0.value.status.into()
+    }
+    /// One of the units that initiated the alliance.
+    async fn is_initiator(&self) -> bool {
+        self.0.value.is_initiator
+    }
+    async fn applied_on(&self) -> Option<NaiveDate> {
+        self.0.show("appliedOn", |m| m.applied_on)
+    }
+    async fn joined_on(&self) -> Option<NaiveDate> {
+        self.0.value.joined_on
+    }
+    async fn left_on(&self) -> Option<NaiveDate> {
+        self.0.show("leftOn", |m| m.left_on).flatten()
+    }
+    async fn decision_reason(&self) -> Option<&str> {
+        self.0.show("decisionReason", |m| m.decision_reason.as_deref()).flatten()
+    }
+    /// Posts held for this unit in this alliance (current and past terms).
+    async fn posts(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Vec<Post>>> {
+        if self.0.show("posts", |_| ()).is_none() {
+            return Ok(None);
+        }
+        let alliance = self.0.value.alliance_id;
+        let posts = children(ctx, PostsOfOrganization(self.0.value.organization_id)).await?;
+        Ok(Some(posts.into_iter().filter(|p| p.alliance_id == alliance).map(Post).collect()))
+    }
+    async fn created_at(&self) -> Option<DateTime<Utc>> {
+        self.0.show("createdAt", |m| m.created_at)
+    }
+    async fn updated_at(&self) -> Option<DateTime<Utc>> {
+        self.0.show("updatedAt", |m| m.updated_at)
+    }
+    async fn version(&self) -> Option<i32> {
+        self.0.show("version", |m| m.version)
+    }
+    /// Fields withheld from this caller.
+    async fn withheld_fields(&self) -> Vec<String> {
+        self.0.withheld()
+    }
+}
+
+/// A post held in an alliance body by a person, for a unit, for a term.
+pub struct Post(pub post::Model);
+
+#[Object]
+impl Post {
+    pub async fn id(&self, _ctx: &Context<'_>) -> async_graphql::Result<ID> {
+        Ok(id::encode(Kind::Post, self.0.id).into())
+    }
+    async fn alliance(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Alliance>> {
+        Alliance::load(ctx, self.0.alliance_id).await
+    }
+    async fn body(&self) -> enums::Body {
+        self.0.body.into()
+    }
+    async fn kind(&self) -> enums::PostKind {
+        self.0.kind.into()
+    }
+    async fn person(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Person>> {
+        match row::<person::Entity>(ctx, self.0.person_id).await? {
+            Some(model) => Ok(Some(Person::guard(ctx, model).await?)),
+            None => Ok(None),
+        }
+    }
+    /// The unit the person represents (none for external experts).
+    async fn organization(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organization>> {
+        match self.0.organization_id {
+            Some(id) => Organization::load(ctx, id).await,
+            None => Ok(None),
+        }
+    }
+    async fn working_group(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<WorkingGroup>> {
+        Ok(maybe_row::<working_group::Entity>(ctx, self.0.working_group_id).await?.map(WorkingGroup))
+    }
+    async fn term_start(&self) -> NaiveDate {
+        self.0.term_start
+    }
+    /// End of the term (a chair's term is five years); null if open-ended.
+    async fn term_end(&self) -> Option<NaiveDate> {
+        self.0.term_end
+    }
+    /// Set when the post ended before its term did.
+    async fn ended_on(&self) -> Option<NaiveDate> {
+        self.0.ended_on
+    }
+    /// Held today.
+    async fn is_active(&self) -> bool {
+        governance::post_active_on(&self.0, Utc::now().date_naive())
+    }
+    async fn decided_how(&self) -> enums::Decision {
+        self.0.decided_how.into()
+    }
+    /// The resolution that decided the post.
+    async fn resolution(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Resolution>> {
+        Ok(maybe_row::<resolution::Entity>(ctx, self.0.resolution_id).await?.map(Resolution))
+    }
+}
+
+/// A working group of an alliance.
+pub struct WorkingGroup(pub working_group::Model);
+
+#[Object]
+impl WorkingGroup {
+    pub async fn id(&self, _ctx: &Context<'_>) -> async_graphql::Result<ID> {
+        Ok(id::encode(Kind::WorkingGroup, self.0.id).into())
+    }
+    async fn alliance(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Alliance>> {
+        Alliance::load(ctx, self.0.alliance_id).await
+    }
+    async fn kind(&self) -> enums::WorkingGroupKind {
+        self.0.kind.into()
+    }
+    async fn name_zh(&self) -> &str {
+        &self.0.name_zh
+    }
+    async fn name_en(&self) -> &str {
+        &self.0.name_en
+    }
+    async fn purpose(&self) -> Option<&str> {
+        self.0.purpose.as_deref()
+    }
+    async fn established_on(&self) -> NaiveDate {
+        self.0.established_on
+    }
+    async fn dissolved_on(&self) -> Option<NaiveDate> {
+        self.0.dissolved_on
+    }
+}
+
+/// A meeting of an alliance body.
+pub struct Meeting(pub meeting::Model);
+
+#[Object]
+impl Meeting {
+    pub async fn id(&self, _ctx: &Context<'_>) -> async_graphql::Result<ID> {
+        Ok(id::encode(Kind::Meeting, self.0.id).into())
+    }
+    async fn alliance(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Alliance>> {
+        Alliance::load(ctx, self.0.alliance_id).await
+    }
+    async fn kind(&self) -> enums::MeetingKind {
+        self.0.kind.into()
+    }
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+    async fn held_on(&self) -> NaiveDate {
+        self.0.held_on
+    }
+    async fn location(&self) -> Option<&str> {
+        self.0.location.as_deref()
+    }
+    /// How many members the convened body had (the base of the quorum).
+    async fn body_size(&self) -> i32 {
+        self.0.body_size
+    }
+    async fn attendance(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Attendance>> {
+        Ok(children(ctx, AttendanceOfMeeting(self.0.id)).await?.into_iter().map(Attendance).collect())
+    }
+    async fn resolutions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Resolution>> {
+        Ok(children(ctx, ResolutionsOfMeeting(self.0.id)).await?.into_iter().map(Resolution).collect())
+    }
+}
+
+/// Someone present at a meeting: a unit, a person, or a person for a unit.
+pub struct Attendance(pub meeting_attendance::Model);
+
+#[Object]
+impl Attendance {
+    async fn organization(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organization>> {
+        match self.0.organization_id {
+            Some(id) => Organization::load(ctx, id).await,
+            None => Ok(None),
+        }
+    }
+    async fn person(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Person>> {
+        match maybe_row::<person::Entity>(ctx, self.0.person_id).await? {
+            Some(model) => Ok(Some(Person::guard(ctx, model).await?)),
+            None => Ok(None),
+        }
+    }
+}
+
+/// A resolution voted at a meeting.
+pub struct Resolution(pub resolution::Model);
+
+#[Object]
+impl Resolution {
+    pub async fn id(&self, _ctx: &Context<'_>) -> async_graphql::Result<ID> {
+        Ok(id::encode(Kind::Resolution, self.0.id).into())
+    }
+    async fn meeting(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Meeting>> {
+        Ok(row::<meeting::Entity>(ctx, self.0.meeting_id).await?.map(Meeting))
+    }
+    async fn kind(&self) -> enums::ResolutionKind {
+        self.0.kind.into()
+    }
+    async fn subject(&self) -> &str {
+        &self.0.subject
+    }
+    async fn votes_for(&self) -> i32 {
+        self.0.votes_for
+    }
+    async fn votes_against(&self) -> i32 {
+        self.0.votes_against
+    }
+    async fn votes_abstain(&self) -> i32 {
+        self.0.votes_abstain
+    }
+    async fn passed(&self) -> bool {
+        self.0.passed
+    }
+}

@@ -1,0 +1,273 @@
+//! Organizations: one `Organization` interface, one object type per kind of unit.
+
+use async_graphql::{Context, ID, Interface, Object};
+use chrono::{DateTime, Utc};
+use entity::{
+    chain_segment, enterprise_profile, enums::OrganizationKind, industrial_park, municipality, organization,
+};
+
+use super::{
+    activity::{Person, SupplyLink, SupportMeasure},
+    alliance::Membership,
+    children, maybe_row,
+    reference::{ChainSegment, Municipality, Park},
+    row,
+};
+use crate::{
+    domain::id::{self, Kind},
+    graphql::{
+        connection::unwrap_shared,
+        enums,
+        loader::{ById, LinksBoughtBy, LinksSuppliedBy, MembershipsOfOrganization, PeopleOfOrganization, SegmentLinksOfOrganization, SupportForOrganization},
+        request,
+        scalars::Money,
+    },
+    service::access::{Guarded, Viewer},
+};
+
+
+/// Any unit: enterprise, university, research institute, association, financial institution.
+/// Fields the caller may not read are `null` and named in `withheldFields`.
+#[derive(Interface)]
+#[graphql(
+    field(name = "id", ty = "ID"),
+    field(name = "kind", ty = "enums::OrganizationKind"),
+    field(name = "uscc", ty = "Option<String>", desc = "Unified Social Credit Code (GB 32100-2015)."),
+    field(name = "name_zh", ty = "String"),
+    field(name = "name_en", ty = "Option<String>"),
+    field(name = "municipality", ty = "Option<Municipality>", desc = "Where in the metro area; null outside it."),
+    field(name = "park", ty = "Option<Park>"),
+    field(name = "region_code", ty = "Option<String>", desc = "GB/T 2260 code of the unit's region."),
+    field(name = "region_name", ty = "Option<String>"),
+    field(name = "address", ty = "Option<String>"),
+    field(name = "website", ty = "Option<String>"),
+    field(name = "is_demo", ty = "bool", desc = "Fictional record of the demo dataset."),
+    field(name = "segments", ty = "Option<Vec<ChainSegment>>"),
+    field(name = "memberships", ty = "Vec<Membership>"),
+    field(name = "people", ty = "Option<Vec<Person>>"),
+    field(name = "suppliers", ty = "Option<Vec<SupplyLink>>", desc = "Links where this unit buys."),
+    field(name = "customers", ty = "Option<Vec<SupplyLink>>", desc = "Links where this unit supplies."),
+    field(name = "support_measures", ty = "Option<Vec<SupportMeasure>>"),
+    field(name = "archived_at", ty = "Option<DateTime<Utc>>"),
+    field(name = "created_at", ty = "Option<DateTime<Utc>>"),
+    field(name = "updated_at", ty = "Option<DateTime<Utc>>"),
+    field(name = "version", ty = "Option<i32>"),
+    field(name = "withheld_fields", ty = "Vec<String>", desc = "Fields withheld from this caller.")
+)]
+pub enum Organization {
+    Enterprise(Enterprise),
+    University(University),
+    ResearchInstitute(ResearchInstitute),
+    IndustryAssociation(IndustryAssociation),
+    SocialOrganization(SocialOrganization),
+    FinancialInstitution(FinancialInstitution),
+}
+
+impl Organization {
+    /// The API object for a row, guarded for the viewer.
+    pub fn new(viewer: &Viewer, model: organization::Model) -> Self {
+        let kind = model.kind;
+        let guarded = viewer.organization(model);
+        match kind {
+            OrganizationKind::Enterprise => Self::Enterprise(Enterprise(guarded)),
+            OrganizationKind::University => Self::University(University(guarded)),
+            OrganizationKind::ResearchInstitute => Self::ResearchInstitute(ResearchInstitute(guarded)),
+            OrganizationKind::IndustryAssociation => Self::IndustryAssociation(IndustryAssociation(guarded)),
+            OrganizationKind::SocialOrganization => Self::SocialOrganization(SocialOrganization(guarded)),
+            OrganizationKind::FinancialInstitution => Self::FinancialInstitution(FinancialInstitution(guarded)),
+        }
+    }
+
+    /// Loads an organization by id through the loader.
+    pub async fn load(ctx: &Context<'_>, id: i64) -> async_graphql::Result<Option<Self>> {
+        let viewer = request(ctx)?.viewer.clone();
+        Ok(row::<organization::Entity>(ctx, id).await?.map(|m| Self::new(&viewer, m)))
+    }
+}
+
+/// The enterprise profile of an organization, guarded (enterprises only).
+pub async fn profile(ctx: &Context<'_>, org: &Guarded<organization::Model>) -> async_graphql::Result<Option<Guarded<enterprise_profile::Model>>> {
+    if org.value.kind != OrganizationKind::Enterprise {
+        return Ok(None);
+    }
+    let viewer = request(ctx)?.viewer.clone();
+    let municipality = org.value.municipality_id;
+    Ok(row::<enterprise_profile::Entity>(ctx, org.value.id).await?.map(|p| viewer.enterprise_profile(p, municipality)))
+}
+
+/// Declares an organization kind: the interface's fields plus `$extra` resolvers.
+macro_rules! organization_kind {
+    ($(#[$doc:meta])* $name:ident { $($extra:tt)* }) => {
+        $(#[$doc])*
+        pub struct $name(pub Guarded<organization::Model>);
+
+        #[Object]
+        impl $name {
+            pub async fn id(&self, _ctx: &Context<'_>) -> async_graphql::Result<ID> {
+                Ok(id::encode(Kind::Organization, self.0.value.id).into())
+            }
+            pub async fn kind(&self, _ctx: &Context<'_>) -> async_graphql::Result<enums::OrganizationKind> {
+                Ok(self.0.value.kind.into())
+            }
+            pub async fn uscc(&self, _ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
+                Ok(self.0.show("uscc", |o| o.uscc.clone()).flatten())
+            }
+            pub async fn name_zh(&self, _ctx: &Context<'_>) -> async_graphql::Result<String> {
+                Ok(self.0.value.name_zh.clone())
+            }
+            pub async fn name_en(&self, _ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
+                Ok(self.0.value.name_en.clone())
+            }
+            pub async fn municipality(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Municipality>> {
+                let id = self.0.show("municipality", |o| o.municipality_id).flatten();
+                Ok(maybe_row::<municipality::Entity>(ctx, id).await?.map(Municipality))
+            }
+            pub async fn park(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Park>> {
+                let id = self.0.show("park", |o| o.park_id).flatten();
+                Ok(maybe_row::<industrial_park::Entity>(ctx, id).await?.map(Park))
+            }
+            pub async fn region_code(&self, _ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
+                Ok(self.0.show("regionCode", |o| o.region_code.clone()))
+            }
+            pub async fn region_name(&self, _ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
+                Ok(self.0.show("regionName", |o| o.region_name.clone()))
+            }
+            pub async fn address(&self, _ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
+                Ok(self.0.show("address", |o| o.address.clone()).flatten())
+            }
+            pub async fn website(&self, _ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
+                Ok(self.0.show("website", |o| o.website.clone()).flatten())
+            }
+            pub async fn is_demo(&self, _ctx: &Context<'_>) -> async_graphql::Result<bool> {
+                Ok(self.0.value.is_demo)
+            }
+            /// The chain segments the unit works in, its primary segment first.
+            pub async fn segments(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Vec<ChainSegment>>> {
+                if self.0.show("segments", |_| ()).is_none() {
+                    return Ok(None);
+                }
+                let keys: Vec<ById<chain_segment::Entity>> = children(ctx, SegmentLinksOfOrganization(self.0.value.id))
+                    .await?
+                    .iter()
+                    .map(|link| ById::new(link.segment_id))
+                    .collect();
+                let mut found = request(ctx)?.loader.load_many(keys.clone()).await.map_err(unwrap_shared)?;
+                Ok(Some(keys.iter().filter_map(|k| found.remove(k)).map(ChainSegment).collect()))
+            }
+            /// Memberships of alliances (those the caller may see).
+            pub async fn memberships(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Membership>> {
+                let viewer = request(ctx)?.viewer.clone();
+                Ok(children(ctx, MembershipsOfOrganization(self.0.value.id)).await?.into_iter().map(|m| Membership::new(&viewer, m)).collect())
+            }
+            pub async fn people(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Vec<Person>>> {
+                if self.0.show("people", |_| ()).is_none() {
+                    return Ok(None);
+                }
+                Ok(Some(Person::guard_all(ctx, children(ctx, PeopleOfOrganization(self.0.value.id)).await?).await?))
+            }
+            pub async fn suppliers(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Vec<SupplyLink>>> {
+                if self.0.show("suppliers", |_| ()).is_none() {
+                    return Ok(None);
+                }
+                let viewer = request(ctx)?.viewer.clone();
+                Ok(Some(children(ctx, LinksBoughtBy(self.0.value.id)).await?.into_iter().map(|l| SupplyLink::new(&viewer, l)).collect()))
+            }
+            pub async fn customers(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Vec<SupplyLink>>> {
+                if self.0.show("customers", |_| ()).is_none() {
+                    return Ok(None);
+                }
+                let viewer = request(ctx)?.viewer.clone();
+                Ok(Some(children(ctx, LinksSuppliedBy(self.0.value.id)).await?.into_iter().map(|l| SupplyLink::new(&viewer, l)).collect()))
+            }
+            /// Support measures this unit benefits from.
+            pub async fn support_measures(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Vec<SupportMeasure>>> {
+                if self.0.show("supportMeasures", |_| ()).is_none() {
+                    return Ok(None);
+                }
+                let viewer = request(ctx)?.viewer.clone();
+                Ok(Some(children(ctx, SupportForOrganization(self.0.value.id)).await?.into_iter().map(|m| SupportMeasure::new(&viewer, m)).collect()))
+            }
+            pub async fn archived_at(&self, _ctx: &Context<'_>) -> async_graphql::Result<Option<DateTime<Utc>>> {
+                Ok(self.0.show("archivedAt", |o| o.archived_at).flatten())
+            }
+            pub async fn created_at(&self, _ctx: &Context<'_>) -> async_graphql::Result<Option<DateTime<Utc>>> {
+                Ok(self.0.show("createdAt", |o| o.created_at))
+            }
+            pub async fn updated_at(&self, _ctx: &Context<'_>) -> async_graphql::Result<Option<DateTime<Utc>>> {
+                Ok(self.0.show("updatedAt", |o| o.updated_at))
+            }
+            /// Row version, for `expectedVersion` in updates.
+            pub async fn version(&self, _ctx: &Context<'_>) -> async_graphql::Result<Option<i32>> {
+                Ok(self.0.show("version", |o| o.version))
+            }
+            pub async fn withheld_fields(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<String>> {
+                let mut fields = self.0.withheld();
+                if let Some(profile) = profile(ctx, &self.0).await? {
+                    fields.extend(profile.withheld());
+                }
+                Ok(fields)
+            }
+            $($extra)*
+        }
+    };
+}
+
+organization_kind!(
+    /// An enterprise located in (or outside) the metro area. Its financial figures are restricted.
+    Enterprise {
+        pub async fn scale(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<enums::EnterpriseScale>> {
+            Ok(profile(ctx, &self.0).await?.and_then(|p| p.show("scale", |p| p.scale.into())))
+        }
+        /// A large backbone enterprise (eligible as chair unit where no association exists).
+        pub async fn is_backbone(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<bool>> {
+            Ok(profile(ctx, &self.0).await?.and_then(|p| p.show("isBackbone", |p| p.is_backbone)))
+        }
+        /// A leading enterprise of its chain segment (链主).
+        pub async fn is_leading(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<bool>> {
+            Ok(profile(ctx, &self.0).await?.and_then(|p| p.show("isLeading", |p| p.is_leading)))
+        }
+        pub async fn employees(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<i32>> {
+            Ok(profile(ctx, &self.0).await?.and_then(|p| p.show("employees", |p| p.employees)))
+        }
+        pub async fn founded_year(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<i32>> {
+            Ok(profile(ctx, &self.0).await?.and_then(|p| p.show("foundedYear", |p| p.founded_year)))
+        }
+        /// Primary GB/T 4754-2017 class, e.g. `C3985`.
+        pub async fn industry_class(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
+            Ok(profile(ctx, &self.0).await?.and_then(|p| p.show("industryClass", |p| p.industry_class.clone())))
+        }
+        /// Annual revenue in yuan (restricted).
+        pub async fn annual_revenue(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Money>> {
+            Ok(profile(ctx, &self.0).await?.and_then(|p| p.show("annualRevenue", |p| Money(p.annual_revenue))))
+        }
+        /// Annual R&D spending in yuan (restricted).
+        pub async fn rnd_spend(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Money>> {
+            Ok(profile(ctx, &self.0).await?.and_then(|p| p.show("rndSpend", |p| Money(p.rnd_spend))))
+        }
+        /// Taxes paid last year in yuan (restricted).
+        pub async fn tax_paid(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Money>> {
+            Ok(profile(ctx, &self.0).await?.and_then(|p| p.show("taxPaid", |p| Money(p.tax_paid))))
+        }
+    }
+);
+
+organization_kind!(
+    /// A university or college.
+    University {}
+);
+organization_kind!(
+    /// A research institute or laboratory.
+    ResearchInstitute {}
+);
+organization_kind!(
+    /// An industry association (a social organisation; preferred as chair unit).
+    IndustryAssociation {}
+);
+organization_kind!(
+    /// Another social organisation.
+    SocialOrganization {}
+);
+organization_kind!(
+    /// A bank, fund or other financial institution (an outside partner).
+    FinancialInstitution {}
+);

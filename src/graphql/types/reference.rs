@@ -1,0 +1,178 @@
+//! Reference data: departments, municipalities, sectors, chain segments, industrial parks.
+
+use async_graphql::{Context, ID, Object};
+use chrono::{DateTime, Utc};
+use entity::{chain_segment, department, industrial_park, municipality, sector};
+
+use super::{children, organization::Organization, row, split_list};
+use crate::{
+    domain::id::{self, Kind},
+    graphql::{
+        connection::{Conn, TotalCount, connection, page_cost, unwrap_shared},
+        enums,
+        loader::{OrganizationCountOfPark, OrganizationsOfPark, ParksOfMunicipality, SegmentsOfSector},
+        request,
+    },
+    service::page::PageRequest,
+};
+
+/// A department of the autonomous region taking part in the guidance committee.
+pub struct Department(pub department::Model);
+
+#[Object]
+impl Department {
+    pub async fn id(&self, _ctx: &Context<'_>) -> async_graphql::Result<ID> {
+        Ok(id::encode(Kind::Department, self.0.id).into())
+    }
+    async fn code(&self) -> enums::DepartmentCode {
+        self.0.code.into()
+    }
+    async fn name_zh(&self) -> &str {
+        &self.0.name_zh
+    }
+    async fn name_en(&self) -> &str {
+        &self.0.name_en
+    }
+    /// True for the Department of Industry and IT, which hosts the committee office.
+    async fn is_lead(&self) -> bool {
+        self.0.is_lead
+    }
+}
+
+/// One of the three cities and one base of the metropolitan area.
+pub struct Municipality(pub municipality::Model);
+
+#[Object]
+impl Municipality {
+    pub async fn id(&self, _ctx: &Context<'_>) -> async_graphql::Result<ID> {
+        Ok(id::encode(Kind::Municipality, self.0.id).into())
+    }
+    async fn code(&self) -> enums::MunicipalityCode {
+        self.0.code.into()
+    }
+    async fn kind(&self) -> enums::MunicipalityKind {
+        self.0.kind.into()
+    }
+    /// GB/T 2260 division code.
+    async fn division_code(&self) -> &str {
+        &self.0.division_code
+    }
+    async fn name_zh(&self) -> &str {
+        &self.0.name_zh
+    }
+    async fn name_en(&self) -> &str {
+        &self.0.name_en
+    }
+    /// Industrial parks located here.
+    async fn parks(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Park>> {
+        Ok(children(ctx, ParksOfMunicipality(self.0.id)).await?.into_iter().map(Park).collect())
+    }
+}
+
+/// A key industry of the plan.
+pub struct Sector(pub sector::Model);
+
+#[Object]
+impl Sector {
+    pub async fn id(&self, _ctx: &Context<'_>) -> async_graphql::Result<ID> {
+        Ok(id::encode(Kind::Sector, self.0.id).into())
+    }
+    async fn code(&self) -> enums::SectorCode {
+        self.0.code.into()
+    }
+    async fn name_zh(&self) -> &str {
+        &self.0.name_zh
+    }
+    async fn name_en(&self) -> &str {
+        &self.0.name_en
+    }
+    /// GB/T 4754 divisions (two-digit codes with their section letter) the sector covers.
+    async fn industry_divisions(&self) -> Vec<String> {
+        split_list(&self.0.industry_divisions)
+    }
+    /// The chain's segments, upstream first.
+    async fn segments(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ChainSegment>> {
+        Ok(children(ctx, SegmentsOfSector(self.0.id)).await?.into_iter().map(ChainSegment).collect())
+    }
+}
+
+/// A segment of a sector's industrial chain.
+pub struct ChainSegment(pub chain_segment::Model);
+
+#[Object]
+impl ChainSegment {
+    pub async fn id(&self, _ctx: &Context<'_>) -> async_graphql::Result<ID> {
+        Ok(id::encode(Kind::ChainSegment, self.0.id).into())
+    }
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+    async fn sector(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Sector>> {
+        Ok(row::<sector::Entity>(ctx, self.0.sector_id).await?.map(Sector))
+    }
+    /// Position in the chain, 1 = most upstream.
+    async fn ordinal(&self) -> i32 {
+        self.0.ordinal
+    }
+    async fn position(&self) -> enums::SegmentPosition {
+        self.0.position.into()
+    }
+    async fn name_zh(&self) -> &str {
+        &self.0.name_zh
+    }
+    async fn name_en(&self) -> &str {
+        &self.0.name_en
+    }
+    /// GB/T 4754-2017 classes typical of the segment (e.g. `C3985`).
+    async fn industry_classes(&self) -> Vec<String> {
+        split_list(&self.0.industry_classes)
+    }
+}
+
+/// An industrial park or development zone.
+pub struct Park(pub industrial_park::Model);
+
+#[Object]
+impl Park {
+    pub async fn id(&self, _ctx: &Context<'_>) -> async_graphql::Result<ID> {
+        Ok(id::encode(Kind::Park, self.0.id).into())
+    }
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+    async fn municipality(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Municipality>> {
+        Ok(row::<municipality::Entity>(ctx, self.0.municipality_id).await?.map(Municipality))
+    }
+    /// GB/T 2260 code of the county-level division the park lies in.
+    async fn division_code(&self) -> &str {
+        &self.0.division_code
+    }
+    async fn level(&self) -> enums::ParkLevel {
+        self.0.level.into()
+    }
+    async fn name_zh(&self) -> &str {
+        &self.0.name_zh
+    }
+    async fn name_en(&self) -> &str {
+        &self.0.name_en
+    }
+    async fn main_industries(&self) -> Vec<String> {
+        split_list(&self.0.main_industries)
+    }
+    async fn archived_at(&self) -> Option<DateTime<Utc>> {
+        self.0.archived_at
+    }
+    /// Organizations located in the park (that the viewer may see).
+    #[graphql(complexity = "page_cost(first, None, child_complexity)")]
+    async fn organizations(&self, ctx: &Context<'_>, first: Option<i32>, after: Option<String>) -> async_graphql::Result<Conn<Organization>> {
+        let request = request(ctx)?;
+        let key = OrganizationsOfPark { park: self.0.id, page: PageRequest::forward(first, after) };
+        let page = request.loader.load_one(key).await.map_err(unwrap_shared)?.unwrap_or_else(empty_page);
+        let viewer = request.viewer.clone();
+        Ok(connection(page, TotalCount::ParkOrganizations(OrganizationCountOfPark(self.0.id)), |m| Organization::new(&viewer, m)))
+    }
+}
+
+pub(crate) fn empty_page<T>() -> crate::service::page::Page<T> {
+    crate::service::page::Page { items: Vec::new(), has_next: false, has_previous: false }
+}

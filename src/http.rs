@@ -1,0 +1,145 @@
+//! HTTP: routes, limits, authentication at the edge, one tracing span per request.
+//!
+//! `POST /graphql` takes JSON only (415 otherwise), bodies up to 256 KiB (413 beyond), one
+//! operation per request (no batches). A bad token is answered 401 before any resolver runs.
+
+use std::{sync::atomic::Ordering, time::Duration};
+
+use async_graphql::http::GraphiQLSource;
+use axum::{
+    Router,
+    body::Bytes,
+    extract::{DefaultBodyLimit, State},
+    http::{HeaderMap, Request, StatusCode, header},
+    response::{Html, IntoResponse, Response},
+    routing::get,
+};
+use serde_json::json;
+use tower_http::trace::TraceLayer;
+use tracing::{Span, field};
+
+use crate::{
+    app::App,
+    auth::Principal,
+    error::{Code, Error},
+    graphql::{RequestContext, finalize_errors},
+    service::access::Viewer,
+};
+
+/// Largest request body accepted.
+pub const MAX_BODY_BYTES: usize = 256 * 1024;
+
+/// The whole HTTP application (tests call this too).
+pub fn app(state: App) -> Router {
+    Router::new()
+        .route("/graphql", get(graphiql).post(graphql))
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(ready))
+        .route("/metrics", get(metrics))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|request: &Request<_>| {
+                    tracing::info_span!(
+                        "request",
+                        http.method = %request.method(),
+                        http.path = %request.uri().path(),
+                        graphql.operation = field::Empty,
+                        auth.role = field::Empty,
+                    )
+                })
+                .on_response(|response: &Response, latency: Duration, _span: &Span| {
+                    tracing::info!(http.status = response.status().as_u16(), duration_ms = latency.as_millis() as u64, "answered");
+                }),
+        )
+        .with_state(state)
+}
+
+async fn graphiql() -> Html<String> {
+    Html(GraphiQLSource::build().endpoint("/graphql").title("alliance-hub").finish())
+}
+
+async fn ready(State(app): State<App>) -> impl IntoResponse {
+    match app.db.ping().await {
+        Ok(()) => (StatusCode::OK, "ready"),
+        Err(err) => {
+            tracing::warn!(error = %err, "database not reachable");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unreachable")
+        }
+    }
+}
+
+async fn metrics(State(app): State<App>) -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], app.metrics.render())
+}
+
+/// An error answered before GraphQL runs, in the GraphQL error shape.
+fn refuse(status: StatusCode, code: Code, message: &str) -> Response {
+    (status, axum::Json(json!({ "errors": [{ "message": message, "extensions": { "code": code.as_str() } }] }))).into_response()
+}
+
+/// The caller, from the `Authorization` header: none is PUBLIC; anything else must verify.
+fn authenticate(app: &App, headers: &HeaderMap) -> Result<Principal, Error> {
+    let Some(value) = headers.get(header::AUTHORIZATION) else { return Ok(Principal::public()) };
+    let value = value.to_str().map_err(|_| Error::Unauthenticated("invalid Authorization header".into()))?;
+    let token = value
+        .strip_prefix("Bearer ")
+        .or_else(|| value.strip_prefix("bearer "))
+        .ok_or_else(|| Error::Unauthenticated("the Authorization header must be `Bearer <token>`".into()))?;
+    app.keys.verify(token.trim())
+}
+
+async fn graphql(State(app): State<App>, headers: HeaderMap, body: Bytes) -> Response {
+    let is_json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(';').next().is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json")));
+    if !is_json {
+        return refuse(StatusCode::UNSUPPORTED_MEDIA_TYPE, Code::BadUserInput, "send the request as application/json");
+    }
+    let principal = match authenticate(&app, &headers) {
+        Ok(principal) => principal,
+        Err(err) => {
+            app.metrics.unauthenticated.fetch_add(1, Ordering::Relaxed);
+            return refuse(StatusCode::UNAUTHORIZED, Code::Unauthenticated, &err.to_string());
+        }
+    };
+    Span::current().record("auth.role", principal.role.as_str());
+    let request = match parse_request(&body) {
+        Ok(request) => request,
+        Err(message) => return refuse(StatusCode::BAD_REQUEST, Code::BadUserInput, &message),
+    };
+    if let Some(operation) = &request.operation_name {
+        Span::current().record("graphql.operation", operation.as_str());
+    }
+    let viewer = match Viewer::new(&app.db, principal).await {
+        Ok(viewer) => viewer,
+        Err(err) => {
+            tracing::error!(error.detail = %err_detail(&err), "could not resolve the caller");
+            return refuse(StatusCode::INTERNAL_SERVER_ERROR, Code::Internal, "internal error");
+        }
+    };
+    let mut response = app.schema.execute(request.data(RequestContext::new(app.db.clone(), viewer))).await;
+    finalize_errors(&mut response);
+    app.metrics.requests.fetch_add(1, Ordering::Relaxed);
+    if !response.errors.is_empty() {
+        app.metrics.requests_with_errors.fetch_add(1, Ordering::Relaxed);
+    }
+    axum::Json(response).into_response()
+}
+
+fn err_detail(err: &Error) -> String {
+    match err {
+        Error::Internal(detail) => detail.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// One GraphQL request from a JSON body; batches (arrays) are refused.
+fn parse_request(body: &[u8]) -> Result<async_graphql::Request, String> {
+    let value: serde_json::Value = serde_json::from_slice(body).map_err(|e| format!("the body is not valid JSON: {e}"))?;
+    if value.is_array() {
+        return Err("batched requests are not supported: send one operation per request".into());
+    }
+    serde_json::from_value(value).map_err(|e| format!("the body is not a GraphQL request: {e}"))
+}

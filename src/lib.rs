@@ -1,0 +1,60 @@
+//! alliance-hub: the GraphQL data hub of the Yinchuan Metropolitan Area key-industry alliances.
+//!
+//! Data flows one way: HTTP → GraphQL → services → entities.
+//!
+//! - [`http`]: routes, limits, authentication at the edge ([`auth`]), tracing;
+//! - [`graphql`]: the schema, thin resolvers and DataLoaders;
+//! - [`service`]: permissions ([`service::access`]), listings, lookups, batched loads;
+//! - [`domain`]: identifiers parsed once (USCC, global ids);
+//! - [`seed`]: the deterministic demo dataset;
+//! - [`database`], [`config`], [`cli`], [`app`]: wiring;
+//! - [`error`]: the one error type and its `extensions.code` vocabulary.
+//!
+//! Entities live in the `entity` crate, migrations in `migration`.
+
+pub mod app;
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod database;
+pub mod domain;
+pub mod error;
+pub mod graphql;
+pub mod http;
+pub mod seed;
+pub mod service;
+
+pub use app::App;
+pub use http::app;
+
+/// Serves `app` on `listen` until Ctrl-C or SIGTERM, then drains in-flight requests.
+pub async fn serve(app: App, listen: std::net::SocketAddr) -> error::Result<()> {
+    let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| error::Error::internal(format!("cannot listen on {listen}: {e}")))?;
+    tracing::info!(%listen, "serving GraphQL at /graphql");
+    axum::serve(listener, http::app(app)).with_graceful_shutdown(shutdown_signal()).await.map_err(error::Error::internal)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(err) = tokio::signal::ctrl_c().await {
+            tracing::warn!(error = %err, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,25 @@
+//! The `alliance-hub` binary: parse the command line, set up logging, run.
+
+use clap::Parser;
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if std::env::var("LOG_FORMAT").is_ok_and(|f| f.eq_ignore_ascii_case("json")) {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+    match alliance_hub::cli::run(alliance_hub::cli::Cli::parse()).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(err) => {
+            match &err {
+                alliance_hub::error::Error::Internal(detail) => tracing::error!(error.detail = %detail, "failed"),
+                other => eprintln!("error: {other}"),
+            }
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

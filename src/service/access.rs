@@ -1,0 +1,376 @@
+//! The read-permission table of DESIGN.md, in one place.
+//!
+//! Every query goes through a [`Viewer`]: row scopes (what PUBLIC may see at all) are added to the
+//! SQL, and every restricted object comes back [`Guarded`]: fields the viewer may not read are
+//! listed as withheld (the API answers `null` and names them in `withheldFields`), and contact
+//! details are masked in the value itself. Resolvers never decide; they read the guard.
+
+use std::collections::HashSet;
+
+use entity::{
+    alliance, enterprise_profile,
+    enums::{AllianceStage, DepartmentCode, MembershipStatus, SupportKind},
+    membership, organization, person, post, support_measure, supply_link,
+};
+use sea_orm::{
+    ActiveEnum, ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect,
+    sea_query::{Expr, ExprTrait, Query},
+};
+use tokio::sync::OnceCell;
+
+use crate::{
+    auth::{Principal, Role},
+    error::{Error, Result},
+};
+
+/// A value together with what its viewer may not see of it.
+#[derive(Debug, Clone)]
+pub struct Guarded<T> {
+    pub value: T,
+    withheld: Vec<&'static str>,
+    masked: Vec<&'static str>,
+}
+
+impl<T> Guarded<T> {
+    fn new(value: T, withheld: &[&'static str]) -> Self {
+        Self { value, withheld: withheld.to_vec(), masked: Vec::new() }
+    }
+
+    /// Reads a field the viewer may see, or `None` if it is withheld.
+    pub fn show<'a, R>(&'a self, field: &'static str, read: impl FnOnce(&'a T) -> R) -> Option<R> {
+        (!self.withheld.contains(&field)).then(|| read(&self.value))
+    }
+
+    pub fn withheld(&self) -> Vec<String> {
+        self.withheld.iter().map(|f| (*f).to_owned()).collect()
+    }
+
+    pub fn masked(&self) -> Vec<String> {
+        self.masked.iter().map(|f| (*f).to_owned()).collect()
+    }
+}
+
+/// The organization fields PUBLIC does not see (it sees units' names only).
+const ORGANIZATION_PRIVATE: &[&str] = &[
+    "uscc", "municipality", "park", "regionCode", "regionName", "address", "website", "segments", "people",
+    "supportMeasures", "suppliers", "customers", "archivedAt", "createdAt", "updatedAt", "version",
+];
+/// The enterprise-profile fields PUBLIC does not see.
+const PROFILE_PRIVATE: &[&str] =
+    &["scale", "isBackbone", "isLeading", "employees", "foundedYear", "industryClass"];
+/// What PUBLIC may not filter organizations on: everything but kind and names.
+const ORGANIZATION_FILTER_PRIVATE: &[&str] = &[
+    "uscc", "municipality", "park", "segments", "scale", "isBackbone", "foundedYear", "isDemo",
+];
+/// Enterprise financial figures (restricted).
+const FIGURES: &[&str] = &["annualRevenue", "rndSpend", "taxPaid"];
+/// The figures the tax service may read.
+const TAX_RELATED: &[&str] = &["annualRevenue", "taxPaid"];
+/// The alliance fields PUBLIC does not see: all governance detail.
+const ALLIANCE_PRIVATE: &[&str] = &[
+    "convener", "chairUnitReason", "liabilityUnit", "charterVersion", "charterAdoptedOn", "charterSignedOn",
+    "stageHistory", "charterConsents", "posts", "expiringPosts", "workingGroups", "meetings", "projects",
+    "supportMeasures", "createdAt", "updatedAt", "version",
+];
+/// The membership fields PUBLIC does not see.
+const MEMBERSHIP_PRIVATE: &[&str] = &["appliedOn", "leftOn", "decisionReason", "posts", "createdAt", "updatedAt", "version"];
+/// Support-measure detail: only OFFICE and the owning department (TAX_INCENTIVE: OFFICE and TAX).
+const SUPPORT_DETAIL: &[&str] = &["amount", "beneficiaryOrganization"];
+
+/// What the caller may do, as `viewer.capabilities` reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Capability {
+    ReadReferenceData,
+    ReadFoundedAlliances,
+    ReadAllAlliances,
+    ReadGovernance,
+    ReadOrganizations,
+    ReadChainGraph,
+    ReadPeople,
+    ReadAllContactDetails,
+    ReadAllianceContactDetails,
+    ReadAllEnterpriseFigures,
+    ReadTerritoryEnterpriseFigures,
+    ReadTaxRelatedFigures,
+    ReadAllSupportDetail,
+    ReadOwnSupportDetail,
+    ReadSupplyLinkValues,
+    WriteEverything,
+    WriteOwnSupportMeasures,
+    WriteTerritoryOrganizations,
+    WriteOwnAlliance,
+}
+
+/// The caller of one request, with the few facts their permissions depend on.
+#[derive(Debug)]
+pub struct Viewer {
+    pub principal: Principal,
+    /// Database id of the principal's department (DEPARTMENT tokens).
+    department_id: Option<i64>,
+    /// Database id of the principal's municipality (MUNICIPALITY tokens).
+    municipality_id: Option<i64>,
+    /// People holding a current post in the secretariat's alliance, loaded on first need.
+    post_holders: OnceCell<HashSet<i64>>,
+}
+
+impl Viewer {
+    /// Resolves the principal's department and municipality codes to database ids.
+    pub async fn new(db: &DatabaseConnection, principal: Principal) -> Result<Self> {
+        let department_id = match principal.department {
+            Some(code) => entity::department::Entity::find()
+                .filter(entity::department::Column::Code.eq(code))
+                .one(db)
+                .await?
+                .map(|d| d.id),
+            None => None,
+        };
+        let municipality_id = match principal.municipality {
+            Some(code) => entity::municipality::Entity::find()
+                .filter(entity::municipality::Column::Code.eq(code))
+                .one(db)
+                .await?
+                .map(|m| m.id),
+            None => None,
+        };
+        Ok(Self { principal, department_id, municipality_id, post_holders: OnceCell::new() })
+    }
+
+    pub fn role(&self) -> Role {
+        self.principal.role
+    }
+
+    pub fn is_public(&self) -> bool {
+        self.role() == Role::Public
+    }
+
+    fn is_office(&self) -> bool {
+        self.role() == Role::Office
+    }
+
+    fn is_department(&self, code: DepartmentCode) -> bool {
+        self.role() == Role::Department && self.principal.department == Some(code)
+    }
+
+    /// PUBLIC may read reference data and founded alliances only.
+    pub fn require_signed_in(&self, what: &str) -> Result<()> {
+        if self.is_public() {
+            Err(Error::forbidden(format!("{what} are not public; sign in with a token")))
+        } else {
+            Ok(())
+        }
+    }
+
+    pub fn capabilities(&self) -> Vec<Capability> {
+        use Capability::*;
+        let mut caps = vec![ReadReferenceData, ReadFoundedAlliances];
+        if self.is_public() {
+            return caps;
+        }
+        caps.extend([ReadAllAlliances, ReadGovernance, ReadOrganizations, ReadChainGraph, ReadPeople]);
+        match self.role() {
+            Role::Office => caps.extend([
+                ReadAllContactDetails,
+                ReadAllEnterpriseFigures,
+                ReadAllSupportDetail,
+                ReadSupplyLinkValues,
+                WriteEverything,
+            ]),
+            Role::Department => {
+                caps.extend([ReadOwnSupportDetail, WriteOwnSupportMeasures]);
+                if self.is_department(DepartmentCode::Tax) {
+                    caps.push(ReadTaxRelatedFigures);
+                }
+            }
+            Role::Municipality => caps.extend([ReadTerritoryEnterpriseFigures, WriteTerritoryOrganizations]),
+            Role::Secretariat => caps.extend([ReadAllianceContactDetails, WriteOwnAlliance]),
+            Role::Analyst | Role::Public => {}
+        }
+        caps
+    }
+
+    // ---- row scopes ------------------------------------------------------------------------
+
+    /// Organizations the viewer may see: PUBLIC only active members of founded alliances.
+    pub fn organization_scope(&self) -> Condition {
+        if !self.is_public() {
+            return Condition::all();
+        }
+        let members = Query::select()
+            .column((membership::Entity, membership::Column::OrganizationId))
+            .from(membership::Entity)
+            .inner_join(
+                alliance::Entity,
+                Expr::col((alliance::Entity, alliance::Column::Id)).equals((membership::Entity, membership::Column::AllianceId)),
+            )
+            .and_where(Expr::col((membership::Entity, membership::Column::Status)).eq(MembershipStatus::Active.to_value()))
+            .and_where(Expr::col((alliance::Entity, alliance::Column::Stage)).eq(AllianceStage::Founded.to_value()))
+            .to_owned();
+        Condition::all().add(organization::Column::Id.in_subquery(members))
+    }
+
+    /// Alliances the viewer may see: PUBLIC only founded ones.
+    pub fn alliance_scope(&self) -> Condition {
+        if self.is_public() {
+            Condition::all().add(alliance::Column::Stage.eq(AllianceStage::Founded))
+        } else {
+            Condition::all()
+        }
+    }
+
+    /// Rows of the kinds PUBLIC may not read at all (people, projects, governance records, …).
+    pub fn private_scope(&self) -> Condition {
+        if self.is_public() { Condition::all().add(Expr::cust("1 = 0")) } else { Condition::all() }
+    }
+
+    /// Memberships the viewer may see: PUBLIC only active memberships of founded alliances.
+    pub fn membership_scope(&self) -> Condition {
+        if !self.is_public() {
+            return Condition::all();
+        }
+        let founded = Query::select()
+            .column(alliance::Column::Id)
+            .from(alliance::Entity)
+            .and_where(Expr::col(alliance::Column::Stage).eq(AllianceStage::Founded.to_value()))
+            .to_owned();
+        Condition::all()
+            .add(membership::Column::Status.eq(MembershipStatus::Active))
+            .add(membership::Column::AllianceId.in_subquery(founded))
+    }
+
+    /// Organization fields PUBLIC may not filter on (they would reveal withheld values).
+    pub fn organization_filter_withheld(&self) -> &'static [&'static str] {
+        if self.is_public() { ORGANIZATION_FILTER_PRIVATE } else { &[] }
+    }
+
+    /// Filtering support measures by beneficiary would reveal withheld detail: OFFICE only.
+    pub fn support_filter_withheld(&self) -> &'static [&'static str] {
+        if self.is_office() { &[] } else { &["beneficiaryOrganization"] }
+    }
+
+    // ---- field guards ----------------------------------------------------------------------
+
+    pub fn organization(&self, model: organization::Model) -> Guarded<organization::Model> {
+        Guarded::new(model, if self.is_public() { ORGANIZATION_PRIVATE } else { &[] })
+    }
+
+    /// An enterprise's profile: financial figures for OFFICE, the enterprise's own MUNICIPALITY,
+    /// and (tax-related ones) the TAX department; everyone else sees them only as aggregates.
+    pub fn enterprise_profile(&self, profile: enterprise_profile::Model, municipality_id: Option<i64>) -> Guarded<enterprise_profile::Model> {
+        let withheld: Vec<&'static str> = match self.role() {
+            Role::Office => Vec::new(),
+            Role::Municipality if municipality_id.is_some() && municipality_id == self.municipality_id => Vec::new(),
+            Role::Department if self.is_department(DepartmentCode::Tax) => {
+                FIGURES.iter().copied().filter(|f| !TAX_RELATED.contains(f)).collect()
+            }
+            Role::Public => FIGURES.iter().chain(PROFILE_PRIVATE).copied().collect(),
+            _ => FIGURES.to_vec(),
+        };
+        Guarded::new(profile, &withheld)
+    }
+
+    /// PUBLIC sees that a unit is an active member, not the membership's paperwork.
+    pub fn membership(&self, model: membership::Model) -> Guarded<membership::Model> {
+        Guarded::new(model, if self.is_public() { MEMBERSHIP_PRIVATE } else { &[] })
+    }
+
+    pub fn alliance(&self, model: alliance::Model) -> Guarded<alliance::Model> {
+        Guarded::new(model, if self.is_public() { ALLIANCE_PRIVATE } else { &[] })
+    }
+
+    /// Supply-link values are for OFFICE only.
+    pub fn supply_link(&self, model: supply_link::Model) -> Guarded<supply_link::Model> {
+        Guarded::new(model, if self.is_office() { &[] } else { &["annualValue"] })
+    }
+
+    /// Support-measure detail for OFFICE and the owning department; TAX_INCENTIVE detail only for
+    /// OFFICE and TAX.
+    pub fn support_measure(&self, model: support_measure::Model) -> Guarded<support_measure::Model> {
+        let detail = if model.kind == SupportKind::TaxIncentive {
+            self.is_office() || self.is_department(DepartmentCode::Tax)
+        } else {
+            self.is_office() || (self.role() == Role::Department && self.department_id == Some(model.department_id))
+        };
+        Guarded::new(model, if detail { &[] } else { SUPPORT_DETAIL })
+    }
+
+    /// People's phone and e-mail: in clear for OFFICE and for the secretariat of an alliance in
+    /// which the person holds a current post; masked (`138****5678`) for everyone else.
+    pub async fn person(&self, db: &DatabaseConnection, mut model: person::Model) -> Result<Guarded<person::Model>> {
+        let clear = match self.role() {
+            Role::Office => true,
+            Role::Secretariat => self.post_holders(db).await?.contains(&model.id),
+            _ => false,
+        };
+        let mut masked = Vec::new();
+        if !clear {
+            if let Some(phone) = model.phone.as_mut() {
+                *phone = mask_phone(phone);
+                masked.push("phone");
+            }
+            if let Some(email) = model.email.as_mut() {
+                *email = mask_email(email);
+                masked.push("email");
+            }
+        }
+        Ok(Guarded { value: model, withheld: Vec::new(), masked })
+    }
+
+    async fn post_holders(&self, db: &DatabaseConnection) -> Result<&HashSet<i64>> {
+        self.post_holders
+            .get_or_try_init(|| async {
+                let Some(alliance_id) = self.principal.alliance else { return Ok(HashSet::new()) };
+                let today = chrono::Utc::now().date_naive();
+                let ids: Vec<i64> = post::Entity::find()
+                    .select_only()
+                    .column(post::Column::PersonId)
+                    .filter(post::Column::AllianceId.eq(alliance_id))
+                    .filter(post::Column::EndedOn.is_null())
+                    .filter(Condition::any().add(post::Column::TermEnd.is_null()).add(post::Column::TermEnd.gte(today)))
+                    .into_tuple()
+                    .all(db)
+                    .await?;
+                Ok(ids.into_iter().collect())
+            })
+            .await
+    }
+}
+
+/// `13812345678` → `138****5678`; short numbers keep only their last two digits.
+pub fn mask_phone(phone: &str) -> String {
+    let chars: Vec<char> = phone.chars().collect();
+    if chars.len() >= 11 {
+        let head: String = chars[..3].iter().collect();
+        let tail: String = chars[chars.len() - 4..].iter().collect();
+        format!("{head}****{tail}")
+    } else {
+        let keep = chars.len().min(2);
+        let tail: String = chars[chars.len() - keep..].iter().collect();
+        format!("{}{tail}", "*".repeat(chars.len() - keep))
+    }
+}
+
+/// `zhang.wei@example.cn` → `z***@example.cn`.
+pub fn mask_email(email: &str) -> String {
+    match email.split_once('@') {
+        Some((local, domain)) => {
+            let first: String = local.chars().take(1).collect();
+            format!("{first}***@{domain}")
+        }
+        None => "***".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_mobile_number_keeps_its_first_three_and_last_four_digits() {
+        assert_eq!(mask_phone("13812345678"), "138****5678");
+    }
+
+    #[test]
+    fn an_email_keeps_its_first_letter_and_domain() {
+        assert_eq!(mask_email("zhang.wei@example.cn"), "z***@example.cn");
+    }
+}

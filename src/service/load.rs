@@ -1,0 +1,201 @@
+//! Batched reads behind the DataLoaders: rows by id, children grouped by parent, and one page of
+//! children per parent (a window function), each one SQL statement however many parents ask.
+//!
+//! Every batch applies the viewer's row scope for its entity ([`Scoped`]), so a row PUBLIC may not
+//! see is never loaded, whichever relation leads to it.
+
+use std::collections::HashMap;
+
+use entity::{
+    alliance, alliance_stage_event, chain_segment, charter_consent, department, enterprise_profile, industrial_park,
+    meeting, meeting_attendance, membership, municipality, organization, organization_segment, person, post, project,
+    project_participant, resolution, sector, support_measure, supply_link, working_group,
+};
+use sea_orm::{
+    ColumnTrait, Condition, DatabaseConnection, EntityTrait, ModelTrait, QueryFilter, QueryOrder, QuerySelect,
+    QueryTrait, Value,
+    sea_query::{Alias, Asterisk, Expr, ExprTrait, Query, WindowStatement},
+};
+
+use super::{
+    access::Viewer,
+    page::{self, Page, Sort, Window},
+};
+use crate::error::Result;
+
+/// An entity readable through the loaders: its id column and the viewer's row scope.
+pub trait Scoped: EntityTrait {
+    fn id_column() -> Self::Column;
+    fn scope(_viewer: &Viewer) -> Condition {
+        Condition::all()
+    }
+}
+
+macro_rules! scoped {
+    ($scope:ident: $($module:ident),* $(,)?) => {$(
+        impl Scoped for $module::Entity {
+            fn id_column() -> Self::Column {
+                $module::Column::Id
+            }
+            fn scope(viewer: &Viewer) -> Condition {
+                scoped!(@$scope viewer)
+            }
+        }
+    )*};
+    (@reference $viewer:ident) => { { let _ = $viewer; Condition::all() } };
+    (@private $viewer:ident) => { $viewer.private_scope() };
+}
+
+scoped!(reference: department, municipality, sector, chain_segment, industrial_park);
+scoped!(
+    private: alliance_stage_event, charter_consent, person, post, working_group, meeting, meeting_attendance, resolution,
+    project, project_participant, supply_link, support_measure, organization_segment,
+);
+
+impl Scoped for organization::Entity {
+    fn id_column() -> Self::Column {
+        organization::Column::Id
+    }
+    fn scope(viewer: &Viewer) -> Condition {
+        viewer.organization_scope()
+    }
+}
+
+impl Scoped for alliance::Entity {
+    fn id_column() -> Self::Column {
+        alliance::Column::Id
+    }
+    fn scope(viewer: &Viewer) -> Condition {
+        viewer.alliance_scope()
+    }
+}
+
+impl Scoped for membership::Entity {
+    fn id_column() -> Self::Column {
+        membership::Column::Id
+    }
+    fn scope(viewer: &Viewer) -> Condition {
+        viewer.membership_scope()
+    }
+}
+
+impl Scoped for enterprise_profile::Entity {
+    fn id_column() -> Self::Column {
+        enterprise_profile::Column::OrganizationId
+    }
+    fn scope(viewer: &Viewer) -> Condition {
+        let visible = organization::Entity::find()
+            .select_only()
+            .column(organization::Column::Id)
+            .filter(viewer.organization_scope())
+            .into_query();
+        if viewer.is_public() {
+            Condition::all().add(enterprise_profile::Column::OrganizationId.in_subquery(visible))
+        } else {
+            Condition::all()
+        }
+    }
+}
+
+/// Reads an integer column of a model (ids and foreign keys).
+pub fn int_of<M: ModelTrait>(model: &M, column: <M::Entity as EntityTrait>::Column) -> Option<i64> {
+    match model.get(column) {
+        Value::BigInt(Some(v)) => Some(v),
+        Value::Int(Some(v)) => Some(i64::from(v)),
+        _ => None,
+    }
+}
+
+/// Rows by id, within the viewer's scope.
+pub async fn by_ids<E: Scoped>(db: &DatabaseConnection, viewer: &Viewer, ids: &[i64]) -> Result<HashMap<i64, E::Model>> {
+    let rows = E::find().filter(E::id_column().is_in(ids.iter().copied())).filter(E::scope(viewer)).all(db).await?;
+    Ok(rows.into_iter().filter_map(|row| int_of(&row, E::id_column()).map(|id| (id, row))).collect())
+}
+
+/// All children of each parent (`parent` is the foreign-key column), in `order` then id.
+pub async fn grouped<E: Scoped>(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    parent: E::Column,
+    parents: &[i64],
+    extra: Condition,
+    order: &[Sort<E::Column>],
+) -> Result<HashMap<i64, Vec<E::Model>>> {
+    let mut select = E::find().filter(parent.is_in(parents.iter().copied())).filter(E::scope(viewer)).filter(extra);
+    for key in page::with_tiebreak(order, E::id_column()) {
+        select = select.order_by(key.column, page::direction(key.descending, false));
+    }
+    let mut groups: HashMap<i64, Vec<E::Model>> = parents.iter().map(|p| (*p, Vec::new())).collect();
+    for row in select.all(db).await? {
+        if let Some(key) = int_of(&row, parent) {
+            groups.entry(key).or_default().push(row);
+        }
+    }
+    Ok(groups)
+}
+
+/// One page of children for each parent, in one statement:
+/// `ROW_NUMBER() OVER (PARTITION BY parent ORDER BY …)` cut at `limit + 1`.
+pub async fn child_pages<E: Scoped>(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    parent: E::Column,
+    parents: &[i64],
+    extra: Condition,
+    order: &[Sort<E::Column>],
+    window: &Window,
+) -> Result<HashMap<i64, Page<E::Model>>> {
+    let keys = page::with_tiebreak(order, E::id_column());
+    let mut inner = E::find().filter(parent.is_in(parents.iter().copied())).filter(E::scope(viewer)).filter(extra);
+    if let Some(cursor) = &window.cursor {
+        inner = inner.filter(page::after_condition(&keys, cursor, window.backward)?);
+    }
+    let mut over = WindowStatement::partition_by(parent);
+    for key in &keys {
+        over.order_by(key.column, page::direction(key.descending, window.backward));
+    }
+    let mut inner = inner.into_query();
+    inner.expr_window_as(Expr::cust("ROW_NUMBER()"), over, Alias::new("page_row"));
+    let outer = Query::select()
+        .column(Asterisk)
+        .from_subquery(inner, Alias::new("paged"))
+        .and_where(Expr::col(Alias::new("page_row")).lte(window.limit as i64 + 1))
+        .order_by(Alias::new("page_row"), sea_orm::Order::Asc)
+        .to_owned();
+    let statement = db.get_database_backend().build(&outer);
+    let rows = E::find().from_raw_sql(statement).all(db).await?;
+    let mut grouped: HashMap<i64, Vec<E::Model>> = HashMap::new();
+    for row in rows {
+        if let Some(key) = int_of(&row, parent) {
+            grouped.entry(key).or_default().push(row);
+        }
+    }
+    Ok(parents
+        .iter()
+        .map(|p| (*p, page::assemble(grouped.remove(p).unwrap_or_default(), &keys, window)))
+        .collect())
+}
+
+/// How many children each parent has, in one `GROUP BY` statement.
+pub async fn child_counts<E: Scoped>(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    parent: E::Column,
+    parents: &[i64],
+    extra: Condition,
+) -> Result<HashMap<i64, i64>> {
+    let counts: Vec<(i64, i64)> = E::find()
+        .select_only()
+        .column(parent)
+        .column_as(Expr::col(E::id_column().as_column_ref()).count(), "n")
+        .filter(parent.is_in(parents.iter().copied()))
+        .filter(E::scope(viewer))
+        .filter(extra)
+        .group_by(parent)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut map: HashMap<i64, i64> = parents.iter().map(|p| (*p, 0)).collect();
+    map.extend(counts);
+    Ok(map)
+}

@@ -1,0 +1,16 @@
+//! The service layer: permissions, rules and data access. It knows nothing of GraphQL.
+//!
+//! - [`access`]: the permission table (row scopes, withheld and masked fields);
+//! - [`page`] and [`filter`]: keyset pagination and typed filters for every list;
+//! - [`load`]: batched reads behind the DataLoaders;
+//! - [`listing`]: the root lists, scoped and filtered, ready to be paged and counted;
+//! - [`governance`]: facts derived from governance records (who holds a post when);
+//! - [`lookup`]: natural-key lookups (USCC, codes) and the batch membership lookup.
+
+pub mod access;
+pub mod filter;
+pub mod governance;
+pub mod listing;
+pub mod load;
+pub mod lookup;
+pub mod page;

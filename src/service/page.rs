@@ -1,0 +1,221 @@
+//! Keyset pagination for every list: cursors carry the sort-key values of a row, so page 5000
+//! costs what page 1 costs (no OFFSET). `id` is always the last sort key, making every order total.
+
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, ModelTrait, Order, QueryFilter, QueryOrder, QuerySelect,
+    Select, Value,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// Largest page a caller may ask for.
+pub const MAX_PAGE_SIZE: i32 = 100;
+/// Page size when the caller names none.
+pub const DEFAULT_PAGE_SIZE: i32 = 20;
+
+/// What the caller asked for, in Relay's terms.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct PageRequest {
+    pub first: Option<i32>,
+    pub after: Option<String>,
+    pub last: Option<i32>,
+    pub before: Option<String>,
+}
+
+/// A sort key: a column and a direction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Sort<C> {
+    pub column: C,
+    pub descending: bool,
+}
+
+impl<C> Sort<C> {
+    pub fn asc(column: C) -> Self {
+        Self { column, descending: false }
+    }
+}
+
+/// One page of rows with their cursors.
+#[derive(Debug, Clone)]
+pub struct Page<T> {
+    pub items: Vec<(String, T)>,
+    pub has_next: bool,
+    pub has_previous: bool,
+}
+
+impl<T> Page<T> {
+    pub fn map<U>(self, mut f: impl FnMut(T) -> U) -> Page<U> {
+        Page {
+            items: self.items.into_iter().map(|(cursor, item)| (cursor, f(item))).collect(),
+            has_next: self.has_next,
+            has_previous: self.has_previous,
+        }
+    }
+}
+
+/// The validated request: how many rows, from where, in which direction.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Window {
+    pub limit: u64,
+    pub cursor: Option<Vec<Value>>,
+    pub backward: bool,
+}
+
+impl PageRequest {
+    pub fn forward(first: Option<i32>, after: Option<String>) -> Self {
+        Self { first, after, last: None, before: None }
+    }
+
+    /// Checks the request: `first` and `last` are 1–100 and not both given.
+    pub fn window(&self) -> Result<Window> {
+        let size = |name: &str, n: i32| {
+            if (1..=MAX_PAGE_SIZE).contains(&n) {
+                Ok(n as u64)
+            } else {
+                Err(Error::bad_input(format!("`{name}` must be between 1 and {MAX_PAGE_SIZE}, got {n}")))
+            }
+        };
+        match (self.first, self.last) {
+            (Some(_), Some(_)) => Err(Error::bad_input("give `first` or `last`, not both")),
+            (_, Some(last)) => Ok(Window { limit: size("last", last)?, cursor: decode_opt(&self.before)?, backward: true }),
+            (first, None) if self.before.is_some() && first.is_none() => Ok(Window {
+                limit: DEFAULT_PAGE_SIZE as u64,
+                cursor: decode_opt(&self.before)?,
+                backward: true,
+            }),
+            (first, None) => Ok(Window {
+                limit: size("first", first.unwrap_or(DEFAULT_PAGE_SIZE))?,
+                cursor: decode_opt(&self.after)?,
+                backward: false,
+            }),
+        }
+    }
+}
+
+/// Fetches one page of `select` in `order` (with `id` appended as the final key).
+pub async fn fetch<E, C>(db: &impl ConnectionTrait, select: Select<E>, order: &[Sort<E::Column>], request: &PageRequest, id: E::Column) -> Result<Page<E::Model>>
+where
+    E: EntityTrait<Column = C>,
+    C: ColumnTrait,
+{
+    let window = request.window()?;
+    let keys = with_tiebreak(order, id);
+    let mut select = select;
+    if let Some(cursor) = &window.cursor {
+        select = select.filter(after_condition(&keys, cursor, window.backward)?);
+    }
+    for key in &keys {
+        select = select.order_by(key.column, direction(key.descending, window.backward));
+    }
+    let rows = select.limit(window.limit + 1).all(db).await?;
+    Ok(assemble(rows, &keys, &window))
+}
+
+/// Appends `id` ascending unless the order already ends with it.
+pub fn with_tiebreak<C: ColumnTrait>(order: &[Sort<C>], id: C) -> Vec<Sort<C>> {
+    let mut keys = order.to_vec();
+    if !keys.iter().any(|k| k.column.as_str() == id.as_str()) {
+        keys.push(Sort::asc(id));
+    }
+    keys
+}
+
+pub fn direction(descending: bool, backward: bool) -> Order {
+    if descending ^ backward { Order::Desc } else { Order::Asc }
+}
+
+/// Rows strictly after the cursor in the (possibly reversed) order:
+/// `(k1 > v1) OR (k1 = v1 AND k2 > v2) OR …`.
+pub fn after_condition<C: ColumnTrait>(keys: &[Sort<C>], cursor: &[Value], backward: bool) -> Result<Condition> {
+    if cursor.len() != keys.len() {
+        return Err(Error::bad_input("the cursor does not belong to this list or order"));
+    }
+    let mut any = Condition::any();
+    for (k, key) in keys.iter().enumerate() {
+        let mut all = Condition::all();
+        for (earlier, value) in keys[..k].iter().zip(cursor) {
+            all = all.add(earlier.column.eq(value.clone()));
+        }
+        let value = cursor[k].clone();
+        all = all.add(match direction(key.descending, backward) {
+            Order::Asc => key.column.gt(value),
+            _ => key.column.lt(value),
+        });
+        any = any.add(all);
+    }
+    Ok(any)
+}
+
+/// Turns `limit + 1` fetched rows into a page, in the caller's order.
+pub fn assemble<M: ModelTrait>(mut rows: Vec<M>, keys: &[Sort<<M::Entity as EntityTrait>::Column>], window: &Window) -> Page<M> {
+    let more = rows.len() as u64 > window.limit;
+    rows.truncate(window.limit as usize);
+    if window.backward {
+        rows.reverse();
+    }
+    let items = rows
+        .into_iter()
+        .map(|row| {
+            let values: Vec<Value> = keys.iter().map(|k| row.get(k.column)).collect();
+            (encode_cursor(&values), row)
+        })
+        .collect();
+    let has_cursor = window.cursor.is_some();
+    let (has_next, has_previous) = if window.backward { (has_cursor, more) } else { (more, has_cursor) };
+    Page { items, has_next, has_previous }
+}
+
+/// A cursor value, typed so that it binds as the column's own type on every backend.
+#[derive(Debug, Serialize, Deserialize)]
+enum Key {
+    #[serde(rename = "i")]
+    Int(i64),
+    #[serde(rename = "s")]
+    Text(String),
+    #[serde(rename = "b")]
+    Bool(bool),
+    #[serde(rename = "d")]
+    Date(chrono::NaiveDate),
+    #[serde(rename = "t")]
+    Time(chrono::DateTime<chrono::Utc>),
+    #[serde(rename = "n")]
+    Null,
+}
+
+pub fn encode_cursor(values: &[Value]) -> String {
+    let keys: Vec<Key> = values
+        .iter()
+        .map(|value| match value {
+            Value::BigInt(Some(v)) => Key::Int(*v),
+            Value::Int(Some(v)) => Key::Int(i64::from(*v)),
+            Value::String(Some(v)) => Key::Text(v.to_string()),
+            Value::Bool(Some(v)) => Key::Bool(*v),
+            Value::ChronoDate(Some(v)) => Key::Date(*v),
+            Value::ChronoDateTimeUtc(Some(v)) => Key::Time(*v),
+            _ => Key::Null,
+        })
+        .collect();
+    URL_SAFE_NO_PAD.encode(serde_json::to_vec(&keys).unwrap_or_default())
+}
+
+fn decode_opt(cursor: &Option<String>) -> Result<Option<Vec<Value>>> {
+    cursor.as_deref().map(decode_cursor).transpose()
+}
+
+pub fn decode_cursor(cursor: &str) -> Result<Vec<Value>> {
+    let bad = || Error::bad_input(format!("`{cursor}` is not a valid cursor"));
+    let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| bad())?;
+    let keys: Vec<Key> = serde_json::from_slice(&bytes).map_err(|_| bad())?;
+    keys.into_iter()
+        .map(|key| match key {
+            Key::Int(v) => Ok(Value::BigInt(Some(v))),
+            Key::Text(v) => Ok(Value::String(Some(v))),
+            Key::Bool(v) => Ok(Value::Bool(Some(v))),
+            Key::Date(v) => Ok(Value::ChronoDate(Some(v))),
+            Key::Time(v) => Ok(Value::ChronoDateTimeUtc(Some(v))),
+            Key::Null => Err(bad()),
+        })
+        .collect()
+}
