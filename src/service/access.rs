@@ -69,7 +69,7 @@ const TAX_RELATED: &[&str] = &["annualRevenue", "taxPaid"];
 /// The alliance fields PUBLIC does not see: all governance detail.
 const ALLIANCE_PRIVATE: &[&str] = &[
     "convener", "chairUnitReason", "liabilityUnit", "charterVersion", "charterAdoptedOn", "charterSignedOn",
-    "stageHistory", "charterConsents", "posts", "expiringPosts", "workingGroups", "meetings", "projects",
+    "stageHistory", "charterConsents", "posts", "workingGroups", "meetings", "projects",
     "supportMeasures", "createdAt", "updatedAt", "version",
 ];
 /// The membership fields PUBLIC does not see.

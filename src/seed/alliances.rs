@@ -1,0 +1,601 @@
+//! The three demo alliances and the departments' support measures. The new-materials alliance
+//! went through all five stages of Annex 2 §二 and has been governed since; the chemicals alliance
+//! is drafting its charter; the equipment alliance has just been proposed.
+
+use chrono::NaiveDate;
+use entity::{
+    alliance, alliance_stage_event, charter_consent,
+    enums::{
+        AllianceStage as Stage, Body, Decision, DepartmentCode as Dept, MeetingKind, MembershipStatus as Status,
+        ParticipantRole, PostKind, ProjectKind, ProjectStage, ResolutionKind as R, SectorCode,
+        SupportKind, SupportStatus, WorkingGroupKind,
+    },
+    meeting, meeting_attendance, membership, post, project, project_participant, resolution, support_measure,
+    working_group,
+};
+use sea_orm::ActiveValue::Set;
+
+use super::{Seeder, date};
+use crate::error::{Error, Result};
+
+/// A membership to record.
+struct Member {
+    organization: i64,
+    status: Status,
+    initiator: bool,
+    applied: NaiveDate,
+    joined: Option<NaiveDate>,
+    left: Option<NaiveDate>,
+    reason: Option<&'static str>,
+}
+
+/// A post to record.
+struct Term {
+    body: Body,
+    kind: PostKind,
+    person: i64,
+    organization: Option<i64>,
+    group: Option<i64>,
+    start: NaiveDate,
+    end: Option<NaiveDate>,
+    resolution: Option<i64>,
+    decided: Decision,
+}
+
+impl Seeder<'_> {
+    pub(super) async fn alliances(&mut self) -> Result<()> {
+        self.new_materials_alliance().await?;
+        self.chemicals_alliance().await?;
+        self.equipment_alliance().await?;
+        Ok(())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn alliance(&self, code: &str, zh: &str, en: &str, sector: SectorCode, stage: Stage, convener: i64) -> Result<alliance::Model> {
+        let sector_id = self.sectors.get(&sector).copied().ok_or_else(|| Error::internal("seed: no sector"))?;
+        self.insert(alliance::ActiveModel {
+            code: Set(code.into()),
+            name_zh: Set(zh.into()),
+            name_en: Set(en.into()),
+            sector_id: Set(sector_id),
+            stage: Set(stage),
+            convener_id: Set(Some(convener)),
+            chair_unit_id: Set(None),
+            chair_unit_reason: Set(None),
+            liability_unit_id: Set(None),
+            charter_version: Set(None),
+            charter_adopted_on: Set(None),
+            charter_signed_on: Set(None),
+            founded_on: Set(None),
+            dissolved_on: Set(None),
+            is_demo: Set(true),
+            version: Set(1),
+            created_at: Set(self.stamp),
+            updated_at: Set(self.stamp),
+            ..Default::default()
+        })
+        .await
+    }
+
+    /// Records the stage transitions `stages[0] → stages[1] → …` on their dates.
+    async fn stages(&self, alliance: i64, steps: &[(Stage, NaiveDate, &str)]) -> Result<()> {
+        let mut previous = None;
+        for (stage, on, note) in steps {
+            self.insert(alliance_stage_event::ActiveModel {
+                alliance_id: Set(alliance),
+                from_stage: Set(previous),
+                to_stage: Set(*stage),
+                occurred_on: Set(*on),
+                note: Set(Some((*note).into())),
+                created_at: Set(self.stamp),
+                ..Default::default()
+            })
+            .await?;
+            previous = Some(*stage);
+        }
+        Ok(())
+    }
+
+    async fn member(&self, alliance: i64, m: Member) -> Result<()> {
+        self.insert(membership::ActiveModel {
+            alliance_id: Set(alliance),
+            organization_id: Set(m.organization),
+            status: Set(m.status),
+            is_initiator: Set(m.initiator),
+            applied_on: Set(m.applied),
+            joined_on: Set(m.joined),
+            left_on: Set(m.left),
+            decision_reason: Set(m.reason.map(str::to_owned)),
+            version: Set(1),
+            created_at: Set(self.stamp),
+            updated_at: Set(self.stamp),
+            ..Default::default()
+        })
+        .await?;
+        Ok(())
+    }
+
+    async fn consent(&self, alliance: i64, organization: i64, version: &str, on: NaiveDate) -> Result<()> {
+        self.insert(charter_consent::ActiveModel {
+            alliance_id: Set(alliance),
+            organization_id: Set(organization),
+            charter_version: Set(version.into()),
+            consented_on: Set(on),
+            created_at: Set(self.stamp),
+            ..Default::default()
+        })
+        .await?;
+        Ok(())
+    }
+
+    async fn group(&self, alliance: i64, kind: WorkingGroupKind, zh: &str, en: &str, purpose: &str, from: NaiveDate, until: Option<NaiveDate>) -> Result<i64> {
+        Ok(self
+            .insert(working_group::ActiveModel {
+                alliance_id: Set(alliance),
+                kind: Set(kind),
+                name_zh: Set(zh.into()),
+                name_en: Set(en.into()),
+                purpose: Set(Some(purpose.into())),
+                established_on: Set(from),
+                dissolved_on: Set(until),
+                version: Set(1),
+                created_at: Set(self.stamp),
+                updated_at: Set(self.stamp),
+                ..Default::default()
+            })
+            .await?
+            .id)
+    }
+
+    /// A meeting with its attendance (units, or people for the expert committee).
+    #[allow(clippy::too_many_arguments)]
+    async fn meeting(&self, alliance: i64, kind: MeetingKind, title: &str, on: NaiveDate, body_size: usize, units: &[i64], people: &[i64]) -> Result<i64> {
+        let row = self
+            .insert(meeting::ActiveModel {
+                alliance_id: Set(alliance),
+                kind: Set(kind),
+                title: Set(title.into()),
+                held_on: Set(on),
+                location: Set(Some("银川市".into())),
+                body_size: Set(body_size as i32),
+                version: Set(1),
+                created_at: Set(self.stamp),
+                updated_at: Set(self.stamp),
+                ..Default::default()
+            })
+            .await?;
+        for unit in units {
+            self.attend(row.id, Some(*unit), None).await?;
+        }
+        for person in people {
+            self.attend(row.id, None, Some(*person)).await?;
+        }
+        Ok(row.id)
+    }
+
+    async fn attend(&self, meeting: i64, organization: Option<i64>, person: Option<i64>) -> Result<()> {
+        self.insert(meeting_attendance::ActiveModel {
+            meeting_id: Set(meeting),
+            organization_id: Set(organization),
+            person_id: Set(person),
+            created_at: Set(self.stamp),
+            ..Default::default()
+        })
+        .await?;
+        Ok(())
+    }
+
+    /// A resolution; it passes with a majority of those present (Annex 2 §一).
+    async fn resolve(&self, meeting: i64, kind: R, subject: &str, votes: (i32, i32, i32)) -> Result<i64> {
+        let (yes, no, abstain) = votes;
+        Ok(self
+            .insert(resolution::ActiveModel {
+                meeting_id: Set(meeting),
+                kind: Set(kind),
+                subject: Set(subject.into()),
+                votes_for: Set(yes),
+                votes_against: Set(no),
+                votes_abstain: Set(abstain),
+                passed: Set(yes * 2 > yes + no + abstain),
+                created_at: Set(self.stamp),
+                ..Default::default()
+            })
+            .await?
+            .id)
+    }
+
+    async fn post(&self, alliance: i64, t: Term) -> Result<()> {
+        self.insert(post::ActiveModel {
+            alliance_id: Set(alliance),
+            body: Set(t.body),
+            kind: Set(t.kind),
+            person_id: Set(t.person),
+            organization_id: Set(t.organization),
+            working_group_id: Set(t.group),
+            term_start: Set(t.start),
+            term_end: Set(t.end),
+            ended_on: Set(None),
+            resolution_id: Set(t.resolution),
+            decided_how: Set(t.decided),
+            version: Set(1),
+            created_at: Set(self.stamp),
+            updated_at: Set(self.stamp),
+            ..Default::default()
+        })
+        .await?;
+        Ok(())
+    }
+
+    /// The council of one five-year term: directors elected by the general assembly, the chair by
+    /// the council, vice-chairs on the chair's nomination, the secretary-general nominated by the
+    /// council and elected by the general assembly.
+    #[allow(clippy::too_many_arguments)]
+    async fn council_term(
+        &self,
+        alliance: i64,
+        directors: &[i64],
+        chair: i64,
+        vice_chairs: &[i64],
+        secretary_general: i64,
+        start: NaiveDate,
+        end: NaiveDate,
+        resolutions: (i64, i64, i64, i64),
+    ) -> Result<()> {
+        let (elect_directors, elect_chair, approve_vices, elect_sg) = resolutions;
+        for unit in directors {
+            let person = self.contact(*unit)?;
+            self.post(alliance, Term { body: Body::Council, kind: PostKind::Director, person, organization: Some(*unit), group: None, start, end: Some(end), resolution: Some(elect_directors), decided: Decision::GeneralAssemblyElection })
+                .await?;
+            if *unit == chair {
+                self.post(alliance, Term { body: Body::Council, kind: PostKind::Chair, person, organization: Some(*unit), group: None, start, end: Some(end), resolution: Some(elect_chair), decided: Decision::CouncilElection })
+                    .await?;
+            }
+            if vice_chairs.contains(unit) {
+                self.post(alliance, Term { body: Body::Council, kind: PostKind::ViceChair, person, organization: Some(*unit), group: None, start, end: Some(end), resolution: Some(approve_vices), decided: Decision::ChairNominationCouncilApproval })
+                    .await?;
+            }
+        }
+        self.post(alliance, Term {
+            body: Body::Secretariat,
+            kind: PostKind::SecretaryGeneral,
+            person: secretary_general,
+            organization: Some(chair),
+            group: None,
+            start,
+            end: Some(end),
+            resolution: Some(elect_sg),
+            decided: Decision::CouncilNominationAssemblyElection,
+        })
+        .await
+    }
+
+    async fn new_materials_alliance(&mut self) -> Result<()> {
+        let association = self.institution("NXNMA")?;
+        let nxu = self.institution("NXU")?;
+        let sjtu_yc = self.institution("SJTU-YC")?;
+        let rare = self.leader("NMAT-02")?.id;
+        let crystal = self.leader("NMAT-04")?.id;
+        let battery = self.leader("NMAT-07")?.id;
+        let alloys = self.leader("NMAT-03")?.id;
+        let initiators = [association, rare, crystal, battery, nxu, sjtu_yc];
+
+        let a = self
+            .alliance("YMA-NMAT", "银川都市圈新材料产业联盟", "Yinchuan Metropolitan Area New Materials Industry Alliance", SectorCode::NewMaterials, Stage::Founded, association)
+            .await?;
+        let (initiative, consultation, drafting, bodies, founding) =
+            (date(2020, 3, 16), date(2020, 4, 20), date(2020, 6, 15), date(2020, 9, 10), date(2020, 11, 26));
+        self.stages(a.id, &[
+            (Stage::Initiative, initiative, "宁夏新材料行业协会联合五家单位发出倡议，自荐为召集人"),
+            (Stage::Consultation, consultation, "成立筹建工作小组，制定组建方案和时间表"),
+            (Stage::CharterDrafting, drafting, "起草联盟章程及议事、财务、新成员吸收管理办法"),
+            (Stage::BodiesFormed, bodies, "组建专家委员会、理事会筹备组、秘书处和工作组"),
+            (Stage::Founded, founding, "召开联盟成立大会，签署章程，选举理事会、理事长和秘书长"),
+        ])
+        .await?;
+
+        // Members: the initiators, then metro-area units of the chain that joined at the founding.
+        for unit in initiators {
+            self.member(a.id, Member { organization: unit, status: Status::Active, initiator: true, applied: initiative, joined: Some(initiative), left: None, reason: None }).await?;
+        }
+        let mut founders: Vec<i64> = initiators.to_vec();
+        for segment in ["NMAT-01", "NMAT-03", "NMAT-04", "NMAT-05", "NMAT-06", "NMAT-07", "NMAT-08", "NMAT-09", "NMAT-10"] {
+            for n in 0..2 {
+                let unit = self.nth_of(segment, n)?.id;
+                if !founders.contains(&unit) {
+                    founders.push(unit);
+                }
+            }
+        }
+        for key in ["NIST", "NMU"] {
+            founders.push(self.institution(key)?);
+        }
+        let withdrawn = founders[founders.len() - 3];
+        for unit in &founders[initiators.len()..] {
+            let left = (*unit == withdrawn).then(|| date(2023, 6, 30));
+            let status = if left.is_some() { Status::Withdrawn } else { Status::Active };
+            self.member(a.id, Member { organization: *unit, status, initiator: false, applied: date(2020, 9, 21), joined: Some(founding), left, reason: None }).await?;
+        }
+        // Open membership after founding (Annex 1 §5): one admitted, one refused, one pending.
+        let admitted = self.nth_of("NMAT-02", 1)?.id;
+        self.member(a.id, Member { organization: admitted, status: Status::Active, initiator: false, applied: date(2022, 10, 12), joined: Some(date(2022, 12, 9)), left: None, reason: Some("符合新成员吸收管理办法，理事会审议通过") }).await?;
+        let outside = self.enterprises.iter().find(|e| e.segment == "NMAT-04" && e.municipality.is_none()).map(|e| e.id).ok_or_else(|| Error::internal("seed: no outside unit"))?;
+        self.member(a.id, Member { organization: outside, status: Status::Rejected, initiator: false, applied: date(2022, 10, 12), joined: None, left: None, reason: Some("企业不在三市一基地范围内（附件1第三条）") }).await?;
+        let pending = self.nth_of("NMAT-10", 2)?.id;
+        self.member(a.id, Member { organization: pending, status: Status::Applied, initiator: false, applied: date(2026, 10, 20), joined: None, left: None, reason: None }).await?;
+
+        // Consultation: the preparatory working group, coordinated by the convener.
+        let preparatory = self.group(a.id, WorkingGroupKind::Preparatory, "筹建工作小组", "Preparatory working group", "制定组建方案和时间表", consultation, Some(founding)).await?;
+        for unit in initiators {
+            let kind = if unit == association { PostKind::Convener } else { PostKind::GroupMember };
+            self.post(a.id, Term { body: Body::PreparatoryGroup, kind, person: self.contact(unit)?, organization: Some(unit), group: Some(preparatory), start: consultation, end: Some(founding), resolution: None, decided: Decision::InitiatorAgreement }).await?;
+        }
+
+        // Charter drafting: every initiating unit consents to v1.0.
+        for (i, unit) in initiators.iter().enumerate() {
+            self.consent(a.id, *unit, "v1.0", date(2020, 7, 1 + 7 * i as u32)).await?;
+        }
+
+        // Bodies: expert committee (three from member units, two external), working groups.
+        let mut experts = vec![self.person_of(nxu, 0)?, self.person_of(sjtu_yc, 1)?, self.person_of(rare, 1)?];
+        let external_one = self.person(None, "教授级高级工程师（外聘专家）", "experts.example").await?;
+        let external_two = self.person(None, "研究员（外聘专家）", "experts.example").await?;
+        experts.extend([external_one, external_two]);
+        for (i, person) in experts.iter().enumerate() {
+            let organization = match i {
+                0 => Some(nxu),
+                1 => Some(sjtu_yc),
+                2 => Some(rare),
+                _ => None,
+            };
+            self.post(a.id, Term { body: Body::ExpertCommittee, kind: PostKind::Expert, person: *person, organization, group: None, start: bodies, end: None, resolution: None, decided: Decision::Appointment }).await?;
+        }
+        let policy = self.group(a.id, WorkingGroupKind::PolicyResearch, "政策研究组", "Policy research group", "研究产业政策，提出支持措施建议", bodies, None).await?;
+        let standards = self.group(a.id, WorkingGroupKind::Standards, "标准工作组", "Standards group", "组织制定团体标准", bodies, None).await?;
+        let projects = self.group(a.id, WorkingGroupKind::ProjectManagement, "项目管理组", "Project management group", "管理联合攻关项目", bodies, None).await?;
+        for (group, unit) in [(policy, association), (standards, crystal), (projects, rare)] {
+            self.post(a.id, Term { body: Body::WorkingGroup, kind: PostKind::GroupLead, person: self.contact(unit)?, organization: Some(unit), group: Some(group), start: bodies, end: None, resolution: None, decided: Decision::Appointment }).await?;
+        }
+
+        // Founding assembly, with the first council meeting the same day.
+        let present: Vec<i64> = founders.iter().copied().take(founders.len() - 1).collect();
+        let n = present.len() as i32;
+        let assembly = self.meeting(a.id, MeetingKind::FoundingAssembly, "银川都市圈新材料产业联盟成立大会", founding, founders.len(), &present, &[]).await?;
+        self.resolve(assembly, R::SignCharter, "审议并签署《银川都市圈新材料产业联盟章程》v1.0", (n, 0, 0)).await?;
+        let elect_directors = self.resolve(assembly, R::ElectDirectors, "选举第一届理事会理事单位（9家）", (n - 1, 0, 1)).await?;
+        self.resolve(assembly, R::NameLiabilityUnit, "确定宁夏新材料行业协会为联盟对外承担责任的主体", (n, 0, 0)).await?;
+        let directors = [association, rare, crystal, battery, alloys, nxu, sjtu_yc, self.nth_of("NMAT-01", 0)?.id, self.nth_of("NMAT-08", 0)?.id];
+        let council = self.meeting(a.id, MeetingKind::Council, "第一届理事会第一次会议", founding, directors.len(), &directors, &[]).await?;
+        let elect_chair = self.resolve(council, R::ElectChair, "选举宁夏新材料行业协会代表为理事长（任期五年）", (9, 0, 0)).await?;
+        let approve_vices = self.resolve(council, R::ApproveViceChairs, "表决通过理事长提名的副理事长人选", (8, 0, 1)).await?;
+        self.resolve(council, R::NominateSecretaryGeneral, "提名秘书长人选，提请成员大会选举", (9, 0, 0)).await?;
+        let elect_sg = self.resolve(assembly, R::ElectSecretaryGeneral, "选举联盟秘书长", (n, 0, 0)).await?;
+        self.resolve(assembly, R::DeclareFounded, "宣布银川都市圈新材料产业联盟成立", (n, 0, 0)).await?;
+        let secretary_general = self.person_of(association, 1)?;
+        let first_end = date(2025, 11, 25);
+        self.council_term(a.id, &directors, association, &[rare, crystal], secretary_general, founding, first_end, (elect_directors, elect_chair, approve_vices, elect_sg)).await?;
+
+        // Governed since: yearly assemblies, a new member admitted, projects reviewed.
+        for (year, month, day) in [(2021, 12, 10), (2022, 12, 9), (2023, 12, 15), (2024, 12, 13)] {
+            let title = format!("{year}年度联盟成员大会");
+            let held = self.meeting(a.id, MeetingKind::GeneralAssembly, &title, date(year, month, day), founders.len(), &present, &[]).await?;
+            let subject = if year == 2022 { "审议通过吸收新成员" } else { "审议年度工作报告和经费使用情况" };
+            let kind = if year == 2022 { R::AdmitMembers } else { R::Other };
+            self.resolve(held, kind, subject, (n - 2, 1, 1)).await?;
+        }
+        let review = self.meeting(a.id, MeetingKind::ExpertReview, "专家委员会2021年第一次评审会", date(2021, 4, 8), experts.len(), &[], &experts).await?;
+        self.resolve(review, R::ReviewProject, "评审《高纯钽粉制备关键技术联合攻关》可行性、预算和实施计划", (5, 0, 0)).await?;
+        let p1 = self
+            .project(a.id, "YMA-NMAT-P001", "高纯钽粉制备关键技术联合攻关", "Joint research on high-purity tantalum powder", ProjectKind::JointRnd, 28_000_000, ProjectStage::InProgress, date(2021, 3, 15), Some((review, date(2021, 4, 8))), None)
+            .await?;
+        for (unit, role) in [(rare, ParticipantRole::Lead), (nxu, ParticipantRole::Participant), (sjtu_yc, ParticipantRole::Participant), (alloys, ParticipantRole::Participant)] {
+            self.participant(p1, unit, role).await?;
+        }
+        let review_two = self.meeting(a.id, MeetingKind::ExpertReview, "专家委员会2022年第二次评审会", date(2022, 7, 14), experts.len(), &[], &experts).await?;
+        self.resolve(review_two, R::ReviewProject, "评审《光伏用石英坩埚》团体标准制定计划", (4, 0, 1)).await?;
+        let p2 = self
+            .project(a.id, "YMA-NMAT-P002", "《光伏用石英坩埚》团体标准", "Group standard for PV quartz crucibles", ProjectKind::Standard, 1_200_000, ProjectStage::Completed, date(2022, 6, 6), Some((review_two, date(2022, 7, 14))), Some(date(2024, 5, 30)))
+            .await?;
+        for (unit, role) in [(crystal, ParticipantRole::Lead), (self.nth_of("NMAT-05", 0)?.id, ParticipantRole::Participant)] {
+            self.participant(p2, unit, role).await?;
+        }
+        let p3 = self
+            .project(a.id, "YMA-NMAT-P003", "锂电正极材料产业化中试", "Pilot industrialisation of cathode materials", ProjectKind::Industrialisation, 46_000_000, ProjectStage::Proposed, date(2026, 9, 18), None, None)
+            .await?;
+        self.participant(p3, battery, ParticipantRole::Lead).await?;
+
+        // The second term: chair re-elected (re-election is allowed), one vice-chair changed.
+        let second_start = date(2025, 11, 26);
+        let second_end = date(2030, 11, 25);
+        let assembly_two = self.meeting(a.id, MeetingKind::GeneralAssembly, "2025年度联盟成员大会（换届）", date(2025, 11, 20), founders.len(), &present, &[]).await?;
+        let directors_two = self.resolve(assembly_two, R::ElectDirectors, "选举第二届理事会理事单位（9家）", (n - 1, 1, 0)).await?;
+        let council_two = self.meeting(a.id, MeetingKind::Council, "第二届理事会第一次会议", date(2025, 11, 20), directors.len(), &directors, &[]).await?;
+        let chair_two = self.resolve(council_two, R::ElectChair, "选举理事长（连任）", (9, 0, 0)).await?;
+        let vices_two = self.resolve(council_two, R::ApproveViceChairs, "表决通过理事长提名的副理事长人选", (9, 0, 0)).await?;
+        self.resolve(council_two, R::NominateSecretaryGeneral, "提名秘书长人选", (9, 0, 0)).await?;
+        let sg_two = self.resolve(assembly_two, R::ElectSecretaryGeneral, "选举联盟秘书长", (n, 0, 0)).await?;
+        self.council_term(a.id, &directors, association, &[rare, battery], secretary_general, second_start, second_end, (directors_two, chair_two, vices_two, sg_two)).await?;
+
+        let mut founded = alliance::ActiveModel::from(a);
+        founded.chair_unit_id = Set(Some(association));
+        founded.liability_unit_id = Set(Some(association));
+        founded.charter_version = Set(Some("v1.0".into()));
+        founded.charter_adopted_on = Set(Some(date(2020, 8, 28)));
+        founded.charter_signed_on = Set(Some(founding));
+        founded.founded_on = Set(Some(founding));
+        self.insert_update(founded).await
+    }
+
+    async fn chemicals_alliance(&mut self) -> Result<()> {
+        let ctl = self.leader("CHEM-03")?.id;
+        let olefins = self.leader("CHEM-04")?.id;
+        let fibres = self.leader("CHEM-08")?.id;
+        let nxu = self.institution("NXU")?;
+        let initiators = [olefins, ctl, fibres, nxu];
+        let a = self
+            .alliance("YMA-CHEM", "银川都市圈化工产业联盟", "Yinchuan Metropolitan Area Chemical Industry Alliance", SectorCode::Chemicals, Stage::CharterDrafting, olefins)
+            .await?;
+        let (initiative, consultation, drafting) = (date(2025, 3, 18), date(2025, 5, 12), date(2025, 9, 1));
+        self.stages(a.id, &[
+            (Stage::Initiative, initiative, "宁东四家单位联合倡议，区域内尚无化工行业协会，由大型骨干企业召集"),
+            (Stage::Consultation, consultation, "成立筹建工作小组"),
+            (Stage::CharterDrafting, drafting, "起草章程（征求意见稿）"),
+        ])
+        .await?;
+        for unit in initiators {
+            self.member(a.id, Member { organization: unit, status: Status::Active, initiator: true, applied: initiative, joined: Some(initiative), left: None, reason: None }).await?;
+        }
+        for segment in ["CHEM-05", "CHEM-07"] {
+            let unit = self.nth_of(segment, 0)?.id;
+            self.member(a.id, Member { organization: unit, status: Status::Applied, initiator: false, applied: date(2025, 10, 9), joined: None, left: None, reason: None }).await?;
+        }
+        let preparatory = self.group(a.id, WorkingGroupKind::Preparatory, "筹建工作小组", "Preparatory working group", "制定组建方案和时间表", consultation, None).await?;
+        for unit in initiators {
+            let kind = if unit == olefins { PostKind::Convener } else { PostKind::GroupMember };
+            self.post(a.id, Term { body: Body::PreparatoryGroup, kind, person: self.contact(unit)?, organization: Some(unit), group: Some(preparatory), start: consultation, end: None, resolution: None, decided: Decision::InitiatorAgreement }).await?;
+        }
+        // Two of four initiators have consented to the draft so far: adoption must wait.
+        self.consent(a.id, olefins, "v0.9", date(2025, 10, 20)).await?;
+        self.consent(a.id, ctl, "v0.9", date(2025, 11, 3)).await?;
+        let mut drafting_row = alliance::ActiveModel::from(a);
+        drafting_row.charter_version = Set(Some("v0.9".into()));
+        self.insert_update(drafting_row).await
+    }
+
+    async fn equipment_alliance(&mut self) -> Result<()> {
+        let castings = self.leader("EQUIP-01")?.id;
+        let bearings = self.leader("EQUIP-02")?.id;
+        let valves = self.leader("EQUIP-04")?.id;
+        let a = self
+            .alliance("YMA-EQUIP", "银川都市圈先进装备制造产业联盟", "Yinchuan Metropolitan Area Advanced Equipment Manufacturing Industry Alliance", SectorCode::Equipment, Stage::Initiative, bearings)
+            .await?;
+        let initiative = date(2026, 10, 15);
+        self.stages(a.id, &[(Stage::Initiative, initiative, "三家骨干企业倡议组建，轴承企业自荐为召集人")]).await?;
+        for unit in [bearings, castings, valves] {
+            self.member(a.id, Member { organization: unit, status: Status::Active, initiator: true, applied: initiative, joined: Some(initiative), left: None, reason: None }).await?;
+        }
+        Ok(())
+    }
+
+    async fn insert_update(&self, row: alliance::ActiveModel) -> Result<()> {
+        use sea_orm::ActiveModelTrait;
+        row.update(self.db).await?;
+        Ok(())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn project(
+        &self,
+        alliance: i64,
+        code: &str,
+        zh: &str,
+        en: &str,
+        kind: ProjectKind,
+        budget: i64,
+        stage: ProjectStage,
+        proposed: NaiveDate,
+        review: Option<(i64, NaiveDate)>,
+        completed: Option<NaiveDate>,
+    ) -> Result<i64> {
+        let reviewed = review.map(|(_, on)| on);
+        let decided = reviewed.map(|on| on + chrono::Days::new(12));
+        Ok(self
+            .insert(project::ActiveModel {
+                alliance_id: Set(alliance),
+                code: Set(code.into()),
+                title_zh: Set(zh.into()),
+                title_en: Set(Some(en.into())),
+                kind: Set(kind),
+                budget: Set(budget),
+                stage: Set(stage),
+                summary: Set(Some(format!("{zh}：联盟成员联合实施，产学研协同。"))),
+                proposed_on: Set(proposed),
+                review_meeting_id: Set(review.map(|(m, _)| m)),
+                review_feasibility: Set(review.map(|_| "技术路线可行，具备中试基础".into())),
+                review_budget: Set(review.map(|_| "预算结构合理，建议设备费压减5%".into())),
+                review_plan: Set(review.map(|_| "计划分三阶段实施，节点明确".into())),
+                reviewed_on: Set(reviewed),
+                decided_on: Set(decided),
+                started_on: Set(decided.map(|on| on + chrono::Days::new(10))),
+                completed_on: Set(completed),
+                is_demo: Set(true),
+                version: Set(1),
+                created_at: Set(self.stamp),
+                updated_at: Set(self.stamp),
+                ..Default::default()
+            })
+            .await?
+            .id)
+    }
+
+    async fn participant(&self, project: i64, organization: i64, role: ParticipantRole) -> Result<()> {
+        self.insert(project_participant::ActiveModel {
+            project_id: Set(project),
+            organization_id: Set(organization),
+            role: Set(role),
+            created_at: Set(self.stamp),
+            ..Default::default()
+        })
+        .await?;
+        Ok(())
+    }
+
+    /// Support from every department (plan §四), to member units and to the alliance itself.
+    pub(super) async fn support_measures(&mut self) -> Result<()> {
+        let alliance = self.alliance_id("YMA-NMAT").await?;
+        let rare = self.leader("NMAT-02")?.id;
+        let crystal = self.leader("NMAT-04")?.id;
+        let battery = self.leader("NMAT-07")?.id;
+        let ctl = self.leader("CHEM-03")?.id;
+        let bearings = self.leader("EQUIP-02")?.id;
+        let nxu = self.institution("NXU")?;
+        type Row = (Dept, SupportKind, &'static str, Option<i64>, bool, i64, NaiveDate, SupportStatus);
+        let rows: Vec<Row> = vec![
+            (Dept::Dst, SupportKind::RndFund, "自治区重点研发计划：高纯钽粉制备关键技术", Some(rare), false, 5_000_000, date(2021, 6, 15), SupportStatus::Disbursed),
+            (Dept::Dst, SupportKind::RndFund, "自治区自然科学基金：煤基新材料", Some(nxu), false, 3_000_000, date(2022, 3, 10), SupportStatus::Disbursed),
+            (Dept::Dst, SupportKind::RndFund, "费托合成催化剂国产化攻关", Some(ctl), false, 6_500_000, date(2024, 4, 2), SupportStatus::Granted),
+            (Dept::Miit, SupportKind::TechCenter, "自治区级企业技术中心认定奖励", Some(crystal), false, 1_000_000, date(2021, 9, 28), SupportStatus::Disbursed),
+            (Dept::Miit, SupportKind::IndustryFund, "产业联盟运行补助", None, true, 500_000, date(2021, 3, 1), SupportStatus::Disbursed),
+            (Dept::Miit, SupportKind::TechCenter, "智能制造示范工厂奖励", Some(bearings), false, 2_000_000, date(2025, 8, 20), SupportStatus::Granted),
+            (Dept::Hrss, SupportKind::Talent, "高层次人才引进补贴", Some(battery), false, 800_000, date(2022, 5, 16), SupportStatus::Disbursed),
+            (Dept::Hrss, SupportKind::Talent, "联盟产业工人技能培训", None, true, 300_000, date(2023, 4, 11), SupportStatus::Disbursed),
+            (Dept::Tax, SupportKind::TaxIncentive, "研发费用加计扣除", Some(rare), false, 12_500_000, date(2022, 5, 31), SupportStatus::Granted),
+            (Dept::Tax, SupportKind::TaxIncentive, "高新技术企业所得税优惠", Some(crystal), false, 8_000_000, date(2023, 5, 31), SupportStatus::Granted),
+            (Dept::Dof, SupportKind::IndustryFund, "自治区产业引导基金投资", Some(battery), false, 50_000_000, date(2023, 8, 8), SupportStatus::Disbursed),
+            (Dept::Dof, SupportKind::IndustryFund, "联盟成果转化配套资金", None, true, 2_000_000, date(2026, 6, 30), SupportStatus::Planned),
+            (Dept::Drc, SupportKind::IndustryFund, "重点项目前期工作经费", Some(rare), false, 2_000_000, date(2024, 3, 19), SupportStatus::Granted),
+            (Dept::Drc, SupportKind::Financing, "中长期贷款贴息", Some(ctl), false, 1_500_000, date(2024, 9, 9), SupportStatus::Revoked),
+            (Dept::Doc, SupportKind::MarketExpansion, "境外展会参展补贴", Some(crystal), false, 200_000, date(2023, 10, 12), SupportStatus::Disbursed),
+            (Dept::Doc, SupportKind::MarketExpansion, "联盟联合开拓中亚市场", None, true, 350_000, date(2025, 4, 22), SupportStatus::Granted),
+        ];
+        for (dept, kind, title, organization, to_alliance, amount, granted, status) in rows {
+            let department = self.departments.get(&dept).copied().ok_or_else(|| Error::internal("seed: no department"))?;
+            self.insert(support_measure::ActiveModel {
+                department_id: Set(department),
+                kind: Set(kind),
+                title: Set(title.into()),
+                beneficiary_organization_id: Set(organization),
+                beneficiary_alliance_id: Set(to_alliance.then_some(alliance)),
+                amount: Set(amount),
+                granted_on: Set(granted),
+                status: Set(status),
+                is_demo: Set(true),
+                version: Set(1),
+                created_at: Set(self.stamp),
+                updated_at: Set(self.stamp),
+                ..Default::default()
+            })
+            .await?;
+        }
+        Ok(())
+    }
+
+    async fn alliance_id(&self, code: &str) -> Result<i64> {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        alliance::Entity::find()
+            .filter(alliance::Column::Code.eq(code))
+            .one(self.db)
+            .await?
+            .map(|a| a.id)
+            .ok_or_else(|| Error::internal("seed: no alliance"))
+    }
+}
