@@ -1,10 +1,12 @@
 //! Filter and order inputs, turned into the service layer's typed filters and sorts.
 
 use async_graphql::{Enum, ID, InputObject, InputType};
-use chrono::NaiveDate;
 use entity::{alliance, industrial_park, membership, organization, person, project, support_measure, supply_link};
 
-use super::enums::{self, Code};
+use super::{
+    enums::{self, Code},
+    scalars::Date,
+};
 use crate::{
     domain::id::{self, Kind},
     error::{Error, Result},
@@ -38,9 +40,9 @@ pub struct IntFilter {
 /// Comparisons on a date.
 #[derive(InputObject, Debug, Default)]
 pub struct DateFilter {
-    pub eq: Option<NaiveDate>,
-    pub gte: Option<NaiveDate>,
-    pub lte: Option<NaiveDate>,
+    pub eq: Option<Date>,
+    pub gte: Option<Date>,
+    pub lte: Option<Date>,
 }
 
 /// Comparison on a flag.
@@ -117,9 +119,9 @@ impl Comparisons for IntFilter {
 impl Comparisons for DateFilter {
     fn comparisons(self, _: Option<Kind>) -> Result<Vec<Op>> {
         let mut ops = Vec::new();
-        ops.extend(self.eq.map(|v| Op::Eq(Scalar::Date(v))));
-        ops.extend(self.gte.map(|v| Op::Gte(Scalar::Date(v))));
-        ops.extend(self.lte.map(|v| Op::Lte(Scalar::Date(v))));
+        ops.extend(self.eq.map(|v| Op::Eq(Scalar::Date(v.0))));
+        ops.extend(self.gte.map(|v| Op::Gte(Scalar::Date(v.0))));
+        ops.extend(self.lte.map(|v| Op::Lte(Scalar::Date(v.0))));
         Ok(ops)
     }
 }

@@ -1,7 +1,6 @@
 //! People, joint projects, support measures and supply links.
 
 use async_graphql::{Context, ID, Object};
-use chrono::NaiveDate;
 use entity::{chain_segment, department, meeting, person, project, project_participant, support_measure, supply_link};
 
 use super::{
@@ -17,7 +16,7 @@ use crate::{
         enums,
         loader::{ParticipantsOfProject, PostsOfPerson},
         request,
-        scalars::Money,
+        scalars::{Date, Money},
     },
     service::access::{Guarded, Viewer},
 };
@@ -121,21 +120,21 @@ impl Project {
     async fn summary(&self) -> Option<&str> {
         self.0.summary.as_deref()
     }
-    async fn proposed_on(&self) -> NaiveDate {
-        self.0.proposed_on
+    async fn proposed_on(&self) -> Date {
+        Date(self.0.proposed_on)
     }
     /// The expert committee's review (feasibility, budget, plan), once held.
     async fn review(&self) -> Option<ProjectReview<'_>> {
         self.0.reviewed_on.map(|_| ProjectReview(&self.0))
     }
-    async fn decided_on(&self) -> Option<NaiveDate> {
-        self.0.decided_on
+    async fn decided_on(&self) -> Option<Date> {
+        self.0.decided_on.map(Date)
     }
-    async fn started_on(&self) -> Option<NaiveDate> {
-        self.0.started_on
+    async fn started_on(&self) -> Option<Date> {
+        self.0.started_on.map(Date)
     }
-    async fn completed_on(&self) -> Option<NaiveDate> {
-        self.0.completed_on
+    async fn completed_on(&self) -> Option<Date> {
+        self.0.completed_on.map(Date)
     }
     async fn participants(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ProjectParticipant>> {
         Ok(children(ctx, ParticipantsOfProject(self.0.id)).await?.into_iter().map(ProjectParticipant).collect())
@@ -166,8 +165,8 @@ impl ProjectReview<'_> {
     async fn plan(&self) -> Option<&str> {
         self.0.review_plan.as_deref()
     }
-    async fn reviewed_on(&self) -> Option<NaiveDate> {
-        self.0.reviewed_on
+    async fn reviewed_on(&self) -> Option<Date> {
+        self.0.reviewed_on.map(Date)
     }
 }
 
@@ -227,8 +226,8 @@ impl SupportMeasure {
     async fn amount(&self) -> Option<Money> {
         self.0.show("amount", |m| Money(m.amount))
     }
-    async fn granted_on(&self) -> NaiveDate {
-        self.0.value.granted_on
+    async fn granted_on(&self) -> Date {
+        Date(self.0.value.granted_on)
     }
     async fn status(&self) -> enums::SupportStatus {
         self.0.value.status.into()

@@ -1,7 +1,7 @@
 //! Alliances and their governance: stages, members, posts, working groups, meetings.
 
 use async_graphql::{Context, ID, Object};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use entity::{
     alliance, alliance_stage_event, charter_consent, meeting, meeting_attendance, membership, person, post,
     resolution, sector, working_group,
@@ -25,6 +25,7 @@ use crate::{
             SupportForAlliance, WorkingGroupsOfAlliance,
         },
         request,
+        scalars::Date,
     },
     service::{access::{Guarded, Viewer}, governance, page::PageRequest},
 };
@@ -100,17 +101,17 @@ impl Alliance {
     async fn charter_version(&self) -> Option<&str> {
         self.0.show("charterVersion", |a| a.charter_version.as_deref()).flatten()
     }
-    async fn charter_adopted_on(&self) -> Option<NaiveDate> {
-        self.0.show("charterAdoptedOn", |a| a.charter_adopted_on).flatten()
+    async fn charter_adopted_on(&self) -> Option<Date> {
+        self.0.show("charterAdoptedOn", |a| a.charter_adopted_on).flatten().map(Date)
     }
-    async fn charter_signed_on(&self) -> Option<NaiveDate> {
-        self.0.show("charterSignedOn", |a| a.charter_signed_on).flatten()
+    async fn charter_signed_on(&self) -> Option<Date> {
+        self.0.show("charterSignedOn", |a| a.charter_signed_on).flatten().map(Date)
     }
-    async fn founded_on(&self) -> Option<NaiveDate> {
-        self.0.value.founded_on
+    async fn founded_on(&self) -> Option<Date> {
+        self.0.value.founded_on.map(Date)
     }
-    async fn dissolved_on(&self) -> Option<NaiveDate> {
-        self.0.value.dissolved_on
+    async fn dissolved_on(&self) -> Option<Date> {
+        self.0.value.dissolved_on.map(Date)
     }
     /// Every stage transition, oldest first.
     async fn stage_history(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Vec<StageEvent>>> {
@@ -138,7 +139,7 @@ impl Alliance {
         Ok(connection(page, total, |m| Membership::new(&viewer, m)))
     }
     /// Posts in the alliance's bodies. `activeOn`: only posts held on that day; `body`, `kind`: only those.
-    async fn posts(&self, ctx: &Context<'_>, body: Option<enums::Body>, kind: Option<enums::PostKind>, active_on: Option<NaiveDate>) -> async_graphql::Result<Option<Vec<Post>>> {
+    async fn posts(&self, ctx: &Context<'_>, body: Option<enums::Body>, kind: Option<enums::PostKind>, active_on: Option<Date>) -> async_graphql::Result<Option<Vec<Post>>> {
         if !self.shows("posts") {
             return Ok(None);
         }
@@ -148,7 +149,7 @@ impl Alliance {
                 .into_iter()
                 .filter(|p| body.is_none_or(|b| p.body == b.into()))
                 .filter(|p| kind.is_none_or(|k| p.kind == k.into()))
-                .filter(|p| active_on.is_none_or(|day| governance::post_active_on(p, day)))
+                .filter(|p| active_on.is_none_or(|day| governance::post_active_on(p, day.0)))
                 .map(Post)
                 .collect(),
         ))
@@ -209,8 +210,8 @@ impl StageEvent {
     async fn to_stage(&self) -> enums::AllianceStage {
         self.0.to_stage.into()
     }
-    async fn occurred_on(&self) -> NaiveDate {
-        self.0.occurred_on
+    async fn occurred_on(&self) -> Date {
+        Date(self.0.occurred_on)
     }
     async fn note(&self) -> Option<&str> {
         self.0.note.as_deref()
@@ -231,8 +232,8 @@ impl CharterConsent {
     async fn charter_version(&self) -> &str {
         &self.0.charter_version
     }
-    async fn consented_on(&self) -> NaiveDate {
-        self.0.consented_on
+    async fn consented_on(&self) -> Date {
+        Date(self.0.consented_on)
     }
 }
 
@@ -263,14 +264,14 @@ impl Membership {
     async fn is_initiator(&self) -> bool {
         self.0.value.is_initiator
     }
-    async fn applied_on(&self) -> Option<NaiveDate> {
-        self.0.show("appliedOn", |m| m.applied_on)
+    async fn applied_on(&self) -> Option<Date> {
+        self.0.show("appliedOn", |m| m.applied_on).map(Date)
     }
-    async fn joined_on(&self) -> Option<NaiveDate> {
-        self.0.value.joined_on
+    async fn joined_on(&self) -> Option<Date> {
+        self.0.value.joined_on.map(Date)
     }
-    async fn left_on(&self) -> Option<NaiveDate> {
-        self.0.show("leftOn", |m| m.left_on).flatten()
+    async fn left_on(&self) -> Option<Date> {
+        self.0.show("leftOn", |m| m.left_on).flatten().map(Date)
     }
     async fn decision_reason(&self) -> Option<&str> {
         self.0.show("decisionReason", |m| m.decision_reason.as_deref()).flatten()
@@ -332,16 +333,16 @@ impl Post {
     async fn working_group(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<WorkingGroup>> {
         Ok(maybe_row::<working_group::Entity>(ctx, self.0.working_group_id).await?.map(WorkingGroup))
     }
-    async fn term_start(&self) -> NaiveDate {
-        self.0.term_start
+    async fn term_start(&self) -> Date {
+        Date(self.0.term_start)
     }
     /// End of the term (a chair's term is five years); null if open-ended.
-    async fn term_end(&self) -> Option<NaiveDate> {
-        self.0.term_end
+    async fn term_end(&self) -> Option<Date> {
+        self.0.term_end.map(Date)
     }
     /// Set when the post ended before its term did.
-    async fn ended_on(&self) -> Option<NaiveDate> {
-        self.0.ended_on
+    async fn ended_on(&self) -> Option<Date> {
+        self.0.ended_on.map(Date)
     }
     /// Held today.
     async fn is_active(&self) -> bool {
@@ -379,11 +380,11 @@ impl WorkingGroup {
     async fn purpose(&self) -> Option<&str> {
         self.0.purpose.as_deref()
     }
-    async fn established_on(&self) -> NaiveDate {
-        self.0.established_on
+    async fn established_on(&self) -> Date {
+        Date(self.0.established_on)
     }
-    async fn dissolved_on(&self) -> Option<NaiveDate> {
-        self.0.dissolved_on
+    async fn dissolved_on(&self) -> Option<Date> {
+        self.0.dissolved_on.map(Date)
     }
 }
 
@@ -404,8 +405,8 @@ impl Meeting {
     async fn title(&self) -> &str {
         &self.0.title
     }
-    async fn held_on(&self) -> NaiveDate {
-        self.0.held_on
+    async fn held_on(&self) -> Date {
+        Date(self.0.held_on)
     }
     async fn location(&self) -> Option<&str> {
         self.0.location.as_deref()

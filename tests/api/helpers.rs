@@ -1,0 +1,293 @@
+//! `TestApp::spawn()`: the real HTTP app on a random port over a fresh database.
+//!
+//! Every test gets its own database, cloned from one template that is migrated and seeded once
+//! per test process: a copied file on SQLite (the default), `CREATE DATABASE … TEMPLATE` on
+//! PostgreSQL when `HUB_TEST_DATABASE_URL=postgres://…` is set. Databases left behind by a
+//! process that died are dropped by the next run (their names carry the creator's pid).
+
+use std::{
+    path::PathBuf,
+    sync::{
+        OnceLock,
+        atomic::{AtomicU32, Ordering},
+    },
+};
+
+use alliance_hub::{
+    App,
+    auth::{Claims, JwtKeys},
+    database,
+};
+use sea_orm::{ConnectionTrait, DatabaseConnection};
+use serde_json::{Value, json};
+
+pub const SECRET: &str = "test-secret-that-is-long-enough-for-hs256";
+pub const ISSUER: &str = "alliance-hub";
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+static TEMPLATE: OnceLock<Result<Template, String>> = OnceLock::new();
+
+#[derive(Debug, Clone)]
+enum Template {
+    Sqlite(PathBuf),
+    Postgres { admin_url: String, name: String },
+}
+
+/// The database of one test, removed when the test ends.
+enum TestDatabase {
+    Sqlite(PathBuf),
+    Postgres { admin_url: String, name: String },
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        match self {
+            TestDatabase::Sqlite(path) => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+                }
+            }
+            TestDatabase::Postgres { admin_url, name } => {
+                let (url, sql) = (admin_url.clone(), format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"));
+                let _ = std::thread::spawn(move || run_blocking(async move { admin_execute(&url, &sql).await })).join();
+            }
+        }
+    }
+}
+
+fn run_blocking<F: std::future::Future<Output = Result<(), String>>>(future: F) -> Result<(), String> {
+    tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?.block_on(future)
+}
+
+async fn admin_execute(url: &str, sql: &str) -> Result<(), String> {
+    let db = sea_orm::Database::connect(url).await.map_err(|e| e.to_string())?;
+    db.execute_unprepared(sql).await.map_err(|e| e.to_string())?;
+    db.close().await.map_err(|e| e.to_string())
+}
+
+/// `postgres://u@h:p/db?x` with another database name.
+fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
+    let prefix = base.rsplit_once('/').map_or(base, |(p, _)| p);
+    match query {
+        Some(q) => format!("{prefix}/{name}?{q}"),
+        None => format!("{prefix}/{name}"),
+    }
+}
+
+fn process_alive(pid: u32) -> bool {
+    std::path::Path::new(&format!("/proc/{pid}")).exists()
+}
+
+fn template() -> Result<Template, String> {
+    TEMPLATE
+        .get_or_init(|| {
+            std::thread::spawn(|| {
+                let mut made = None;
+                let result = run_blocking(async {
+                    made = Some(create_template().await?);
+                    Ok(())
+                });
+                result.and_then(|()| made.ok_or_else(|| "no template".to_owned()))
+            })
+            .join()
+            .unwrap_or_else(|_| Err("template thread panicked".into()))
+        })
+        .clone()
+}
+
+async fn migrate_and_seed(url: &str) -> Result<(), String> {
+    let db = database::connect(url).await.map_err(|e| e.to_string())?;
+    database::migrate(&db).await.map_err(|e| e.to_string())?;
+    alliance_hub::seed::load_demo(&db).await.map_err(|e| e.to_string())?;
+    if url.starts_with("sqlite") {
+        db.execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)").await.map_err(|e| e.to_string())?;
+    }
+    db.close().await.map_err(|e| e.to_string())
+}
+
+async fn create_template() -> Result<Template, String> {
+    let pid = std::process::id();
+    match std::env::var("HUB_TEST_DATABASE_URL").ok().filter(|u| u.starts_with("postgres")) {
+        Some(admin_url) => {
+            let admin = sea_orm::Database::connect(&admin_url).await.map_err(|e| e.to_string())?;
+            let stale = admin
+                .query_all_raw(sea_orm::Statement::from_string(
+                    admin.get_database_backend(),
+                    "SELECT datname FROM pg_database WHERE datname LIKE 'hubtest\\_%' OR datname LIKE 'hubtmpl\\_%'",
+                ))
+                .await
+                .map_err(|e| e.to_string())?;
+            for row in stale {
+                let name: String = row.try_get("", "datname").map_err(|e| e.to_string())?;
+                let owner = name.split('_').nth(1).and_then(|p| p.parse::<u32>().ok());
+                if owner.is_some_and(|p| p != pid && !process_alive(p)) {
+                    admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).await.map_err(|e| e.to_string())?;
+                }
+            }
+            let name = format!("hubtmpl_{pid}");
+            admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).await.map_err(|e| e.to_string())?;
+            admin.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")).await.map_err(|e| e.to_string())?;
+            admin.close().await.map_err(|e| e.to_string())?;
+            migrate_and_seed(&with_database(&admin_url, &name)).await?;
+            Ok(Template::Postgres { admin_url, name })
+        }
+        None => {
+            let root = std::env::temp_dir().join("alliance-hub-tests");
+            if let Ok(entries) = std::fs::read_dir(&root) {
+                for entry in entries.flatten() {
+                    let owner = entry.file_name().to_string_lossy().parse::<u32>().ok();
+                    if owner.is_some_and(|p| p != pid && !process_alive(p)) {
+                        let _ = std::fs::remove_dir_all(entry.path());
+                    }
+                }
+            }
+            let dir = root.join(pid.to_string());
+            std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+            let path = dir.join("template.db");
+            let _ = std::fs::remove_file(&path);
+            migrate_and_seed(&format!("sqlite://{}?mode=rwc", path.display())).await?;
+            Ok(Template::Sqlite(path))
+        }
+    }
+}
+
+/// A fresh database cloned from the template, and its URL.
+async fn fresh_database() -> (TestDatabase, String) {
+    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+    match template().expect("the test template database could not be built") {
+        Template::Sqlite(template) => {
+            let path = template.with_file_name(format!("test-{n}.db"));
+            std::fs::copy(&template, &path).expect("copy the template database");
+            let url = format!("sqlite://{}?mode=rwc", path.display());
+            (TestDatabase::Sqlite(path), url)
+        }
+        Template::Postgres { admin_url, name } => {
+            let test = format!("hubtest_{}_{n}", std::process::id());
+            // PostgreSQL refuses concurrent copies of one template: one at a time.
+            static CLONING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+            let _guard = CLONING.lock().await;
+            admin_execute(&admin_url, &format!("CREATE DATABASE \"{test}\" TEMPLATE \"{name}\"")).await.expect("clone the template database");
+            let url = with_database(&admin_url, &test);
+            (TestDatabase::Postgres { admin_url, name: test }, url)
+        }
+    }
+}
+
+/// The running app of one test.
+pub struct TestApp {
+    pub url: String,
+    pub state: App,
+    client: reqwest::Client,
+    _database: TestDatabase,
+}
+
+/// Who calls: a role and its claims.
+#[derive(Debug, Clone, Default)]
+pub struct As {
+    pub role: &'static str,
+    pub dept: Option<&'static str>,
+    pub muni: Option<&'static str>,
+    pub alliance: Option<String>,
+}
+
+pub fn office() -> As {
+    As { role: "OFFICE", ..Default::default() }
+}
+pub fn analyst() -> As {
+    As { role: "ANALYST", ..Default::default() }
+}
+pub fn department(code: &'static str) -> As {
+    As { role: "DEPARTMENT", dept: Some(code), ..Default::default() }
+}
+pub fn municipality(code: &'static str) -> As {
+    As { role: "MUNICIPALITY", muni: Some(code), ..Default::default() }
+}
+pub fn secretariat(alliance: &str) -> As {
+    As { role: "SECRETARIAT", alliance: Some(alliance.to_owned()), ..Default::default() }
+}
+
+pub fn keys(secret: &str) -> JwtKeys {
+    JwtKeys::new(secret.as_bytes().to_vec(), &[], ISSUER.into(), ISSUER.into()).expect("keys")
+}
+
+/// Claims valid for an hour.
+pub fn claims(who: &As) -> Claims {
+    let now = chrono::Utc::now().timestamp();
+    Claims {
+        sub: format!("test-{}", who.role.to_lowercase()),
+        role: who.role.into(),
+        dept: who.dept.map(Into::into),
+        muni: who.muni.map(Into::into),
+        alliance: who.alliance.clone(),
+        exp: now + 3600,
+        iat: now,
+        iss: ISSUER.into(),
+        aud: ISSUER.into(),
+    }
+}
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        let (database, url) = fresh_database().await;
+        let db = database::connect(&url).await.expect("connect to the test database");
+        let state = App::new(db, keys(SECRET));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a port");
+        let address = listener.local_addr().expect("local address");
+        let router = alliance_hub::app(state.clone());
+        tokio::spawn(async move { axum::serve(listener, router).await });
+        TestApp { url: format!("http://{address}"), state, client: reqwest::Client::new(), _database: database }
+    }
+
+    pub fn db(&self) -> &DatabaseConnection {
+        &self.state.db
+    }
+
+    pub fn token(&self, who: &As) -> String {
+        keys(SECRET).sign(&claims(who)).expect("sign a token")
+    }
+
+    /// Runs a GraphQL query as `who` (None = PUBLIC) and returns the whole JSON response.
+    pub async fn query_as(&self, who: Option<&As>, query: &str, variables: Value) -> Value {
+        let token = who.map(|w| self.token(w));
+        self.query_with_token(token.as_deref(), query, variables).await
+    }
+
+    pub async fn query_with_token(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        let mut request = self.client.post(format!("{}/graphql", self.url)).json(&json!({ "query": query, "variables": variables }));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send().await.expect("send").json().await.expect("a JSON response")
+    }
+
+    /// As OFFICE, expecting no errors; returns `data`.
+    pub async fn data(&self, query: &str, variables: Value) -> Value {
+        self.data_as(Some(&office()), query, variables).await
+    }
+
+    pub async fn data_as(&self, who: Option<&As>, query: &str, variables: Value) -> Value {
+        let response = self.query_as(who, query, variables).await;
+        assert!(response.get("errors").is_none(), "unexpected errors: {response}");
+        response["data"].clone()
+    }
+
+    pub async fn post(&self, path: &str) -> reqwest::RequestBuilder {
+        self.client.post(format!("{}{path}", self.url))
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(format!("{}{path}", self.url)).send().await.expect("send")
+    }
+
+    /// The global id of the alliance with this code.
+    pub async fn alliance_id(&self, code: &str) -> String {
+        let data = self.data(r#"query($code: String!) { alliances(filter: {code: {eq: $code}}) { nodes { id } } }"#, json!({ "code": code })).await;
+        data["alliances"]["nodes"][0]["id"].as_str().expect("the alliance exists").to_owned()
+    }
+}
+
+/// The `extensions.code` of the first error.
+pub fn error_code(response: &Value) -> Option<String> {
+    response["errors"][0]["extensions"]["code"].as_str().map(str::to_owned)
+}

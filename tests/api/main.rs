@@ -1,0 +1,14 @@
+//! The integration tests: the real HTTP app, the real migrations, a fresh database per test.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! `HUB_TEST_DATABASE_URL=postgres://…` runs them all on PostgreSQL instead of SQLite.
+
+mod helpers;
+
+mod authentication;
+mod http;
+mod permissions;
+mod read_api;
+mod schema;
+mod seed;
+mod statements;
