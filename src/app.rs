@@ -28,7 +28,12 @@ impl App {
         let metrics = Arc::new(Metrics::default());
         let counter = metrics.clone();
         db.set_metric_callback(move |info| counter.record_statement(info.elapsed, info.failed));
-        Self { db, keys: Arc::new(keys), schema: crate::graphql::build_schema(), metrics }
+        Self {
+            db,
+            keys: Arc::new(keys),
+            schema: crate::graphql::build_schema(),
+            metrics,
+        }
     }
 }
 
@@ -52,7 +57,10 @@ pub struct Metrics {
 impl Metrics {
     fn record_statement(&self, elapsed: std::time::Duration, failed: bool) {
         self.sql_statements.fetch_add(1, Ordering::Relaxed);
-        self.sql_micros.fetch_add(u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX), Ordering::Relaxed);
+        self.sql_micros.fetch_add(
+            u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX),
+            Ordering::Relaxed,
+        );
         if failed {
             self.sql_failures.fetch_add(1, Ordering::Relaxed);
         }
@@ -66,16 +74,45 @@ impl Metrics {
     /// The counters in Prometheus' text format.
     pub fn render(&self) -> String {
         let counters = [
-            ("hub_graphql_requests_total", "GraphQL requests answered.", &self.requests),
-            ("hub_graphql_requests_with_errors_total", "GraphQL requests answered with errors.", &self.requests_with_errors),
-            ("hub_unauthenticated_total", "Requests refused for a bad token.", &self.unauthenticated),
-            ("hub_sql_statements_total", "SQL statements executed.", &self.sql_statements),
-            ("hub_sql_failures_total", "SQL statements that failed.", &self.sql_failures),
-            ("hub_sql_time_microseconds_total", "Time spent in SQL.", &self.sql_micros),
+            (
+                "hub_graphql_requests_total",
+                "GraphQL requests answered.",
+                &self.requests,
+            ),
+            (
+                "hub_graphql_requests_with_errors_total",
+                "GraphQL requests answered with errors.",
+                &self.requests_with_errors,
+            ),
+            (
+                "hub_unauthenticated_total",
+                "Requests refused for a bad token.",
+                &self.unauthenticated,
+            ),
+            (
+                "hub_sql_statements_total",
+                "SQL statements executed.",
+                &self.sql_statements,
+            ),
+            (
+                "hub_sql_failures_total",
+                "SQL statements that failed.",
+                &self.sql_failures,
+            ),
+            (
+                "hub_sql_time_microseconds_total",
+                "Time spent in SQL.",
+                &self.sql_micros,
+            ),
         ];
         counters
             .iter()
-            .map(|(name, help, value)| format!("# HELP {name} {help}\n# TYPE {name} counter\n{name} {}\n", value.load(Ordering::Relaxed)))
+            .map(|(name, help, value)| {
+                format!(
+                    "# HELP {name} {help}\n# TYPE {name} counter\n{name} {}\n",
+                    value.load(Ordering::Relaxed)
+                )
+            })
             .collect()
     }
 }

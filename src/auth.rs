@@ -53,7 +53,13 @@ pub struct Principal {
 
 impl Principal {
     pub fn public() -> Self {
-        Self { subject: "anonymous".into(), role: Role::Public, department: None, municipality: None, alliance: None }
+        Self {
+            subject: "anonymous".into(),
+            role: Role::Public,
+            department: None,
+            municipality: None,
+            alliance: None,
+        }
     }
 }
 
@@ -93,12 +99,20 @@ pub struct JwtKeys {
 
 impl std::fmt::Debug for JwtKeys {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("JwtKeys").field("issuer", &self.issuer).field("audience", &self.audience).finish_non_exhaustive()
+        f.debug_struct("JwtKeys")
+            .field("issuer", &self.issuer)
+            .field("audience", &self.audience)
+            .finish_non_exhaustive()
     }
 }
 
 impl JwtKeys {
-    pub fn new(secret: Vec<u8>, public_keys: &[PublicKey], issuer: String, audience: String) -> Result<Self, Error> {
+    pub fn new(
+        secret: Vec<u8>,
+        public_keys: &[PublicKey],
+        issuer: String,
+        audience: String,
+    ) -> Result<Self, Error> {
         let public_keys = public_keys
             .iter()
             .map(|key| {
@@ -106,21 +120,34 @@ impl JwtKeys {
                     Algorithm::RS256 => DecodingKey::from_rsa_pem(key.pem.as_bytes()),
                     Algorithm::ES256 => DecodingKey::from_ec_pem(key.pem.as_bytes()),
                     Algorithm::EdDSA => DecodingKey::from_ed_pem(key.pem.as_bytes()),
-                    other => return Err(Error::bad_input(format!("unsupported public-key algorithm {other:?}"))),
+                    other => {
+                        return Err(Error::bad_input(format!(
+                            "unsupported public-key algorithm {other:?}"
+                        )));
+                    }
                 };
-                decoding
-                    .map(|d| (key.algorithm, d))
-                    .map_err(|e| Error::bad_input(format!("the {:?} public key is not valid PEM: {e}", key.algorithm)))
+                decoding.map(|d| (key.algorithm, d)).map_err(|e| {
+                    Error::bad_input(format!(
+                        "the {:?} public key is not valid PEM: {e}",
+                        key.algorithm
+                    ))
+                })
             })
             .collect::<Result<_, _>>()?;
-        Ok(Self { secret, public_keys, issuer, audience })
+        Ok(Self {
+            secret,
+            public_keys,
+            issuer,
+            audience,
+        })
     }
 
     /// Verifies a bearer token and turns it into a [`Principal`]. The algorithm is pinned by the
     /// keys configured: HS256 with the secret, or the algorithm of a configured public key.
     pub fn verify(&self, token: &str) -> Result<Principal, Error> {
         let unauthenticated = |why: &str| Error::Unauthenticated(format!("invalid token: {why}"));
-        let header = jsonwebtoken::decode_header(token).map_err(|_| unauthenticated("malformed"))?;
+        let header =
+            jsonwebtoken::decode_header(token).map_err(|_| unauthenticated("malformed"))?;
         let hmac;
         let key = if header.alg == Algorithm::HS256 {
             hmac = DecodingKey::from_secret(&self.secret);
@@ -144,7 +171,9 @@ impl JwtKeys {
                 K::InvalidIssuer => unauthenticated("wrong issuer"),
                 K::InvalidAudience => unauthenticated("wrong audience"),
                 K::InvalidSignature => unauthenticated("bad signature"),
-                K::MissingRequiredClaim(claim) => unauthenticated(&format!("missing claim `{claim}`")),
+                K::MissingRequiredClaim(claim) => {
+                    unauthenticated(&format!("missing claim `{claim}`"))
+                }
                 _ => unauthenticated("malformed"),
             }
         })?;
@@ -153,8 +182,12 @@ impl JwtKeys {
 
     /// Signs claims with the HS256 secret (the `token` subcommand and the tests).
     pub fn sign(&self, claims: &Claims) -> Result<String, Error> {
-        jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, &EncodingKey::from_secret(&self.secret))
-            .map_err(Error::internal)
+        jsonwebtoken::encode(
+            &Header::new(Algorithm::HS256),
+            claims,
+            &EncodingKey::from_secret(&self.secret),
+        )
+        .map_err(Error::internal)
     }
 
     pub fn issuer(&self) -> &str {
@@ -180,17 +213,24 @@ fn principal_from_claims(claims: &Claims) -> Result<Principal, String> {
     let department = claims
         .dept
         .as_deref()
-        .map(|code| parse_code::<DepartmentCode>(code).ok_or(format!("unknown department `{code}`")))
+        .map(|code| {
+            parse_code::<DepartmentCode>(code).ok_or(format!("unknown department `{code}`"))
+        })
         .transpose()?;
     let municipality = claims
         .muni
         .as_deref()
-        .map(|code| parse_code::<MunicipalityCode>(code).ok_or(format!("unknown municipality `{code}`")))
+        .map(|code| {
+            parse_code::<MunicipalityCode>(code).ok_or(format!("unknown municipality `{code}`"))
+        })
         .transpose()?;
     let alliance = claims
         .alliance
         .as_deref()
-        .map(|id| crate::domain::id::decode_as(id, crate::domain::id::Kind::Alliance).map_err(|_| format!("bad alliance id `{id}`")))
+        .map(|id| {
+            crate::domain::id::decode_as(id, crate::domain::id::Kind::Alliance)
+                .map_err(|_| format!("bad alliance id `{id}`"))
+        })
         .transpose()?;
     let missing = match role {
         Role::Department if department.is_none() => Some("dept"),
@@ -199,9 +239,18 @@ fn principal_from_claims(claims: &Claims) -> Result<Principal, String> {
         _ => None,
     };
     if let Some(claim) = missing {
-        return Err(format!("a {} token needs the `{claim}` claim", role.as_str()));
+        return Err(format!(
+            "a {} token needs the `{claim}` claim",
+            role.as_str()
+        ));
     }
-    Ok(Principal { subject: claims.sub.clone(), role, department, municipality, alliance })
+    Ok(Principal {
+        subject: claims.sub.clone(),
+        role,
+        department,
+        municipality,
+        alliance,
+    })
 }
 
 /// Parses a SCREAMING_SNAKE_CASE code into one of the entity enums.
@@ -211,5 +260,13 @@ pub fn parse_code<T: serde::de::DeserializeOwned>(code: &str) -> Option<T> {
 
 /// The roles that may appear in a token (for the CLI's help and validation).
 pub fn token_roles() -> HashSet<&'static str> {
-    ["OFFICE", "DEPARTMENT", "MUNICIPALITY", "SECRETARIAT", "ANALYST"].into_iter().collect()
+    [
+        "OFFICE",
+        "DEPARTMENT",
+        "MUNICIPALITY",
+        "SECRETARIAT",
+        "ANALYST",
+    ]
+    .into_iter()
+    .collect()
 }

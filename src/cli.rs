@@ -14,7 +14,11 @@ use crate::{
 };
 
 #[derive(Debug, Parser)]
-#[command(name = "alliance-hub", version, about = "GraphQL data hub of the Yinchuan Metropolitan Area key-industry alliances")]
+#[command(
+    name = "alliance-hub",
+    version,
+    about = "GraphQL data hub of the Yinchuan Metropolitan Area key-industry alliances"
+)]
 pub struct Cli {
     #[command(flatten)]
     pub config: Config,
@@ -60,7 +64,10 @@ pub struct TokenArgs {
 
 /// Runs the parsed command line.
 pub async fn run(cli: Cli) -> Result<()> {
-    match cli.command.unwrap_or(Command::Serve(ServeConfig::default_from_env())) {
+    match cli
+        .command
+        .unwrap_or(Command::Serve(ServeConfig::default_from_env()))
+    {
         Command::Serve(serve) => {
             let db = database::open(&cli.config).await?;
             let app = App::new(db, cli.config.jwt_keys()?);
@@ -76,7 +83,9 @@ pub async fn run(cli: Cli) -> Result<()> {
             let db = database::connect(&cli.config.database_url()).await?;
             database::migrate(&db).await?;
             if database::has_data(&db).await? {
-                return Err(Error::Conflict("the database already holds data; seed only loads into an empty one".into()));
+                return Err(Error::Conflict(
+                    "the database already holds data; seed only loads into an empty one".into(),
+                ));
             }
             crate::seed::load_demo(&db).await?;
             println!("demo dataset loaded");
@@ -96,7 +105,10 @@ pub async fn run(cli: Cli) -> Result<()> {
 fn mint_token(config: &Config, args: &TokenArgs) -> Result<String> {
     let role = args.role.to_ascii_uppercase();
     if !token_roles().contains(role.as_str()) {
-        return Err(Error::bad_input(format!("unknown role `{}`: use OFFICE, DEPARTMENT, MUNICIPALITY, SECRETARIAT or ANALYST", args.role)));
+        return Err(Error::bad_input(format!(
+            "unknown role `{}`: use OFFICE, DEPARTMENT, MUNICIPALITY, SECRETARIAT or ANALYST",
+            args.role
+        )));
     }
     let alliance = args
         .alliance
@@ -122,15 +134,21 @@ fn mint_token(config: &Config, args: &TokenArgs) -> Result<String> {
     };
     let token = keys.sign(&claims)?;
     // Check the token the way the server will, so a bad `--dept` is caught here, not at use.
-    keys.verify(&token).map_err(|e| Error::bad_input(e.to_string()))?;
+    keys.verify(&token)
+        .map_err(|e| Error::bad_input(e.to_string()))?;
     Ok(token)
 }
 
 /// `3600`, `30m`, `8h`, `7d`.
 pub fn parse_ttl(text: &str) -> Result<Duration> {
     let text = text.trim();
-    let (number, unit) = text.split_at(text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len()));
-    let n: u64 = number.parse().map_err(|_| Error::bad_input(format!("`{text}` is not a duration")))?;
+    let (number, unit) = text.split_at(
+        text.find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(text.len()),
+    );
+    let n: u64 = number
+        .parse()
+        .map_err(|_| Error::bad_input(format!("`{text}` is not a duration")))?;
     let seconds = match unit {
         "" | "s" => n,
         "m" => n * 60,
@@ -146,7 +164,10 @@ pub fn parse_ttl(text: &str) -> Result<Duration> {
 
 impl ServeConfig {
     fn default_from_env() -> Self {
-        let listen = std::env::var("HUB_LISTEN").ok().and_then(|v| v.parse().ok()).unwrap_or_else(|| ([127, 0, 0, 1], 8080).into());
+        let listen = std::env::var("HUB_LISTEN")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| ([127, 0, 0, 1], 8080).into());
         Self { listen }
     }
 }

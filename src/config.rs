@@ -47,7 +47,10 @@ impl Config {
     pub fn database_url(&self) -> String {
         match &self.database_url {
             Some(url) => url.clone(),
-            None => format!("sqlite://{}?mode=rwc", self.data_dir.join("alliance-hub.db").display()),
+            None => format!(
+                "sqlite://{}?mode=rwc",
+                self.data_dir.join("alliance-hub.db").display()
+            ),
         }
     }
 
@@ -56,7 +59,9 @@ impl Config {
     pub fn jwt_keys(&self) -> Result<JwtKeys> {
         let secret = match &self.jwt_secret {
             Some(secret) if secret.len() < 32 => {
-                return Err(Error::bad_input("HUB_JWT_SECRET must be at least 32 bytes long"));
+                return Err(Error::bad_input(
+                    "HUB_JWT_SECRET must be at least 32 bytes long",
+                ));
             }
             Some(secret) => secret.as_bytes().to_vec(),
             None => self.stored_secret()?,
@@ -68,19 +73,27 @@ impl Config {
             (Algorithm::EdDSA, &self.jwt_eddsa_public_key),
         ] {
             if let Some(path) = path {
-                let pem = std::fs::read_to_string(path)
-                    .map_err(|e| Error::bad_input(format!("cannot read {}: {e}", path.display())))?;
+                let pem = std::fs::read_to_string(path).map_err(|e| {
+                    Error::bad_input(format!("cannot read {}: {e}", path.display()))
+                })?;
                 public_keys.push(PublicKey { algorithm, pem });
             }
         }
-        JwtKeys::new(secret, &public_keys, self.jwt_issuer.clone(), self.jwt_audience.clone())
+        JwtKeys::new(
+            secret,
+            &public_keys,
+            self.jwt_issuer.clone(),
+            self.jwt_audience.clone(),
+        )
     }
 
     fn stored_secret(&self) -> Result<Vec<u8>> {
         use base64::{Engine, engine::general_purpose::STANDARD};
         let path = self.data_dir.join("jwt-secret");
         if let Ok(text) = std::fs::read_to_string(&path) {
-            return STANDARD.decode(text.trim()).map_err(|_| Error::internal(format!("{} is corrupt", path.display())));
+            return STANDARD
+                .decode(text.trim())
+                .map_err(|_| Error::internal(format!("{} is corrupt", path.display())));
         }
         std::fs::create_dir_all(&self.data_dir).map_err(Error::internal)?;
         let secret: [u8; 48] = rand::random();

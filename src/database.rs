@@ -1,7 +1,10 @@
 //! Connecting to the database, migrating it, and preparing the embedded default.
 
 use migration::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, EntityTrait, PaginatorTrait};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, EntityTrait,
+    PaginatorTrait,
+};
 
 use crate::{
     config::Config,
@@ -10,16 +13,25 @@ use crate::{
 
 /// Opens a pool on `url`. SQLite gets WAL and a busy timeout so readers never block writers.
 pub async fn connect(url: &str) -> Result<DatabaseConnection> {
-    if let Some(path) = url.strip_prefix("sqlite://").and_then(|rest| rest.split('?').next()) {
-        if let Some(parent) = std::path::Path::new(path).parent() {
-            std::fs::create_dir_all(parent).map_err(|e| Error::internal(format!("cannot create {}: {e}", parent.display())))?;
-        }
+    let sqlite_file = url
+        .strip_prefix("sqlite://")
+        .and_then(|rest| rest.split('?').next());
+    if let Some(parent) = sqlite_file.and_then(|path| std::path::Path::new(path).parent()) {
+        std::fs::create_dir_all(parent)
+            .map_err(|e| Error::internal(format!("cannot create {}: {e}", parent.display())))?;
     }
     let mut options = ConnectOptions::new(url.to_owned());
-    options.max_connections(if url.starts_with("sqlite") { 8 } else { 20 }).sqlx_logging(false);
-    let db = Database::connect(options).await.map_err(|e| Error::internal(format!("cannot connect to the database: {e}")))?;
+    options
+        .max_connections(if url.starts_with("sqlite") { 8 } else { 20 })
+        .sqlx_logging(false);
+    let db = Database::connect(options)
+        .await
+        .map_err(|e| Error::internal(format!("cannot connect to the database: {e}")))?;
     if db.get_database_backend() == DbBackend::Sqlite {
-        db.execute_unprepared("PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;").await?;
+        db.execute_unprepared(
+            "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;",
+        )
+        .await?;
     }
     Ok(db)
 }
@@ -34,7 +46,9 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<()> {
 pub async fn ensure_migrated(db: &DatabaseConnection) -> Result<()> {
     let pending = Migrator::get_pending_migrations(db).await?.len();
     if pending > 0 {
-        return Err(Error::bad_input(format!("the database has {pending} pending migration(s): run `alliance-hub migrate` first")));
+        return Err(Error::bad_input(format!(
+            "the database has {pending} pending migration(s): run `alliance-hub migrate` first"
+        )));
     }
     Ok(())
 }

@@ -49,14 +49,23 @@ pub fn app(state: App) -> Router {
                     )
                 })
                 .on_response(|response: &Response, latency: Duration, _span: &Span| {
-                    tracing::info!(http.status = response.status().as_u16(), duration_ms = latency.as_millis() as u64, "answered");
+                    tracing::info!(
+                        http.status = response.status().as_u16(),
+                        duration_ms = latency.as_millis() as u64,
+                        "answered"
+                    );
                 }),
         )
         .with_state(state)
 }
 
 async fn graphiql() -> Html<String> {
-    Html(GraphiQLSource::build().endpoint("/graphql").title("alliance-hub").finish())
+    Html(
+        GraphiQLSource::build()
+            .endpoint("/graphql")
+            .title("alliance-hub")
+            .finish(),
+    )
 }
 
 async fn ready(State(app): State<App>) -> impl IntoResponse {
@@ -70,22 +79,37 @@ async fn ready(State(app): State<App>) -> impl IntoResponse {
 }
 
 async fn metrics(State(app): State<App>) -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], app.metrics.render())
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        app.metrics.render(),
+    )
 }
 
 /// An error answered before GraphQL runs, in the GraphQL error shape.
 fn refuse(status: StatusCode, code: Code, message: &str) -> Response {
-    (status, axum::Json(json!({ "errors": [{ "message": message, "extensions": { "code": code.as_str() } }] }))).into_response()
+    (
+        status,
+        axum::Json(
+            json!({ "errors": [{ "message": message, "extensions": { "code": code.as_str() } }] }),
+        ),
+    )
+        .into_response()
 }
 
 /// The caller, from the `Authorization` header: none is PUBLIC; anything else must verify.
 fn authenticate(app: &App, headers: &HeaderMap) -> Result<Principal, Error> {
-    let Some(value) = headers.get(header::AUTHORIZATION) else { return Ok(Principal::public()) };
-    let value = value.to_str().map_err(|_| Error::Unauthenticated("invalid Authorization header".into()))?;
+    let Some(value) = headers.get(header::AUTHORIZATION) else {
+        return Ok(Principal::public());
+    };
+    let value = value
+        .to_str()
+        .map_err(|_| Error::Unauthenticated("invalid Authorization header".into()))?;
     let token = value
         .strip_prefix("Bearer ")
         .or_else(|| value.strip_prefix("bearer "))
-        .ok_or_else(|| Error::Unauthenticated("the Authorization header must be `Bearer <token>`".into()))?;
+        .ok_or_else(|| {
+            Error::Unauthenticated("the Authorization header must be `Bearer <token>`".into())
+        })?;
     app.keys.verify(token.trim())
 }
 
@@ -93,15 +117,27 @@ async fn graphql(State(app): State<App>, headers: HeaderMap, body: Bytes) -> Res
     let is_json = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(';').next().is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json")));
+        .is_some_and(|v| {
+            v.split(';')
+                .next()
+                .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json"))
+        });
     if !is_json {
-        return refuse(StatusCode::UNSUPPORTED_MEDIA_TYPE, Code::BadUserInput, "send the request as application/json");
+        return refuse(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Code::BadUserInput,
+            "send the request as application/json",
+        );
     }
     let principal = match authenticate(&app, &headers) {
         Ok(principal) => principal,
         Err(err) => {
             app.metrics.unauthenticated.fetch_add(1, Ordering::Relaxed);
-            return refuse(StatusCode::UNAUTHORIZED, Code::Unauthenticated, &err.to_string());
+            return refuse(
+                StatusCode::UNAUTHORIZED,
+                Code::Unauthenticated,
+                &err.to_string(),
+            );
         }
     };
     Span::current().record("auth.role", principal.role.as_str());
@@ -116,14 +152,23 @@ async fn graphql(State(app): State<App>, headers: HeaderMap, body: Bytes) -> Res
         Ok(viewer) => viewer,
         Err(err) => {
             tracing::error!(error.detail = %err_detail(&err), "could not resolve the caller");
-            return refuse(StatusCode::INTERNAL_SERVER_ERROR, Code::Internal, "internal error");
+            return refuse(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                Code::Internal,
+                "internal error",
+            );
         }
     };
-    let mut response = app.schema.execute(request.data(RequestContext::new(app.db.clone(), viewer))).await;
+    let mut response = app
+        .schema
+        .execute(request.data(RequestContext::new(app.db.clone(), viewer)))
+        .await;
     finalize_errors(&mut response);
     app.metrics.requests.fetch_add(1, Ordering::Relaxed);
     if !response.errors.is_empty() {
-        app.metrics.requests_with_errors.fetch_add(1, Ordering::Relaxed);
+        app.metrics
+            .requests_with_errors
+            .fetch_add(1, Ordering::Relaxed);
     }
     axum::Json(response).into_response()
 }
@@ -137,7 +182,8 @@ fn err_detail(err: &Error) -> String {
 
 /// One GraphQL request from a JSON body; batches (arrays) are refused.
 fn parse_request(body: &[u8]) -> Result<async_graphql::Request, String> {
-    let value: serde_json::Value = serde_json::from_slice(body).map_err(|e| format!("the body is not valid JSON: {e}"))?;
+    let value: serde_json::Value =
+        serde_json::from_slice(body).map_err(|e| format!("the body is not valid JSON: {e}"))?;
     if value.is_array() {
         return Err("batched requests are not supported: send one operation per request".into());
     }

@@ -29,9 +29,14 @@ pub use http::app;
 
 /// Serves `app` on `listen` until Ctrl-C or SIGTERM, then drains in-flight requests.
 pub async fn serve(app: App, listen: std::net::SocketAddr) -> error::Result<()> {
-    let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| error::Error::internal(format!("cannot listen on {listen}: {e}")))?;
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .map_err(|e| error::Error::internal(format!("cannot listen on {listen}: {e}")))?;
     tracing::info!(%listen, "serving GraphQL at /graphql");
-    axum::serve(listener, http::app(app)).with_graceful_shutdown(shutdown_signal()).await.map_err(error::Error::internal)
+    axum::serve(listener, http::app(app))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(error::Error::internal)
 }
 
 async fn shutdown_signal() {

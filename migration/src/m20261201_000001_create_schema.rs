@@ -19,7 +19,10 @@ impl MigrationTrait for Migration {
                 manager.create_index(index).await?;
             }
             for statement in spec.raw {
-                manager.get_connection().execute_unprepared(&statement).await?;
+                manager
+                    .get_connection()
+                    .execute_unprepared(&statement)
+                    .await?;
             }
         }
         Ok(())
@@ -96,7 +99,11 @@ fn tables() -> Vec<TableSpec> {
             .col(string_null("website"))
             .col(boolean("is_demo"))
             .col(timestamp_with_time_zone_null("archived_at"))
-            .partial_unique("ux_organization_uscc_live", &["uscc"], "archived_at IS NULL AND uscc IS NOT NULL")
+            .partial_unique(
+                "ux_organization_uscc_live",
+                &["uscc"],
+                "archived_at IS NULL AND uscc IS NOT NULL",
+            )
             .mutable(),
         keyed_by("enterprise_profile", "organization_id", "organization")
             .col(code("scale"))
@@ -152,7 +159,11 @@ fn tables() -> Vec<TableSpec> {
             .col(date_null("joined_on"))
             .col(date_null("left_on"))
             .col(text_null("decision_reason"))
-            .partial_unique("ux_membership_live", &["alliance_id", "organization_id"], "status IN ('APPLIED', 'ACTIVE')")
+            .partial_unique(
+                "ux_membership_live",
+                &["alliance_id", "organization_id"],
+                "status IN ('APPLIED', 'ACTIVE')",
+            )
             .mutable(),
         table("charter_consent")
             .reference("alliance_id", "alliance")
@@ -321,7 +332,12 @@ impl TableSpec {
     fn new(name: &'static str) -> Self {
         let mut create = Table::create();
         create.table(name);
-        Self { name, create, indexes: Vec::new(), raw: Vec::new() }
+        Self {
+            name,
+            create,
+            indexes: Vec::new(),
+            raw: Vec::new(),
+        }
     }
 
     fn col(mut self, column: ColumnDef) -> Self {
@@ -331,12 +347,16 @@ impl TableSpec {
 
     /// A required foreign key, indexed.
     fn reference(self, column: &'static str, target: &'static str) -> Self {
-        self.col(big_integer(column)).foreign_key(column, target).index(&[column])
+        self.col(big_integer(column))
+            .foreign_key(column, target)
+            .index(&[column])
     }
 
     /// An optional foreign key, indexed.
     fn optional_reference(self, column: &'static str, target: &'static str) -> Self {
-        self.col(big_integer_null(column)).foreign_key(column, target).index(&[column])
+        self.col(big_integer_null(column))
+            .foreign_key(column, target)
+            .index(&[column])
     }
 
     fn foreign_key(mut self, column: &'static str, target: &'static str) -> Self {
@@ -360,7 +380,9 @@ impl TableSpec {
 
     fn add_index(mut self, prefix: &str, columns: &[&'static str], unique: bool) -> Self {
         let mut index = Index::create();
-        index.name(format!("{prefix}_{}_{}", self.name, columns.join("_"))).table(self.name);
+        index
+            .name(format!("{prefix}_{}_{}", self.name, columns.join("_")))
+            .table(self.name);
         for column in columns {
             index.col(*column);
         }

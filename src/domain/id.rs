@@ -86,7 +86,10 @@ pub fn decode(global: &str) -> Result<(Kind, i64), Error> {
     let raw = URL_SAFE_NO_PAD.decode(global.trim()).map_err(|_| bad())?;
     let text = String::from_utf8(raw).map_err(|_| bad())?;
     let (tag, id) = text.split_once(':').ok_or_else(bad)?;
-    let kind = Kind::ALL.into_iter().find(|k| k.tag() == tag).ok_or_else(bad)?;
+    let kind = Kind::ALL
+        .into_iter()
+        .find(|k| k.tag() == tag)
+        .ok_or_else(bad)?;
     let id = id.parse::<i64>().map_err(|_| bad())?;
     Ok((kind, id))
 }
@@ -95,7 +98,10 @@ pub fn decode(global: &str) -> Result<(Kind, i64), Error> {
 pub fn decode_as(global: &str, expected: Kind) -> Result<i64, Error> {
     match decode(global)? {
         (kind, id) if kind == expected => Ok(id),
-        _ => Err(Error::bad_input(format!("`{global}` is not the id of a {}", expected.tag()))),
+        _ => Err(Error::bad_input(format!(
+            "`{global}` is not the id of a {}",
+            expected.tag()
+        ))),
     }
 }
 

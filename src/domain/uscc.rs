@@ -7,7 +7,9 @@ use crate::error::Error;
 /// The 31 characters a USCC may use, in value order (I, O, S, V and Z never appear).
 const ALPHABET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
 /// Weights of positions 1–17: 3^(i-1) mod 31.
-const WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+const WEIGHTS: [u32; 17] = [
+    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+];
 
 /// A valid USCC: 18 characters from [`ALPHABET`] whose 18th is the GB 32100 check character.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -17,15 +19,29 @@ impl Uscc {
     /// Parses user input: trims it, folds full-width characters to ASCII, upper-cases it and
     /// checks length, alphabet and check character. The error says which of these failed.
     pub fn parse(input: &str) -> Result<Self, Error> {
-        let folded: String = input.trim().chars().map(fold_full_width).collect::<String>().to_ascii_uppercase();
-        let bad = |why: String| Error::bad_input(format!("`{}` is not a valid USCC: {why}", input.trim()));
+        let folded: String = input
+            .trim()
+            .chars()
+            .map(fold_full_width)
+            .collect::<String>()
+            .to_ascii_uppercase();
+        let bad = |why: String| {
+            Error::bad_input(format!("`{}` is not a valid USCC: {why}", input.trim()))
+        };
         if folded.chars().count() != 18 {
-            return Err(bad(format!("it has {} characters, a USCC has 18", folded.chars().count())));
+            return Err(bad(format!(
+                "it has {} characters, a USCC has 18",
+                folded.chars().count()
+            )));
         }
         let mut values = [0u32; 18];
         for (i, c) in folded.bytes().enumerate() {
             values[i] = value_of(c).ok_or_else(|| {
-                bad(format!("character {} (`{}`) is not allowed in a USCC", i + 1, c as char))
+                bad(format!(
+                    "character {} (`{}`) is not allowed in a USCC",
+                    i + 1,
+                    c as char
+                ))
             })?;
         }
         let expected = check_value(&values[..17]);
@@ -47,7 +63,9 @@ impl Uscc {
                 let check = ALPHABET[check_value(&values) as usize] as char;
                 Self::parse(&format!("{first17}{check}"))
             }
-            _ => Err(Error::bad_input(format!("`{first17}` is not 17 USCC characters"))),
+            _ => Err(Error::bad_input(format!(
+                "`{first17}` is not 17 USCC characters"
+            ))),
         }
     }
 
@@ -91,12 +109,20 @@ mod tests {
 
     #[test]
     fn a_real_code_from_the_standard_is_valid() {
-        assert_eq!(Uscc::parse("91110000600037341L").map(|u| u.to_string()).ok(), Some("91110000600037341L".into()));
+        assert_eq!(
+            Uscc::parse("91110000600037341L")
+                .map(|u| u.to_string())
+                .ok(),
+            Some("91110000600037341L".into())
+        );
     }
 
     #[test]
     fn an_early_pilot_code_with_a_wrong_check_character_is_rejected() {
-        let err = Uscc::parse("91350100M000100Y4Z").err().map(|e| e.to_string()).unwrap_or_default();
+        let err = Uscc::parse("91350100M000100Y4Z")
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
         assert!(err.contains("character 18"), "{err}");
     }
 
@@ -108,13 +134,19 @@ mod tests {
 
     #[test]
     fn a_wrong_length_is_named_in_the_error() {
-        let err = Uscc::parse("9111").err().map(|e| e.to_string()).unwrap_or_default();
+        let err = Uscc::parse("9111")
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
         assert!(err.contains("4 characters"), "{err}");
     }
 
     #[test]
     fn a_wrong_check_character_names_the_expected_one() {
-        let err = Uscc::parse("91110000600037341M").err().map(|e| e.to_string()).unwrap_or_default();
+        let err = Uscc::parse("91110000600037341M")
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
         assert!(err.contains("call for `L`"), "{err}");
     }
 

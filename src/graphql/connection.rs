@@ -52,9 +52,21 @@ impl TotalCount {
     async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<i64> {
         let request = request(ctx)?;
         let count = match self {
-            TotalCount::Listing(listing) => i64::try_from(listing.count(&request.db).await?).unwrap_or(i64::MAX),
-            TotalCount::Members(key) => request.loader.load_one(*key).await.map_err(unwrap_shared)?.unwrap_or(0),
-            TotalCount::ParkOrganizations(key) => request.loader.load_one(*key).await.map_err(unwrap_shared)?.unwrap_or(0),
+            TotalCount::Listing(listing) => {
+                i64::try_from(listing.count(&request.db).await?).unwrap_or(i64::MAX)
+            }
+            TotalCount::Members(key) => request
+                .loader
+                .load_one(*key)
+                .await
+                .map_err(unwrap_shared)?
+                .unwrap_or(0),
+            TotalCount::ParkOrganizations(key) => request
+                .loader
+                .load_one(*key)
+                .await
+                .map_err(unwrap_shared)?
+                .unwrap_or(0),
         };
         Ok(count)
     }
@@ -65,8 +77,13 @@ pub fn connection<M, N>(page: Page<M>, total: TotalCount, mut node: impl FnMut(M
 where
     N: async_graphql::OutputType,
 {
-    let mut connection = Connection::with_additional_fields(page.has_previous, page.has_next, total);
-    connection.edges.extend(page.items.into_iter().map(|(cursor, row)| Edge::new(cursor, node(row))));
+    let mut connection =
+        Connection::with_additional_fields(page.has_previous, page.has_next, total);
+    connection.edges.extend(
+        page.items
+            .into_iter()
+            .map(|(cursor, row)| Edge::new(cursor, node(row))),
+    );
     connection
 }
 

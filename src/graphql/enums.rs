@@ -255,4 +255,27 @@ macro_rules! stored_codes {
     )*};
 }
 
-stored_codes!(DepartmentCode, MunicipalityCode, MunicipalityKind, SectorCode, SegmentPosition, ParkLevel, OrganizationKind, EnterpriseScale, AllianceStage, MembershipStatus, Body, PostKind, Decision, WorkingGroupKind, MeetingKind, ResolutionKind, ProjectKind, ProjectStage, ParticipantRole, SupportKind, SupportStatus, AuditOutcome);
+stored_codes!(
+    DepartmentCode,
+    MunicipalityCode,
+    MunicipalityKind,
+    SectorCode,
+    SegmentPosition,
+    ParkLevel,
+    OrganizationKind,
+    EnterpriseScale,
+    AllianceStage,
+    MembershipStatus,
+    Body,
+    PostKind,
+    Decision,
+    WorkingGroupKind,
+    MeetingKind,
+    ResolutionKind,
+    ProjectKind,
+    ProjectStage,
+    ParticipantRole,
+    SupportKind,
+    SupportStatus,
+    AuditOutcome
+);

@@ -1,7 +1,10 @@
 //! Filter and order inputs, turned into the service layer's typed filters and sorts.
 
 use async_graphql::{Enum, ID, InputObject, InputType};
-use entity::{alliance, industrial_park, membership, organization, person, project, support_measure, supply_link};
+use entity::{
+    alliance, industrial_park, membership, organization, person, project, supply_link,
+    support_measure,
+};
 
 use super::{
     enums::{self, Code},
@@ -12,7 +15,10 @@ use crate::{
     error::{Error, Result},
     service::{
         filter::{Filter, Op, Scalar},
-        listing::{self as svc, AllianceField, MembershipField, OrganizationField, ParkField, PersonField, ProjectField, SupplyLinkField, SupportField},
+        listing::{
+            self as svc, AllianceField, MembershipField, OrganizationField, ParkField, PersonField,
+            ProjectField, SupplyLinkField, SupportField,
+        },
         page::Sort,
     },
 };
@@ -98,7 +104,10 @@ impl Comparisons for StringFilter {
         no_empty_in(&self.any_of)?;
         let mut ops = Vec::new();
         ops.extend(self.eq.map(|v| Op::Eq(Scalar::Text(v))));
-        ops.extend(self.any_of.map(|v| Op::In(v.into_iter().map(Scalar::Text).collect())));
+        ops.extend(
+            self.any_of
+                .map(|v| Op::In(v.into_iter().map(Scalar::Text).collect())),
+        );
         ops.extend(self.contains.map(Op::Contains));
         Ok(ops)
     }
@@ -109,7 +118,10 @@ impl Comparisons for IntFilter {
         no_empty_in(&self.any_of)?;
         let mut ops = Vec::new();
         ops.extend(self.eq.map(|v| Op::Eq(Scalar::Int(v))));
-        ops.extend(self.any_of.map(|v| Op::In(v.into_iter().map(Scalar::Int).collect())));
+        ops.extend(
+            self.any_of
+                .map(|v| Op::In(v.into_iter().map(Scalar::Int).collect())),
+        );
         ops.extend(self.gte.map(|v| Op::Gte(Scalar::Int(v))));
         ops.extend(self.lte.map(|v| Op::Lte(Scalar::Int(v))));
         Ok(ops)
@@ -128,7 +140,11 @@ impl Comparisons for DateFilter {
 
 impl Comparisons for BooleanFilter {
     fn comparisons(self, _: Option<Kind>) -> Result<Vec<Op>> {
-        Ok(self.eq.map(|v| Op::Eq(Scalar::Bool(v))).into_iter().collect())
+        Ok(self
+            .eq
+            .map(|v| Op::Eq(Scalar::Bool(v)))
+            .into_iter()
+            .collect())
     }
 }
 
@@ -155,7 +171,10 @@ impl<T: InputType + Code + Copy> Comparisons for EnumFilter<T> {
         no_empty_in(&self.any_of)?;
         let mut ops = Vec::new();
         ops.extend(self.eq.map(|v| Op::Eq(Scalar::Text(v.code()))));
-        ops.extend(self.any_of.map(|v| Op::In(v.into_iter().map(|c| Scalar::Text(c.code())).collect())));
+        ops.extend(
+            self.any_of
+                .map(|v| Op::In(v.into_iter().map(|c| Scalar::Text(c.code())).collect())),
+        );
         Ok(ops)
     }
 }

@@ -4,9 +4,9 @@ use std::{collections::HashMap, hash::Hash, marker::PhantomData, sync::Arc};
 
 use async_graphql::dataloader::Loader;
 use entity::{
-    alliance_stage_event, chain_segment, charter_consent, enums::MembershipStatus, industrial_park, meeting,
-    meeting_attendance, membership, organization, organization_segment, person, post, project, project_participant,
-    resolution, support_measure, supply_link, working_group,
+    alliance_stage_event, chain_segment, charter_consent, enums::MembershipStatus, industrial_park,
+    meeting, meeting_attendance, membership, organization, organization_segment, person, post,
+    project, project_participant, resolution, supply_link, support_measure, working_group,
 };
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection};
 
@@ -69,8 +69,13 @@ where
 
     async fn load(&self, keys: &[ById<E>]) -> LoadResult<ById<E>, E::Model> {
         let ids: Vec<i64> = keys.iter().map(|k| k.0).collect();
-        let rows = load::by_ids::<E>(&self.db, &self.viewer, &ids).await.map_err(Arc::new)?;
-        Ok(rows.into_iter().map(|(id, row)| (ById::new(id), row)).collect())
+        let rows = load::by_ids::<E>(&self.db, &self.viewer, &ids)
+            .await
+            .map_err(Arc::new)?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, row)| (ById::new(id), row))
+            .collect())
     }
 }
 
@@ -154,7 +159,10 @@ fn status_condition(status: Option<MembershipStatus>) -> Condition {
 }
 
 /// Groups page keys that share their arguments, so each group is one windowed statement.
-fn by_arguments<K, A: Eq + Hash + Clone>(keys: &[K], args: impl Fn(&K) -> A) -> HashMap<A, Vec<&K>> {
+fn by_arguments<K, A: Eq + Hash + Clone>(
+    keys: &[K],
+    args: impl Fn(&K) -> A,
+) -> HashMap<A, Vec<&K>> {
     let mut groups: HashMap<A, Vec<&K>> = HashMap::new();
     for key in keys {
         groups.entry(args(key)).or_default().push(key);
@@ -166,7 +174,10 @@ impl Loader<MembersOfAlliance> for HubLoader {
     type Value = Page<membership::Model>;
     type Error = Arc<Error>;
 
-    async fn load(&self, keys: &[MembersOfAlliance]) -> LoadResult<MembersOfAlliance, Page<membership::Model>> {
+    async fn load(
+        &self,
+        keys: &[MembersOfAlliance],
+    ) -> LoadResult<MembersOfAlliance, Page<membership::Model>> {
         let mut out = HashMap::new();
         for ((status, request), group) in by_arguments(keys, |k| (k.status, k.page.clone())) {
             let window = request.window().map_err(Arc::new)?;
@@ -184,7 +195,14 @@ impl Loader<MembersOfAlliance> for HubLoader {
             .await
             .map_err(Arc::new)?;
             for (alliance, page) in pages {
-                out.insert(MembersOfAlliance { alliance, status, page: request.clone() }, page);
+                out.insert(
+                    MembersOfAlliance {
+                        alliance,
+                        status,
+                        page: request.clone(),
+                    },
+                    page,
+                );
             }
         }
         Ok(out)
@@ -199,10 +217,20 @@ impl Loader<MemberCountOfAlliance> for HubLoader {
         let mut out = HashMap::new();
         for (status, group) in by_arguments(keys, |k| k.status) {
             let parents: Vec<i64> = group.iter().map(|k| k.alliance).collect();
-            let counts = load::child_counts::<membership::Entity>(&self.db, &self.viewer, membership::Column::AllianceId, &parents, status_condition(status))
-                .await
-                .map_err(Arc::new)?;
-            out.extend(counts.into_iter().map(|(alliance, n)| (MemberCountOfAlliance { alliance, status }, n)));
+            let counts = load::child_counts::<membership::Entity>(
+                &self.db,
+                &self.viewer,
+                membership::Column::AllianceId,
+                &parents,
+                status_condition(status),
+            )
+            .await
+            .map_err(Arc::new)?;
+            out.extend(
+                counts
+                    .into_iter()
+                    .map(|(alliance, n)| (MemberCountOfAlliance { alliance, status }, n)),
+            );
         }
         Ok(out)
     }
@@ -212,7 +240,10 @@ impl Loader<OrganizationsOfPark> for HubLoader {
     type Value = Page<organization::Model>;
     type Error = Arc<Error>;
 
-    async fn load(&self, keys: &[OrganizationsOfPark]) -> LoadResult<OrganizationsOfPark, Page<organization::Model>> {
+    async fn load(
+        &self,
+        keys: &[OrganizationsOfPark],
+    ) -> LoadResult<OrganizationsOfPark, Page<organization::Model>> {
         let mut out = HashMap::new();
         for (request, group) in by_arguments(keys, |k| k.page.clone()) {
             let window = request.window().map_err(Arc::new)?;
@@ -230,7 +261,13 @@ impl Loader<OrganizationsOfPark> for HubLoader {
             .await
             .map_err(Arc::new)?;
             for (park, page) in pages {
-                out.insert(OrganizationsOfPark { park, page: request.clone() }, page);
+                out.insert(
+                    OrganizationsOfPark {
+                        park,
+                        page: request.clone(),
+                    },
+                    page,
+                );
             }
         }
         Ok(out)
@@ -241,11 +278,23 @@ impl Loader<OrganizationCountOfPark> for HubLoader {
     type Value = i64;
     type Error = Arc<Error>;
 
-    async fn load(&self, keys: &[OrganizationCountOfPark]) -> LoadResult<OrganizationCountOfPark, i64> {
+    async fn load(
+        &self,
+        keys: &[OrganizationCountOfPark],
+    ) -> LoadResult<OrganizationCountOfPark, i64> {
         let parents: Vec<i64> = keys.iter().map(|k| k.0).collect();
-        let counts = load::child_counts::<organization::Entity>(&self.db, &self.viewer, organization::Column::ParkId, &parents, Condition::all())
-            .await
-            .map_err(Arc::new)?;
-        Ok(counts.into_iter().map(|(park, n)| (OrganizationCountOfPark(park), n)).collect())
+        let counts = load::child_counts::<organization::Entity>(
+            &self.db,
+            &self.viewer,
+            organization::Column::ParkId,
+            &parents,
+            Condition::all(),
+        )
+        .await
+        .map_err(Arc::new)?;
+        Ok(counts
+            .into_iter()
+            .map(|(park, n)| (OrganizationCountOfPark(park), n))
+            .collect())
     }
 }

@@ -13,7 +13,9 @@ pub mod types;
 
 use std::sync::Arc;
 
-use async_graphql::{EmptyMutation, EmptySubscription, ErrorExtensionValues, Response, Schema, Value};
+use async_graphql::{
+    EmptyMutation, EmptySubscription, ErrorExtensionValues, Response, Schema, Value,
+};
 use sea_orm::DatabaseConnection;
 
 use crate::{
@@ -53,7 +55,10 @@ pub struct RequestContext {
 impl RequestContext {
     pub fn new(db: DatabaseConnection, viewer: Viewer) -> Self {
         let viewer = Arc::new(viewer);
-        let loader = async_graphql::dataloader::DataLoader::new(loader::HubLoader::new(db.clone(), viewer.clone()), tokio::spawn);
+        let loader = async_graphql::dataloader::DataLoader::new(
+            loader::HubLoader::new(db.clone(), viewer.clone()),
+            tokio::spawn,
+        );
         Self { db, viewer, loader }
     }
 }
@@ -71,7 +76,11 @@ pub fn finalize_errors(response: &mut Response) {
         let ours = error
             .source::<Error>()
             .map(|e| (e.code(), rule_of(e), internal_detail(e)))
-            .or_else(|| error.source::<Arc<Error>>().map(|e| (e.code(), rule_of(e), internal_detail(e))));
+            .or_else(|| {
+                error
+                    .source::<Arc<Error>>()
+                    .map(|e| (e.code(), rule_of(e), internal_detail(e)))
+            });
         let (code, rule) = match ours {
             Some((code, rule, detail)) => {
                 if let Some(detail) = detail {
@@ -81,14 +90,22 @@ pub fn finalize_errors(response: &mut Response) {
                 (code, rule)
             }
             // Errors raised by async-graphql itself (parse, validation, limits, bad arguments).
-            None if error.extensions.as_ref().is_some_and(|e| e.get("code").is_some()) => continue,
+            None if error
+                .extensions
+                .as_ref()
+                .is_some_and(|e| e.get("code").is_some()) =>
+            {
+                continue;
+            }
             None if error.path.is_empty() => (Code::BadUserInput, None),
             None => {
                 // An argument that failed to parse inside a field is the caller's mistake too.
                 (Code::BadUserInput, None)
             }
         };
-        let extensions = error.extensions.get_or_insert_with(ErrorExtensionValues::default);
+        let extensions = error
+            .extensions
+            .get_or_insert_with(ErrorExtensionValues::default);
         extensions.set("code", Value::from(code.as_str()));
         if let Some(rule) = rule {
             extensions.set("rule", Value::from(rule));

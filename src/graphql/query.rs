@@ -9,9 +9,10 @@ use super::{
     connection::{Conn, TotalCount, connection, page_cost},
     enums,
     inputs::{
-        AllianceFilter, AllianceOrderBy, MembershipFilter, MembershipOrderBy, OrganizationFilter, OrganizationOrderBy,
-        ParkFilter, ParkOrderBy, PersonFilter, PersonOrderBy, ProjectFilter, ProjectOrderBy, SupplyLinkFilter,
-        SupplyLinkOrderBy, SupportMeasureFilter, SupportMeasureOrderBy,
+        AllianceFilter, AllianceOrderBy, MembershipFilter, MembershipOrderBy, OrganizationFilter,
+        OrganizationOrderBy, ParkFilter, ParkOrderBy, PersonFilter, PersonOrderBy, ProjectFilter,
+        ProjectOrderBy, SupplyLinkFilter, SupplyLinkOrderBy, SupportMeasureFilter,
+        SupportMeasureOrderBy,
     },
     request,
     types::{
@@ -35,13 +36,23 @@ use crate::{
     },
 };
 
-
 /// The root query type.
 #[derive(MergedObject, Default)]
-pub struct Query(NodeQuery, ReferenceQuery, OrganizationQuery, AllianceQuery, ActivityQuery);
+pub struct Query(
+    NodeQuery,
+    ReferenceQuery,
+    OrganizationQuery,
+    AllianceQuery,
+    ActivityQuery,
+);
 
 /// Pages a listing and wraps it as a connection with a lazy `totalCount`.
-async fn list<E, N>(ctx: &Context<'_>, listing: Listing<E>, page: PageRequest, node: impl FnMut(E::Model) -> N) -> async_graphql::Result<Conn<N>>
+async fn list<E, N>(
+    ctx: &Context<'_>,
+    listing: Listing<E>,
+    page: PageRequest,
+    node: impl FnMut(E::Model) -> N,
+) -> async_graphql::Result<Conn<N>>
 where
     E: Scoped,
     E::Model: Sync,
@@ -49,11 +60,25 @@ where
 {
     let request = request(ctx)?;
     let rows: Page<E::Model> = listing.page(&request.db, &page).await?;
-    Ok(connection(rows, TotalCount::Listing(Arc::new(listing)), node))
+    Ok(connection(
+        rows,
+        TotalCount::Listing(Arc::new(listing)),
+        node,
+    ))
 }
 
-fn page(first: Option<i32>, after: Option<String>, last: Option<i32>, before: Option<String>) -> PageRequest {
-    PageRequest { first, after, last, before }
+fn page(
+    first: Option<i32>,
+    after: Option<String>,
+    last: Option<i32>,
+    before: Option<String>,
+) -> PageRequest {
+    PageRequest {
+        first,
+        after,
+        last,
+        before,
+    }
 }
 
 fn decode(global: &ID, kind: Kind) -> Result<i64, Error> {
@@ -77,7 +102,11 @@ impl NodeQuery {
 
     /// Objects by global id, in the order asked (null where absent or not visible). At most 100.
     #[graphql(complexity = "ids.len() * child_complexity + 1")]
-    async fn nodes(&self, ctx: &Context<'_>, ids: Vec<ID>) -> async_graphql::Result<Vec<Option<Node>>> {
+    async fn nodes(
+        &self,
+        ctx: &Context<'_>,
+        ids: Vec<ID>,
+    ) -> async_graphql::Result<Vec<Option<Node>>> {
         if ids.len() > 100 {
             return Err(Error::bad_input("at most 100 ids per request").into());
         }
@@ -93,35 +122,74 @@ pub struct ReferenceQuery;
 impl ReferenceQuery {
     /// The participating departments.
     #[graphql(complexity = "page_cost(first, last, child_complexity)")]
-    async fn departments(&self, ctx: &Context<'_>, first: Option<i32>, after: Option<String>, last: Option<i32>, before: Option<String>) -> async_graphql::Result<Conn<Department>> {
+    async fn departments(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<Conn<Department>> {
         let listing = listing::departments(&request(ctx)?.viewer);
         list(ctx, listing, page(first, after, last, before), Department).await
     }
 
-    async fn department(&self, ctx: &Context<'_>, code: enums::DepartmentCode) -> async_graphql::Result<Option<Department>> {
-        Ok(lookup::department(&request(ctx)?.db, code.into()).await?.map(Department))
+    async fn department(
+        &self,
+        ctx: &Context<'_>,
+        code: enums::DepartmentCode,
+    ) -> async_graphql::Result<Option<Department>> {
+        Ok(lookup::department(&request(ctx)?.db, code.into())
+            .await?
+            .map(Department))
     }
 
     /// The three cities and one base.
     #[graphql(complexity = "page_cost(first, last, child_complexity)")]
-    async fn municipalities(&self, ctx: &Context<'_>, first: Option<i32>, after: Option<String>, last: Option<i32>, before: Option<String>) -> async_graphql::Result<Conn<Municipality>> {
+    async fn municipalities(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<Conn<Municipality>> {
         let listing = listing::municipalities(&request(ctx)?.viewer);
         list(ctx, listing, page(first, after, last, before), Municipality).await
     }
 
-    async fn municipality(&self, ctx: &Context<'_>, code: enums::MunicipalityCode) -> async_graphql::Result<Option<Municipality>> {
-        Ok(lookup::municipality(&request(ctx)?.db, code.into()).await?.map(Municipality))
+    async fn municipality(
+        &self,
+        ctx: &Context<'_>,
+        code: enums::MunicipalityCode,
+    ) -> async_graphql::Result<Option<Municipality>> {
+        Ok(lookup::municipality(&request(ctx)?.db, code.into())
+            .await?
+            .map(Municipality))
     }
 
     /// The key industries.
     #[graphql(complexity = "page_cost(first, last, child_complexity)")]
-    async fn sectors(&self, ctx: &Context<'_>, first: Option<i32>, after: Option<String>, last: Option<i32>, before: Option<String>) -> async_graphql::Result<Conn<Sector>> {
+    async fn sectors(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<Conn<Sector>> {
         let listing = listing::sectors(&request(ctx)?.viewer);
         list(ctx, listing, page(first, after, last, before), Sector).await
     }
 
-    async fn sector(&self, ctx: &Context<'_>, code: enums::SectorCode) -> async_graphql::Result<Option<Sector>> {
-        Ok(lookup::sector(&request(ctx)?.db, code.into()).await?.map(Sector))
+    async fn sector(
+        &self,
+        ctx: &Context<'_>,
+        code: enums::SectorCode,
+    ) -> async_graphql::Result<Option<Sector>> {
+        Ok(lookup::sector(&request(ctx)?.db, code.into())
+            .await?
+            .map(Sector))
     }
 
     /// Industrial parks and development zones.
@@ -138,12 +206,20 @@ impl ReferenceQuery {
         before: Option<String>,
     ) -> async_graphql::Result<Conn<Park>> {
         let filter = ParkFilter::convert(filter)?;
-        let listing = listing::parks(&request(ctx)?.viewer, filter.as_ref(), &ParkOrderBy::sorts(order_by))?;
+        let listing = listing::parks(
+            &request(ctx)?.viewer,
+            filter.as_ref(),
+            &ParkOrderBy::sorts(order_by),
+        )?;
         list(ctx, listing, page(first, after, last, before), Park).await
     }
 
     async fn park(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Park>> {
-        Ok(row::<entity::industrial_park::Entity>(ctx, decode(&id, Kind::Park)?).await?.map(Park))
+        Ok(
+            row::<entity::industrial_park::Entity>(ctx, decode(&id, Kind::Park)?)
+                .await?
+                .map(Park),
+        )
     }
 }
 
@@ -162,16 +238,27 @@ impl OrganizationQuery {
     ) -> async_graphql::Result<Conn<N>> {
         let viewer = request(ctx)?.viewer.clone();
         let filter = OrganizationFilter::convert(filter)?;
-        let listing = listing::organizations(&viewer, kinds, filter.as_ref(), &OrganizationOrderBy::sorts(order_by))?;
+        let listing = listing::organizations(
+            &viewer,
+            kinds,
+            filter.as_ref(),
+            &OrganizationOrderBy::sorts(order_by),
+        )?;
         let rows = listing.page(&request(ctx)?.db, &page).await?;
-        let mut connection = connection(rows, TotalCount::Listing(Arc::new(listing)), |m: organization::Model| Organization::new(&viewer, m));
+        let mut connection = connection(
+            rows,
+            TotalCount::Listing(Arc::new(listing)),
+            |m: organization::Model| Organization::new(&viewer, m),
+        );
         let edges = std::mem::take(&mut connection.edges);
         let mut typed = async_graphql::connection::Connection::with_additional_fields(
             connection.has_previous_page,
             connection.has_next_page,
             connection.additional_fields,
         );
-        typed.edges.extend(edges.into_iter().filter_map(|e| node(e.node).map(|n| async_graphql::connection::Edge::new(e.cursor, n))));
+        typed.edges.extend(edges.into_iter().filter_map(|e| {
+            node(e.node).map(|n| async_graphql::connection::Edge::new(e.cursor, n))
+        }));
         Ok(typed)
     }
 }
@@ -191,7 +278,15 @@ impl OrganizationQuery {
         last: Option<i32>,
         before: Option<String>,
     ) -> async_graphql::Result<Conn<Organization>> {
-        Self::organizations_of(ctx, &[], filter, order_by, page(first, after, last, before), Some).await
+        Self::organizations_of(
+            ctx,
+            &[],
+            filter,
+            order_by,
+            page(first, after, last, before),
+            Some,
+        )
+        .await
     }
 
     /// Enterprises only.
@@ -211,7 +306,15 @@ impl OrganizationQuery {
             Organization::Enterprise(e) => Some(e),
             _ => None,
         };
-        Self::organizations_of(ctx, &[OrganizationKind::Enterprise], filter, order_by, page(first, after, last, before), only).await
+        Self::organizations_of(
+            ctx,
+            &[OrganizationKind::Enterprise],
+            filter,
+            order_by,
+            page(first, after, last, before),
+            only,
+        )
+        .await
     }
 
     /// Universities and colleges only.
@@ -231,16 +334,32 @@ impl OrganizationQuery {
             Organization::University(u) => Some(u),
             _ => None,
         };
-        Self::organizations_of(ctx, &[OrganizationKind::University], filter, order_by, page(first, after, last, before), only).await
+        Self::organizations_of(
+            ctx,
+            &[OrganizationKind::University],
+            filter,
+            order_by,
+            page(first, after, last, before),
+            only,
+        )
+        .await
     }
 
-    async fn organization(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Organization>> {
+    async fn organization(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> async_graphql::Result<Option<Organization>> {
         Organization::load(ctx, decode(&id, Kind::Organization)?).await
     }
 
     /// The live unit with this Unified Social Credit Code (input is trimmed, full-width folded,
     /// upper-cased and checksum-validated).
-    async fn organization_by_uscc(&self, ctx: &Context<'_>, uscc: String) -> async_graphql::Result<Option<Organization>> {
+    async fn organization_by_uscc(
+        &self,
+        ctx: &Context<'_>,
+        uscc: String,
+    ) -> async_graphql::Result<Option<Organization>> {
         let request = request(ctx)?;
         let found = lookup::organization_by_uscc(&request.db, &request.viewer, &uscc).await?;
         Ok(found.map(|m| Organization::new(&request.viewer, m)))
@@ -259,12 +378,22 @@ impl UsccMemberships {
     /// The unit, if one with this code is registered (and visible to the caller).
     async fn organization(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organization>> {
         let viewer = request(ctx)?.viewer.clone();
-        Ok(self.0.organization.clone().map(|m| Organization::new(&viewer, m)))
+        Ok(self
+            .0
+            .organization
+            .clone()
+            .map(|m| Organization::new(&viewer, m)))
     }
     /// Its memberships, with their posts.
     async fn memberships(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Membership>> {
         let viewer = request(ctx)?.viewer.clone();
-        Ok(self.0.memberships.iter().cloned().map(|m| Membership::new(&viewer, m)).collect())
+        Ok(self
+            .0
+            .memberships
+            .iter()
+            .cloned()
+            .map(|m| Membership::new(&viewer, m))
+            .collect())
     }
 }
 
@@ -288,8 +417,12 @@ impl AllianceQuery {
     ) -> async_graphql::Result<Conn<Alliance>> {
         let viewer = request(ctx)?.viewer.clone();
         let filter = AllianceFilter::convert(filter)?;
-        let listing = listing::alliances(&viewer, filter.as_ref(), &AllianceOrderBy::sorts(order_by))?;
-        list(ctx, listing, page(first, after, last, before), |m| Alliance::new(&viewer, m)).await
+        let listing =
+            listing::alliances(&viewer, filter.as_ref(), &AllianceOrderBy::sorts(order_by))?;
+        list(ctx, listing, page(first, after, last, before), |m| {
+            Alliance::new(&viewer, m)
+        })
+        .await
     }
 
     async fn alliance(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Alliance>> {
@@ -311,19 +444,38 @@ impl AllianceQuery {
     ) -> async_graphql::Result<Conn<Membership>> {
         let viewer = request(ctx)?.viewer.clone();
         let filter = MembershipFilter::convert(filter)?;
-        let listing = listing::memberships(&viewer, filter.as_ref(), &MembershipOrderBy::sorts(order_by))?;
-        list(ctx, listing, page(first, after, last, before), |m| Membership::new(&viewer, m)).await
+        let listing = listing::memberships(
+            &viewer,
+            filter.as_ref(),
+            &MembershipOrderBy::sorts(order_by),
+        )?;
+        list(ctx, listing, page(first, after, last, before), |m| {
+            Membership::new(&viewer, m)
+        })
+        .await
     }
 
     /// "Which alliances is each of these units in, since when, in which post?" for up to 100
     /// USCCs in one request, answered in the order asked.
     #[graphql(complexity = "usccs.len() * child_complexity + 1")]
-    async fn memberships_by_uscc(&self, ctx: &Context<'_>, usccs: Vec<String>) -> async_graphql::Result<Vec<UsccMemberships>> {
+    async fn memberships_by_uscc(
+        &self,
+        ctx: &Context<'_>,
+        usccs: Vec<String>,
+    ) -> async_graphql::Result<Vec<UsccMemberships>> {
         let request = request(ctx)?;
         if usccs.len() > MAX_USCC_BATCH {
-            return Err(Error::bad_input(format!("at most {MAX_USCC_BATCH} codes per request")).into());
+            return Err(
+                Error::bad_input(format!("at most {MAX_USCC_BATCH} codes per request")).into(),
+            );
         }
-        Ok(lookup::memberships_by_uscc(&request.db, &request.viewer, &usccs).await?.into_iter().map(UsccMemberships).collect())
+        Ok(
+            lookup::memberships_by_uscc(&request.db, &request.viewer, &usccs)
+                .await?
+                .into_iter()
+                .map(UsccMemberships)
+                .collect(),
+        )
     }
 }
 
@@ -347,14 +499,28 @@ impl ActivityQuery {
     ) -> async_graphql::Result<Conn<Person>> {
         let request = request(ctx)?;
         let filter = PersonFilter::convert(filter)?;
-        let listing = listing::people(&request.viewer, filter.as_ref(), &PersonOrderBy::sorts(order_by))?;
-        let rows = listing.page(&request.db, &page(first, after, last, before)).await?;
+        let listing = listing::people(
+            &request.viewer,
+            filter.as_ref(),
+            &PersonOrderBy::sorts(order_by),
+        )?;
+        let rows = listing
+            .page(&request.db, &page(first, after, last, before))
+            .await?;
         let mut guarded = Vec::with_capacity(rows.items.len());
         for (cursor, model) in rows.items {
             guarded.push((cursor, Person::guard(ctx, model).await?));
         }
-        let rows = Page { items: guarded, has_next: rows.has_next, has_previous: rows.has_previous };
-        Ok(connection(rows, TotalCount::Listing(Arc::new(listing)), |p| p))
+        let rows = Page {
+            items: guarded,
+            has_next: rows.has_next,
+            has_previous: rows.has_previous,
+        };
+        Ok(connection(
+            rows,
+            TotalCount::Listing(Arc::new(listing)),
+            |p| p,
+        ))
     }
 
     /// Joint projects (not public).
@@ -371,7 +537,11 @@ impl ActivityQuery {
         before: Option<String>,
     ) -> async_graphql::Result<Conn<Project>> {
         let filter = ProjectFilter::convert(filter)?;
-        let listing = listing::projects(&request(ctx)?.viewer, filter.as_ref(), &ProjectOrderBy::sorts(order_by))?;
+        let listing = listing::projects(
+            &request(ctx)?.viewer,
+            filter.as_ref(),
+            &ProjectOrderBy::sorts(order_by),
+        )?;
         list(ctx, listing, page(first, after, last, before), Project).await
     }
 
@@ -390,8 +560,15 @@ impl ActivityQuery {
     ) -> async_graphql::Result<Conn<SupportMeasure>> {
         let viewer = request(ctx)?.viewer.clone();
         let filter = SupportMeasureFilter::convert(filter)?;
-        let listing = listing::support_measures(&viewer, filter.as_ref(), &SupportMeasureOrderBy::sorts(order_by))?;
-        list(ctx, listing, page(first, after, last, before), |m| SupportMeasure::new(&viewer, m)).await
+        let listing = listing::support_measures(
+            &viewer,
+            filter.as_ref(),
+            &SupportMeasureOrderBy::sorts(order_by),
+        )?;
+        list(ctx, listing, page(first, after, last, before), |m| {
+            SupportMeasure::new(&viewer, m)
+        })
+        .await
     }
 
     /// The industrial-chain graph's edges (not public; values for OFFICE only).
@@ -409,7 +586,14 @@ impl ActivityQuery {
     ) -> async_graphql::Result<Conn<SupplyLink>> {
         let viewer = request(ctx)?.viewer.clone();
         let filter = SupplyLinkFilter::convert(filter)?;
-        let listing = listing::supply_links(&viewer, filter.as_ref(), &SupplyLinkOrderBy::sorts(order_by))?;
-        list(ctx, listing, page(first, after, last, before), |m| SupplyLink::new(&viewer, m)).await
+        let listing = listing::supply_links(
+            &viewer,
+            filter.as_ref(),
+            &SupplyLinkOrderBy::sorts(order_by),
+        )?;
+        list(ctx, listing, page(first, after, last, before), |m| {
+            SupplyLink::new(&viewer, m)
+        })
+        .await
     }
 }

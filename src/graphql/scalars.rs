@@ -10,7 +10,10 @@ pub struct Money(pub i64);
 impl ScalarType for Money {
     fn parse(value: Value) -> InputValueResult<Self> {
         match &value {
-            Value::Number(n) => n.as_i64().map(Money).ok_or_else(|| InputValueError::custom("Money is a whole number of yuan")),
+            Value::Number(n) => n
+                .as_i64()
+                .map(Money)
+                .ok_or_else(|| InputValueError::custom("Money is a whole number of yuan")),
             _ => Err(InputValueError::expected_type(value)),
         }
     }
@@ -28,10 +31,9 @@ pub struct Date(pub chrono::NaiveDate);
 impl ScalarType for Date {
     fn parse(value: Value) -> InputValueResult<Self> {
         match &value {
-            Value::String(text) => text
-                .parse::<chrono::NaiveDate>()
-                .map(Date)
-                .map_err(|_| InputValueError::custom(format!("`{text}` is not a date (YYYY-MM-DD)"))),
+            Value::String(text) => text.parse::<chrono::NaiveDate>().map(Date).map_err(|_| {
+                InputValueError::custom(format!("`{text}` is not a date (YYYY-MM-DD)"))
+            }),
             _ => Err(InputValueError::expected_type(value)),
         }
     }

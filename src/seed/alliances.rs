@@ -6,12 +6,12 @@ use chrono::NaiveDate;
 use entity::{
     alliance, alliance_stage_event, charter_consent,
     enums::{
-        AllianceStage as Stage, Body, Decision, DepartmentCode as Dept, MeetingKind, MembershipStatus as Status,
-        ParticipantRole, PostKind, ProjectKind, ProjectStage, ResolutionKind as R, SectorCode,
-        SupportKind, SupportStatus, WorkingGroupKind,
+        AllianceStage as Stage, Body, Decision, DepartmentCode as Dept, MeetingKind,
+        MembershipStatus as Status, ParticipantRole, PostKind, ProjectKind, ProjectStage,
+        ResolutionKind as R, SectorCode, SupportKind, SupportStatus, WorkingGroupKind,
     },
-    meeting, meeting_attendance, membership, post, project, project_participant, resolution, support_measure,
-    working_group,
+    meeting, meeting_attendance, membership, post, project, project_participant, resolution,
+    support_measure, working_group,
 };
 use sea_orm::ActiveValue::Set;
 
@@ -51,8 +51,20 @@ impl Seeder<'_> {
     }
 
     #[allow(clippy::too_many_arguments)]
-    async fn alliance(&self, code: &str, zh: &str, en: &str, sector: SectorCode, stage: Stage, convener: i64) -> Result<alliance::Model> {
-        let sector_id = self.sectors.get(&sector).copied().ok_or_else(|| Error::internal("seed: no sector"))?;
+    async fn alliance(
+        &self,
+        code: &str,
+        zh: &str,
+        en: &str,
+        sector: SectorCode,
+        stage: Stage,
+        convener: i64,
+    ) -> Result<alliance::Model> {
+        let sector_id = self
+            .sectors
+            .get(&sector)
+            .copied()
+            .ok_or_else(|| Error::internal("seed: no sector"))?;
         self.insert(alliance::ActiveModel {
             code: Set(code.into()),
             name_zh: Set(zh.into()),
@@ -115,7 +127,13 @@ impl Seeder<'_> {
         Ok(())
     }
 
-    async fn consent(&self, alliance: i64, organization: i64, version: &str, on: NaiveDate) -> Result<()> {
+    async fn consent(
+        &self,
+        alliance: i64,
+        organization: i64,
+        version: &str,
+        on: NaiveDate,
+    ) -> Result<()> {
         self.insert(charter_consent::ActiveModel {
             alliance_id: Set(alliance),
             organization_id: Set(organization),
@@ -128,7 +146,17 @@ impl Seeder<'_> {
         Ok(())
     }
 
-    async fn group(&self, alliance: i64, kind: WorkingGroupKind, zh: &str, en: &str, purpose: &str, from: NaiveDate, until: Option<NaiveDate>) -> Result<i64> {
+    #[allow(clippy::too_many_arguments)]
+    async fn group(
+        &self,
+        alliance: i64,
+        kind: WorkingGroupKind,
+        zh: &str,
+        en: &str,
+        purpose: &str,
+        from: NaiveDate,
+        until: Option<NaiveDate>,
+    ) -> Result<i64> {
         Ok(self
             .insert(working_group::ActiveModel {
                 alliance_id: Set(alliance),
@@ -149,7 +177,16 @@ impl Seeder<'_> {
 
     /// A meeting with its attendance (units, or people for the expert committee).
     #[allow(clippy::too_many_arguments)]
-    async fn meeting(&self, alliance: i64, kind: MeetingKind, title: &str, on: NaiveDate, body_size: usize, units: &[i64], people: &[i64]) -> Result<i64> {
+    async fn meeting(
+        &self,
+        alliance: i64,
+        kind: MeetingKind,
+        title: &str,
+        on: NaiveDate,
+        body_size: usize,
+        units: &[i64],
+        people: &[i64],
+    ) -> Result<i64> {
         let row = self
             .insert(meeting::ActiveModel {
                 alliance_id: Set(alliance),
@@ -173,7 +210,12 @@ impl Seeder<'_> {
         Ok(row.id)
     }
 
-    async fn attend(&self, meeting: i64, organization: Option<i64>, person: Option<i64>) -> Result<()> {
+    async fn attend(
+        &self,
+        meeting: i64,
+        organization: Option<i64>,
+        person: Option<i64>,
+    ) -> Result<()> {
         self.insert(meeting_attendance::ActiveModel {
             meeting_id: Set(meeting),
             organization_id: Set(organization),
@@ -186,7 +228,13 @@ impl Seeder<'_> {
     }
 
     /// A resolution; it passes with a majority of those present (Annex 2 §一).
-    async fn resolve(&self, meeting: i64, kind: R, subject: &str, votes: (i32, i32, i32)) -> Result<i64> {
+    async fn resolve(
+        &self,
+        meeting: i64,
+        kind: R,
+        subject: &str,
+        votes: (i32, i32, i32),
+    ) -> Result<i64> {
         let (yes, no, abstain) = votes;
         Ok(self
             .insert(resolution::ActiveModel {
@@ -244,28 +292,70 @@ impl Seeder<'_> {
         let (elect_directors, elect_chair, approve_vices, elect_sg) = resolutions;
         for unit in directors {
             let person = self.contact(*unit)?;
-            self.post(alliance, Term { body: Body::Council, kind: PostKind::Director, person, organization: Some(*unit), group: None, start, end: Some(end), resolution: Some(elect_directors), decided: Decision::GeneralAssemblyElection })
-                .await?;
+            self.post(
+                alliance,
+                Term {
+                    body: Body::Council,
+                    kind: PostKind::Director,
+                    person,
+                    organization: Some(*unit),
+                    group: None,
+                    start,
+                    end: Some(end),
+                    resolution: Some(elect_directors),
+                    decided: Decision::GeneralAssemblyElection,
+                },
+            )
+            .await?;
             if *unit == chair {
-                self.post(alliance, Term { body: Body::Council, kind: PostKind::Chair, person, organization: Some(*unit), group: None, start, end: Some(end), resolution: Some(elect_chair), decided: Decision::CouncilElection })
-                    .await?;
+                self.post(
+                    alliance,
+                    Term {
+                        body: Body::Council,
+                        kind: PostKind::Chair,
+                        person,
+                        organization: Some(*unit),
+                        group: None,
+                        start,
+                        end: Some(end),
+                        resolution: Some(elect_chair),
+                        decided: Decision::CouncilElection,
+                    },
+                )
+                .await?;
             }
             if vice_chairs.contains(unit) {
-                self.post(alliance, Term { body: Body::Council, kind: PostKind::ViceChair, person, organization: Some(*unit), group: None, start, end: Some(end), resolution: Some(approve_vices), decided: Decision::ChairNominationCouncilApproval })
-                    .await?;
+                self.post(
+                    alliance,
+                    Term {
+                        body: Body::Council,
+                        kind: PostKind::ViceChair,
+                        person,
+                        organization: Some(*unit),
+                        group: None,
+                        start,
+                        end: Some(end),
+                        resolution: Some(approve_vices),
+                        decided: Decision::ChairNominationCouncilApproval,
+                    },
+                )
+                .await?;
             }
         }
-        self.post(alliance, Term {
-            body: Body::Secretariat,
-            kind: PostKind::SecretaryGeneral,
-            person: secretary_general,
-            organization: Some(chair),
-            group: None,
-            start,
-            end: Some(end),
-            resolution: Some(elect_sg),
-            decided: Decision::CouncilNominationAssemblyElection,
-        })
+        self.post(
+            alliance,
+            Term {
+                body: Body::Secretariat,
+                kind: PostKind::SecretaryGeneral,
+                person: secretary_general,
+                organization: Some(chair),
+                group: None,
+                start,
+                end: Some(end),
+                resolution: Some(elect_sg),
+                decided: Decision::CouncilNominationAssemblyElection,
+            },
+        )
         .await
     }
 
@@ -280,25 +370,75 @@ impl Seeder<'_> {
         let initiators = [association, rare, crystal, battery, nxu, sjtu_yc];
 
         let a = self
-            .alliance("YMA-NMAT", "银川都市圈新材料产业联盟", "Yinchuan Metropolitan Area New Materials Industry Alliance", SectorCode::NewMaterials, Stage::Founded, association)
+            .alliance(
+                "YMA-NMAT",
+                "银川都市圈新材料产业联盟",
+                "Yinchuan Metropolitan Area New Materials Industry Alliance",
+                SectorCode::NewMaterials,
+                Stage::Founded,
+                association,
+            )
             .await?;
-        let (initiative, consultation, drafting, bodies, founding) =
-            (date(2020, 3, 16), date(2020, 4, 20), date(2020, 6, 15), date(2020, 9, 10), date(2020, 11, 26));
-        self.stages(a.id, &[
-            (Stage::Initiative, initiative, "宁夏新材料行业协会联合五家单位发出倡议，自荐为召集人"),
-            (Stage::Consultation, consultation, "成立筹建工作小组，制定组建方案和时间表"),
-            (Stage::CharterDrafting, drafting, "起草联盟章程及议事、财务、新成员吸收管理办法"),
-            (Stage::BodiesFormed, bodies, "组建专家委员会、理事会筹备组、秘书处和工作组"),
-            (Stage::Founded, founding, "召开联盟成立大会，签署章程，选举理事会、理事长和秘书长"),
-        ])
+        let (initiative, consultation, drafting, bodies, founding) = (
+            date(2020, 3, 16),
+            date(2020, 4, 20),
+            date(2020, 6, 15),
+            date(2020, 9, 10),
+            date(2020, 11, 26),
+        );
+        self.stages(
+            a.id,
+            &[
+                (
+                    Stage::Initiative,
+                    initiative,
+                    "宁夏新材料行业协会联合五家单位发出倡议，自荐为召集人",
+                ),
+                (
+                    Stage::Consultation,
+                    consultation,
+                    "成立筹建工作小组，制定组建方案和时间表",
+                ),
+                (
+                    Stage::CharterDrafting,
+                    drafting,
+                    "起草联盟章程及议事、财务、新成员吸收管理办法",
+                ),
+                (
+                    Stage::BodiesFormed,
+                    bodies,
+                    "组建专家委员会、理事会筹备组、秘书处和工作组",
+                ),
+                (
+                    Stage::Founded,
+                    founding,
+                    "召开联盟成立大会，签署章程，选举理事会、理事长和秘书长",
+                ),
+            ],
+        )
         .await?;
 
         // Members: the initiators, then metro-area units of the chain that joined at the founding.
         for unit in initiators {
-            self.member(a.id, Member { organization: unit, status: Status::Active, initiator: true, applied: initiative, joined: Some(initiative), left: None, reason: None }).await?;
+            self.member(
+                a.id,
+                Member {
+                    organization: unit,
+                    status: Status::Active,
+                    initiator: true,
+                    applied: initiative,
+                    joined: Some(initiative),
+                    left: None,
+                    reason: None,
+                },
+            )
+            .await?;
         }
         let mut founders: Vec<i64> = initiators.to_vec();
-        for segment in ["NMAT-01", "NMAT-03", "NMAT-04", "NMAT-05", "NMAT-06", "NMAT-07", "NMAT-08", "NMAT-09", "NMAT-10"] {
+        for segment in [
+            "NMAT-01", "NMAT-03", "NMAT-04", "NMAT-05", "NMAT-06", "NMAT-07", "NMAT-08", "NMAT-09",
+            "NMAT-10",
+        ] {
             for n in 0..2 {
                 let unit = self.nth_of(segment, n)?.id;
                 if !founders.contains(&unit) {
@@ -312,33 +452,127 @@ impl Seeder<'_> {
         let withdrawn = founders[founders.len() - 3];
         for unit in &founders[initiators.len()..] {
             let left = (*unit == withdrawn).then(|| date(2023, 6, 30));
-            let status = if left.is_some() { Status::Withdrawn } else { Status::Active };
-            self.member(a.id, Member { organization: *unit, status, initiator: false, applied: date(2020, 9, 21), joined: Some(founding), left, reason: None }).await?;
+            let status = if left.is_some() {
+                Status::Withdrawn
+            } else {
+                Status::Active
+            };
+            self.member(
+                a.id,
+                Member {
+                    organization: *unit,
+                    status,
+                    initiator: false,
+                    applied: date(2020, 9, 21),
+                    joined: Some(founding),
+                    left,
+                    reason: None,
+                },
+            )
+            .await?;
         }
         // Open membership after founding (Annex 1 §5): one admitted, one refused, one pending.
         let admitted = self.nth_of("NMAT-02", 1)?.id;
-        self.member(a.id, Member { organization: admitted, status: Status::Active, initiator: false, applied: date(2022, 10, 12), joined: Some(date(2022, 12, 9)), left: None, reason: Some("符合新成员吸收管理办法，理事会审议通过") }).await?;
-        let outside = self.enterprises.iter().find(|e| e.segment == "NMAT-04" && e.municipality.is_none()).map(|e| e.id).ok_or_else(|| Error::internal("seed: no outside unit"))?;
-        self.member(a.id, Member { organization: outside, status: Status::Rejected, initiator: false, applied: date(2022, 10, 12), joined: None, left: None, reason: Some("企业不在三市一基地范围内（附件1第三条）") }).await?;
+        self.member(
+            a.id,
+            Member {
+                organization: admitted,
+                status: Status::Active,
+                initiator: false,
+                applied: date(2022, 10, 12),
+                joined: Some(date(2022, 12, 9)),
+                left: None,
+                reason: Some("符合新成员吸收管理办法，理事会审议通过"),
+            },
+        )
+        .await?;
+        let outside = self
+            .enterprises
+            .iter()
+            .find(|e| e.segment == "NMAT-04" && e.municipality.is_none())
+            .map(|e| e.id)
+            .ok_or_else(|| Error::internal("seed: no outside unit"))?;
+        self.member(
+            a.id,
+            Member {
+                organization: outside,
+                status: Status::Rejected,
+                initiator: false,
+                applied: date(2022, 10, 12),
+                joined: None,
+                left: None,
+                reason: Some("企业不在三市一基地范围内（附件1第三条）"),
+            },
+        )
+        .await?;
         let pending = self.nth_of("NMAT-10", 2)?.id;
-        self.member(a.id, Member { organization: pending, status: Status::Applied, initiator: false, applied: date(2026, 10, 20), joined: None, left: None, reason: None }).await?;
+        self.member(
+            a.id,
+            Member {
+                organization: pending,
+                status: Status::Applied,
+                initiator: false,
+                applied: date(2026, 10, 20),
+                joined: None,
+                left: None,
+                reason: None,
+            },
+        )
+        .await?;
 
         // Consultation: the preparatory working group, coordinated by the convener.
-        let preparatory = self.group(a.id, WorkingGroupKind::Preparatory, "筹建工作小组", "Preparatory working group", "制定组建方案和时间表", consultation, Some(founding)).await?;
+        let preparatory = self
+            .group(
+                a.id,
+                WorkingGroupKind::Preparatory,
+                "筹建工作小组",
+                "Preparatory working group",
+                "制定组建方案和时间表",
+                consultation,
+                Some(founding),
+            )
+            .await?;
         for unit in initiators {
-            let kind = if unit == association { PostKind::Convener } else { PostKind::GroupMember };
-            self.post(a.id, Term { body: Body::PreparatoryGroup, kind, person: self.contact(unit)?, organization: Some(unit), group: Some(preparatory), start: consultation, end: Some(founding), resolution: None, decided: Decision::InitiatorAgreement }).await?;
+            let kind = if unit == association {
+                PostKind::Convener
+            } else {
+                PostKind::GroupMember
+            };
+            self.post(
+                a.id,
+                Term {
+                    body: Body::PreparatoryGroup,
+                    kind,
+                    person: self.contact(unit)?,
+                    organization: Some(unit),
+                    group: Some(preparatory),
+                    start: consultation,
+                    end: Some(founding),
+                    resolution: None,
+                    decided: Decision::InitiatorAgreement,
+                },
+            )
+            .await?;
         }
 
         // Charter drafting: every initiating unit consents to v1.0.
         for (i, unit) in initiators.iter().enumerate() {
-            self.consent(a.id, *unit, "v1.0", date(2020, 7, 1 + 7 * i as u32)).await?;
+            self.consent(a.id, *unit, "v1.0", date(2020, 7, 1 + 7 * i as u32))
+                .await?;
         }
 
         // Bodies: expert committee (three from member units, two external), working groups.
-        let mut experts = vec![self.person_of(nxu, 0)?, self.person_of(sjtu_yc, 1)?, self.person_of(rare, 1)?];
-        let external_one = self.person(None, "教授级高级工程师（外聘专家）", "experts.example").await?;
-        let external_two = self.person(None, "研究员（外聘专家）", "experts.example").await?;
+        let mut experts = vec![
+            self.person_of(nxu, 0)?,
+            self.person_of(sjtu_yc, 1)?,
+            self.person_of(rare, 1)?,
+        ];
+        let external_one = self
+            .person(None, "教授级高级工程师（外聘专家）", "experts.example")
+            .await?;
+        let external_two = self
+            .person(None, "研究员（外聘专家）", "experts.example")
+            .await?;
         experts.extend([external_one, external_two]);
         for (i, person) in experts.iter().enumerate() {
             let organization = match i {
@@ -347,73 +581,382 @@ impl Seeder<'_> {
                 2 => Some(rare),
                 _ => None,
             };
-            self.post(a.id, Term { body: Body::ExpertCommittee, kind: PostKind::Expert, person: *person, organization, group: None, start: bodies, end: None, resolution: None, decided: Decision::Appointment }).await?;
+            self.post(
+                a.id,
+                Term {
+                    body: Body::ExpertCommittee,
+                    kind: PostKind::Expert,
+                    person: *person,
+                    organization,
+                    group: None,
+                    start: bodies,
+                    end: None,
+                    resolution: None,
+                    decided: Decision::Appointment,
+                },
+            )
+            .await?;
         }
-        let policy = self.group(a.id, WorkingGroupKind::PolicyResearch, "政策研究组", "Policy research group", "研究产业政策，提出支持措施建议", bodies, None).await?;
-        let standards = self.group(a.id, WorkingGroupKind::Standards, "标准工作组", "Standards group", "组织制定团体标准", bodies, None).await?;
-        let projects = self.group(a.id, WorkingGroupKind::ProjectManagement, "项目管理组", "Project management group", "管理联合攻关项目", bodies, None).await?;
-        for (group, unit) in [(policy, association), (standards, crystal), (projects, rare)] {
-            self.post(a.id, Term { body: Body::WorkingGroup, kind: PostKind::GroupLead, person: self.contact(unit)?, organization: Some(unit), group: Some(group), start: bodies, end: None, resolution: None, decided: Decision::Appointment }).await?;
+        let policy = self
+            .group(
+                a.id,
+                WorkingGroupKind::PolicyResearch,
+                "政策研究组",
+                "Policy research group",
+                "研究产业政策，提出支持措施建议",
+                bodies,
+                None,
+            )
+            .await?;
+        let standards = self
+            .group(
+                a.id,
+                WorkingGroupKind::Standards,
+                "标准工作组",
+                "Standards group",
+                "组织制定团体标准",
+                bodies,
+                None,
+            )
+            .await?;
+        let projects = self
+            .group(
+                a.id,
+                WorkingGroupKind::ProjectManagement,
+                "项目管理组",
+                "Project management group",
+                "管理联合攻关项目",
+                bodies,
+                None,
+            )
+            .await?;
+        for (group, unit) in [
+            (policy, association),
+            (standards, crystal),
+            (projects, rare),
+        ] {
+            self.post(
+                a.id,
+                Term {
+                    body: Body::WorkingGroup,
+                    kind: PostKind::GroupLead,
+                    person: self.contact(unit)?,
+                    organization: Some(unit),
+                    group: Some(group),
+                    start: bodies,
+                    end: None,
+                    resolution: None,
+                    decided: Decision::Appointment,
+                },
+            )
+            .await?;
         }
 
         // Founding assembly, with the first council meeting the same day.
         let present: Vec<i64> = founders.iter().copied().take(founders.len() - 1).collect();
         let n = present.len() as i32;
-        let assembly = self.meeting(a.id, MeetingKind::FoundingAssembly, "银川都市圈新材料产业联盟成立大会", founding, founders.len(), &present, &[]).await?;
-        self.resolve(assembly, R::SignCharter, "审议并签署《银川都市圈新材料产业联盟章程》v1.0", (n, 0, 0)).await?;
-        let elect_directors = self.resolve(assembly, R::ElectDirectors, "选举第一届理事会理事单位（9家）", (n - 1, 0, 1)).await?;
-        self.resolve(assembly, R::NameLiabilityUnit, "确定宁夏新材料行业协会为联盟对外承担责任的主体", (n, 0, 0)).await?;
-        let directors = [association, rare, crystal, battery, alloys, nxu, sjtu_yc, self.nth_of("NMAT-01", 0)?.id, self.nth_of("NMAT-08", 0)?.id];
-        let council = self.meeting(a.id, MeetingKind::Council, "第一届理事会第一次会议", founding, directors.len(), &directors, &[]).await?;
-        let elect_chair = self.resolve(council, R::ElectChair, "选举宁夏新材料行业协会代表为理事长（任期五年）", (9, 0, 0)).await?;
-        let approve_vices = self.resolve(council, R::ApproveViceChairs, "表决通过理事长提名的副理事长人选", (8, 0, 1)).await?;
-        self.resolve(council, R::NominateSecretaryGeneral, "提名秘书长人选，提请成员大会选举", (9, 0, 0)).await?;
-        let elect_sg = self.resolve(assembly, R::ElectSecretaryGeneral, "选举联盟秘书长", (n, 0, 0)).await?;
-        self.resolve(assembly, R::DeclareFounded, "宣布银川都市圈新材料产业联盟成立", (n, 0, 0)).await?;
+        let assembly = self
+            .meeting(
+                a.id,
+                MeetingKind::FoundingAssembly,
+                "银川都市圈新材料产业联盟成立大会",
+                founding,
+                founders.len(),
+                &present,
+                &[],
+            )
+            .await?;
+        self.resolve(
+            assembly,
+            R::SignCharter,
+            "审议并签署《银川都市圈新材料产业联盟章程》v1.0",
+            (n, 0, 0),
+        )
+        .await?;
+        let elect_directors = self
+            .resolve(
+                assembly,
+                R::ElectDirectors,
+                "选举第一届理事会理事单位（9家）",
+                (n - 1, 0, 1),
+            )
+            .await?;
+        self.resolve(
+            assembly,
+            R::NameLiabilityUnit,
+            "确定宁夏新材料行业协会为联盟对外承担责任的主体",
+            (n, 0, 0),
+        )
+        .await?;
+        let directors = [
+            association,
+            rare,
+            crystal,
+            battery,
+            alloys,
+            nxu,
+            sjtu_yc,
+            self.nth_of("NMAT-01", 0)?.id,
+            self.nth_of("NMAT-08", 0)?.id,
+        ];
+        let council = self
+            .meeting(
+                a.id,
+                MeetingKind::Council,
+                "第一届理事会第一次会议",
+                founding,
+                directors.len(),
+                &directors,
+                &[],
+            )
+            .await?;
+        let elect_chair = self
+            .resolve(
+                council,
+                R::ElectChair,
+                "选举宁夏新材料行业协会代表为理事长（任期五年）",
+                (9, 0, 0),
+            )
+            .await?;
+        let approve_vices = self
+            .resolve(
+                council,
+                R::ApproveViceChairs,
+                "表决通过理事长提名的副理事长人选",
+                (8, 0, 1),
+            )
+            .await?;
+        self.resolve(
+            council,
+            R::NominateSecretaryGeneral,
+            "提名秘书长人选，提请成员大会选举",
+            (9, 0, 0),
+        )
+        .await?;
+        let elect_sg = self
+            .resolve(
+                assembly,
+                R::ElectSecretaryGeneral,
+                "选举联盟秘书长",
+                (n, 0, 0),
+            )
+            .await?;
+        self.resolve(
+            assembly,
+            R::DeclareFounded,
+            "宣布银川都市圈新材料产业联盟成立",
+            (n, 0, 0),
+        )
+        .await?;
         let secretary_general = self.person_of(association, 1)?;
         let first_end = date(2025, 11, 25);
-        self.council_term(a.id, &directors, association, &[rare, crystal], secretary_general, founding, first_end, (elect_directors, elect_chair, approve_vices, elect_sg)).await?;
+        self.council_term(
+            a.id,
+            &directors,
+            association,
+            &[rare, crystal],
+            secretary_general,
+            founding,
+            first_end,
+            (elect_directors, elect_chair, approve_vices, elect_sg),
+        )
+        .await?;
 
         // Governed since: yearly assemblies, a new member admitted, projects reviewed.
-        for (year, month, day) in [(2021, 12, 10), (2022, 12, 9), (2023, 12, 15), (2024, 12, 13)] {
+        for (year, month, day) in [
+            (2021, 12, 10),
+            (2022, 12, 9),
+            (2023, 12, 15),
+            (2024, 12, 13),
+        ] {
             let title = format!("{year}年度联盟成员大会");
-            let held = self.meeting(a.id, MeetingKind::GeneralAssembly, &title, date(year, month, day), founders.len(), &present, &[]).await?;
-            let subject = if year == 2022 { "审议通过吸收新成员" } else { "审议年度工作报告和经费使用情况" };
-            let kind = if year == 2022 { R::AdmitMembers } else { R::Other };
+            let held = self
+                .meeting(
+                    a.id,
+                    MeetingKind::GeneralAssembly,
+                    &title,
+                    date(year, month, day),
+                    founders.len(),
+                    &present,
+                    &[],
+                )
+                .await?;
+            let subject = if year == 2022 {
+                "审议通过吸收新成员"
+            } else {
+                "审议年度工作报告和经费使用情况"
+            };
+            let kind = if year == 2022 {
+                R::AdmitMembers
+            } else {
+                R::Other
+            };
             self.resolve(held, kind, subject, (n - 2, 1, 1)).await?;
         }
-        let review = self.meeting(a.id, MeetingKind::ExpertReview, "专家委员会2021年第一次评审会", date(2021, 4, 8), experts.len(), &[], &experts).await?;
-        self.resolve(review, R::ReviewProject, "评审《高纯钽粉制备关键技术联合攻关》可行性、预算和实施计划", (5, 0, 0)).await?;
-        let p1 = self
-            .project(a.id, "YMA-NMAT-P001", "高纯钽粉制备关键技术联合攻关", "Joint research on high-purity tantalum powder", ProjectKind::JointRnd, 28_000_000, ProjectStage::InProgress, date(2021, 3, 15), Some((review, date(2021, 4, 8))), None)
+        let review = self
+            .meeting(
+                a.id,
+                MeetingKind::ExpertReview,
+                "专家委员会2021年第一次评审会",
+                date(2021, 4, 8),
+                experts.len(),
+                &[],
+                &experts,
+            )
             .await?;
-        for (unit, role) in [(rare, ParticipantRole::Lead), (nxu, ParticipantRole::Participant), (sjtu_yc, ParticipantRole::Participant), (alloys, ParticipantRole::Participant)] {
+        self.resolve(
+            review,
+            R::ReviewProject,
+            "评审《高纯钽粉制备关键技术联合攻关》可行性、预算和实施计划",
+            (5, 0, 0),
+        )
+        .await?;
+        let p1 = self
+            .project(
+                a.id,
+                "YMA-NMAT-P001",
+                "高纯钽粉制备关键技术联合攻关",
+                "Joint research on high-purity tantalum powder",
+                ProjectKind::JointRnd,
+                28_000_000,
+                ProjectStage::InProgress,
+                date(2021, 3, 15),
+                Some((review, date(2021, 4, 8))),
+                None,
+            )
+            .await?;
+        for (unit, role) in [
+            (rare, ParticipantRole::Lead),
+            (nxu, ParticipantRole::Participant),
+            (sjtu_yc, ParticipantRole::Participant),
+            (alloys, ParticipantRole::Participant),
+        ] {
             self.participant(p1, unit, role).await?;
         }
-        let review_two = self.meeting(a.id, MeetingKind::ExpertReview, "专家委员会2022年第二次评审会", date(2022, 7, 14), experts.len(), &[], &experts).await?;
-        self.resolve(review_two, R::ReviewProject, "评审《光伏用石英坩埚》团体标准制定计划", (4, 0, 1)).await?;
-        let p2 = self
-            .project(a.id, "YMA-NMAT-P002", "《光伏用石英坩埚》团体标准", "Group standard for PV quartz crucibles", ProjectKind::Standard, 1_200_000, ProjectStage::Completed, date(2022, 6, 6), Some((review_two, date(2022, 7, 14))), Some(date(2024, 5, 30)))
+        let review_two = self
+            .meeting(
+                a.id,
+                MeetingKind::ExpertReview,
+                "专家委员会2022年第二次评审会",
+                date(2022, 7, 14),
+                experts.len(),
+                &[],
+                &experts,
+            )
             .await?;
-        for (unit, role) in [(crystal, ParticipantRole::Lead), (self.nth_of("NMAT-05", 0)?.id, ParticipantRole::Participant)] {
+        self.resolve(
+            review_two,
+            R::ReviewProject,
+            "评审《光伏用石英坩埚》团体标准制定计划",
+            (4, 0, 1),
+        )
+        .await?;
+        let p2 = self
+            .project(
+                a.id,
+                "YMA-NMAT-P002",
+                "《光伏用石英坩埚》团体标准",
+                "Group standard for PV quartz crucibles",
+                ProjectKind::Standard,
+                1_200_000,
+                ProjectStage::Completed,
+                date(2022, 6, 6),
+                Some((review_two, date(2022, 7, 14))),
+                Some(date(2024, 5, 30)),
+            )
+            .await?;
+        for (unit, role) in [
+            (crystal, ParticipantRole::Lead),
+            (self.nth_of("NMAT-05", 0)?.id, ParticipantRole::Participant),
+        ] {
             self.participant(p2, unit, role).await?;
         }
         let p3 = self
-            .project(a.id, "YMA-NMAT-P003", "锂电正极材料产业化中试", "Pilot industrialisation of cathode materials", ProjectKind::Industrialisation, 46_000_000, ProjectStage::Proposed, date(2026, 9, 18), None, None)
+            .project(
+                a.id,
+                "YMA-NMAT-P003",
+                "锂电正极材料产业化中试",
+                "Pilot industrialisation of cathode materials",
+                ProjectKind::Industrialisation,
+                46_000_000,
+                ProjectStage::Proposed,
+                date(2026, 9, 18),
+                None,
+                None,
+            )
             .await?;
         self.participant(p3, battery, ParticipantRole::Lead).await?;
 
         // The second term: chair re-elected (re-election is allowed), one vice-chair changed.
         let second_start = date(2025, 11, 26);
         let second_end = date(2030, 11, 25);
-        let assembly_two = self.meeting(a.id, MeetingKind::GeneralAssembly, "2025年度联盟成员大会（换届）", date(2025, 11, 20), founders.len(), &present, &[]).await?;
-        let directors_two = self.resolve(assembly_two, R::ElectDirectors, "选举第二届理事会理事单位（9家）", (n - 1, 1, 0)).await?;
-        let council_two = self.meeting(a.id, MeetingKind::Council, "第二届理事会第一次会议", date(2025, 11, 20), directors.len(), &directors, &[]).await?;
-        let chair_two = self.resolve(council_two, R::ElectChair, "选举理事长（连任）", (9, 0, 0)).await?;
-        let vices_two = self.resolve(council_two, R::ApproveViceChairs, "表决通过理事长提名的副理事长人选", (9, 0, 0)).await?;
-        self.resolve(council_two, R::NominateSecretaryGeneral, "提名秘书长人选", (9, 0, 0)).await?;
-        let sg_two = self.resolve(assembly_two, R::ElectSecretaryGeneral, "选举联盟秘书长", (n, 0, 0)).await?;
-        self.council_term(a.id, &directors, association, &[rare, battery], secretary_general, second_start, second_end, (directors_two, chair_two, vices_two, sg_two)).await?;
+        let assembly_two = self
+            .meeting(
+                a.id,
+                MeetingKind::GeneralAssembly,
+                "2025年度联盟成员大会（换届）",
+                date(2025, 11, 20),
+                founders.len(),
+                &present,
+                &[],
+            )
+            .await?;
+        let directors_two = self
+            .resolve(
+                assembly_two,
+                R::ElectDirectors,
+                "选举第二届理事会理事单位（9家）",
+                (n - 1, 1, 0),
+            )
+            .await?;
+        let council_two = self
+            .meeting(
+                a.id,
+                MeetingKind::Council,
+                "第二届理事会第一次会议",
+                date(2025, 11, 20),
+                directors.len(),
+                &directors,
+                &[],
+            )
+            .await?;
+        let chair_two = self
+            .resolve(council_two, R::ElectChair, "选举理事长（连任）", (9, 0, 0))
+            .await?;
+        let vices_two = self
+            .resolve(
+                council_two,
+                R::ApproveViceChairs,
+                "表决通过理事长提名的副理事长人选",
+                (9, 0, 0),
+            )
+            .await?;
+        self.resolve(
+            council_two,
+            R::NominateSecretaryGeneral,
+            "提名秘书长人选",
+            (9, 0, 0),
+        )
+        .await?;
+        let sg_two = self
+            .resolve(
+                assembly_two,
+                R::ElectSecretaryGeneral,
+                "选举联盟秘书长",
+                (n, 0, 0),
+            )
+            .await?;
+        self.council_term(
+            a.id,
+            &directors,
+            association,
+            &[rare, battery],
+            secretary_general,
+            second_start,
+            second_end,
+            (directors_two, chair_two, vices_two, sg_two),
+        )
+        .await?;
 
         let mut founded = alliance::ActiveModel::from(a);
         founded.chair_unit_id = Set(Some(association));
@@ -432,29 +975,97 @@ impl Seeder<'_> {
         let nxu = self.institution("NXU")?;
         let initiators = [olefins, ctl, fibres, nxu];
         let a = self
-            .alliance("YMA-CHEM", "银川都市圈化工产业联盟", "Yinchuan Metropolitan Area Chemical Industry Alliance", SectorCode::Chemicals, Stage::CharterDrafting, olefins)
+            .alliance(
+                "YMA-CHEM",
+                "银川都市圈化工产业联盟",
+                "Yinchuan Metropolitan Area Chemical Industry Alliance",
+                SectorCode::Chemicals,
+                Stage::CharterDrafting,
+                olefins,
+            )
             .await?;
-        let (initiative, consultation, drafting) = (date(2025, 3, 18), date(2025, 5, 12), date(2025, 9, 1));
-        self.stages(a.id, &[
-            (Stage::Initiative, initiative, "宁东四家单位联合倡议，区域内尚无化工行业协会，由大型骨干企业召集"),
-            (Stage::Consultation, consultation, "成立筹建工作小组"),
-            (Stage::CharterDrafting, drafting, "起草章程（征求意见稿）"),
-        ])
+        let (initiative, consultation, drafting) =
+            (date(2025, 3, 18), date(2025, 5, 12), date(2025, 9, 1));
+        self.stages(
+            a.id,
+            &[
+                (
+                    Stage::Initiative,
+                    initiative,
+                    "宁东四家单位联合倡议，区域内尚无化工行业协会，由大型骨干企业召集",
+                ),
+                (Stage::Consultation, consultation, "成立筹建工作小组"),
+                (Stage::CharterDrafting, drafting, "起草章程（征求意见稿）"),
+            ],
+        )
         .await?;
         for unit in initiators {
-            self.member(a.id, Member { organization: unit, status: Status::Active, initiator: true, applied: initiative, joined: Some(initiative), left: None, reason: None }).await?;
+            self.member(
+                a.id,
+                Member {
+                    organization: unit,
+                    status: Status::Active,
+                    initiator: true,
+                    applied: initiative,
+                    joined: Some(initiative),
+                    left: None,
+                    reason: None,
+                },
+            )
+            .await?;
         }
         for segment in ["CHEM-05", "CHEM-07"] {
             let unit = self.nth_of(segment, 0)?.id;
-            self.member(a.id, Member { organization: unit, status: Status::Applied, initiator: false, applied: date(2025, 10, 9), joined: None, left: None, reason: None }).await?;
+            self.member(
+                a.id,
+                Member {
+                    organization: unit,
+                    status: Status::Applied,
+                    initiator: false,
+                    applied: date(2025, 10, 9),
+                    joined: None,
+                    left: None,
+                    reason: None,
+                },
+            )
+            .await?;
         }
-        let preparatory = self.group(a.id, WorkingGroupKind::Preparatory, "筹建工作小组", "Preparatory working group", "制定组建方案和时间表", consultation, None).await?;
+        let preparatory = self
+            .group(
+                a.id,
+                WorkingGroupKind::Preparatory,
+                "筹建工作小组",
+                "Preparatory working group",
+                "制定组建方案和时间表",
+                consultation,
+                None,
+            )
+            .await?;
         for unit in initiators {
-            let kind = if unit == olefins { PostKind::Convener } else { PostKind::GroupMember };
-            self.post(a.id, Term { body: Body::PreparatoryGroup, kind, person: self.contact(unit)?, organization: Some(unit), group: Some(preparatory), start: consultation, end: None, resolution: None, decided: Decision::InitiatorAgreement }).await?;
+            let kind = if unit == olefins {
+                PostKind::Convener
+            } else {
+                PostKind::GroupMember
+            };
+            self.post(
+                a.id,
+                Term {
+                    body: Body::PreparatoryGroup,
+                    kind,
+                    person: self.contact(unit)?,
+                    organization: Some(unit),
+                    group: Some(preparatory),
+                    start: consultation,
+                    end: None,
+                    resolution: None,
+                    decided: Decision::InitiatorAgreement,
+                },
+            )
+            .await?;
         }
         // Two of four initiators have consented to the draft so far: adoption must wait.
-        self.consent(a.id, olefins, "v0.9", date(2025, 10, 20)).await?;
+        self.consent(a.id, olefins, "v0.9", date(2025, 10, 20))
+            .await?;
         self.consent(a.id, ctl, "v0.9", date(2025, 11, 3)).await?;
         let mut drafting_row = alliance::ActiveModel::from(a);
         drafting_row.charter_version = Set(Some("v0.9".into()));
@@ -466,12 +1077,39 @@ impl Seeder<'_> {
         let bearings = self.leader("EQUIP-02")?.id;
         let valves = self.leader("EQUIP-04")?.id;
         let a = self
-            .alliance("YMA-EQUIP", "银川都市圈先进装备制造产业联盟", "Yinchuan Metropolitan Area Advanced Equipment Manufacturing Industry Alliance", SectorCode::Equipment, Stage::Initiative, bearings)
+            .alliance(
+                "YMA-EQUIP",
+                "银川都市圈先进装备制造产业联盟",
+                "Yinchuan Metropolitan Area Advanced Equipment Manufacturing Industry Alliance",
+                SectorCode::Equipment,
+                Stage::Initiative,
+                bearings,
+            )
             .await?;
         let initiative = date(2026, 10, 15);
-        self.stages(a.id, &[(Stage::Initiative, initiative, "三家骨干企业倡议组建，轴承企业自荐为召集人")]).await?;
+        self.stages(
+            a.id,
+            &[(
+                Stage::Initiative,
+                initiative,
+                "三家骨干企业倡议组建，轴承企业自荐为召集人",
+            )],
+        )
+        .await?;
         for unit in [bearings, castings, valves] {
-            self.member(a.id, Member { organization: unit, status: Status::Active, initiator: true, applied: initiative, joined: Some(initiative), left: None, reason: None }).await?;
+            self.member(
+                a.id,
+                Member {
+                    organization: unit,
+                    status: Status::Active,
+                    initiator: true,
+                    applied: initiative,
+                    joined: Some(initiative),
+                    left: None,
+                    reason: None,
+                },
+            )
+            .await?;
         }
         Ok(())
     }
@@ -527,7 +1165,12 @@ impl Seeder<'_> {
             .id)
     }
 
-    async fn participant(&self, project: i64, organization: i64, role: ParticipantRole) -> Result<()> {
+    async fn participant(
+        &self,
+        project: i64,
+        organization: i64,
+        role: ParticipantRole,
+    ) -> Result<()> {
         self.insert(project_participant::ActiveModel {
             project_id: Set(project),
             organization_id: Set(organization),
@@ -548,27 +1191,184 @@ impl Seeder<'_> {
         let ctl = self.leader("CHEM-03")?.id;
         let bearings = self.leader("EQUIP-02")?.id;
         let nxu = self.institution("NXU")?;
-        type Row = (Dept, SupportKind, &'static str, Option<i64>, bool, i64, NaiveDate, SupportStatus);
+        type Row = (
+            Dept,
+            SupportKind,
+            &'static str,
+            Option<i64>,
+            bool,
+            i64,
+            NaiveDate,
+            SupportStatus,
+        );
         let rows: Vec<Row> = vec![
-            (Dept::Dst, SupportKind::RndFund, "自治区重点研发计划：高纯钽粉制备关键技术", Some(rare), false, 5_000_000, date(2021, 6, 15), SupportStatus::Disbursed),
-            (Dept::Dst, SupportKind::RndFund, "自治区自然科学基金：煤基新材料", Some(nxu), false, 3_000_000, date(2022, 3, 10), SupportStatus::Disbursed),
-            (Dept::Dst, SupportKind::RndFund, "费托合成催化剂国产化攻关", Some(ctl), false, 6_500_000, date(2024, 4, 2), SupportStatus::Granted),
-            (Dept::Miit, SupportKind::TechCenter, "自治区级企业技术中心认定奖励", Some(crystal), false, 1_000_000, date(2021, 9, 28), SupportStatus::Disbursed),
-            (Dept::Miit, SupportKind::IndustryFund, "产业联盟运行补助", None, true, 500_000, date(2021, 3, 1), SupportStatus::Disbursed),
-            (Dept::Miit, SupportKind::TechCenter, "智能制造示范工厂奖励", Some(bearings), false, 2_000_000, date(2025, 8, 20), SupportStatus::Granted),
-            (Dept::Hrss, SupportKind::Talent, "高层次人才引进补贴", Some(battery), false, 800_000, date(2022, 5, 16), SupportStatus::Disbursed),
-            (Dept::Hrss, SupportKind::Talent, "联盟产业工人技能培训", None, true, 300_000, date(2023, 4, 11), SupportStatus::Disbursed),
-            (Dept::Tax, SupportKind::TaxIncentive, "研发费用加计扣除", Some(rare), false, 12_500_000, date(2022, 5, 31), SupportStatus::Granted),
-            (Dept::Tax, SupportKind::TaxIncentive, "高新技术企业所得税优惠", Some(crystal), false, 8_000_000, date(2023, 5, 31), SupportStatus::Granted),
-            (Dept::Dof, SupportKind::IndustryFund, "自治区产业引导基金投资", Some(battery), false, 50_000_000, date(2023, 8, 8), SupportStatus::Disbursed),
-            (Dept::Dof, SupportKind::IndustryFund, "联盟成果转化配套资金", None, true, 2_000_000, date(2026, 6, 30), SupportStatus::Planned),
-            (Dept::Drc, SupportKind::IndustryFund, "重点项目前期工作经费", Some(rare), false, 2_000_000, date(2024, 3, 19), SupportStatus::Granted),
-            (Dept::Drc, SupportKind::Financing, "中长期贷款贴息", Some(ctl), false, 1_500_000, date(2024, 9, 9), SupportStatus::Revoked),
-            (Dept::Doc, SupportKind::MarketExpansion, "境外展会参展补贴", Some(crystal), false, 200_000, date(2023, 10, 12), SupportStatus::Disbursed),
-            (Dept::Doc, SupportKind::MarketExpansion, "联盟联合开拓中亚市场", None, true, 350_000, date(2025, 4, 22), SupportStatus::Granted),
+            (
+                Dept::Dst,
+                SupportKind::RndFund,
+                "自治区重点研发计划：高纯钽粉制备关键技术",
+                Some(rare),
+                false,
+                5_000_000,
+                date(2021, 6, 15),
+                SupportStatus::Disbursed,
+            ),
+            (
+                Dept::Dst,
+                SupportKind::RndFund,
+                "自治区自然科学基金：煤基新材料",
+                Some(nxu),
+                false,
+                3_000_000,
+                date(2022, 3, 10),
+                SupportStatus::Disbursed,
+            ),
+            (
+                Dept::Dst,
+                SupportKind::RndFund,
+                "费托合成催化剂国产化攻关",
+                Some(ctl),
+                false,
+                6_500_000,
+                date(2024, 4, 2),
+                SupportStatus::Granted,
+            ),
+            (
+                Dept::Miit,
+                SupportKind::TechCenter,
+                "自治区级企业技术中心认定奖励",
+                Some(crystal),
+                false,
+                1_000_000,
+                date(2021, 9, 28),
+                SupportStatus::Disbursed,
+            ),
+            (
+                Dept::Miit,
+                SupportKind::IndustryFund,
+                "产业联盟运行补助",
+                None,
+                true,
+                500_000,
+                date(2021, 3, 1),
+                SupportStatus::Disbursed,
+            ),
+            (
+                Dept::Miit,
+                SupportKind::TechCenter,
+                "智能制造示范工厂奖励",
+                Some(bearings),
+                false,
+                2_000_000,
+                date(2025, 8, 20),
+                SupportStatus::Granted,
+            ),
+            (
+                Dept::Hrss,
+                SupportKind::Talent,
+                "高层次人才引进补贴",
+                Some(battery),
+                false,
+                800_000,
+                date(2022, 5, 16),
+                SupportStatus::Disbursed,
+            ),
+            (
+                Dept::Hrss,
+                SupportKind::Talent,
+                "联盟产业工人技能培训",
+                None,
+                true,
+                300_000,
+                date(2023, 4, 11),
+                SupportStatus::Disbursed,
+            ),
+            (
+                Dept::Tax,
+                SupportKind::TaxIncentive,
+                "研发费用加计扣除",
+                Some(rare),
+                false,
+                12_500_000,
+                date(2022, 5, 31),
+                SupportStatus::Granted,
+            ),
+            (
+                Dept::Tax,
+                SupportKind::TaxIncentive,
+                "高新技术企业所得税优惠",
+                Some(crystal),
+                false,
+                8_000_000,
+                date(2023, 5, 31),
+                SupportStatus::Granted,
+            ),
+            (
+                Dept::Dof,
+                SupportKind::IndustryFund,
+                "自治区产业引导基金投资",
+                Some(battery),
+                false,
+                50_000_000,
+                date(2023, 8, 8),
+                SupportStatus::Disbursed,
+            ),
+            (
+                Dept::Dof,
+                SupportKind::IndustryFund,
+                "联盟成果转化配套资金",
+                None,
+                true,
+                2_000_000,
+                date(2026, 6, 30),
+                SupportStatus::Planned,
+            ),
+            (
+                Dept::Drc,
+                SupportKind::IndustryFund,
+                "重点项目前期工作经费",
+                Some(rare),
+                false,
+                2_000_000,
+                date(2024, 3, 19),
+                SupportStatus::Granted,
+            ),
+            (
+                Dept::Drc,
+                SupportKind::Financing,
+                "中长期贷款贴息",
+                Some(ctl),
+                false,
+                1_500_000,
+                date(2024, 9, 9),
+                SupportStatus::Revoked,
+            ),
+            (
+                Dept::Doc,
+                SupportKind::MarketExpansion,
+                "境外展会参展补贴",
+                Some(crystal),
+                false,
+                200_000,
+                date(2023, 10, 12),
+                SupportStatus::Disbursed,
+            ),
+            (
+                Dept::Doc,
+                SupportKind::MarketExpansion,
+                "联盟联合开拓中亚市场",
+                None,
+                true,
+                350_000,
+                date(2025, 4, 22),
+                SupportStatus::Granted,
+            ),
         ];
         for (dept, kind, title, organization, to_alliance, amount, granted, status) in rows {
-            let department = self.departments.get(&dept).copied().ok_or_else(|| Error::internal("seed: no department"))?;
+            let department = self
+                .departments
+                .get(&dept)
+                .copied()
+                .ok_or_else(|| Error::internal("seed: no department"))?;
             self.insert(support_measure::ActiveModel {
                 department_id: Set(department),
                 kind: Set(kind),

@@ -96,7 +96,10 @@ impl<'a> Seeder<'a> {
         Self {
             db,
             rng: Rng(2019_0430),
-            stamp: Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).single().unwrap_or_default(),
+            stamp: Utc
+                .with_ymd_and_hms(2026, 1, 1, 0, 0, 0)
+                .single()
+                .unwrap_or_default(),
             departments: HashMap::new(),
             municipalities: HashMap::new(),
             sectors: HashMap::new(),
@@ -121,15 +124,24 @@ impl<'a> Seeder<'a> {
     }
 
     fn municipality_id(&self, code: MunicipalityCode) -> Result<i64> {
-        self.municipalities.get(&code).copied().ok_or_else(|| Error::internal(format!("seed: no municipality {code:?}")))
+        self.municipalities
+            .get(&code)
+            .copied()
+            .ok_or_else(|| Error::internal(format!("seed: no municipality {code:?}")))
     }
 
     fn institution(&self, key: &str) -> Result<i64> {
-        self.institutions.get(key).copied().ok_or_else(|| Error::internal(format!("seed: no institution {key}")))
+        self.institutions
+            .get(key)
+            .copied()
+            .ok_or_else(|| Error::internal(format!("seed: no institution {key}")))
     }
 
     fn segment_id(&self, code: &str) -> Result<i64> {
-        self.segments.get(code).copied().ok_or_else(|| Error::internal(format!("seed: no segment {code}")))
+        self.segments
+            .get(code)
+            .copied()
+            .ok_or_else(|| Error::internal(format!("seed: no segment {code}")))
     }
 
     /// The leading enterprise of a segment.
@@ -154,13 +166,17 @@ impl<'a> Seeder<'a> {
         self.people
             .get(&organization)
             .and_then(|p| p.first().copied())
-            .ok_or_else(|| Error::internal(format!("seed: organization {organization} has no people")))
+            .ok_or_else(|| {
+                Error::internal(format!("seed: organization {organization} has no people"))
+            })
     }
 
     /// The `n`-th person of an organization (wrapping around).
     fn person_of(&self, organization: i64, n: usize) -> Result<i64> {
         let people = self.people.get(&organization).filter(|p| !p.is_empty());
-        people.map(|p| p[n % p.len()]).ok_or_else(|| Error::internal(format!("seed: organization {organization} has no people")))
+        people.map(|p| p[n % p.len()]).ok_or_else(|| {
+            Error::internal(format!("seed: organization {organization} has no people"))
+        })
     }
 }
 

@@ -18,25 +18,97 @@ const USCC_CHARS: &[u8] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
 
 /// Trade-name syllables with their pinyin; two make a name (恒 + 曜 = 恒曜, Hengyao).
 const FIRST: &[(&str, &str)] = &[
-    ("恒", "Heng"), ("瑞", "Rui"), ("鑫", "Xin"), ("宏", "Hong"), ("泰", "Tai"), ("华", "Hua"), ("盛", "Sheng"),
-    ("嘉", "Jia"), ("润", "Run"), ("昊", "Hao"), ("博", "Bo"), ("天", "Tian"), ("金", "Jin"), ("远", "Yuan"),
-    ("铭", "Ming"), ("凯", "Kai"), ("晟", "Cheng"), ("东", "Dong"), ("汇", "Hui"), ("永", "Yong"),
+    ("恒", "Heng"),
+    ("瑞", "Rui"),
+    ("鑫", "Xin"),
+    ("宏", "Hong"),
+    ("泰", "Tai"),
+    ("华", "Hua"),
+    ("盛", "Sheng"),
+    ("嘉", "Jia"),
+    ("润", "Run"),
+    ("昊", "Hao"),
+    ("博", "Bo"),
+    ("天", "Tian"),
+    ("金", "Jin"),
+    ("远", "Yuan"),
+    ("铭", "Ming"),
+    ("凯", "Kai"),
+    ("晟", "Cheng"),
+    ("东", "Dong"),
+    ("汇", "Hui"),
+    ("永", "Yong"),
 ];
 const SECOND: &[(&str, &str)] = &[
-    ("曜", "yao"), ("达", "da"), ("源", "yuan"), ("丰", "feng"), ("通", "tong"), ("兴", "xing"), ("邦", "bang"),
-    ("晖", "hui"), ("川", "chuan"), ("峰", "feng"), ("力", "li"), ("信", "xin"), ("诚", "cheng"), ("宇", "yu"),
-    ("科", "ke"), ("阳", "yang"), ("海", "hai"), ("辰", "chen"), ("利", "li"), ("安", "an"),
+    ("曜", "yao"),
+    ("达", "da"),
+    ("源", "yuan"),
+    ("丰", "feng"),
+    ("通", "tong"),
+    ("兴", "xing"),
+    ("邦", "bang"),
+    ("晖", "hui"),
+    ("川", "chuan"),
+    ("峰", "feng"),
+    ("力", "li"),
+    ("信", "xin"),
+    ("诚", "cheng"),
+    ("宇", "yu"),
+    ("科", "ke"),
+    ("阳", "yang"),
+    ("海", "hai"),
+    ("辰", "chen"),
+    ("利", "li"),
+    ("安", "an"),
 ];
 const SURNAMES: &[(&str, &str)] = &[
-    ("王", "Wang"), ("李", "Li"), ("张", "Zhang"), ("刘", "Liu"), ("陈", "Chen"), ("杨", "Yang"), ("马", "Ma"),
-    ("赵", "Zhao"), ("黄", "Huang"), ("周", "Zhou"), ("吴", "Wu"), ("徐", "Xu"), ("孙", "Sun"), ("胡", "Hu"),
-    ("朱", "Zhu"), ("高", "Gao"), ("林", "Lin"), ("何", "He"), ("郭", "Guo"), ("罗", "Luo"), ("丁", "Ding"),
+    ("王", "Wang"),
+    ("李", "Li"),
+    ("张", "Zhang"),
+    ("刘", "Liu"),
+    ("陈", "Chen"),
+    ("杨", "Yang"),
+    ("马", "Ma"),
+    ("赵", "Zhao"),
+    ("黄", "Huang"),
+    ("周", "Zhou"),
+    ("吴", "Wu"),
+    ("徐", "Xu"),
+    ("孙", "Sun"),
+    ("胡", "Hu"),
+    ("朱", "Zhu"),
+    ("高", "Gao"),
+    ("林", "Lin"),
+    ("何", "He"),
+    ("郭", "Guo"),
+    ("罗", "Luo"),
+    ("丁", "Ding"),
 ];
 const GIVEN: &[(&str, &str)] = &[
-    ("伟", "Wei"), ("芳", "Fang"), ("敏", "Min"), ("静", "Jing"), ("磊", "Lei"), ("军", "Jun"), ("洋", "Yang"),
-    ("勇", "Yong"), ("艳", "Yan"), ("杰", "Jie"), ("涛", "Tao"), ("明", "Ming"), ("超", "Chao"), ("秀英", "Xiuying"),
-    ("霞", "Xia"), ("平", "Ping"), ("刚", "Gang"), ("建华", "Jianhua"), ("海燕", "Haiyan"), ("志强", "Zhiqiang"),
-    ("晓东", "Xiaodong"), ("文博", "Wenbo"), ("玉兰", "Yulan"), ("国栋", "Guodong"),
+    ("伟", "Wei"),
+    ("芳", "Fang"),
+    ("敏", "Min"),
+    ("静", "Jing"),
+    ("磊", "Lei"),
+    ("军", "Jun"),
+    ("洋", "Yang"),
+    ("勇", "Yong"),
+    ("艳", "Yan"),
+    ("杰", "Jie"),
+    ("涛", "Tao"),
+    ("明", "Ming"),
+    ("超", "Chao"),
+    ("秀英", "Xiuying"),
+    ("霞", "Xia"),
+    ("平", "Ping"),
+    ("刚", "Gang"),
+    ("建华", "Jianhua"),
+    ("海燕", "Haiyan"),
+    ("志强", "Zhiqiang"),
+    ("晓东", "Xiaodong"),
+    ("文博", "Wenbo"),
+    ("玉兰", "Yulan"),
+    ("国栋", "Guodong"),
 ];
 
 /// A unit to insert.
@@ -174,7 +246,10 @@ impl Seeder<'_> {
     pub(super) fn uscc(&mut self, prefix: &str, division: &str) -> Result<String> {
         loop {
             let tail: String = (0..7).map(|_| *self.rng.pick(USCC_CHARS) as char).collect();
-            let first17 = format!("{prefix}{division}{}{tail}", if prefix.starts_with('5') { "MJ" } else { "MA" });
+            let first17 = format!(
+                "{prefix}{division}{}{tail}",
+                if prefix.starts_with('5') { "MJ" } else { "MA" }
+            );
             let code = Uscc::complete(&first17)?.to_string();
             if self.usccs.insert(code.clone()) {
                 return Ok(code);
@@ -235,24 +310,60 @@ impl Seeder<'_> {
                 let count = if ordinal % 3 == 0 { 5 } else { 4 };
                 for n in 0..count {
                     let park_code = *self.rng.pick(segment.parks);
-                    let park = PARKS.iter().find(|p| p.code == park_code).unwrap_or(&PARKS[0]);
+                    let park = PARKS
+                        .iter()
+                        .find(|p| p.code == park_code)
+                        .unwrap_or(&PARKS[0]);
                     let scale = match n {
                         0 => EnterpriseScale::Large,
-                        _ => *self.rng.pick(&[EnterpriseScale::Large, EnterpriseScale::Medium, EnterpriseScale::Medium, EnterpriseScale::Small, EnterpriseScale::Small, EnterpriseScale::Micro]),
+                        _ => *self.rng.pick(&[
+                            EnterpriseScale::Large,
+                            EnterpriseScale::Medium,
+                            EnterpriseScale::Medium,
+                            EnterpriseScale::Small,
+                            EnterpriseScale::Small,
+                            EnterpriseScale::Micro,
+                        ]),
                     };
-                    self.enterprise(segment, sector.code, ordinal + 1, Some((park.code, park.municipality, park.division)), scale, n == 0).await?;
+                    self.enterprise(
+                        segment,
+                        sector.code,
+                        ordinal + 1,
+                        Some((park.code, park.municipality, park.division)),
+                        scale,
+                        n == 0,
+                    )
+                    .await?;
                 }
             }
         }
         // A few units outside the three cities and one base: partners, and applicants to refuse.
-        let outside: [(&str, &str); 3] = [("NMAT-04", "640500"), ("CHEM-09", "640400"), ("EQUIP-06", "320500")];
+        let outside: [(&str, &str); 3] = [
+            ("NMAT-04", "640500"),
+            ("CHEM-09", "640400"),
+            ("EQUIP-06", "320500"),
+        ];
         for (code, region) in outside {
             let (sector, ordinal, segment) = SECTORS
                 .iter()
-                .flat_map(|s| s.segments.iter().enumerate().map(move |(i, seg)| (s.code, i + 1, seg)))
+                .flat_map(|s| {
+                    s.segments
+                        .iter()
+                        .enumerate()
+                        .map(move |(i, seg)| (s.code, i + 1, seg))
+                })
                 .find(|(_, _, seg)| seg.code == code)
                 .ok_or_else(|| crate::error::Error::internal("seed: unknown segment"))?;
-            self.enterprise_at(segment, sector, ordinal, None, region, EnterpriseScale::Medium, false).await?;
+            self.enterprise_at(
+                segment,
+                sector,
+                ordinal,
+                None,
+                region,
+                EnterpriseScale::Medium,
+                false,
+            )
+            .await?;
         }
         Ok(())
     }
@@ -270,7 +381,8 @@ impl Seeder<'_> {
             Some((park, municipality, division)) => (Some((park, municipality)), division),
             None => (None, "640000"),
         };
-        self.enterprise_at(segment, sector, ordinal, park, region, scale, leading).await
+        self.enterprise_at(segment, sector, ordinal, park, region, scale, leading)
+            .await
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -286,9 +398,21 @@ impl Seeder<'_> {
     ) -> Result<()> {
         let (trade, pinyin) = self.trade_name();
         let (word_zh, word_en) = segment.word;
-        let place_zh = if region.starts_with("64") { "宁夏" } else { "苏州" };
-        let place_en = if region.starts_with("64") { "Ningxia" } else { "Suzhou" };
-        let (suffix_zh, suffix_en) = if scale == EnterpriseScale::Large { ("股份有限公司", "Co., Ltd.") } else { ("有限公司", "Co., Ltd.") };
+        let place_zh = if region.starts_with("64") {
+            "宁夏"
+        } else {
+            "苏州"
+        };
+        let place_en = if region.starts_with("64") {
+            "Ningxia"
+        } else {
+            "Suzhou"
+        };
+        let (suffix_zh, suffix_en) = if scale == EnterpriseScale::Large {
+            ("股份有限公司", "Co., Ltd.")
+        } else {
+            ("有限公司", "Co., Ltd.")
+        };
         let uscc = self.uscc("91", region)?;
         let id = self
             .organization(NewOrganization {
@@ -304,10 +428,26 @@ impl Seeder<'_> {
             })
             .await?;
         let (employees, revenue, founded) = match scale {
-            EnterpriseScale::Large => (self.rng.range(1000, 8000), self.rng.range(1_000_000_000, 30_000_000_000), self.rng.range(1958, 2012)),
-            EnterpriseScale::Medium => (self.rng.range(300, 999), self.rng.range(100_000_000, 999_000_000), self.rng.range(1995, 2018)),
-            EnterpriseScale::Small => (self.rng.range(20, 299), self.rng.range(10_000_000, 99_000_000), self.rng.range(2005, 2021)),
-            EnterpriseScale::Micro => (self.rng.range(5, 19), self.rng.range(1_000_000, 9_900_000), self.rng.range(2012, 2022)),
+            EnterpriseScale::Large => (
+                self.rng.range(1000, 8000),
+                self.rng.range(1_000_000_000, 30_000_000_000),
+                self.rng.range(1958, 2012),
+            ),
+            EnterpriseScale::Medium => (
+                self.rng.range(300, 999),
+                self.rng.range(100_000_000, 999_000_000),
+                self.rng.range(1995, 2018),
+            ),
+            EnterpriseScale::Small => (
+                self.rng.range(20, 299),
+                self.rng.range(10_000_000, 99_000_000),
+                self.rng.range(2005, 2021),
+            ),
+            EnterpriseScale::Micro => (
+                self.rng.range(5, 19),
+                self.rng.range(1_000_000, 9_900_000),
+                self.rng.range(2012, 2022),
+            ),
         };
         let rnd_permille = self.rng.range(15, 50);
         let tax_permille = self.rng.range(20, 60);
@@ -329,7 +469,11 @@ impl Seeder<'_> {
         .await?;
         let segment_id = self.segment_id(segment.code)?;
         self.link_segment(id, segment_id, true).await?;
-        let sector_segments = SECTORS.iter().find(|s| s.code == sector).map(|s| s.segments).unwrap_or_default();
+        let sector_segments = SECTORS
+            .iter()
+            .find(|s| s.code == sector)
+            .map(|s| s.segments)
+            .unwrap_or_default();
         if ordinal < sector_segments.len() && self.rng.chance(20) {
             let next = self.segment_id(sector_segments[ordinal].code)?;
             self.link_segment(id, next, false).await?;
@@ -360,16 +504,30 @@ impl Seeder<'_> {
     }
 
     /// A fictional person working for `organization` (or an external expert).
-    pub(super) async fn person(&mut self, organization: Option<i64>, title: &str, domain: &str) -> Result<i64> {
+    pub(super) async fn person(
+        &mut self,
+        organization: Option<i64>,
+        title: &str,
+        domain: &str,
+    ) -> Result<i64> {
         let (zh, en, local) = loop {
             let (s, ps) = *self.rng.pick(SURNAMES);
             let (g, pg) = *self.rng.pick(GIVEN);
             let zh = format!("{s}{g}");
-            if self.person_names.insert(format!("{zh}{}", organization.unwrap_or(0))) {
-                break (zh, format!("{pg} {ps}"), format!("{}.{}", pg.to_lowercase(), ps.to_lowercase()));
+            if self
+                .person_names
+                .insert(format!("{zh}{}", organization.unwrap_or(0)))
+            {
+                break (
+                    zh,
+                    format!("{pg} {ps}"),
+                    format!("{}.{}", pg.to_lowercase(), ps.to_lowercase()),
+                );
             }
         };
-        let prefix = *self.rng.pick(&["135", "136", "137", "138", "139", "158", "159", "186", "187", "188"]);
+        let prefix = *self.rng.pick(&[
+            "135", "136", "137", "138", "139", "158", "159", "186", "187", "188",
+        ]);
         let phone = format!("{prefix}{:08}", self.rng.range(0, 99_999_999));
         let row = self
             .insert(person::ActiveModel {
@@ -434,7 +592,11 @@ impl Seeder<'_> {
         let mut pairs = std::collections::HashSet::new();
         let enterprises = self.enterprises.clone();
         for supplier in &enterprises {
-            let segments = SECTORS.iter().find(|s| s.code == supplier.sector).map(|s| s.segments).unwrap_or_default();
+            let segments = SECTORS
+                .iter()
+                .find(|s| s.code == supplier.sector)
+                .map(|s| s.segments)
+                .unwrap_or_default();
             let mut targets: Vec<&str> = Vec::new();
             if supplier.ordinal < segments.len() {
                 targets.push(segments[supplier.ordinal].code);
@@ -442,9 +604,15 @@ impl Seeder<'_> {
             if supplier.ordinal + 1 < segments.len() && self.rng.chance(30) {
                 targets.push(segments[supplier.ordinal + 1].code);
             }
-            targets.extend(bridges.iter().filter(|(from, _)| *from == supplier.segment).map(|(_, to)| *to));
+            targets.extend(
+                bridges
+                    .iter()
+                    .filter(|(from, _)| *from == supplier.segment)
+                    .map(|(_, to)| *to),
+            );
             for target in targets {
-                let customers: Vec<&Enterprise> = enterprises.iter().filter(|e| e.segment == target).collect();
+                let customers: Vec<&Enterprise> =
+                    enterprises.iter().filter(|e| e.segment == target).collect();
                 if customers.is_empty() {
                     continue;
                 }
@@ -484,5 +652,10 @@ impl Seeder<'_> {
 }
 
 fn segment_product(code: &str) -> &'static str {
-    SECTORS.iter().flat_map(|s| s.segments.iter()).find(|s| s.code == code).map(|s| s.product).unwrap_or("产品")
+    SECTORS
+        .iter()
+        .flat_map(|s| s.segments.iter())
+        .find(|s| s.code == code)
+        .map(|s| s.product)
+        .unwrap_or("产品")
 }

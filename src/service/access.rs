@@ -10,7 +10,7 @@ use std::collections::HashSet;
 use entity::{
     alliance, enterprise_profile,
     enums::{AllianceStage, DepartmentCode, MembershipStatus, SupportKind},
-    membership, organization, person, post, support_measure, supply_link,
+    membership, organization, person, post, supply_link, support_measure,
 };
 use sea_orm::{
     ActiveEnum, ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect,
@@ -33,7 +33,11 @@ pub struct Guarded<T> {
 
 impl<T> Guarded<T> {
     fn new(value: T, withheld: &[&'static str]) -> Self {
-        Self { value, withheld: withheld.to_vec(), masked: Vec::new() }
+        Self {
+            value,
+            withheld: withheld.to_vec(),
+            masked: Vec::new(),
+        }
     }
 
     /// Reads a field the viewer may see, or `None` if it is withheld.
@@ -52,15 +56,42 @@ impl<T> Guarded<T> {
 
 /// The organization fields PUBLIC does not see (it sees units' names only).
 const ORGANIZATION_PRIVATE: &[&str] = &[
-    "uscc", "municipality", "park", "regionCode", "regionName", "address", "website", "segments", "people",
-    "supportMeasures", "suppliers", "customers", "archivedAt", "createdAt", "updatedAt", "version",
+    "uscc",
+    "municipality",
+    "park",
+    "regionCode",
+    "regionName",
+    "address",
+    "website",
+    "segments",
+    "people",
+    "supportMeasures",
+    "suppliers",
+    "customers",
+    "archivedAt",
+    "createdAt",
+    "updatedAt",
+    "version",
 ];
 /// The enterprise-profile fields PUBLIC does not see.
-const PROFILE_PRIVATE: &[&str] =
-    &["scale", "isBackbone", "isLeading", "employees", "foundedYear", "industryClass"];
+const PROFILE_PRIVATE: &[&str] = &[
+    "scale",
+    "isBackbone",
+    "isLeading",
+    "employees",
+    "foundedYear",
+    "industryClass",
+];
 /// What PUBLIC may not filter organizations on: everything but kind and names.
 const ORGANIZATION_FILTER_PRIVATE: &[&str] = &[
-    "uscc", "municipality", "park", "segments", "scale", "isBackbone", "foundedYear", "isDemo",
+    "uscc",
+    "municipality",
+    "park",
+    "segments",
+    "scale",
+    "isBackbone",
+    "foundedYear",
+    "isDemo",
 ];
 /// Enterprise financial figures (restricted).
 const FIGURES: &[&str] = &["annualRevenue", "rndSpend", "taxPaid"];
@@ -68,12 +99,33 @@ const FIGURES: &[&str] = &["annualRevenue", "rndSpend", "taxPaid"];
 const TAX_RELATED: &[&str] = &["annualRevenue", "taxPaid"];
 /// The alliance fields PUBLIC does not see: all governance detail.
 const ALLIANCE_PRIVATE: &[&str] = &[
-    "convener", "chairUnitReason", "liabilityUnit", "charterVersion", "charterAdoptedOn", "charterSignedOn",
-    "stageHistory", "charterConsents", "posts", "workingGroups", "meetings", "projects",
-    "supportMeasures", "createdAt", "updatedAt", "version",
+    "convener",
+    "chairUnitReason",
+    "liabilityUnit",
+    "charterVersion",
+    "charterAdoptedOn",
+    "charterSignedOn",
+    "stageHistory",
+    "charterConsents",
+    "posts",
+    "workingGroups",
+    "meetings",
+    "projects",
+    "supportMeasures",
+    "createdAt",
+    "updatedAt",
+    "version",
 ];
 /// The membership fields PUBLIC does not see.
-const MEMBERSHIP_PRIVATE: &[&str] = &["appliedOn", "leftOn", "decisionReason", "posts", "createdAt", "updatedAt", "version"];
+const MEMBERSHIP_PRIVATE: &[&str] = &[
+    "appliedOn",
+    "leftOn",
+    "decisionReason",
+    "posts",
+    "createdAt",
+    "updatedAt",
+    "version",
+];
 /// Support-measure detail: only OFFICE and the owning department (TAX_INCENTIVE: OFFICE and TAX).
 const SUPPORT_DETAIL: &[&str] = &["amount", "beneficiaryOrganization"];
 
@@ -132,7 +184,12 @@ impl Viewer {
                 .map(|m| m.id),
             None => None,
         };
-        Ok(Self { principal, department_id, municipality_id, post_holders: OnceCell::new() })
+        Ok(Self {
+            principal,
+            department_id,
+            municipality_id,
+            post_holders: OnceCell::new(),
+        })
     }
 
     pub fn role(&self) -> Role {
@@ -154,7 +211,9 @@ impl Viewer {
     /// PUBLIC may read reference data and founded alliances only.
     pub fn require_signed_in(&self, what: &str) -> Result<()> {
         if self.is_public() {
-            Err(Error::forbidden(format!("{what} are not public; sign in with a token")))
+            Err(Error::forbidden(format!(
+                "{what} are not public; sign in with a token"
+            )))
         } else {
             Ok(())
         }
@@ -166,7 +225,13 @@ impl Viewer {
         if self.is_public() {
             return caps;
         }
-        caps.extend([ReadAllAlliances, ReadGovernance, ReadOrganizations, ReadChainGraph, ReadPeople]);
+        caps.extend([
+            ReadAllAlliances,
+            ReadGovernance,
+            ReadOrganizations,
+            ReadChainGraph,
+            ReadPeople,
+        ]);
         match self.role() {
             Role::Office => caps.extend([
                 ReadAllContactDetails,
@@ -181,7 +246,9 @@ impl Viewer {
                     caps.push(ReadTaxRelatedFigures);
                 }
             }
-            Role::Municipality => caps.extend([ReadTerritoryEnterpriseFigures, WriteTerritoryOrganizations]),
+            Role::Municipality => {
+                caps.extend([ReadTerritoryEnterpriseFigures, WriteTerritoryOrganizations])
+            }
             Role::Secretariat => caps.extend([ReadAllianceContactDetails, WriteOwnAlliance]),
             Role::Analyst | Role::Public => {}
         }
@@ -200,10 +267,17 @@ impl Viewer {
             .from(membership::Entity)
             .inner_join(
                 alliance::Entity,
-                Expr::col((alliance::Entity, alliance::Column::Id)).equals((membership::Entity, membership::Column::AllianceId)),
+                Expr::col((alliance::Entity, alliance::Column::Id))
+                    .equals((membership::Entity, membership::Column::AllianceId)),
             )
-            .and_where(Expr::col((membership::Entity, membership::Column::Status)).eq(MembershipStatus::Active.to_value()))
-            .and_where(Expr::col((alliance::Entity, alliance::Column::Stage)).eq(AllianceStage::Founded.to_value()))
+            .and_where(
+                Expr::col((membership::Entity, membership::Column::Status))
+                    .eq(MembershipStatus::Active.to_value()),
+            )
+            .and_where(
+                Expr::col((alliance::Entity, alliance::Column::Stage))
+                    .eq(AllianceStage::Founded.to_value()),
+            )
             .to_owned();
         Condition::all().add(organization::Column::Id.in_subquery(members))
     }
@@ -219,7 +293,11 @@ impl Viewer {
 
     /// Rows of the kinds PUBLIC may not read at all (people, projects, governance records, …).
     pub fn private_scope(&self) -> Condition {
-        if self.is_public() { Condition::all().add(Expr::cust("1 = 0")) } else { Condition::all() }
+        if self.is_public() {
+            Condition::all().add(Expr::cust("1 = 0"))
+        } else {
+            Condition::all()
+        }
     }
 
     /// Memberships the viewer may see: PUBLIC only active memberships of founded alliances.
@@ -239,29 +317,54 @@ impl Viewer {
 
     /// Organization fields PUBLIC may not filter on (they would reveal withheld values).
     pub fn organization_filter_withheld(&self) -> &'static [&'static str] {
-        if self.is_public() { ORGANIZATION_FILTER_PRIVATE } else { &[] }
+        if self.is_public() {
+            ORGANIZATION_FILTER_PRIVATE
+        } else {
+            &[]
+        }
     }
 
     /// Filtering support measures by beneficiary would reveal withheld detail: OFFICE only.
     pub fn support_filter_withheld(&self) -> &'static [&'static str] {
-        if self.is_office() { &[] } else { &["beneficiaryOrganization"] }
+        if self.is_office() {
+            &[]
+        } else {
+            &["beneficiaryOrganization"]
+        }
     }
 
     // ---- field guards ----------------------------------------------------------------------
 
     pub fn organization(&self, model: organization::Model) -> Guarded<organization::Model> {
-        Guarded::new(model, if self.is_public() { ORGANIZATION_PRIVATE } else { &[] })
+        Guarded::new(
+            model,
+            if self.is_public() {
+                ORGANIZATION_PRIVATE
+            } else {
+                &[]
+            },
+        )
     }
 
     /// An enterprise's profile: financial figures for OFFICE, the enterprise's own MUNICIPALITY,
     /// and (tax-related ones) the TAX department; everyone else sees them only as aggregates.
-    pub fn enterprise_profile(&self, profile: enterprise_profile::Model, municipality_id: Option<i64>) -> Guarded<enterprise_profile::Model> {
+    pub fn enterprise_profile(
+        &self,
+        profile: enterprise_profile::Model,
+        municipality_id: Option<i64>,
+    ) -> Guarded<enterprise_profile::Model> {
         let withheld: Vec<&'static str> = match self.role() {
             Role::Office => Vec::new(),
-            Role::Municipality if municipality_id.is_some() && municipality_id == self.municipality_id => Vec::new(),
-            Role::Department if self.is_department(DepartmentCode::Tax) => {
-                FIGURES.iter().copied().filter(|f| !TAX_RELATED.contains(f)).collect()
+            Role::Municipality
+                if municipality_id.is_some() && municipality_id == self.municipality_id =>
+            {
+                Vec::new()
             }
+            Role::Department if self.is_department(DepartmentCode::Tax) => FIGURES
+                .iter()
+                .copied()
+                .filter(|f| !TAX_RELATED.contains(f))
+                .collect(),
             Role::Public => FIGURES.iter().chain(PROFILE_PRIVATE).copied().collect(),
             _ => FIGURES.to_vec(),
         };
@@ -270,32 +373,62 @@ impl Viewer {
 
     /// PUBLIC sees that a unit is an active member, not the membership's paperwork.
     pub fn membership(&self, model: membership::Model) -> Guarded<membership::Model> {
-        Guarded::new(model, if self.is_public() { MEMBERSHIP_PRIVATE } else { &[] })
+        Guarded::new(
+            model,
+            if self.is_public() {
+                MEMBERSHIP_PRIVATE
+            } else {
+                &[]
+            },
+        )
     }
 
     pub fn alliance(&self, model: alliance::Model) -> Guarded<alliance::Model> {
-        Guarded::new(model, if self.is_public() { ALLIANCE_PRIVATE } else { &[] })
+        Guarded::new(
+            model,
+            if self.is_public() {
+                ALLIANCE_PRIVATE
+            } else {
+                &[]
+            },
+        )
     }
 
     /// Supply-link values are for OFFICE only.
     pub fn supply_link(&self, model: supply_link::Model) -> Guarded<supply_link::Model> {
-        Guarded::new(model, if self.is_office() { &[] } else { &["annualValue"] })
+        Guarded::new(
+            model,
+            if self.is_office() {
+                &[]
+            } else {
+                &["annualValue"]
+            },
+        )
     }
 
     /// Support-measure detail for OFFICE and the owning department; TAX_INCENTIVE detail only for
     /// OFFICE and TAX.
-    pub fn support_measure(&self, model: support_measure::Model) -> Guarded<support_measure::Model> {
+    pub fn support_measure(
+        &self,
+        model: support_measure::Model,
+    ) -> Guarded<support_measure::Model> {
         let detail = if model.kind == SupportKind::TaxIncentive {
             self.is_office() || self.is_department(DepartmentCode::Tax)
         } else {
-            self.is_office() || (self.role() == Role::Department && self.department_id == Some(model.department_id))
+            self.is_office()
+                || (self.role() == Role::Department
+                    && self.department_id == Some(model.department_id))
         };
         Guarded::new(model, if detail { &[] } else { SUPPORT_DETAIL })
     }
 
     /// People's phone and e-mail: in clear for OFFICE and for the secretariat of an alliance in
     /// which the person holds a current post; masked (`138****5678`) for everyone else.
-    pub async fn person(&self, db: &DatabaseConnection, mut model: person::Model) -> Result<Guarded<person::Model>> {
+    pub async fn person(
+        &self,
+        db: &DatabaseConnection,
+        mut model: person::Model,
+    ) -> Result<Guarded<person::Model>> {
         let clear = match self.role() {
             Role::Office => true,
             Role::Secretariat => self.post_holders(db).await?.contains(&model.id),
@@ -312,20 +445,30 @@ impl Viewer {
                 masked.push("email");
             }
         }
-        Ok(Guarded { value: model, withheld: Vec::new(), masked })
+        Ok(Guarded {
+            value: model,
+            withheld: Vec::new(),
+            masked,
+        })
     }
 
     async fn post_holders(&self, db: &DatabaseConnection) -> Result<&HashSet<i64>> {
         self.post_holders
             .get_or_try_init(|| async {
-                let Some(alliance_id) = self.principal.alliance else { return Ok(HashSet::new()) };
+                let Some(alliance_id) = self.principal.alliance else {
+                    return Ok(HashSet::new());
+                };
                 let today = chrono::Utc::now().date_naive();
                 let ids: Vec<i64> = post::Entity::find()
                     .select_only()
                     .column(post::Column::PersonId)
                     .filter(post::Column::AllianceId.eq(alliance_id))
                     .filter(post::Column::EndedOn.is_null())
-                    .filter(Condition::any().add(post::Column::TermEnd.is_null()).add(post::Column::TermEnd.gte(today)))
+                    .filter(
+                        Condition::any()
+                            .add(post::Column::TermEnd.is_null())
+                            .add(post::Column::TermEnd.gte(today)),
+                    )
                     .into_tuple()
                     .all(db)
                     .await?;

@@ -57,8 +57,12 @@ impl<F: Field> Filter<F> {
     pub fn condition(&self) -> Condition {
         match self {
             Filter::Is(field, op) => field.condition(op),
-            Filter::All(parts) => parts.iter().fold(Condition::all(), |c, p| c.add(p.condition())),
-            Filter::Any(parts) => parts.iter().fold(Condition::any(), |c, p| c.add(p.condition())),
+            Filter::All(parts) => parts
+                .iter()
+                .fold(Condition::all(), |c, p| c.add(p.condition())),
+            Filter::Any(parts) => parts
+                .iter()
+                .fold(Condition::any(), |c, p| c.add(p.condition())),
             Filter::Not(inner) => inner.condition().not(),
         }
     }
@@ -72,7 +76,11 @@ pub fn on_column<C: ColumnTrait>(column: C, op: &Op) -> Condition {
         Op::Gte(v) => column.gte(Value::from(v.clone())),
         Op::Lte(v) => column.lte(Value::from(v.clone())),
         Op::Contains(text) => {
-            let escaped = text.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+            let escaped = text
+                .to_lowercase()
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
             Expr::expr(Func::lower(Expr::col(column.as_column_ref())))
                 .like(LikeExpr::new(format!("%{escaped}%")).escape('\\'))
         }

@@ -2,12 +2,13 @@
 //! whitelisted columns, then paged by keyset and counted on demand.
 
 use entity::{
-    alliance, chain_segment, department, enterprise_profile, industrial_park, membership, municipality,
-    organization, organization_segment, person, project, sector, support_measure, supply_link,
+    alliance, chain_segment, department, enterprise_profile, industrial_park, membership,
+    municipality, organization, organization_segment, person, project, sector, supply_link,
+    support_measure,
 };
 use sea_orm::{
-    ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect, QueryTrait,
-    Select,
+    ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+    QuerySelect, QueryTrait, Select,
 };
 
 use super::{
@@ -30,11 +31,25 @@ where
     E::Model: Sync,
 {
     fn new(viewer: &Viewer, condition: Condition, order: Vec<Sort<E::Column>>) -> Self {
-        Self { select: E::find().filter(E::scope(viewer)).filter(condition), order }
+        Self {
+            select: E::find().filter(E::scope(viewer)).filter(condition),
+            order,
+        }
     }
 
-    pub async fn page(&self, db: &DatabaseConnection, request: &PageRequest) -> Result<Page<E::Model>> {
-        page::fetch(db, self.select.clone(), &self.order, request, E::id_column()).await
+    pub async fn page(
+        &self,
+        db: &DatabaseConnection,
+        request: &PageRequest,
+    ) -> Result<Page<E::Model>> {
+        page::fetch(
+            db,
+            self.select.clone(),
+            &self.order,
+            request,
+            E::id_column(),
+        )
+        .await
     }
 
     pub async fn count(&self, db: &DatabaseConnection) -> Result<u64> {
@@ -47,8 +62,13 @@ pub trait Named {
     fn api_name(&self) -> &'static str;
 }
 
-fn condition_of<F: Field + Named>(filter: Option<&Filter<F>>, withheld: &[&str]) -> Result<Condition> {
-    let Some(filter) = filter else { return Ok(Condition::all()) };
+fn condition_of<F: Field + Named>(
+    filter: Option<&Filter<F>>,
+    withheld: &[&str],
+) -> Result<Condition> {
+    let Some(filter) = filter else {
+        return Ok(Condition::all());
+    };
     let mut names = Vec::new();
     collect_names(filter, &mut names);
     if let Some(name) = names.iter().find(|n| withheld.contains(n)) {
@@ -60,14 +80,20 @@ fn condition_of<F: Field + Named>(filter: Option<&Filter<F>>, withheld: &[&str])
 fn collect_names<F: Named>(filter: &Filter<F>, names: &mut Vec<&'static str>) {
     match filter {
         Filter::Is(field, _) => names.push(field.api_name()),
-        Filter::All(parts) | Filter::Any(parts) => parts.iter().for_each(|p| collect_names(p, names)),
+        Filter::All(parts) | Filter::Any(parts) => {
+            parts.iter().for_each(|p| collect_names(p, names))
+        }
         Filter::Not(inner) => collect_names(inner, names),
     }
 }
 
 /// `column IN (SELECT id FROM table WHERE <op on code>)`: filters on a referenced row's code.
 fn via_code<E: Scoped, C: ColumnTrait>(column: C, code: E::Column, op: &Op) -> Condition {
-    let ids = E::find().select_only().column(E::id_column()).filter(on_column(code, op)).into_query();
+    let ids = E::find()
+        .select_only()
+        .column(E::id_column())
+        .filter(on_column(code, op))
+        .into_query();
     Condition::all().add(column.in_subquery(ids))
 }
 
@@ -139,9 +165,15 @@ impl Field for OrganizationField {
             Self::NameZh => on_column(C::NameZh, op),
             Self::NameEn => on_column(C::NameEn, op),
             Self::Uscc => on_column(C::Uscc, op),
-            Self::Municipality => via_code::<municipality::Entity, _>(C::MunicipalityId, municipality::Column::Code, op),
+            Self::Municipality => via_code::<municipality::Entity, _>(
+                C::MunicipalityId,
+                municipality::Column::Code,
+                op,
+            ),
             Self::InMetroArea => match op {
-                Op::Eq(super::filter::Scalar::Bool(false)) => Condition::all().add(C::MunicipalityId.is_null()),
+                Op::Eq(super::filter::Scalar::Bool(false)) => {
+                    Condition::all().add(C::MunicipalityId.is_null())
+                }
                 _ => Condition::all().add(C::MunicipalityId.is_not_null()),
             },
             Self::Park => on_column(C::ParkId, op),
@@ -154,7 +186,11 @@ impl Field for OrganizationField {
                 Condition::all().add(C::Id.in_subquery(ids))
             }
             Self::Sector => {
-                let sectors = sector::Entity::find().select_only().column(sector::Column::Id).filter(on_column(sector::Column::Code, op)).into_query();
+                let sectors = sector::Entity::find()
+                    .select_only()
+                    .column(sector::Column::Id)
+                    .filter(on_column(sector::Column::Code, op))
+                    .into_query();
                 let segments = chain_segment::Entity::find()
                     .select_only()
                     .column(chain_segment::Column::Id)
@@ -187,7 +223,11 @@ pub fn organizations(
     filter: Option<&Filter<OrganizationField>>,
     order: &[Sort<organization::Column>],
 ) -> Result<Listing<organization::Entity>> {
-    let withheld = if viewer.is_public() { viewer.organization_filter_withheld() } else { &[] };
+    let withheld = if viewer.is_public() {
+        viewer.organization_filter_withheld()
+    } else {
+        &[]
+    };
     let mut condition = condition_of(filter, withheld)?;
     if !kinds.is_empty() {
         condition = condition.add(organization::Column::Kind.is_in(kinds.iter().copied()));
@@ -239,8 +279,16 @@ sort_fields!(
     AllianceOrder for alliance { NameZh => NameZh, Code => Code, CreatedAt => CreatedAt, Id => Id }
 );
 
-pub fn alliances(viewer: &Viewer, filter: Option<&Filter<AllianceField>>, order: &[Sort<alliance::Column>]) -> Result<Listing<alliance::Entity>> {
-    Ok(Listing::new(viewer, condition_of(filter, &[])?, order.to_vec()))
+pub fn alliances(
+    viewer: &Viewer,
+    filter: Option<&Filter<AllianceField>>,
+    order: &[Sort<alliance::Column>],
+) -> Result<Listing<alliance::Entity>> {
+    Ok(Listing::new(
+        viewer,
+        condition_of(filter, &[])?,
+        order.to_vec(),
+    ))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -282,8 +330,16 @@ sort_fields!(
     MembershipOrder for membership { AppliedOn => AppliedOn, Id => Id }
 );
 
-pub fn memberships(viewer: &Viewer, filter: Option<&Filter<MembershipField>>, order: &[Sort<membership::Column>]) -> Result<Listing<membership::Entity>> {
-    Ok(Listing::new(viewer, condition_of(filter, &[])?, order.to_vec()))
+pub fn memberships(
+    viewer: &Viewer,
+    filter: Option<&Filter<MembershipField>>,
+    order: &[Sort<membership::Column>],
+) -> Result<Listing<membership::Entity>> {
+    Ok(Listing::new(
+        viewer,
+        condition_of(filter, &[])?,
+        order.to_vec(),
+    ))
 }
 
 // ---- reference data --------------------------------------------------------------------------
@@ -309,7 +365,11 @@ impl Field for ParkField {
     fn condition(&self, op: &Op) -> Condition {
         use industrial_park::Column as C;
         match self {
-            Self::Municipality => via_code::<municipality::Entity, _>(C::MunicipalityId, municipality::Column::Code, op),
+            Self::Municipality => via_code::<municipality::Entity, _>(
+                C::MunicipalityId,
+                municipality::Column::Code,
+                op,
+            ),
             Self::Level => on_column(C::Level, op),
             Self::NameZh => on_column(C::NameZh, op),
         }
@@ -321,8 +381,16 @@ sort_fields!(
     ParkOrder for industrial_park { NameZh => NameZh, Code => Code, Id => Id }
 );
 
-pub fn parks(viewer: &Viewer, filter: Option<&Filter<ParkField>>, order: &[Sort<industrial_park::Column>]) -> Result<Listing<industrial_park::Entity>> {
-    Ok(Listing::new(viewer, condition_of(filter, &[])?, order.to_vec()))
+pub fn parks(
+    viewer: &Viewer,
+    filter: Option<&Filter<ParkField>>,
+    order: &[Sort<industrial_park::Column>],
+) -> Result<Listing<industrial_park::Entity>> {
+    Ok(Listing::new(
+        viewer,
+        condition_of(filter, &[])?,
+        order.to_vec(),
+    ))
 }
 
 pub fn departments(viewer: &Viewer) -> Listing<department::Entity> {
@@ -368,9 +436,17 @@ sort_fields!(
     PersonOrder for person { NameZh => NameZh, Id => Id }
 );
 
-pub fn people(viewer: &Viewer, filter: Option<&Filter<PersonField>>, order: &[Sort<person::Column>]) -> Result<Listing<person::Entity>> {
+pub fn people(
+    viewer: &Viewer,
+    filter: Option<&Filter<PersonField>>,
+    order: &[Sort<person::Column>],
+) -> Result<Listing<person::Entity>> {
     viewer.require_signed_in("people")?;
-    Ok(Listing::new(viewer, condition_of(filter, &[])?, order.to_vec()))
+    Ok(Listing::new(
+        viewer,
+        condition_of(filter, &[])?,
+        order.to_vec(),
+    ))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -412,9 +488,17 @@ sort_fields!(
     ProjectOrder for project { ProposedOn => ProposedOn, Budget => Budget, Id => Id }
 );
 
-pub fn projects(viewer: &Viewer, filter: Option<&Filter<ProjectField>>, order: &[Sort<project::Column>]) -> Result<Listing<project::Entity>> {
+pub fn projects(
+    viewer: &Viewer,
+    filter: Option<&Filter<ProjectField>>,
+    order: &[Sort<project::Column>],
+) -> Result<Listing<project::Entity>> {
     viewer.require_signed_in("projects")?;
-    Ok(Listing::new(viewer, condition_of(filter, &[])?, order.to_vec()))
+    Ok(Listing::new(
+        viewer,
+        condition_of(filter, &[])?,
+        order.to_vec(),
+    ))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -444,7 +528,9 @@ impl Field for SupportField {
     fn condition(&self, op: &Op) -> Condition {
         use support_measure::Column as C;
         match self {
-            Self::Department => via_code::<department::Entity, _>(C::DepartmentId, department::Column::Code, op),
+            Self::Department => {
+                via_code::<department::Entity, _>(C::DepartmentId, department::Column::Code, op)
+            }
             Self::Kind => on_column(C::Kind, op),
             Self::Status => on_column(C::Status, op),
             Self::GrantedOn => on_column(C::GrantedOn, op),
@@ -461,10 +547,18 @@ sort_fields!(
 
 /// Support measures. Filtering by beneficiary would reveal withheld detail, so it is only
 /// offered to OFFICE and the departments (which see their own detail).
-pub fn support_measures(viewer: &Viewer, filter: Option<&Filter<SupportField>>, order: &[Sort<support_measure::Column>]) -> Result<Listing<support_measure::Entity>> {
+pub fn support_measures(
+    viewer: &Viewer,
+    filter: Option<&Filter<SupportField>>,
+    order: &[Sort<support_measure::Column>],
+) -> Result<Listing<support_measure::Entity>> {
     viewer.require_signed_in("support measures")?;
     let withheld = viewer.support_filter_withheld();
-    Ok(Listing::new(viewer, condition_of(filter, withheld)?, order.to_vec()))
+    Ok(Listing::new(
+        viewer,
+        condition_of(filter, withheld)?,
+        order.to_vec(),
+    ))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -506,7 +600,15 @@ sort_fields!(
     SupplyLinkOrder for supply_link { SinceYear => SinceYear, Id => Id }
 );
 
-pub fn supply_links(viewer: &Viewer, filter: Option<&Filter<SupplyLinkField>>, order: &[Sort<supply_link::Column>]) -> Result<Listing<supply_link::Entity>> {
+pub fn supply_links(
+    viewer: &Viewer,
+    filter: Option<&Filter<SupplyLinkField>>,
+    order: &[Sort<supply_link::Column>],
+) -> Result<Listing<supply_link::Entity>> {
     viewer.require_signed_in("supply links")?;
-    Ok(Listing::new(viewer, condition_of(filter, &[])?, order.to_vec()))
+    Ok(Listing::new(
+        viewer,
+        condition_of(filter, &[])?,
+        order.to_vec(),
+    ))
 }

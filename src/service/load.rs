@@ -7,13 +7,14 @@
 use std::collections::HashMap;
 
 use entity::{
-    alliance, alliance_stage_event, chain_segment, charter_consent, department, enterprise_profile, industrial_park,
-    meeting, meeting_attendance, membership, municipality, organization, organization_segment, person, post, project,
-    project_participant, resolution, sector, support_measure, supply_link, working_group,
+    alliance, alliance_stage_event, chain_segment, charter_consent, department, enterprise_profile,
+    industrial_park, meeting, meeting_attendance, membership, municipality, organization,
+    organization_segment, person, post, project, project_participant, resolution, sector,
+    supply_link, support_measure, working_group,
 };
 use sea_orm::{
-    ColumnTrait, Condition, DatabaseConnection, EntityTrait, ModelTrait, QueryFilter, QueryOrder, QuerySelect,
-    QueryTrait, Value,
+    ColumnTrait, Condition, DatabaseConnection, EntityTrait, ModelTrait, QueryFilter, QueryOrder,
+    QuerySelect, QueryTrait, Value,
     sea_query::{Alias, Asterisk, Expr, ExprTrait, Query, WindowStatement},
 };
 
@@ -107,9 +108,20 @@ pub fn int_of<M: ModelTrait>(model: &M, column: <M::Entity as EntityTrait>::Colu
 }
 
 /// Rows by id, within the viewer's scope.
-pub async fn by_ids<E: Scoped>(db: &DatabaseConnection, viewer: &Viewer, ids: &[i64]) -> Result<HashMap<i64, E::Model>> {
-    let rows = E::find().filter(E::id_column().is_in(ids.iter().copied())).filter(E::scope(viewer)).all(db).await?;
-    Ok(rows.into_iter().filter_map(|row| int_of(&row, E::id_column()).map(|id| (id, row))).collect())
+pub async fn by_ids<E: Scoped>(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    ids: &[i64],
+) -> Result<HashMap<i64, E::Model>> {
+    let rows = E::find()
+        .filter(E::id_column().is_in(ids.iter().copied()))
+        .filter(E::scope(viewer))
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|row| int_of(&row, E::id_column()).map(|id| (id, row)))
+        .collect())
 }
 
 /// All children of each parent (`parent` is the foreign-key column), in `order` then id.
@@ -121,11 +133,15 @@ pub async fn grouped<E: Scoped>(
     extra: Condition,
     order: &[Sort<E::Column>],
 ) -> Result<HashMap<i64, Vec<E::Model>>> {
-    let mut select = E::find().filter(parent.is_in(parents.iter().copied())).filter(E::scope(viewer)).filter(extra);
+    let mut select = E::find()
+        .filter(parent.is_in(parents.iter().copied()))
+        .filter(E::scope(viewer))
+        .filter(extra);
     for key in page::with_tiebreak(order, E::id_column()) {
         select = select.order_by(key.column, page::direction(key.descending, false));
     }
-    let mut groups: HashMap<i64, Vec<E::Model>> = parents.iter().map(|p| (*p, Vec::new())).collect();
+    let mut groups: HashMap<i64, Vec<E::Model>> =
+        parents.iter().map(|p| (*p, Vec::new())).collect();
     for row in select.all(db).await? {
         if let Some(key) = int_of(&row, parent) {
             groups.entry(key).or_default().push(row);
@@ -146,7 +162,10 @@ pub async fn child_pages<E: Scoped>(
     window: &Window,
 ) -> Result<HashMap<i64, Page<E::Model>>> {
     let keys = page::with_tiebreak(order, E::id_column());
-    let mut inner = E::find().filter(parent.is_in(parents.iter().copied())).filter(E::scope(viewer)).filter(extra);
+    let mut inner = E::find()
+        .filter(parent.is_in(parents.iter().copied()))
+        .filter(E::scope(viewer))
+        .filter(extra);
     if let Some(cursor) = &window.cursor {
         inner = inner.filter(page::after_condition(&keys, cursor, window.backward)?);
     }
@@ -172,7 +191,12 @@ pub async fn child_pages<E: Scoped>(
     }
     Ok(parents
         .iter()
-        .map(|p| (*p, page::assemble(grouped.remove(p).unwrap_or_default(), &keys, window)))
+        .map(|p| {
+            (
+                *p,
+                page::assemble(grouped.remove(p).unwrap_or_default(), &keys, window),
+            )
+        })
         .collect())
 }
 

@@ -6,13 +6,20 @@ use entity::{alliance, department, enums, membership, municipality, organization
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
 use super::{access::Viewer, load::Scoped};
-use crate::{domain::uscc::Uscc, error::{Error, Result}};
+use crate::{
+    domain::uscc::Uscc,
+    error::{Error, Result},
+};
 
 /// Most codes `membershipsByUscc` answers in one request.
 pub const MAX_USCC_BATCH: usize = 100;
 
 /// The live organization with this USCC, if the viewer may see it.
-pub async fn organization_by_uscc(db: &DatabaseConnection, viewer: &Viewer, uscc: &str) -> Result<Option<organization::Model>> {
+pub async fn organization_by_uscc(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    uscc: &str,
+) -> Result<Option<organization::Model>> {
     let uscc = Uscc::parse(uscc)?;
     Ok(organization::Entity::find()
         .filter(organization::Column::Uscc.eq(uscc.as_str()))
@@ -22,16 +29,34 @@ pub async fn organization_by_uscc(db: &DatabaseConnection, viewer: &Viewer, uscc
         .await?)
 }
 
-pub async fn department(db: &DatabaseConnection, code: enums::DepartmentCode) -> Result<Option<department::Model>> {
-    Ok(department::Entity::find().filter(department::Column::Code.eq(code)).one(db).await?)
+pub async fn department(
+    db: &DatabaseConnection,
+    code: enums::DepartmentCode,
+) -> Result<Option<department::Model>> {
+    Ok(department::Entity::find()
+        .filter(department::Column::Code.eq(code))
+        .one(db)
+        .await?)
 }
 
-pub async fn municipality(db: &DatabaseConnection, code: enums::MunicipalityCode) -> Result<Option<municipality::Model>> {
-    Ok(municipality::Entity::find().filter(municipality::Column::Code.eq(code)).one(db).await?)
+pub async fn municipality(
+    db: &DatabaseConnection,
+    code: enums::MunicipalityCode,
+) -> Result<Option<municipality::Model>> {
+    Ok(municipality::Entity::find()
+        .filter(municipality::Column::Code.eq(code))
+        .one(db)
+        .await?)
 }
 
-pub async fn sector(db: &DatabaseConnection, code: enums::SectorCode) -> Result<Option<sector::Model>> {
-    Ok(sector::Entity::find().filter(sector::Column::Code.eq(code)).one(db).await?)
+pub async fn sector(
+    db: &DatabaseConnection,
+    code: enums::SectorCode,
+) -> Result<Option<sector::Model>> {
+    Ok(sector::Entity::find()
+        .filter(sector::Column::Code.eq(code))
+        .one(db)
+        .await?)
 }
 
 /// The answer for one USCC of a batch lookup.
@@ -45,9 +70,16 @@ pub struct UsccMemberships {
 
 /// For up to [`MAX_USCC_BATCH`] codes, the unit and its memberships (all statuses the viewer
 /// may see), in two statements. Invalid codes are refused together, each with its reason.
-pub async fn memberships_by_uscc(db: &DatabaseConnection, viewer: &Viewer, usccs: &[String]) -> Result<Vec<UsccMemberships>> {
+pub async fn memberships_by_uscc(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    usccs: &[String],
+) -> Result<Vec<UsccMemberships>> {
     if usccs.len() > MAX_USCC_BATCH {
-        return Err(Error::bad_input(format!("at most {MAX_USCC_BATCH} codes per request, got {}", usccs.len())));
+        return Err(Error::bad_input(format!(
+            "at most {MAX_USCC_BATCH} codes per request, got {}",
+            usccs.len()
+        )));
     }
     let mut parsed = Vec::with_capacity(usccs.len());
     let mut problems = Vec::new();
@@ -75,8 +107,11 @@ pub async fn memberships_by_uscc(db: &DatabaseConnection, viewer: &Viewer, usccs
     if !ids.is_empty() {
         let visible_alliances = Condition::all().add(
             membership::Column::AllianceId.in_subquery(sea_orm::QueryTrait::into_query(
-                sea_orm::QuerySelect::column(sea_orm::QuerySelect::select_only(alliance::Entity::find()), alliance::Column::Id)
-                    .filter(alliance::Entity::scope(viewer)),
+                sea_orm::QuerySelect::column(
+                    sea_orm::QuerySelect::select_only(alliance::Entity::find()),
+                    alliance::Column::Id,
+                )
+                .filter(alliance::Entity::scope(viewer)),
             )),
         );
         for row in membership::Entity::find()
@@ -87,15 +122,25 @@ pub async fn memberships_by_uscc(db: &DatabaseConnection, viewer: &Viewer, usccs
             .all(db)
             .await?
         {
-            memberships.entry(row.organization_id).or_default().push(row);
+            memberships
+                .entry(row.organization_id)
+                .or_default()
+                .push(row);
         }
     }
     Ok(parsed
         .into_iter()
         .map(|uscc| {
             let organization = organizations.get(uscc.as_str()).cloned();
-            let memberships = organization.as_ref().and_then(|o| memberships.remove(&o.id)).unwrap_or_default();
-            UsccMemberships { uscc: uscc.to_string(), organization, memberships }
+            let memberships = organization
+                .as_ref()
+                .and_then(|o| memberships.remove(&o.id))
+                .unwrap_or_default();
+            UsccMemberships {
+                uscc: uscc.to_string(),
+                organization,
+                memberships,
+            }
         })
         .collect())
 }

@@ -3,8 +3,8 @@
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, ModelTrait, Order, QueryFilter, QueryOrder, QuerySelect,
-    Select, Value,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, ModelTrait, Order, QueryFilter,
+    QueryOrder, QuerySelect, Select, Value,
 };
 use serde::{Deserialize, Serialize};
 
@@ -33,7 +33,10 @@ pub struct Sort<C> {
 
 impl<C> Sort<C> {
     pub fn asc(column: C) -> Self {
-        Self { column, descending: false }
+        Self {
+            column,
+            descending: false,
+        }
     }
 }
 
@@ -48,7 +51,11 @@ pub struct Page<T> {
 impl<T> Page<T> {
     pub fn map<U>(self, mut f: impl FnMut(T) -> U) -> Page<U> {
         Page {
-            items: self.items.into_iter().map(|(cursor, item)| (cursor, f(item))).collect(),
+            items: self
+                .items
+                .into_iter()
+                .map(|(cursor, item)| (cursor, f(item)))
+                .collect(),
             has_next: self.has_next,
             has_previous: self.has_previous,
         }
@@ -65,7 +72,12 @@ pub struct Window {
 
 impl PageRequest {
     pub fn forward(first: Option<i32>, after: Option<String>) -> Self {
-        Self { first, after, last: None, before: None }
+        Self {
+            first,
+            after,
+            last: None,
+            before: None,
+        }
     }
 
     /// Checks the request: `first` and `last` are 1–100 and not both given.
@@ -74,12 +86,18 @@ impl PageRequest {
             if (1..=MAX_PAGE_SIZE).contains(&n) {
                 Ok(n as u64)
             } else {
-                Err(Error::bad_input(format!("`{name}` must be between 1 and {MAX_PAGE_SIZE}, got {n}")))
+                Err(Error::bad_input(format!(
+                    "`{name}` must be between 1 and {MAX_PAGE_SIZE}, got {n}"
+                )))
             }
         };
         match (self.first, self.last) {
             (Some(_), Some(_)) => Err(Error::bad_input("give `first` or `last`, not both")),
-            (_, Some(last)) => Ok(Window { limit: size("last", last)?, cursor: decode_opt(&self.before)?, backward: true }),
+            (_, Some(last)) => Ok(Window {
+                limit: size("last", last)?,
+                cursor: decode_opt(&self.before)?,
+                backward: true,
+            }),
             (first, None) if self.before.is_some() && first.is_none() => Ok(Window {
                 limit: DEFAULT_PAGE_SIZE as u64,
                 cursor: decode_opt(&self.before)?,
@@ -95,7 +113,13 @@ impl PageRequest {
 }
 
 /// Fetches one page of `select` in `order` (with `id` appended as the final key).
-pub async fn fetch<E, C>(db: &impl ConnectionTrait, select: Select<E>, order: &[Sort<E::Column>], request: &PageRequest, id: E::Column) -> Result<Page<E::Model>>
+pub async fn fetch<E, C>(
+    db: &impl ConnectionTrait,
+    select: Select<E>,
+    order: &[Sort<E::Column>],
+    request: &PageRequest,
+    id: E::Column,
+) -> Result<Page<E::Model>>
 where
     E: EntityTrait<Column = C>,
     C: ColumnTrait,
@@ -123,14 +147,24 @@ pub fn with_tiebreak<C: ColumnTrait>(order: &[Sort<C>], id: C) -> Vec<Sort<C>> {
 }
 
 pub fn direction(descending: bool, backward: bool) -> Order {
-    if descending ^ backward { Order::Desc } else { Order::Asc }
+    if descending ^ backward {
+        Order::Desc
+    } else {
+        Order::Asc
+    }
 }
 
 /// Rows strictly after the cursor in the (possibly reversed) order:
 /// `(k1 > v1) OR (k1 = v1 AND k2 > v2) OR …`.
-pub fn after_condition<C: ColumnTrait>(keys: &[Sort<C>], cursor: &[Value], backward: bool) -> Result<Condition> {
+pub fn after_condition<C: ColumnTrait>(
+    keys: &[Sort<C>],
+    cursor: &[Value],
+    backward: bool,
+) -> Result<Condition> {
     if cursor.len() != keys.len() {
-        return Err(Error::bad_input("the cursor does not belong to this list or order"));
+        return Err(Error::bad_input(
+            "the cursor does not belong to this list or order",
+        ));
     }
     let mut any = Condition::any();
     for (k, key) in keys.iter().enumerate() {
@@ -149,7 +183,11 @@ pub fn after_condition<C: ColumnTrait>(keys: &[Sort<C>], cursor: &[Value], backw
 }
 
 /// Turns `limit + 1` fetched rows into a page, in the caller's order.
-pub fn assemble<M: ModelTrait>(mut rows: Vec<M>, keys: &[Sort<<M::Entity as EntityTrait>::Column>], window: &Window) -> Page<M> {
+pub fn assemble<M: ModelTrait>(
+    mut rows: Vec<M>,
+    keys: &[Sort<<M::Entity as EntityTrait>::Column>],
+    window: &Window,
+) -> Page<M> {
     let more = rows.len() as u64 > window.limit;
     rows.truncate(window.limit as usize);
     if window.backward {
@@ -163,8 +201,16 @@ pub fn assemble<M: ModelTrait>(mut rows: Vec<M>, keys: &[Sort<<M::Entity as Enti
         })
         .collect();
     let has_cursor = window.cursor.is_some();
-    let (has_next, has_previous) = if window.backward { (has_cursor, more) } else { (more, has_cursor) };
-    Page { items, has_next, has_previous }
+    let (has_next, has_previous) = if window.backward {
+        (has_cursor, more)
+    } else {
+        (more, has_cursor)
+    };
+    Page {
+        items,
+        has_next,
+        has_previous,
+    }
 }
 
 /// A cursor value, typed so that it binds as the column's own type on every backend.

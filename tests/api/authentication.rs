@@ -7,7 +7,14 @@ use serde_json::{Value, json};
 use crate::helpers::{As, TestApp, claims, department, error_code, keys, office};
 
 async fn status_and_body(app: &TestApp, token: &str) -> (StatusCode, Value) {
-    let response = app.post("/graphql").await.bearer_auth(token).json(&json!({ "query": "{ viewer { role } }" })).send().await.unwrap();
+    let response = app
+        .post("/graphql")
+        .await
+        .bearer_auth(token)
+        .json(&json!({ "query": "{ viewer { role } }" }))
+        .send()
+        .await
+        .unwrap();
     let status = response.status();
     (status, response.json().await.unwrap())
 }
@@ -15,25 +22,48 @@ async fn status_and_body(app: &TestApp, token: &str) -> (StatusCode, Value) {
 async fn assert_refused(app: &TestApp, token: &str, why: &str) {
     let (status, body) = status_and_body(app, token).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "{why}: {body}");
-    assert_eq!(error_code(&body).as_deref(), Some("UNAUTHENTICATED"), "{why}: {body}");
-    assert!(body.get("data").is_none(), "{why}: a refused request must not run: {body}");
+    assert_eq!(
+        error_code(&body).as_deref(),
+        Some("UNAUTHENTICATED"),
+        "{why}: {body}"
+    );
+    assert!(
+        body.get("data").is_none(),
+        "{why}: a refused request must not run: {body}"
+    );
 }
 
 #[tokio::test]
 async fn no_token_is_public() {
     let app = TestApp::spawn().await;
-    let data = app.data_as(None, "{ viewer { role subject capabilities } }", json!({})).await;
+    let data = app
+        .data_as(None, "{ viewer { role subject capabilities } }", json!({}))
+        .await;
     assert_eq!(data["viewer"]["role"], "PUBLIC");
-    assert_eq!(data["viewer"]["capabilities"], json!(["READ_REFERENCE_DATA", "READ_FOUNDED_ALLIANCES"]));
+    assert_eq!(
+        data["viewer"]["capabilities"],
+        json!(["READ_REFERENCE_DATA", "READ_FOUNDED_ALLIANCES"])
+    );
 }
 
 #[tokio::test]
 async fn a_valid_token_is_its_role() {
     let app = TestApp::spawn().await;
-    let data = app.data_as(Some(&department("DST")), "{ viewer { role department { code } capabilities } }", json!({})).await;
+    let data = app
+        .data_as(
+            Some(&department("DST")),
+            "{ viewer { role department { code } capabilities } }",
+            json!({}),
+        )
+        .await;
     assert_eq!(data["viewer"]["role"], "DEPARTMENT");
     assert_eq!(data["viewer"]["department"]["code"], "DST");
-    assert!(data["viewer"]["capabilities"].as_array().unwrap().contains(&json!("WRITE_OWN_SUPPORT_MEASURES")));
+    assert!(
+        data["viewer"]["capabilities"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("WRITE_OWN_SUPPORT_MEASURES"))
+    );
 }
 
 #[tokio::test]
@@ -47,7 +77,12 @@ async fn an_expired_token_is_refused() {
     let app = TestApp::spawn().await;
     let mut expired = claims(&office());
     expired.exp = chrono::Utc::now().timestamp() - 3600;
-    assert_refused(&app, &keys(crate::helpers::SECRET).sign(&expired).unwrap(), "expired").await;
+    assert_refused(
+        &app,
+        &keys(crate::helpers::SECRET).sign(&expired).unwrap(),
+        "expired",
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -55,7 +90,12 @@ async fn a_token_from_another_issuer_is_refused() {
     let app = TestApp::spawn().await;
     let mut other = claims(&office());
     other.iss = "someone-else".into();
-    assert_refused(&app, &keys(crate::helpers::SECRET).sign(&other).unwrap(), "wrong issuer").await;
+    assert_refused(
+        &app,
+        &keys(crate::helpers::SECRET).sign(&other).unwrap(),
+        "wrong issuer",
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -63,13 +103,20 @@ async fn a_token_for_another_audience_is_refused() {
     let app = TestApp::spawn().await;
     let mut other = claims(&office());
     other.aud = "another-service".into();
-    assert_refused(&app, &keys(crate::helpers::SECRET).sign(&other).unwrap(), "wrong audience").await;
+    assert_refused(
+        &app,
+        &keys(crate::helpers::SECRET).sign(&other).unwrap(),
+        "wrong audience",
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn a_token_signed_with_another_key_is_refused() {
     let app = TestApp::spawn().await;
-    let forged = keys("a-different-secret-of-enough-length!!").sign(&claims(&office())).unwrap();
+    let forged = keys("a-different-secret-of-enough-length!!")
+        .sign(&claims(&office()))
+        .unwrap();
     assert_refused(&app, &forged, "wrong key").await;
 }
 
@@ -84,25 +131,53 @@ async fn an_unsigned_alg_none_token_is_refused() {
 #[tokio::test]
 async fn an_unknown_role_is_refused() {
     let app = TestApp::spawn().await;
-    let token = keys(crate::helpers::SECRET).sign(&claims(&As { role: "SUPERUSER", ..Default::default() })).unwrap();
+    let token = keys(crate::helpers::SECRET)
+        .sign(&claims(&As {
+            role: "SUPERUSER",
+            ..Default::default()
+        }))
+        .unwrap();
     assert_refused(&app, &token, "unknown role").await;
-    let token = keys(crate::helpers::SECRET).sign(&claims(&As { role: "PUBLIC", ..Default::default() })).unwrap();
+    let token = keys(crate::helpers::SECRET)
+        .sign(&claims(&As {
+            role: "PUBLIC",
+            ..Default::default()
+        }))
+        .unwrap();
     assert_refused(&app, &token, "PUBLIC is no token role").await;
 }
 
 #[tokio::test]
 async fn a_department_token_without_dept_is_refused() {
     let app = TestApp::spawn().await;
-    let token = keys(crate::helpers::SECRET).sign(&claims(&As { role: "DEPARTMENT", ..Default::default() })).unwrap();
+    let token = keys(crate::helpers::SECRET)
+        .sign(&claims(&As {
+            role: "DEPARTMENT",
+            ..Default::default()
+        }))
+        .unwrap();
     assert_refused(&app, &token, "no dept").await;
-    let token = keys(crate::helpers::SECRET).sign(&claims(&As { role: "DEPARTMENT", dept: Some("NOPE"), ..Default::default() })).unwrap();
+    let token = keys(crate::helpers::SECRET)
+        .sign(&claims(&As {
+            role: "DEPARTMENT",
+            dept: Some("NOPE"),
+            ..Default::default()
+        }))
+        .unwrap();
     assert_refused(&app, &token, "unknown dept").await;
 }
 
 #[tokio::test]
 async fn a_malformed_authorization_header_is_refused() {
     let app = TestApp::spawn().await;
-    let response = app.post("/graphql").await.header("authorization", "Basic dXNlcjpwYXNz").json(&json!({ "query": "{ viewer { role } }" })).send().await.unwrap();
+    let response = app
+        .post("/graphql")
+        .await
+        .header("authorization", "Basic dXNlcjpwYXNz")
+        .json(&json!({ "query": "{ viewer { role } }" }))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
 }
 
@@ -110,6 +185,12 @@ async fn a_malformed_authorization_header_is_refused() {
 async fn a_secretariat_token_names_its_alliance() {
     let app = TestApp::spawn().await;
     let alliance = app.alliance_id("YMA-NMAT").await;
-    let data = app.data_as(Some(&crate::helpers::secretariat(&alliance)), "{ viewer { role alliance { code } } }", json!({})).await;
+    let data = app
+        .data_as(
+            Some(&crate::helpers::secretariat(&alliance)),
+            "{ viewer { role alliance { code } } }",
+            json!({}),
+        )
+        .await;
     assert_eq!(data["viewer"]["alliance"]["code"], "YMA-NMAT");
 }

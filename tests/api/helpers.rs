@@ -48,26 +48,44 @@ impl Drop for TestDatabase {
                 }
             }
             TestDatabase::Postgres { admin_url, name } => {
-                let (url, sql) = (admin_url.clone(), format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"));
-                let _ = std::thread::spawn(move || run_blocking(async move { admin_execute(&url, &sql).await })).join();
+                let (url, sql) = (
+                    admin_url.clone(),
+                    format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"),
+                );
+                let _ = std::thread::spawn(move || {
+                    run_blocking(async move { admin_execute(&url, &sql).await })
+                })
+                .join();
             }
         }
     }
 }
 
-fn run_blocking<F: std::future::Future<Output = Result<(), String>>>(future: F) -> Result<(), String> {
-    tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?.block_on(future)
+fn run_blocking<F: std::future::Future<Output = Result<(), String>>>(
+    future: F,
+) -> Result<(), String> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?
+        .block_on(future)
 }
 
 async fn admin_execute(url: &str, sql: &str) -> Result<(), String> {
-    let db = sea_orm::Database::connect(url).await.map_err(|e| e.to_string())?;
-    db.execute_unprepared(sql).await.map_err(|e| e.to_string())?;
+    let db = sea_orm::Database::connect(url)
+        .await
+        .map_err(|e| e.to_string())?;
+    db.execute_unprepared(sql)
+        .await
+        .map_err(|e| e.to_string())?;
     db.close().await.map_err(|e| e.to_string())
 }
 
 /// `postgres://u@h:p/db?x` with another database name.
 fn with_database(url: &str, name: &str) -> String {
-    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
+    let (base, query) = url
+        .split_once('?')
+        .map_or((url, None), |(b, q)| (b, Some(q)));
     let prefix = base.rsplit_once('/').map_or(base, |(p, _)| p);
     match query {
         Some(q) => format!("{prefix}/{name}?{q}"),
@@ -99,18 +117,27 @@ fn template() -> Result<Template, String> {
 async fn migrate_and_seed(url: &str) -> Result<(), String> {
     let db = database::connect(url).await.map_err(|e| e.to_string())?;
     database::migrate(&db).await.map_err(|e| e.to_string())?;
-    alliance_hub::seed::load_demo(&db).await.map_err(|e| e.to_string())?;
+    alliance_hub::seed::load_demo(&db)
+        .await
+        .map_err(|e| e.to_string())?;
     if url.starts_with("sqlite") {
-        db.execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)").await.map_err(|e| e.to_string())?;
+        db.execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)")
+            .await
+            .map_err(|e| e.to_string())?;
     }
     db.close().await.map_err(|e| e.to_string())
 }
 
 async fn create_template() -> Result<Template, String> {
     let pid = std::process::id();
-    match std::env::var("HUB_TEST_DATABASE_URL").ok().filter(|u| u.starts_with("postgres")) {
+    match std::env::var("HUB_TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| u.starts_with("postgres"))
+    {
         Some(admin_url) => {
-            let admin = sea_orm::Database::connect(&admin_url).await.map_err(|e| e.to_string())?;
+            let admin = sea_orm::Database::connect(&admin_url)
+                .await
+                .map_err(|e| e.to_string())?;
             let stale = admin
                 .query_all_raw(sea_orm::Statement::from_string(
                     admin.get_database_backend(),
@@ -122,12 +149,23 @@ async fn create_template() -> Result<Template, String> {
                 let name: String = row.try_get("", "datname").map_err(|e| e.to_string())?;
                 let owner = name.split('_').nth(1).and_then(|p| p.parse::<u32>().ok());
                 if owner.is_some_and(|p| p != pid && !process_alive(p)) {
-                    admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).await.map_err(|e| e.to_string())?;
+                    admin
+                        .execute_unprepared(&format!(
+                            "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
+                        ))
+                        .await
+                        .map_err(|e| e.to_string())?;
                 }
             }
             let name = format!("hubtmpl_{pid}");
-            admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).await.map_err(|e| e.to_string())?;
-            admin.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")).await.map_err(|e| e.to_string())?;
+            admin
+                .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                .await
+                .map_err(|e| e.to_string())?;
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+                .await
+                .map_err(|e| e.to_string())?;
             admin.close().await.map_err(|e| e.to_string())?;
             migrate_and_seed(&with_database(&admin_url, &name)).await?;
             Ok(Template::Postgres { admin_url, name })
@@ -167,9 +205,20 @@ async fn fresh_database() -> (TestDatabase, String) {
             // PostgreSQL refuses concurrent copies of one template: one at a time.
             static CLONING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
             let _guard = CLONING.lock().await;
-            admin_execute(&admin_url, &format!("CREATE DATABASE \"{test}\" TEMPLATE \"{name}\"")).await.expect("clone the template database");
+            admin_execute(
+                &admin_url,
+                &format!("CREATE DATABASE \"{test}\" TEMPLATE \"{name}\""),
+            )
+            .await
+            .expect("clone the template database");
             let url = with_database(&admin_url, &test);
-            (TestDatabase::Postgres { admin_url, name: test }, url)
+            (
+                TestDatabase::Postgres {
+                    admin_url,
+                    name: test,
+                },
+                url,
+            )
         }
     }
 }
@@ -192,23 +241,47 @@ pub struct As {
 }
 
 pub fn office() -> As {
-    As { role: "OFFICE", ..Default::default() }
+    As {
+        role: "OFFICE",
+        ..Default::default()
+    }
 }
 pub fn analyst() -> As {
-    As { role: "ANALYST", ..Default::default() }
+    As {
+        role: "ANALYST",
+        ..Default::default()
+    }
 }
 pub fn department(code: &'static str) -> As {
-    As { role: "DEPARTMENT", dept: Some(code), ..Default::default() }
+    As {
+        role: "DEPARTMENT",
+        dept: Some(code),
+        ..Default::default()
+    }
 }
 pub fn municipality(code: &'static str) -> As {
-    As { role: "MUNICIPALITY", muni: Some(code), ..Default::default() }
+    As {
+        role: "MUNICIPALITY",
+        muni: Some(code),
+        ..Default::default()
+    }
 }
 pub fn secretariat(alliance: &str) -> As {
-    As { role: "SECRETARIAT", alliance: Some(alliance.to_owned()), ..Default::default() }
+    As {
+        role: "SECRETARIAT",
+        alliance: Some(alliance.to_owned()),
+        ..Default::default()
+    }
 }
 
 pub fn keys(secret: &str) -> JwtKeys {
-    JwtKeys::new(secret.as_bytes().to_vec(), &[], ISSUER.into(), ISSUER.into()).expect("keys")
+    JwtKeys::new(
+        secret.as_bytes().to_vec(),
+        &[],
+        ISSUER.into(),
+        ISSUER.into(),
+    )
+    .expect("keys")
 }
 
 /// Claims valid for an hour.
@@ -230,13 +303,22 @@ pub fn claims(who: &As) -> Claims {
 impl TestApp {
     pub async fn spawn() -> TestApp {
         let (database, url) = fresh_database().await;
-        let db = database::connect(&url).await.expect("connect to the test database");
+        let db = database::connect(&url)
+            .await
+            .expect("connect to the test database");
         let state = App::new(db, keys(SECRET));
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a port");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind a port");
         let address = listener.local_addr().expect("local address");
         let router = alliance_hub::app(state.clone());
         tokio::spawn(async move { axum::serve(listener, router).await });
-        TestApp { url: format!("http://{address}"), state, client: reqwest::Client::new(), _database: database }
+        TestApp {
+            url: format!("http://{address}"),
+            state,
+            client: reqwest::Client::new(),
+            _database: database,
+        }
     }
 
     pub fn db(&self) -> &DatabaseConnection {
@@ -250,15 +332,30 @@ impl TestApp {
     /// Runs a GraphQL query as `who` (None = PUBLIC) and returns the whole JSON response.
     pub async fn query_as(&self, who: Option<&As>, query: &str, variables: Value) -> Value {
         let token = who.map(|w| self.token(w));
-        self.query_with_token(token.as_deref(), query, variables).await
+        self.query_with_token(token.as_deref(), query, variables)
+            .await
     }
 
-    pub async fn query_with_token(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
-        let mut request = self.client.post(format!("{}/graphql", self.url)).json(&json!({ "query": query, "variables": variables }));
+    pub async fn query_with_token(
+        &self,
+        token: Option<&str>,
+        query: &str,
+        variables: Value,
+    ) -> Value {
+        let mut request = self
+            .client
+            .post(format!("{}/graphql", self.url))
+            .json(&json!({ "query": query, "variables": variables }));
         if let Some(token) = token {
             request = request.bearer_auth(token);
         }
-        request.send().await.expect("send").json().await.expect("a JSON response")
+        request
+            .send()
+            .await
+            .expect("send")
+            .json()
+            .await
+            .expect("a JSON response")
     }
 
     /// As OFFICE, expecting no errors; returns `data`.
@@ -268,7 +365,10 @@ impl TestApp {
 
     pub async fn data_as(&self, who: Option<&As>, query: &str, variables: Value) -> Value {
         let response = self.query_as(who, query, variables).await;
-        assert!(response.get("errors").is_none(), "unexpected errors: {response}");
+        assert!(
+            response.get("errors").is_none(),
+            "unexpected errors: {response}"
+        );
         response["data"].clone()
     }
 
@@ -277,17 +377,26 @@ impl TestApp {
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client.get(format!("{}{path}", self.url)).send().await.expect("send")
+        self.client
+            .get(format!("{}{path}", self.url))
+            .send()
+            .await
+            .expect("send")
     }
 
     /// The global id of the alliance with this code.
     pub async fn alliance_id(&self, code: &str) -> String {
         let data = self.data(r#"query($code: String!) { alliances(filter: {code: {eq: $code}}) { nodes { id } } }"#, json!({ "code": code })).await;
-        data["alliances"]["nodes"][0]["id"].as_str().expect("the alliance exists").to_owned()
+        data["alliances"]["nodes"][0]["id"]
+            .as_str()
+            .expect("the alliance exists")
+            .to_owned()
     }
 }
 
 /// The `extensions.code` of the first error.
 pub fn error_code(response: &Value) -> Option<String> {
-    response["errors"][0]["extensions"]["code"].as_str().map(str::to_owned)
+    response["errors"][0]["extensions"]["code"]
+        .as_str()
+        .map(str::to_owned)
 }

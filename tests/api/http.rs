@@ -18,7 +18,13 @@ async fn graphiql_is_served_on_get() {
     let app = TestApp::spawn().await;
     let page = app.get("/graphql").await;
     assert_eq!(page.status(), StatusCode::OK);
-    assert!(page.text().await.unwrap().to_lowercase().contains("graphiql"));
+    assert!(
+        page.text()
+            .await
+            .unwrap()
+            .to_lowercase()
+            .contains("graphiql")
+    );
 }
 
 #[tokio::test]
@@ -27,13 +33,24 @@ async fn metrics_count_requests_and_statements() {
     app.data("{ departments { totalCount } }", json!({})).await;
     let text = app.get("/metrics").await.text().await.unwrap();
     assert!(text.contains("hub_graphql_requests_total 1"), "{text}");
-    assert!(text.lines().any(|l| l.starts_with("hub_sql_statements_total ") && !l.ends_with(" 0")), "{text}");
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("hub_sql_statements_total ") && !l.ends_with(" 0")),
+        "{text}"
+    );
 }
 
 #[tokio::test]
 async fn a_body_that_is_not_json_is_refused_with_415() {
     let app = TestApp::spawn().await;
-    let response = app.post("/graphql").await.header("content-type", "text/plain").body("{ viewer { role } }").send().await.unwrap();
+    let response = app
+        .post("/graphql")
+        .await
+        .header("content-type", "text/plain")
+        .body("{ viewer { role } }")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
     let body: Value = response.json().await.unwrap();
     assert_eq!(error_code(&body).as_deref(), Some("BAD_USER_INPUT"));
@@ -44,14 +61,27 @@ async fn a_body_over_256_kib_is_refused_with_413() {
     let app = TestApp::spawn().await;
     let padding = " ".repeat(300 * 1024);
     let body = format!(r#"{{"query": "{{ viewer {{ role }} }}{padding}"}}"#);
-    let response = app.post("/graphql").await.header("content-type", "application/json").body(body).send().await.unwrap();
+    let response = app
+        .post("/graphql")
+        .await
+        .header("content-type", "application/json")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
 }
 
 #[tokio::test]
 async fn batched_requests_are_refused() {
     let app = TestApp::spawn().await;
-    let response = app.post("/graphql").await.json(&json!([{ "query": "{ viewer { role } }" }, { "query": "{ viewer { role } }" }])).send().await.unwrap();
+    let response = app
+        .post("/graphql")
+        .await
+        .json(&json!([{ "query": "{ viewer { role } }" }, { "query": "{ viewer { role } }" }]))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     let body: Value = response.json().await.unwrap();
     assert_eq!(error_code(&body).as_deref(), Some("BAD_USER_INPUT"));
@@ -60,26 +90,50 @@ async fn batched_requests_are_refused() {
 #[tokio::test]
 async fn malformed_json_is_a_bad_request() {
     let app = TestApp::spawn().await;
-    let response = app.post("/graphql").await.header("content-type", "application/json").body("{not json").send().await.unwrap();
+    let response = app
+        .post("/graphql")
+        .await
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
 }
 
 #[tokio::test]
 async fn a_syntax_error_in_the_query_is_bad_user_input() {
     let app = TestApp::spawn().await;
-    let response = app.query_as(Some(&office()), "{ viewer { role ", json!({})).await;
+    let response = app
+        .query_as(Some(&office()), "{ viewer { role ", json!({}))
+        .await;
     assert_eq!(error_code(&response).as_deref(), Some("BAD_USER_INPUT"));
 }
 
 #[tokio::test]
 async fn an_internal_error_says_internal_and_leaks_no_sql() {
     let app = TestApp::spawn().await;
-    app.db().execute_unprepared("DROP TABLE support_measure").await.unwrap();
-    let response = app.query_as(Some(&office()), "{ supportMeasures { totalCount } }", json!({})).await;
+    app.db()
+        .execute_unprepared("DROP TABLE support_measure")
+        .await
+        .unwrap();
+    let response = app
+        .query_as(
+            Some(&office()),
+            "{ supportMeasures { totalCount } }",
+            json!({}),
+        )
+        .await;
     assert_eq!(error_code(&response).as_deref(), Some("INTERNAL"));
     let text = response.to_string().to_lowercase();
     assert!(text.contains("internal error"), "{text}");
-    for leak in ["select", "support_measure", "no such table", "does not exist", "sqlx"] {
+    for leak in [
+        "select",
+        "support_measure",
+        "no such table",
+        "does not exist",
+        "sqlx",
+    ] {
         assert!(!text.contains(leak), "the response leaks `{leak}`: {text}");
     }
 }
@@ -91,10 +145,23 @@ async fn queries_deeper_than_twelve_levels_are_refused() {
     for _ in 0..5 {
         inner = format!("alliance {{ members(first: 1) {{ nodes {{ {inner} }} }} }}");
     }
-    let deep = format!("{{ alliances(first: 1) {{ nodes {{ members(first: 1) {{ nodes {{ {inner} }} }} }} }} }}");
+    let deep = format!(
+        "{{ alliances(first: 1) {{ nodes {{ members(first: 1) {{ nodes {{ {inner} }} }} }} }} }}"
+    );
     let response = app.query_as(Some(&office()), &deep, json!({})).await;
-    assert_eq!(error_code(&response).as_deref(), Some("BAD_USER_INPUT"), "{response}");
-    assert!(response["errors"][0]["message"].as_str().unwrap().to_lowercase().contains("nested too deep"), "{response}");
+    assert_eq!(
+        error_code(&response).as_deref(),
+        Some("BAD_USER_INPUT"),
+        "{response}"
+    );
+    assert!(
+        response["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .to_lowercase()
+            .contains("nested too deep"),
+        "{response}"
+    );
 }
 
 #[tokio::test]
@@ -103,17 +170,43 @@ async fn complexity_counts_page_sizes() {
     // 100 × 100 × 100 items: cheap to write, far too expensive to answer.
     let wide = "{ alliances(first: 100) { nodes { members(first: 100) { nodes { organization { ... on Enterprise { memberships { alliance { members(first: 100) { nodes { id } } } } } } } } } } }";
     let response = app.query_as(Some(&office()), wide, json!({})).await;
-    assert_eq!(error_code(&response).as_deref(), Some("BAD_USER_INPUT"), "{response}");
-    assert!(response["errors"][0]["message"].as_str().unwrap().to_lowercase().contains("complex"));
+    assert_eq!(
+        error_code(&response).as_deref(),
+        Some("BAD_USER_INPUT"),
+        "{response}"
+    );
+    assert!(
+        response["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .to_lowercase()
+            .contains("complex")
+    );
 }
 
 #[tokio::test]
 async fn page_sizes_outside_one_to_a_hundred_are_refused() {
     let app = TestApp::spawn().await;
     for first in [0, 101, -5] {
-        let response = app.query_as(Some(&office()), &format!("{{ organizations(first: {first}) {{ totalCount }} }}"), json!({})).await;
-        assert_eq!(error_code(&response).as_deref(), Some("BAD_USER_INPUT"), "first: {first}: {response}");
+        let response = app
+            .query_as(
+                Some(&office()),
+                &format!("{{ organizations(first: {first}) {{ totalCount }} }}"),
+                json!({}),
+            )
+            .await;
+        assert_eq!(
+            error_code(&response).as_deref(),
+            Some("BAD_USER_INPUT"),
+            "first: {first}: {response}"
+        );
     }
-    let response = app.query_as(Some(&office()), "{ organizations(first: 5, last: 5) { totalCount } }", json!({})).await;
+    let response = app
+        .query_as(
+            Some(&office()),
+            "{ organizations(first: 5, last: 5) { totalCount } }",
+            json!({}),
+        )
+        .await;
     assert_eq!(error_code(&response).as_deref(), Some("BAD_USER_INPUT"));
 }

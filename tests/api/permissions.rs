@@ -2,7 +2,9 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::{As, TestApp, analyst, department, error_code, municipality, office, secretariat};
+use crate::helpers::{
+    As, TestApp, analyst, department, error_code, municipality, office, secretariat,
+};
 
 /// What a caller gets for one field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,16 +33,29 @@ async fn observe(app: &TestApp, who: Option<&As>, id: &str, field: &str) -> Seen
     if node.is_null() {
         return Seen::Hidden;
     }
-    let listed = |list: &str| node[list].as_array().is_some_and(|l| l.contains(&json!(field)));
+    let listed = |list: &str| {
+        node[list]
+            .as_array()
+            .is_some_and(|l| l.contains(&json!(field)))
+    };
     let value = &node[field];
     if listed("withheldFields") {
-        assert!(value.is_null(), "{field} is withheld but has a value: {node}");
+        assert!(
+            value.is_null(),
+            "{field} is withheld but has a value: {node}"
+        );
         Seen::Withheld
     } else if listed("maskedFields") {
-        assert!(value.as_str().is_some_and(|v| v.contains("***")), "{field} is masked but reads {value}");
+        assert!(
+            value.as_str().is_some_and(|v| v.contains("***")),
+            "{field} is masked but reads {value}"
+        );
         Seen::Masked
     } else {
-        assert!(!value.is_null(), "{field} is neither shown nor withheld: {node}");
+        assert!(
+            !value.is_null(),
+            "{field} is neither shown nor withheld: {node}"
+        );
         Seen::Visible
     }
 }
@@ -48,7 +63,10 @@ async fn observe(app: &TestApp, who: Option<&As>, id: &str, field: &str) -> Seen
 /// The string at a JSON pointer of an OFFICE query's data.
 async fn first_id(app: &TestApp, query: &str, pointer: &str) -> String {
     let data = app.data(query, json!({})).await;
-    data.pointer(pointer).and_then(Value::as_str).unwrap_or_else(|| panic!("no id at {pointer}: {data}")).to_owned()
+    data.pointer(pointer)
+        .and_then(Value::as_str)
+        .unwrap_or_else(|| panic!("no id at {pointer}: {data}"))
+        .to_owned()
 }
 
 #[tokio::test]
@@ -64,8 +82,18 @@ async fn every_role_sees_exactly_what_the_permission_table_allows() {
     )
     .await;
     let rnd_fund = first_id(&app, r#"{ supportMeasures(filter: {department: {eq: DST}, kind: {eq: RND_FUND}}, first: 1) { nodes { id } } }"#, "/supportMeasures/nodes/0/id").await;
-    let tax_incentive = first_id(&app, r#"{ supportMeasures(filter: {kind: {eq: TAX_INCENTIVE}}, first: 1) { nodes { id } } }"#, "/supportMeasures/nodes/0/id").await;
-    let link = first_id(&app, "{ supplyLinks(first: 1) { nodes { id } } }", "/supplyLinks/nodes/0/id").await;
+    let tax_incentive = first_id(
+        &app,
+        r#"{ supportMeasures(filter: {kind: {eq: TAX_INCENTIVE}}, first: 1) { nodes { id } } }"#,
+        "/supportMeasures/nodes/0/id",
+    )
+    .await;
+    let link = first_id(
+        &app,
+        "{ supplyLinks(first: 1) { nodes { id } } }",
+        "/supplyLinks/nodes/0/id",
+    )
+    .await;
     let chair = first_id(
         &app,
         &format!(r#"{{ node(id: "{nmat}") {{ ... on Alliance {{ posts(kind: CHAIR, activeOn: "{}") {{ person {{ id }} }} }} }} }}"#, chrono::Utc::now().date_naive()),
@@ -79,7 +107,10 @@ async fn every_role_sees_exactly_what_the_permission_table_allows() {
         ("DEPARTMENT TAX", Some(department("TAX"))),
         ("MUNICIPALITY SHIZUISHAN", Some(municipality("SHIZUISHAN"))),
         ("MUNICIPALITY YINCHUAN", Some(municipality("YINCHUAN"))),
-        ("SECRETARIAT of the founded alliance", Some(secretariat(&nmat))),
+        (
+            "SECRETARIAT of the founded alliance",
+            Some(secretariat(&nmat)),
+        ),
         ("SECRETARIAT of another alliance", Some(secretariat(&chem))),
         ("ANALYST", Some(analyst())),
         ("PUBLIC", None),
@@ -90,7 +121,11 @@ async fn every_role_sees_exactly_what_the_permission_table_allows() {
         (&enterprise, "rndSpend", [V, W, W, V, W, W, W, W, W]),
         (&enterprise, "taxPaid", [V, W, V, V, W, W, W, W, W]),
         (&rnd_fund, "amount", [V, V, W, W, W, W, W, W, H]),
-        (&rnd_fund, "beneficiaryOrganization", [V, V, W, W, W, W, W, W, H]),
+        (
+            &rnd_fund,
+            "beneficiaryOrganization",
+            [V, V, W, W, W, W, W, W, H],
+        ),
         (&tax_incentive, "amount", [V, W, V, W, W, W, W, W, H]),
         (&link, "annualValue", [V, W, W, W, W, W, W, W, H]),
         (&chair, "phone", [V, M, M, M, M, V, M, M, H]),
@@ -105,7 +140,11 @@ async fn every_role_sees_exactly_what_the_permission_table_allows() {
             }
         }
     }
-    assert!(wrong.is_empty(), "permission table violated:\n{}", wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "permission table violated:\n{}",
+        wrong.join("\n")
+    );
 }
 
 #[tokio::test]
@@ -115,8 +154,15 @@ async fn a_secretariat_sees_contacts_only_of_people_holding_posts_in_its_allianc
     // People of an enterprise outside every alliance hold no post.
     let data = app.data_as(Some(&secretariat(&nmat)), r#"{ people(first: 100) { nodes { phone maskedFields posts { alliance { code } isActive } } } }"#, json!({})).await;
     for person in data["people"]["nodes"].as_array().unwrap() {
-        let holds = person["posts"].as_array().unwrap().iter().any(|p| p["alliance"]["code"] == "YMA-NMAT" && p["isActive"] == true);
-        let masked = person["maskedFields"].as_array().unwrap().contains(&json!("phone"));
+        let holds = person["posts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["alliance"]["code"] == "YMA-NMAT" && p["isActive"] == true);
+        let masked = person["maskedFields"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("phone"));
         assert_eq!(holds, !masked, "post holder ⇔ unmasked, for {person}");
     }
 }
@@ -125,31 +171,68 @@ async fn a_secretariat_sees_contacts_only_of_people_holding_posts_in_its_allianc
 async fn public_sees_founded_alliances_only() {
     let app = TestApp::spawn().await;
     let chem = app.alliance_id("YMA-CHEM").await;
-    let data = app.data_as(None, "{ alliances { totalCount nodes { code stage posts { id } withheldFields } } }", json!({})).await;
+    let data = app
+        .data_as(
+            None,
+            "{ alliances { totalCount nodes { code stage posts { id } withheldFields } } }",
+            json!({}),
+        )
+        .await;
     assert_eq!(data["alliances"]["totalCount"], 1);
     assert_eq!(data["alliances"]["nodes"][0]["stage"], "FOUNDED");
     assert!(data["alliances"]["nodes"][0]["posts"].is_null());
-    assert!(data["alliances"]["nodes"][0]["withheldFields"].as_array().unwrap().contains(&json!("posts")));
-    let hidden = app.data_as(None, "query($id: ID!) { node(id: $id) { id } alliance(id: $id) { id } }", json!({ "id": chem })).await;
+    assert!(
+        data["alliances"]["nodes"][0]["withheldFields"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("posts"))
+    );
+    let hidden = app
+        .data_as(
+            None,
+            "query($id: ID!) { node(id: $id) { id } alliance(id: $id) { id } }",
+            json!({ "id": chem }),
+        )
+        .await;
     assert!(hidden["node"].is_null() && hidden["alliance"].is_null());
 }
 
 #[tokio::test]
 async fn public_sees_only_the_names_of_active_members_of_founded_alliances() {
     let app = TestApp::spawn().await;
-    let everyone = app.data("{ organizations { totalCount } }", json!({})).await;
+    let everyone = app
+        .data("{ organizations { totalCount } }", json!({}))
+        .await;
     let founded = app.alliance_id("YMA-NMAT").await;
     let members = app.data("query($a: ID!) { memberships(filter: {status: {eq: ACTIVE}, alliance: {eq: $a}}) { totalCount } }", json!({ "a": founded })).await;
     let public = app.data_as(None, "{ organizations(first: 100) { totalCount nodes { nameZh uscc municipality { code } withheldFields } } }", json!({})).await;
     let count = public["organizations"]["totalCount"].as_i64().unwrap();
     assert!(count > 0 && count < everyone["organizations"]["totalCount"].as_i64().unwrap());
-    assert_eq!(count, members["memberships"]["totalCount"].as_i64().unwrap());
+    assert_eq!(
+        count,
+        members["memberships"]["totalCount"].as_i64().unwrap()
+    );
     for org in public["organizations"]["nodes"].as_array().unwrap() {
         assert!(org["nameZh"].is_string());
-        assert!(org["uscc"].is_null() && org["municipality"].is_null(), "{org}");
+        assert!(
+            org["uscc"].is_null() && org["municipality"].is_null(),
+            "{org}"
+        );
     }
-    let memberships = app.data_as(None, "{ memberships(first: 100) { nodes { status } } }", json!({})).await;
-    assert!(memberships["memberships"]["nodes"].as_array().unwrap().iter().all(|m| m["status"] == "ACTIVE"));
+    let memberships = app
+        .data_as(
+            None,
+            "{ memberships(first: 100) { nodes { status } } }",
+            json!({}),
+        )
+        .await;
+    assert!(
+        memberships["memberships"]["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|m| m["status"] == "ACTIVE")
+    );
 }
 
 #[tokio::test]
@@ -168,15 +251,27 @@ async fn public_reads_reference_data() {
 async fn public_may_not_list_people_projects_support_or_supply_links() {
     let app = TestApp::spawn().await;
     for root in ["people", "projects", "supportMeasures", "supplyLinks"] {
-        let response = app.query_as(None, &format!("{{ {root} {{ totalCount }} }}"), json!({})).await;
-        assert_eq!(error_code(&response).as_deref(), Some("FORBIDDEN"), "{root}: {response}");
+        let response = app
+            .query_as(None, &format!("{{ {root} {{ totalCount }} }}"), json!({}))
+            .await;
+        assert_eq!(
+            error_code(&response).as_deref(),
+            Some("FORBIDDEN"),
+            "{root}: {response}"
+        );
     }
 }
 
 #[tokio::test]
 async fn public_may_not_filter_on_what_it_cannot_see() {
     let app = TestApp::spawn().await;
-    let response = app.query_as(None, "{ organizations(filter: {municipality: {eq: YINCHUAN}}) { totalCount } }", json!({})).await;
+    let response = app
+        .query_as(
+            None,
+            "{ organizations(filter: {municipality: {eq: YINCHUAN}}) { totalCount } }",
+            json!({}),
+        )
+        .await;
     assert_eq!(error_code(&response).as_deref(), Some("FORBIDDEN"));
     let nested = app.query_as(None, r#"{ organizations(filter: {or: [{nameZh: {contains: "宁夏"}}, {uscc: {eq: "x"}}]}) { totalCount } }"#, json!({})).await;
     assert_eq!(error_code(&nested).as_deref(), Some("FORBIDDEN"));
@@ -185,10 +280,20 @@ async fn public_may_not_filter_on_what_it_cannot_see() {
 #[tokio::test]
 async fn only_the_office_may_filter_support_by_beneficiary() {
     let app = TestApp::spawn().await;
-    let org = app.data("{ organizations(first: 1) { nodes { id } } }", json!({})).await["organizations"]["nodes"][0]["id"].clone();
+    let org = app
+        .data("{ organizations(first: 1) { nodes { id } } }", json!({}))
+        .await["organizations"]["nodes"][0]["id"]
+        .clone();
     let query = "query($id: ID!) { supportMeasures(filter: {beneficiaryOrganization: {eq: $id}}) { totalCount } }";
-    assert!(app.query_as(Some(&office()), query, json!({ "id": org })).await.get("errors").is_none());
-    let response = app.query_as(Some(&department("DST")), query, json!({ "id": org })).await;
+    assert!(
+        app.query_as(Some(&office()), query, json!({ "id": org }))
+            .await
+            .get("errors")
+            .is_none()
+    );
+    let response = app
+        .query_as(Some(&department("DST")), query, json!({ "id": org }))
+        .await;
     assert_eq!(error_code(&response).as_deref(), Some("FORBIDDEN"));
 }
 
@@ -201,6 +306,13 @@ async fn figures_withheld_on_a_list_are_named_per_row() {
     for row in rows {
         let own = row["municipality"]["code"] == "YINCHUAN";
         assert_eq!(own, !row["annualRevenue"].is_null(), "{row}");
-        assert_eq!(own, !row["withheldFields"].as_array().unwrap().contains(&json!("annualRevenue")), "{row}");
+        assert_eq!(
+            own,
+            !row["withheldFields"]
+                .as_array()
+                .unwrap()
+                .contains(&json!("annualRevenue")),
+            "{row}"
+        );
     }
 }

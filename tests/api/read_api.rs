@@ -5,7 +5,12 @@ use serde_json::{Value, json};
 use crate::helpers::{TestApp, error_code, office};
 
 fn names(connection: &Value) -> Vec<String> {
-    connection["edges"].as_array().unwrap().iter().map(|e| e["node"]["nameZh"].as_str().unwrap().to_owned()).collect()
+    connection["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"]["nameZh"].as_str().unwrap().to_owned())
+        .collect()
 }
 
 #[tokio::test]
@@ -17,7 +22,10 @@ async fn keyset_pages_cover_the_list_once_in_order_both_ways() {
     let mut seen = Vec::new();
     let mut after = Value::Null;
     loop {
-        let page = app.data(query, json!({ "first": 40, "after": after })).await["organizations"].clone();
+        let page = app
+            .data(query, json!({ "first": 40, "after": after }))
+            .await["organizations"]
+            .clone();
         seen.extend(names(&page));
         if page["pageInfo"]["hasNextPage"] == false {
             assert_eq!(seen.len() as i64, page["totalCount"].as_i64().unwrap());
@@ -35,15 +43,34 @@ async fn keyset_pages_cover_the_list_once_in_order_both_ways() {
     let last = app.data(query, json!({ "last": 10 })).await["organizations"].clone();
     assert_eq!(names(&last), seen[seen.len() - 10..].to_vec());
     assert_eq!(last["pageInfo"]["hasPreviousPage"], true);
-    let before = app.data(query, json!({ "last": 10, "before": last["pageInfo"]["startCursor"] })).await["organizations"].clone();
-    assert_eq!(names(&before), seen[seen.len() - 20..seen.len() - 10].to_vec());
+    let before = app
+        .data(
+            query,
+            json!({ "last": 10, "before": last["pageInfo"]["startCursor"] }),
+        )
+        .await["organizations"]
+        .clone();
+    assert_eq!(
+        names(&before),
+        seen[seen.len() - 20..seen.len() - 10].to_vec()
+    );
 }
 
 #[tokio::test]
 async fn descending_order_reverses_the_list() {
     let app = TestApp::spawn().await;
-    let up = app.data("{ parks(orderBy: [{field: CODE}], first: 100) { nodes { code } } }", json!({})).await;
-    let down = app.data("{ parks(orderBy: [{field: CODE, direction: DESC}], first: 100) { nodes { code } } }", json!({})).await;
+    let up = app
+        .data(
+            "{ parks(orderBy: [{field: CODE}], first: 100) { nodes { code } } }",
+            json!({}),
+        )
+        .await;
+    let down = app
+        .data(
+            "{ parks(orderBy: [{field: CODE, direction: DESC}], first: 100) { nodes { code } } }",
+            json!({}),
+        )
+        .await;
     let mut reversed = up["parks"]["nodes"].as_array().unwrap().clone();
     reversed.reverse();
     assert_eq!(&reversed, down["parks"]["nodes"].as_array().unwrap());
@@ -52,11 +79,26 @@ async fn descending_order_reverses_the_list() {
 #[tokio::test]
 async fn a_cursor_from_another_order_or_garbage_is_refused() {
     let app = TestApp::spawn().await;
-    let page = app.data("{ organizations(first: 1) { pageInfo { endCursor } } }", json!({})).await;
+    let page = app
+        .data(
+            "{ organizations(first: 1) { pageInfo { endCursor } } }",
+            json!({}),
+        )
+        .await;
     let cursor = page["organizations"]["pageInfo"]["endCursor"].clone();
     let mixed = app.query_as(Some(&office()), "query($c: String) { organizations(orderBy: [{field: NAME_ZH}], after: $c) { totalCount } }", json!({ "c": cursor })).await;
-    assert_eq!(error_code(&mixed).as_deref(), Some("BAD_USER_INPUT"), "{mixed}");
-    let garbage = app.query_as(Some(&office()), r#"{ organizations(after: "%%%") { totalCount } }"#, json!({})).await;
+    assert_eq!(
+        error_code(&mixed).as_deref(),
+        Some("BAD_USER_INPUT"),
+        "{mixed}"
+    );
+    let garbage = app
+        .query_as(
+            Some(&office()),
+            r#"{ organizations(after: "%%%") { totalCount } }"#,
+            json!({}),
+        )
+        .await;
     assert_eq!(error_code(&garbage).as_deref(), Some("BAD_USER_INPUT"));
 }
 
@@ -66,13 +108,37 @@ async fn filters_combine_with_and_or_not() {
     let count = |data: &Value| data["enterprises"]["totalCount"].as_i64().unwrap();
     let all = app.data("{ enterprises { totalCount } }", json!({})).await;
     let yinchuan = app.data("{ enterprises(filter: {municipality: {eq: YINCHUAN}}) { totalCount nodes { municipality { code } } } }", json!({})).await;
-    assert!(yinchuan["enterprises"]["nodes"].as_array().unwrap().iter().all(|n| n["municipality"]["code"] == "YINCHUAN"));
-    let not_yinchuan = app.data("{ enterprises(filter: {not: {municipality: {eq: YINCHUAN}}}) { totalCount } }", json!({})).await;
-    let outside = app.data("{ enterprises(filter: {inMetroArea: {eq: false}}) { totalCount } }", json!({})).await;
+    assert!(
+        yinchuan["enterprises"]["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|n| n["municipality"]["code"] == "YINCHUAN")
+    );
+    let not_yinchuan = app
+        .data(
+            "{ enterprises(filter: {not: {municipality: {eq: YINCHUAN}}}) { totalCount } }",
+            json!({}),
+        )
+        .await;
+    let outside = app
+        .data(
+            "{ enterprises(filter: {inMetroArea: {eq: false}}) { totalCount } }",
+            json!({}),
+        )
+        .await;
     // NOT YINCHUAN excludes units with no municipality (SQL three-valued logic), like a real NOT IN would.
-    assert_eq!(count(&yinchuan) + count(&not_yinchuan) + count(&outside), count(&all));
+    assert_eq!(
+        count(&yinchuan) + count(&not_yinchuan) + count(&outside),
+        count(&all)
+    );
     let either = app.data("{ enterprises(filter: {or: [{municipality: {eq: YINCHUAN}}, {municipality: {eq: WUZHONG}}]}) { totalCount } }", json!({})).await;
-    let listed = app.data("{ enterprises(filter: {municipality: {in: [YINCHUAN, WUZHONG]}}) { totalCount } }", json!({})).await;
+    let listed = app
+        .data(
+            "{ enterprises(filter: {municipality: {in: [YINCHUAN, WUZHONG]}}) { totalCount } }",
+            json!({}),
+        )
+        .await;
     assert_eq!(count(&either), count(&listed));
     let large_and_chem = app.data("{ enterprises(filter: {and: [{scale: {eq: LARGE}}, {sector: {eq: CHEMICALS}}]}) { totalCount } }", json!({})).await;
     assert!(count(&large_and_chem) >= 10 && count(&large_and_chem) < count(&all));
@@ -81,11 +147,26 @@ async fn filters_combine_with_and_or_not() {
 #[tokio::test]
 async fn contains_is_case_insensitive_and_treats_wildcards_literally() {
     let app = TestApp::spawn().await;
-    let lower = app.data(r#"{ organizations(filter: {nameEn: {contains: "university"}}) { totalCount } }"#, json!({})).await;
-    let upper = app.data(r#"{ organizations(filter: {nameEn: {contains: "UNIVERSITY"}}) { totalCount } }"#, json!({})).await;
+    let lower = app
+        .data(
+            r#"{ organizations(filter: {nameEn: {contains: "university"}}) { totalCount } }"#,
+            json!({}),
+        )
+        .await;
+    let upper = app
+        .data(
+            r#"{ organizations(filter: {nameEn: {contains: "UNIVERSITY"}}) { totalCount } }"#,
+            json!({}),
+        )
+        .await;
     assert_eq!(lower, upper);
     assert!(lower["organizations"]["totalCount"].as_i64().unwrap() >= 5);
-    let wildcard = app.data(r#"{ organizations(filter: {nameZh: {contains: "%"}}) { totalCount } }"#, json!({})).await;
+    let wildcard = app
+        .data(
+            r#"{ organizations(filter: {nameZh: {contains: "%"}}) { totalCount } }"#,
+            json!({}),
+        )
+        .await;
     assert_eq!(wildcard["organizations"]["totalCount"], 0);
 }
 
@@ -93,7 +174,13 @@ async fn contains_is_case_insensitive_and_treats_wildcards_literally() {
 async fn a_filter_on_an_id_of_the_wrong_kind_is_refused() {
     let app = TestApp::spawn().await;
     let alliance = app.alliance_id("YMA-NMAT").await;
-    let response = app.query_as(Some(&office()), "query($id: ID!) { organizations(filter: {park: {eq: $id}}) { totalCount } }", json!({ "id": alliance })).await;
+    let response = app
+        .query_as(
+            Some(&office()),
+            "query($id: ID!) { organizations(filter: {park: {eq: $id}}) { totalCount } }",
+            json!({ "id": alliance }),
+        )
+        .await;
     assert_eq!(error_code(&response).as_deref(), Some("BAD_USER_INPUT"));
 }
 
@@ -108,11 +195,33 @@ async fn enterprises_and_universities_are_typed_lists_of_the_organization_interf
             json!({}),
         )
         .await;
-    assert!(data["enterprises"]["nodes"].as_array().unwrap().iter().all(|n| n["__typename"] == "Enterprise" && n["kind"] == "ENTERPRISE"));
-    assert!(data["universities"]["nodes"].as_array().unwrap().iter().all(|n| n["__typename"] == "University"));
+    assert!(
+        data["enterprises"]["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|n| n["__typename"] == "Enterprise" && n["kind"] == "ENTERPRISE")
+    );
+    assert!(
+        data["universities"]["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|n| n["__typename"] == "University")
+    );
     assert!(data["universities"]["totalCount"].as_i64().unwrap() >= 12);
-    let kinds: std::collections::HashSet<&str> = data["organizations"]["nodes"].as_array().unwrap().iter().map(|n| n["__typename"].as_str().unwrap()).collect();
-    assert_eq!(kinds, ["ResearchInstitute", "IndustryAssociation"].into_iter().collect());
+    let kinds: std::collections::HashSet<&str> = data["organizations"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["__typename"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        ["ResearchInstitute", "IndustryAssociation"]
+            .into_iter()
+            .collect()
+    );
 }
 
 #[tokio::test]
@@ -123,34 +232,88 @@ async fn node_and_nodes_resolve_any_id_and_null_for_unknown_ones() {
     let park = data["parks"]["nodes"][0]["id"].clone();
     let alliance = data["alliances"]["nodes"][0]["id"].clone();
     let missing = "T3JnYW5pemF0aW9uOjk5OTk5OQ"; // Organization:999999
-    let nodes = app.data("query($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }", json!({ "ids": [department, park, alliance, missing] })).await;
-    let types: Vec<Value> = nodes["nodes"].as_array().unwrap().iter().map(|n| n["__typename"].clone()).collect();
-    assert_eq!(types, vec![json!("Department"), json!("Park"), json!("Alliance"), Value::Null]);
+    let nodes = app
+        .data(
+            "query($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }",
+            json!({ "ids": [department, park, alliance, missing] }),
+        )
+        .await;
+    let types: Vec<Value> = nodes["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["__typename"].clone())
+        .collect();
+    assert_eq!(
+        types,
+        vec![
+            json!("Department"),
+            json!("Park"),
+            json!("Alliance"),
+            Value::Null
+        ]
+    );
     assert_eq!(nodes["nodes"][0]["id"], department);
-    let bad = app.query_as(Some(&office()), r#"{ node(id: "!!") { id } }"#, json!({})).await;
+    let bad = app
+        .query_as(Some(&office()), r#"{ node(id: "!!") { id } }"#, json!({}))
+        .await;
     assert_eq!(error_code(&bad).as_deref(), Some("BAD_USER_INPUT"));
 }
 
 #[tokio::test]
 async fn an_organization_is_found_by_uscc_whatever_its_spelling() {
     let app = TestApp::spawn().await;
-    let data = app.data("{ enterprises(first: 1) { nodes { id uscc } } }", json!({})).await;
-    let uscc = data["enterprises"]["nodes"][0]["uscc"].as_str().unwrap().to_owned();
-    let full_width: String = uscc.chars().map(|c| char::from_u32(c as u32 + 0xFEE0).unwrap()).collect();
+    let data = app
+        .data("{ enterprises(first: 1) { nodes { id uscc } } }", json!({}))
+        .await;
+    let uscc = data["enterprises"]["nodes"][0]["uscc"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let full_width: String = uscc
+        .chars()
+        .map(|c| char::from_u32(c as u32 + 0xFEE0).unwrap())
+        .collect();
     let sloppy = format!("  {}  ", full_width.to_lowercase());
-    let found = app.data("query($u: String!) { organizationByUscc(uscc: $u) { id uscc } }", json!({ "u": sloppy })).await;
+    let found = app
+        .data(
+            "query($u: String!) { organizationByUscc(uscc: $u) { id uscc } }",
+            json!({ "u": sloppy }),
+        )
+        .await;
     assert_eq!(found["organizationByUscc"]["uscc"], uscc.as_str());
-    let unknown = app.data(r#"{ organizationByUscc(uscc: "91110000600037341L") { id } }"#, json!({})).await;
+    let unknown = app
+        .data(
+            r#"{ organizationByUscc(uscc: "91110000600037341L") { id } }"#,
+            json!({}),
+        )
+        .await;
     assert!(unknown["organizationByUscc"].is_null());
-    let invalid = app.query_as(Some(&office()), r#"{ organizationByUscc(uscc: "91350100M000100Y4Z") { id } }"#, json!({})).await;
+    let invalid = app
+        .query_as(
+            Some(&office()),
+            r#"{ organizationByUscc(uscc: "91350100M000100Y4Z") { id } }"#,
+            json!({}),
+        )
+        .await;
     assert_eq!(error_code(&invalid).as_deref(), Some("BAD_USER_INPUT"));
 }
 
 #[tokio::test]
 async fn memberships_by_uscc_answers_a_hundred_codes_in_order() {
     let app = TestApp::spawn().await;
-    let data = app.data("{ enterprises(first: 99, filter: {inMetroArea: {eq: true}}) { nodes { uscc } } }", json!({})).await;
-    let mut codes: Vec<String> = data["enterprises"]["nodes"].as_array().unwrap().iter().map(|n| n["uscc"].as_str().unwrap().to_owned()).collect();
+    let data = app
+        .data(
+            "{ enterprises(first: 99, filter: {inMetroArea: {eq: true}}) { nodes { uscc } } }",
+            json!({}),
+        )
+        .await;
+    let mut codes: Vec<String> = data["enterprises"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["uscc"].as_str().unwrap().to_owned())
+        .collect();
     codes.push("91110000600037341L".into()); // valid, not registered here
     assert_eq!(codes.len(), 100);
     let answer = app
@@ -165,14 +328,41 @@ async fn memberships_by_uscc_answers_a_hundred_codes_in_order() {
         assert_eq!(row["uscc"], code.as_str());
     }
     assert!(rows[99]["organization"].is_null() && rows[99]["memberships"] == json!([]));
-    assert!(rows.iter().any(|r| r["memberships"].as_array().unwrap().iter().any(|m| m["posts"].as_array().unwrap().iter().any(|p| p["kind"] == "DIRECTOR"))));
+    assert!(
+        rows.iter().any(|r| r["memberships"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["posts"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|p| p["kind"] == "DIRECTOR")))
+    );
 
     codes.push("91110000600037341L".into());
-    let too_many = app.query_as(Some(&office()), "query($codes: [String!]!) { membershipsByUscc(usccs: $codes) { uscc } }", json!({ "codes": codes })).await;
+    let too_many = app
+        .query_as(
+            Some(&office()),
+            "query($codes: [String!]!) { membershipsByUscc(usccs: $codes) { uscc } }",
+            json!({ "codes": codes }),
+        )
+        .await;
     assert_eq!(error_code(&too_many).as_deref(), Some("BAD_USER_INPUT"));
-    let invalid = app.query_as(Some(&office()), r#"{ membershipsByUscc(usccs: ["91110000600037341L", "123"]) { uscc } }"#, json!({})).await;
+    let invalid = app
+        .query_as(
+            Some(&office()),
+            r#"{ membershipsByUscc(usccs: ["91110000600037341L", "123"]) { uscc } }"#,
+            json!({}),
+        )
+        .await;
     assert_eq!(error_code(&invalid).as_deref(), Some("BAD_USER_INPUT"));
-    assert!(invalid["errors"][0]["message"].as_str().unwrap().contains("`123`"));
+    assert!(
+        invalid["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("`123`")
+    );
 }
 
 #[tokio::test]
@@ -198,22 +388,73 @@ async fn an_alliance_shows_its_formation_history_and_governance() {
         .await;
     let a = &data["alliance"];
     assert_eq!(a["stage"], "FOUNDED");
-    let stages: Vec<&str> = a["stageHistory"].as_array().unwrap().iter().map(|s| s["toStage"].as_str().unwrap()).collect();
-    assert_eq!(stages, ["INITIATIVE", "CONSULTATION", "CHARTER_DRAFTING", "BODIES_FORMED", "FOUNDED"]);
+    let stages: Vec<&str> = a["stageHistory"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["toStage"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        stages,
+        [
+            "INITIATIVE",
+            "CONSULTATION",
+            "CHARTER_DRAFTING",
+            "BODIES_FORMED",
+            "FOUNDED"
+        ]
+    );
     assert_eq!(a["chairUnit"]["nameZh"], a["liabilityUnit"]["nameZh"]);
     assert_eq!(a["convener"]["__typename"], "IndustryAssociation");
-    let chairs: Vec<&Value> = a["active"].as_array().unwrap().iter().filter(|p| p["kind"] == "CHAIR").collect();
+    let chairs: Vec<&Value> = a["active"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["kind"] == "CHAIR")
+        .collect();
     assert_eq!(chairs.len(), 1, "one sitting chair");
     assert_eq!(chairs[0]["decidedHow"], "COUNCIL_ELECTION");
     assert_eq!(chairs[0]["resolution"]["meeting"]["kind"], "COUNCIL");
     assert_eq!(a["past"][0]["termStart"], "2020-11-26");
     assert_eq!(a["past"][0]["termEnd"], "2025-11-25");
-    assert!(a["meetings"].as_array().unwrap().iter().any(|m| m["kind"] == "FOUNDING_ASSEMBLY"));
-    assert!(a["projects"].as_array().unwrap().iter().any(|p| p["review"]["meeting"]["kind"] == "EXPERT_REVIEW"));
-    let statuses: std::collections::HashSet<&str> = a["members"]["nodes"].as_array().unwrap().iter().map(|m| m["status"].as_str().unwrap()).collect();
-    assert!(statuses.contains("ACTIVE") && statuses.contains("WITHDRAWN") && statuses.contains("REJECTED") && statuses.contains("APPLIED"));
-    let active = app.data("query($id: ID!) { alliance(id: $id) { members(status: ACTIVE) { totalCount } } }", json!({ "id": id })).await;
-    assert!(active["alliance"]["members"]["totalCount"].as_i64().unwrap() < a["members"]["totalCount"].as_i64().unwrap());
+    assert!(
+        a["meetings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["kind"] == "FOUNDING_ASSEMBLY")
+    );
+    assert!(
+        a["projects"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["review"]["meeting"]["kind"] == "EXPERT_REVIEW")
+    );
+    let statuses: std::collections::HashSet<&str> = a["members"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["status"].as_str().unwrap())
+        .collect();
+    assert!(
+        statuses.contains("ACTIVE")
+            && statuses.contains("WITHDRAWN")
+            && statuses.contains("REJECTED")
+            && statuses.contains("APPLIED")
+    );
+    let active = app
+        .data(
+            "query($id: ID!) { alliance(id: $id) { members(status: ACTIVE) { totalCount } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert!(
+        active["alliance"]["members"]["totalCount"]
+            .as_i64()
+            .unwrap()
+            < a["members"]["totalCount"].as_i64().unwrap()
+    );
 }
 
 #[tokio::test]
@@ -224,8 +465,16 @@ async fn nested_member_pages_continue_from_their_cursor() {
     let mut ids = Vec::new();
     let mut after = Value::Null;
     loop {
-        let page = app.data(query, json!({ "id": id, "after": after })).await["alliance"]["members"].clone();
-        ids.extend(page["nodes"].as_array().unwrap().iter().map(|n| n["id"].clone()));
+        let page =
+            app.data(query, json!({ "id": id, "after": after })).await["alliance"]["members"]
+                .clone();
+        ids.extend(
+            page["nodes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|n| n["id"].clone()),
+        );
         if page["pageInfo"]["hasNextPage"] == false {
             assert_eq!(ids.len() as i64, page["totalCount"].as_i64().unwrap());
             break;
@@ -248,10 +497,19 @@ async fn reference_data_is_reachable_by_code_and_relation() {
         .await;
     assert_eq!(data["department"]["isLead"], true);
     assert_eq!(data["municipality"]["kind"], "BASE");
-    assert!(data["municipality"]["parks"].as_array().unwrap().iter().any(|p| p["organizations"]["totalCount"].as_i64().unwrap() > 0));
+    assert!(
+        data["municipality"]["parks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["organizations"]["totalCount"].as_i64().unwrap() > 0)
+    );
     let segments = data["sector"]["segments"].as_array().unwrap();
     assert!((8..=10).contains(&segments.len()));
-    let ordinals: Vec<i64> = segments.iter().map(|s| s["ordinal"].as_i64().unwrap()).collect();
+    let ordinals: Vec<i64> = segments
+        .iter()
+        .map(|s| s["ordinal"].as_i64().unwrap())
+        .collect();
     assert!(ordinals.windows(2).all(|w| w[0] < w[1]), "upstream first");
     assert_eq!(segments[0]["position"], "UPSTREAM");
 }

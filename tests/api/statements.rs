@@ -14,14 +14,23 @@ async fn statements_for(app: &TestApp, alliances: i64) -> u64 {
     let before = app.state.metrics.statements();
     let data = app.data(NESTED, json!({ "n": alliances })).await;
     let after = app.state.metrics.statements();
-    assert_eq!(data["alliances"]["nodes"].as_array().unwrap().len() as i64, alliances);
+    assert_eq!(
+        data["alliances"]["nodes"].as_array().unwrap().len() as i64,
+        alliances
+    );
     after - before
 }
 
 /// Adds alliances, each with members spread over many parks, until there are `total`.
 async fn grow_to(app: &TestApp, total: usize) {
     let now = chrono::Utc::now();
-    let organizations: Vec<i64> = organization::Entity::find().select_only().column(organization::Column::Id).into_tuple().all(app.db()).await.unwrap();
+    let organizations: Vec<i64> = organization::Entity::find()
+        .select_only()
+        .column(organization::Column::Id)
+        .into_tuple()
+        .all(app.db())
+        .await
+        .unwrap();
     let existing = alliance::Entity::find().all(app.db()).await.unwrap();
     let sector = existing[0].sector_id;
     for n in existing.len()..total {
@@ -66,7 +75,10 @@ async fn a_nested_query_costs_the_same_statements_for_3_alliances_as_for_30() {
     grow_to(&app, 30).await;
     let three = statements_for(&app, 3).await;
     let thirty = statements_for(&app, 30).await;
-    assert_eq!(three, thirty, "statements: {three} for 3 alliances, {thirty} for 30");
+    assert_eq!(
+        three, thirty,
+        "statements: {three} for 3 alliances, {thirty} for 30"
+    );
     assert!(three <= 6, "one statement per level expected, got {three}");
 }
 

@@ -1,7 +1,10 @@
 //! People, joint projects, support measures and supply links.
 
 use async_graphql::{Context, ID, Object};
-use entity::{chain_segment, department, meeting, person, project, project_participant, support_measure, supply_link};
+use entity::{
+    chain_segment, department, meeting, person, project, project_participant, supply_link,
+    support_measure,
+};
 
 use super::{
     alliance::{Alliance, Meeting, Post},
@@ -21,7 +24,6 @@ use crate::{
     service::access::{Guarded, Viewer},
 };
 
-
 /// A person: representative, expert or staff. Phone and e-mail are masked unless the caller may
 /// see them (OFFICE; the secretariat of an alliance in which the person holds a post).
 pub struct Person(pub Guarded<person::Model>);
@@ -32,7 +34,10 @@ impl Person {
         Ok(Self(request.viewer.person(&request.db, model).await?))
     }
 
-    pub async fn guard_all(ctx: &Context<'_>, models: Vec<person::Model>) -> async_graphql::Result<Vec<Self>> {
+    pub async fn guard_all(
+        ctx: &Context<'_>,
+        models: Vec<person::Model>,
+    ) -> async_graphql::Result<Vec<Self>> {
         let mut people = Vec::with_capacity(models.len());
         for model in models {
             people.push(Self::guard(ctx, model).await?);
@@ -72,7 +77,11 @@ impl Person {
     }
     /// Posts the person holds or held.
     async fn posts(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Post>> {
-        Ok(children(ctx, PostsOfPerson(self.0.value.id)).await?.into_iter().map(Post).collect())
+        Ok(children(ctx, PostsOfPerson(self.0.value.id))
+            .await?
+            .into_iter()
+            .map(Post)
+            .collect())
     }
     async fn is_demo(&self) -> bool {
         self.0.value.is_demo
@@ -136,8 +145,15 @@ impl Project {
     async fn completed_on(&self) -> Option<Date> {
         self.0.completed_on.map(Date)
     }
-    async fn participants(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ProjectParticipant>> {
-        Ok(children(ctx, ParticipantsOfProject(self.0.id)).await?.into_iter().map(ProjectParticipant).collect())
+    async fn participants(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<ProjectParticipant>> {
+        Ok(children(ctx, ParticipantsOfProject(self.0.id))
+            .await?
+            .into_iter()
+            .map(ProjectParticipant)
+            .collect())
     }
     async fn is_demo(&self) -> bool {
         self.0.is_demo
@@ -154,7 +170,9 @@ pub struct ProjectReview<'a>(&'a project::Model);
 impl ProjectReview<'_> {
     /// The EXPERT_REVIEW meeting that reviewed it.
     async fn meeting(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Meeting>> {
-        Ok(maybe_row::<meeting::Entity>(ctx, self.0.review_meeting_id).await?.map(Meeting))
+        Ok(maybe_row::<meeting::Entity>(ctx, self.0.review_meeting_id)
+            .await?
+            .map(Meeting))
     }
     async fn feasibility(&self) -> Option<&str> {
         self.0.review_feasibility.as_deref()
@@ -202,7 +220,9 @@ impl SupportMeasure {
         Ok(id::encode(Kind::SupportMeasure, self.0.value.id).into())
     }
     async fn department(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Department>> {
-        Ok(row::<department::Entity>(ctx, self.0.value.department_id).await?.map(Department))
+        Ok(row::<department::Entity>(ctx, self.0.value.department_id)
+            .await?
+            .map(Department))
     }
     async fn kind(&self) -> enums::SupportKind {
         self.0.value.kind.into()
@@ -210,13 +230,23 @@ impl SupportMeasure {
     async fn title(&self) -> &str {
         &self.0.value.title
     }
-    async fn beneficiary_organization(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organization>> {
-        match self.0.show("beneficiaryOrganization", |m| m.beneficiary_organization_id).flatten() {
+    async fn beneficiary_organization(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<Organization>> {
+        match self
+            .0
+            .show("beneficiaryOrganization", |m| m.beneficiary_organization_id)
+            .flatten()
+        {
             Some(id) => Organization::load(ctx, id).await,
             None => Ok(None),
         }
     }
-    async fn beneficiary_alliance(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Alliance>> {
+    async fn beneficiary_alliance(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<Alliance>> {
         match self.0.value.beneficiary_alliance_id {
             Some(id) => Alliance::load(ctx, id).await,
             None => Ok(None),
@@ -266,7 +296,11 @@ impl SupplyLink {
     }
     /// The chain segment of what is supplied.
     async fn segment(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<ChainSegment>> {
-        Ok(maybe_row::<chain_segment::Entity>(ctx, self.0.value.segment_id).await?.map(ChainSegment))
+        Ok(
+            maybe_row::<chain_segment::Entity>(ctx, self.0.value.segment_id)
+                .await?
+                .map(ChainSegment),
+        )
     }
     async fn product(&self) -> &str {
         &self.0.value.product
@@ -276,7 +310,9 @@ impl SupplyLink {
     }
     /// Annual value in yuan (OFFICE only).
     async fn annual_value(&self) -> Option<Money> {
-        self.0.show("annualValue", |l| l.annual_value.map(Money)).flatten()
+        self.0
+            .show("annualValue", |l| l.annual_value.map(Money))
+            .flatten()
     }
     async fn is_demo(&self) -> bool {
         self.0.value.is_demo

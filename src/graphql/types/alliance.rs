@@ -3,8 +3,8 @@
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
 use entity::{
-    alliance, alliance_stage_event, charter_consent, meeting, meeting_attendance, membership, person, post,
-    resolution, sector, working_group,
+    alliance, alliance_stage_event, charter_consent, meeting, meeting_attendance, membership,
+    person, post, resolution, sector, working_group,
 };
 
 use super::{
@@ -20,16 +20,20 @@ use crate::{
         connection::{Conn, TotalCount, connection, page_cost, unwrap_shared},
         enums,
         loader::{
-            AttendanceOfMeeting, ConsentsOfAlliance, MeetingsOfAlliance, MemberCountOfAlliance, MembersOfAlliance,
-            PostsOfAlliance, PostsOfOrganization, ProjectsOfAlliance, ResolutionsOfMeeting, StageEventsOfAlliance,
-            SupportForAlliance, WorkingGroupsOfAlliance,
+            AttendanceOfMeeting, ConsentsOfAlliance, MeetingsOfAlliance, MemberCountOfAlliance,
+            MembersOfAlliance, PostsOfAlliance, PostsOfOrganization, ProjectsOfAlliance,
+            ResolutionsOfMeeting, StageEventsOfAlliance, SupportForAlliance,
+            WorkingGroupsOfAlliance,
         },
         request,
         scalars::Date,
     },
-    service::{access::{Guarded, Viewer}, governance, page::PageRequest},
+    service::{
+        access::{Guarded, Viewer},
+        governance,
+        page::PageRequest,
+    },
 };
-
 
 /// A key-industry alliance. PUBLIC sees founded alliances and their active members only.
 pub struct Alliance(pub Guarded<alliance::Model>);
@@ -41,7 +45,9 @@ impl Alliance {
 
     pub async fn load(ctx: &Context<'_>, id: i64) -> async_graphql::Result<Option<Self>> {
         let viewer = request(ctx)?.viewer.clone();
-        Ok(row::<alliance::Entity>(ctx, id).await?.map(|m| Self::new(&viewer, m)))
+        Ok(row::<alliance::Entity>(ctx, id)
+            .await?
+            .map(|m| Self::new(&viewer, m)))
     }
 
     fn shows(&self, field: &'static str) -> bool {
@@ -64,7 +70,9 @@ impl Alliance {
         &self.0.value.name_en
     }
     async fn sector(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Sector>> {
-        Ok(row::<sector::Entity>(ctx, self.0.value.sector_id).await?.map(Sector))
+        Ok(row::<sector::Entity>(ctx, self.0.value.sector_id)
+            .await?
+            .map(Sector))
     }
     /// Where the alliance stands in its formation (five stages, then possibly dissolved).
     async fn stage(&self) -> enums::AllianceStage {
@@ -89,23 +97,40 @@ impl Alliance {
     }
     /// Why an enterprise was chosen as chair unit while an association of the sector is a member.
     async fn chair_unit_reason(&self) -> Option<&str> {
-        self.0.show("chairUnitReason", |a| a.chair_unit_reason.as_deref()).flatten()
+        self.0
+            .show("chairUnitReason", |a| a.chair_unit_reason.as_deref())
+            .flatten()
     }
     /// The body bearing the alliance's external liability (对外承担责任的主体).
-    async fn liability_unit(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organization>> {
-        match self.0.show("liabilityUnit", |a| a.liability_unit_id).flatten() {
+    async fn liability_unit(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<Organization>> {
+        match self
+            .0
+            .show("liabilityUnit", |a| a.liability_unit_id)
+            .flatten()
+        {
             Some(id) => Organization::load(ctx, id).await,
             None => Ok(None),
         }
     }
     async fn charter_version(&self) -> Option<&str> {
-        self.0.show("charterVersion", |a| a.charter_version.as_deref()).flatten()
+        self.0
+            .show("charterVersion", |a| a.charter_version.as_deref())
+            .flatten()
     }
     async fn charter_adopted_on(&self) -> Option<Date> {
-        self.0.show("charterAdoptedOn", |a| a.charter_adopted_on).flatten().map(Date)
+        self.0
+            .show("charterAdoptedOn", |a| a.charter_adopted_on)
+            .flatten()
+            .map(Date)
     }
     async fn charter_signed_on(&self) -> Option<Date> {
-        self.0.show("charterSignedOn", |a| a.charter_signed_on).flatten().map(Date)
+        self.0
+            .show("charterSignedOn", |a| a.charter_signed_on)
+            .flatten()
+            .map(Date)
     }
     async fn founded_on(&self) -> Option<Date> {
         self.0.value.founded_on.map(Date)
@@ -114,32 +139,74 @@ impl Alliance {
         self.0.value.dissolved_on.map(Date)
     }
     /// Every stage transition, oldest first.
-    async fn stage_history(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Vec<StageEvent>>> {
+    async fn stage_history(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<Vec<StageEvent>>> {
         if !self.shows("stageHistory") {
             return Ok(None);
         }
-        Ok(Some(children(ctx, StageEventsOfAlliance(self.0.value.id)).await?.into_iter().map(StageEvent).collect()))
+        Ok(Some(
+            children(ctx, StageEventsOfAlliance(self.0.value.id))
+                .await?
+                .into_iter()
+                .map(StageEvent)
+                .collect(),
+        ))
     }
     /// Initiating units' consents to charter drafts.
-    async fn charter_consents(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Vec<CharterConsent>>> {
+    async fn charter_consents(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<Vec<CharterConsent>>> {
         if !self.shows("charterConsents") {
             return Ok(None);
         }
-        Ok(Some(children(ctx, ConsentsOfAlliance(self.0.value.id)).await?.into_iter().map(CharterConsent).collect()))
+        Ok(Some(
+            children(ctx, ConsentsOfAlliance(self.0.value.id))
+                .await?
+                .into_iter()
+                .map(CharterConsent)
+                .collect(),
+        ))
     }
     /// Member units, by application date.
     #[graphql(complexity = "page_cost(first, None, child_complexity)")]
-    async fn members(&self, ctx: &Context<'_>, first: Option<i32>, after: Option<String>, status: Option<enums::MembershipStatus>) -> async_graphql::Result<Conn<Membership>> {
+    async fn members(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        status: Option<enums::MembershipStatus>,
+    ) -> async_graphql::Result<Conn<Membership>> {
         let request = request(ctx)?;
         let status = status.map(Into::into);
-        let key = MembersOfAlliance { alliance: self.0.value.id, status, page: PageRequest::forward(first, after) };
-        let page = request.loader.load_one(key).await.map_err(unwrap_shared)?.unwrap_or_else(empty_page);
+        let key = MembersOfAlliance {
+            alliance: self.0.value.id,
+            status,
+            page: PageRequest::forward(first, after),
+        };
+        let page = request
+            .loader
+            .load_one(key)
+            .await
+            .map_err(unwrap_shared)?
+            .unwrap_or_else(empty_page);
         let viewer = request.viewer.clone();
-        let total = TotalCount::Members(MemberCountOfAlliance { alliance: self.0.value.id, status });
+        let total = TotalCount::Members(MemberCountOfAlliance {
+            alliance: self.0.value.id,
+            status,
+        });
         Ok(connection(page, total, |m| Membership::new(&viewer, m)))
     }
     /// Posts in the alliance's bodies. `activeOn`: only posts held on that day; `body`, `kind`: only those.
-    async fn posts(&self, ctx: &Context<'_>, body: Option<enums::Body>, kind: Option<enums::PostKind>, active_on: Option<Date>) -> async_graphql::Result<Option<Vec<Post>>> {
+    async fn posts(
+        &self,
+        ctx: &Context<'_>,
+        body: Option<enums::Body>,
+        kind: Option<enums::PostKind>,
+        active_on: Option<Date>,
+    ) -> async_graphql::Result<Option<Vec<Post>>> {
         if !self.shows("posts") {
             return Ok(None);
         }
@@ -154,32 +221,62 @@ impl Alliance {
                 .collect(),
         ))
     }
-    async fn working_groups(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Vec<WorkingGroup>>> {
+    async fn working_groups(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<Vec<WorkingGroup>>> {
         if !self.shows("workingGroups") {
             return Ok(None);
         }
-        Ok(Some(children(ctx, WorkingGroupsOfAlliance(self.0.value.id)).await?.into_iter().map(WorkingGroup).collect()))
+        Ok(Some(
+            children(ctx, WorkingGroupsOfAlliance(self.0.value.id))
+                .await?
+                .into_iter()
+                .map(WorkingGroup)
+                .collect(),
+        ))
     }
     /// Meetings, oldest first.
     async fn meetings(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Vec<Meeting>>> {
         if !self.shows("meetings") {
             return Ok(None);
         }
-        Ok(Some(children(ctx, MeetingsOfAlliance(self.0.value.id)).await?.into_iter().map(Meeting).collect()))
+        Ok(Some(
+            children(ctx, MeetingsOfAlliance(self.0.value.id))
+                .await?
+                .into_iter()
+                .map(Meeting)
+                .collect(),
+        ))
     }
     async fn projects(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Vec<Project>>> {
         if !self.shows("projects") {
             return Ok(None);
         }
-        Ok(Some(children(ctx, ProjectsOfAlliance(self.0.value.id)).await?.into_iter().map(Project).collect()))
+        Ok(Some(
+            children(ctx, ProjectsOfAlliance(self.0.value.id))
+                .await?
+                .into_iter()
+                .map(Project)
+                .collect(),
+        ))
     }
     /// Support measures granted to the alliance itself.
-    async fn support_measures(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Vec<SupportMeasure>>> {
+    async fn support_measures(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<Vec<SupportMeasure>>> {
         if !self.shows("supportMeasures") {
             return Ok(None);
         }
         let viewer = request(ctx)?.viewer.clone();
-        Ok(Some(children(ctx, SupportForAlliance(self.0.value.id)).await?.into_iter().map(|m| SupportMeasure::new(&viewer, m)).collect()))
+        Ok(Some(
+            children(ctx, SupportForAlliance(self.0.value.id))
+                .await?
+                .into_iter()
+                .map(|m| SupportMeasure::new(&viewer, m))
+                .collect(),
+        ))
     }
     async fn created_at(&self) -> Option<DateTime<Utc>> {
         self.0.show("createdAt", |a| a.created_at)
@@ -274,7 +371,9 @@ impl Membership {
         self.0.show("leftOn", |m| m.left_on).flatten().map(Date)
     }
     async fn decision_reason(&self) -> Option<&str> {
-        self.0.show("decisionReason", |m| m.decision_reason.as_deref()).flatten()
+        self.0
+            .show("decisionReason", |m| m.decision_reason.as_deref())
+            .flatten()
     }
     /// Posts held for this unit in this alliance (current and past terms).
     async fn posts(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Vec<Post>>> {
@@ -283,7 +382,13 @@ impl Membership {
         }
         let alliance = self.0.value.alliance_id;
         let posts = children(ctx, PostsOfOrganization(self.0.value.organization_id)).await?;
-        Ok(Some(posts.into_iter().filter(|p| p.alliance_id == alliance).map(Post).collect()))
+        Ok(Some(
+            posts
+                .into_iter()
+                .filter(|p| p.alliance_id == alliance)
+                .map(Post)
+                .collect(),
+        ))
     }
     async fn created_at(&self) -> Option<DateTime<Utc>> {
         self.0.show("createdAt", |m| m.created_at)
@@ -330,8 +435,15 @@ impl Post {
             None => Ok(None),
         }
     }
-    async fn working_group(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<WorkingGroup>> {
-        Ok(maybe_row::<working_group::Entity>(ctx, self.0.working_group_id).await?.map(WorkingGroup))
+    async fn working_group(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<WorkingGroup>> {
+        Ok(
+            maybe_row::<working_group::Entity>(ctx, self.0.working_group_id)
+                .await?
+                .map(WorkingGroup),
+        )
     }
     async fn term_start(&self) -> Date {
         Date(self.0.term_start)
@@ -353,7 +465,9 @@ impl Post {
     }
     /// The resolution that decided the post.
     async fn resolution(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Resolution>> {
-        Ok(maybe_row::<resolution::Entity>(ctx, self.0.resolution_id).await?.map(Resolution))
+        Ok(maybe_row::<resolution::Entity>(ctx, self.0.resolution_id)
+            .await?
+            .map(Resolution))
     }
 }
 
@@ -416,10 +530,18 @@ impl Meeting {
         self.0.body_size
     }
     async fn attendance(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Attendance>> {
-        Ok(children(ctx, AttendanceOfMeeting(self.0.id)).await?.into_iter().map(Attendance).collect())
+        Ok(children(ctx, AttendanceOfMeeting(self.0.id))
+            .await?
+            .into_iter()
+            .map(Attendance)
+            .collect())
     }
     async fn resolutions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Resolution>> {
-        Ok(children(ctx, ResolutionsOfMeeting(self.0.id)).await?.into_iter().map(Resolution).collect())
+        Ok(children(ctx, ResolutionsOfMeeting(self.0.id))
+            .await?
+            .into_iter()
+            .map(Resolution)
+            .collect())
     }
 }
 
@@ -451,7 +573,9 @@ impl Resolution {
         Ok(id::encode(Kind::Resolution, self.0.id).into())
     }
     async fn meeting(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Meeting>> {
-        Ok(row::<meeting::Entity>(ctx, self.0.meeting_id).await?.map(Meeting))
+        Ok(row::<meeting::Entity>(ctx, self.0.meeting_id)
+            .await?
+            .map(Meeting))
     }
     async fn kind(&self) -> enums::ResolutionKind {
         self.0.kind.into()

@@ -3,7 +3,8 @@
 use async_graphql::{Context, ID, Interface, Object};
 use chrono::{DateTime, Utc};
 use entity::{
-    chain_segment, enterprise_profile, enums::OrganizationKind, industrial_park, municipality, organization,
+    chain_segment, enterprise_profile, enums::OrganizationKind, industrial_park, municipality,
+    organization,
 };
 
 use super::{
@@ -18,41 +19,73 @@ use crate::{
     graphql::{
         connection::unwrap_shared,
         enums,
-        loader::{ById, LinksBoughtBy, LinksSuppliedBy, MembershipsOfOrganization, PeopleOfOrganization, SegmentLinksOfOrganization, SupportForOrganization},
+        loader::{
+            ById, LinksBoughtBy, LinksSuppliedBy, MembershipsOfOrganization, PeopleOfOrganization,
+            SegmentLinksOfOrganization, SupportForOrganization,
+        },
         request,
         scalars::Money,
     },
     service::access::{Guarded, Viewer},
 };
 
-
 /// Any unit: enterprise, university, research institute, association, financial institution.
 /// Fields the caller may not read are `null` and named in `withheldFields`.
+// The field list repeats `ty` strings; clippy reads that as duplicated attributes.
+#[allow(clippy::duplicated_attributes)]
 #[derive(Interface)]
 #[graphql(
     field(name = "id", ty = "ID"),
     field(name = "kind", ty = "enums::OrganizationKind"),
-    field(name = "uscc", ty = "Option<String>", desc = "Unified Social Credit Code (GB 32100-2015)."),
+    field(
+        name = "uscc",
+        ty = "Option<String>",
+        desc = "Unified Social Credit Code (GB 32100-2015)."
+    ),
     field(name = "name_zh", ty = "String"),
     field(name = "name_en", ty = "Option<String>"),
-    field(name = "municipality", ty = "Option<Municipality>", desc = "Where in the metro area; null outside it."),
+    field(
+        name = "municipality",
+        ty = "Option<Municipality>",
+        desc = "Where in the metro area; null outside it."
+    ),
     field(name = "park", ty = "Option<Park>"),
-    field(name = "region_code", ty = "Option<String>", desc = "GB/T 2260 code of the unit's region."),
+    field(
+        name = "region_code",
+        ty = "Option<String>",
+        desc = "GB/T 2260 code of the unit's region."
+    ),
     field(name = "region_name", ty = "Option<String>"),
     field(name = "address", ty = "Option<String>"),
     field(name = "website", ty = "Option<String>"),
-    field(name = "is_demo", ty = "bool", desc = "Fictional record of the demo dataset."),
+    field(
+        name = "is_demo",
+        ty = "bool",
+        desc = "Fictional record of the demo dataset."
+    ),
     field(name = "segments", ty = "Option<Vec<ChainSegment>>"),
     field(name = "memberships", ty = "Vec<Membership>"),
     field(name = "people", ty = "Option<Vec<Person>>"),
-    field(name = "suppliers", ty = "Option<Vec<SupplyLink>>", desc = "Links where this unit buys."),
-    field(name = "customers", ty = "Option<Vec<SupplyLink>>", desc = "Links where this unit supplies."),
+    field(
+        name = "suppliers",
+        ty = "Option<Vec<SupplyLink>>",
+        desc = "Links where this unit buys."
+    ),
+    field(
+        name = "customers",
+        ty = "Option<Vec<SupplyLink>>",
+        desc = "Links where this unit supplies."
+    ),
     field(name = "support_measures", ty = "Option<Vec<SupportMeasure>>"),
     field(name = "archived_at", ty = "Option<DateTime<Utc>>"),
     field(name = "created_at", ty = "Option<DateTime<Utc>>"),
     field(name = "updated_at", ty = "Option<DateTime<Utc>>"),
     field(name = "version", ty = "Option<i32>"),
-    field(name = "withheld_fields", ty = "Vec<String>", desc = "Fields withheld from this caller.")
+    field(
+        name = "withheld_fields",
+        ty = "Vec<String>",
+        desc = "Fields withheld from this caller."
+    )
 )]
 pub enum Organization {
     Enterprise(Enterprise),
@@ -71,28 +104,43 @@ impl Organization {
         match kind {
             OrganizationKind::Enterprise => Self::Enterprise(Enterprise(guarded)),
             OrganizationKind::University => Self::University(University(guarded)),
-            OrganizationKind::ResearchInstitute => Self::ResearchInstitute(ResearchInstitute(guarded)),
-            OrganizationKind::IndustryAssociation => Self::IndustryAssociation(IndustryAssociation(guarded)),
-            OrganizationKind::SocialOrganization => Self::SocialOrganization(SocialOrganization(guarded)),
-            OrganizationKind::FinancialInstitution => Self::FinancialInstitution(FinancialInstitution(guarded)),
+            OrganizationKind::ResearchInstitute => {
+                Self::ResearchInstitute(ResearchInstitute(guarded))
+            }
+            OrganizationKind::IndustryAssociation => {
+                Self::IndustryAssociation(IndustryAssociation(guarded))
+            }
+            OrganizationKind::SocialOrganization => {
+                Self::SocialOrganization(SocialOrganization(guarded))
+            }
+            OrganizationKind::FinancialInstitution => {
+                Self::FinancialInstitution(FinancialInstitution(guarded))
+            }
         }
     }
 
     /// Loads an organization by id through the loader.
     pub async fn load(ctx: &Context<'_>, id: i64) -> async_graphql::Result<Option<Self>> {
         let viewer = request(ctx)?.viewer.clone();
-        Ok(row::<organization::Entity>(ctx, id).await?.map(|m| Self::new(&viewer, m)))
+        Ok(row::<organization::Entity>(ctx, id)
+            .await?
+            .map(|m| Self::new(&viewer, m)))
     }
 }
 
 /// The enterprise profile of an organization, guarded (enterprises only).
-pub async fn profile(ctx: &Context<'_>, org: &Guarded<organization::Model>) -> async_graphql::Result<Option<Guarded<enterprise_profile::Model>>> {
+pub async fn profile(
+    ctx: &Context<'_>,
+    org: &Guarded<organization::Model>,
+) -> async_graphql::Result<Option<Guarded<enterprise_profile::Model>>> {
     if org.value.kind != OrganizationKind::Enterprise {
         return Ok(None);
     }
     let viewer = request(ctx)?.viewer.clone();
     let municipality = org.value.municipality_id;
-    Ok(row::<enterprise_profile::Entity>(ctx, org.value.id).await?.map(|p| viewer.enterprise_profile(p, municipality)))
+    Ok(row::<enterprise_profile::Entity>(ctx, org.value.id)
+        .await?
+        .map(|p| viewer.enterprise_profile(p, municipality)))
 }
 
 /// Declares an organization kind: the interface's fields plus `$extra` resolvers.

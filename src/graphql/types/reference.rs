@@ -10,7 +10,9 @@ use crate::{
     graphql::{
         connection::{Conn, TotalCount, connection, page_cost, unwrap_shared},
         enums,
-        loader::{OrganizationCountOfPark, OrganizationsOfPark, ParksOfMunicipality, SegmentsOfSector},
+        loader::{
+            OrganizationCountOfPark, OrganizationsOfPark, ParksOfMunicipality, SegmentsOfSector,
+        },
         request,
     },
     service::page::PageRequest,
@@ -65,7 +67,11 @@ impl Municipality {
     }
     /// Industrial parks located here.
     async fn parks(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Park>> {
-        Ok(children(ctx, ParksOfMunicipality(self.0.id)).await?.into_iter().map(Park).collect())
+        Ok(children(ctx, ParksOfMunicipality(self.0.id))
+            .await?
+            .into_iter()
+            .map(Park)
+            .collect())
     }
 }
 
@@ -92,7 +98,11 @@ impl Sector {
     }
     /// The chain's segments, upstream first.
     async fn segments(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ChainSegment>> {
-        Ok(children(ctx, SegmentsOfSector(self.0.id)).await?.into_iter().map(ChainSegment).collect())
+        Ok(children(ctx, SegmentsOfSector(self.0.id))
+            .await?
+            .into_iter()
+            .map(ChainSegment)
+            .collect())
     }
 }
 
@@ -108,7 +118,9 @@ impl ChainSegment {
         &self.0.code
     }
     async fn sector(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Sector>> {
-        Ok(row::<sector::Entity>(ctx, self.0.sector_id).await?.map(Sector))
+        Ok(row::<sector::Entity>(ctx, self.0.sector_id)
+            .await?
+            .map(Sector))
     }
     /// Position in the chain, 1 = most upstream.
     async fn ordinal(&self) -> i32 {
@@ -141,7 +153,9 @@ impl Park {
         &self.0.code
     }
     async fn municipality(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Municipality>> {
-        Ok(row::<municipality::Entity>(ctx, self.0.municipality_id).await?.map(Municipality))
+        Ok(row::<municipality::Entity>(ctx, self.0.municipality_id)
+            .await?
+            .map(Municipality))
     }
     /// GB/T 2260 code of the county-level division the park lies in.
     async fn division_code(&self) -> &str {
@@ -164,15 +178,36 @@ impl Park {
     }
     /// Organizations located in the park (that the viewer may see).
     #[graphql(complexity = "page_cost(first, None, child_complexity)")]
-    async fn organizations(&self, ctx: &Context<'_>, first: Option<i32>, after: Option<String>) -> async_graphql::Result<Conn<Organization>> {
+    async fn organizations(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<Conn<Organization>> {
         let request = request(ctx)?;
-        let key = OrganizationsOfPark { park: self.0.id, page: PageRequest::forward(first, after) };
-        let page = request.loader.load_one(key).await.map_err(unwrap_shared)?.unwrap_or_else(empty_page);
+        let key = OrganizationsOfPark {
+            park: self.0.id,
+            page: PageRequest::forward(first, after),
+        };
+        let page = request
+            .loader
+            .load_one(key)
+            .await
+            .map_err(unwrap_shared)?
+            .unwrap_or_else(empty_page);
         let viewer = request.viewer.clone();
-        Ok(connection(page, TotalCount::ParkOrganizations(OrganizationCountOfPark(self.0.id)), |m| Organization::new(&viewer, m)))
+        Ok(connection(
+            page,
+            TotalCount::ParkOrganizations(OrganizationCountOfPark(self.0.id)),
+            |m| Organization::new(&viewer, m),
+        ))
     }
 }
 
 pub(crate) fn empty_page<T>() -> crate::service::page::Page<T> {
-    crate::service::page::Page { items: Vec::new(), has_next: false, has_previous: false }
+    crate::service::page::Page {
+        items: Vec::new(),
+        has_next: false,
+        has_previous: false,
+    }
 }

@@ -92,7 +92,9 @@ impl Viewer {
     async fn municipality(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Municipality>> {
         let request = request(ctx)?;
         match request.viewer.principal.municipality {
-            Some(code) => Ok(lookup::municipality(&request.db, code).await?.map(Municipality)),
+            Some(code) => Ok(lookup::municipality(&request.db, code)
+                .await?
+                .map(Municipality)),
             None => Ok(None),
         }
     }
@@ -105,7 +107,12 @@ impl Viewer {
     }
     /// What the caller may read and write.
     async fn capabilities(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Capability>> {
-        Ok(request(ctx)?.viewer.capabilities().into_iter().map(Into::into).collect())
+        Ok(request(ctx)?
+            .viewer
+            .capabilities()
+            .into_iter()
+            .map(Into::into)
+            .collect())
     }
 }
 
