@@ -75,33 +75,17 @@ pub fn finalize_errors(response: &mut Response) {
     for error in &mut response.errors {
         let ours = error
             .source::<Error>()
-            .map(|e| (e.code(), rule_of(e), internal_detail(e)))
-            .or_else(|| {
-                error
-                    .source::<Arc<Error>>()
-                    .map(|e| (e.code(), rule_of(e), internal_detail(e)))
-            });
+            .or_else(|| error.source::<Arc<Error>>().map(AsRef::as_ref));
         let (code, rule) = match ours {
-            Some((code, rule, detail)) => {
-                if let Some(detail) = detail {
-                    tracing::error!(error.detail = %detail, graphql.path = ?error.path, "internal error");
-                    error.message = "internal error".into();
-                }
-                (code, rule)
+            Some(Error::Internal(detail)) => {
+                tracing::error!(error.detail = %detail, graphql.path = ?error.path, "internal error");
+                error.message = "internal error".into();
+                (Code::Internal, None)
             }
-            // Errors raised by async-graphql itself (parse, validation, limits, bad arguments).
-            None if error
-                .extensions
-                .as_ref()
-                .is_some_and(|e| e.get("code").is_some()) =>
-            {
-                continue;
-            }
-            None if error.path.is_empty() => (Code::BadUserInput, None),
-            None => {
-                // An argument that failed to parse inside a field is the caller's mistake too.
-                (Code::BadUserInput, None)
-            }
+            Some(ours) => (ours.code(), rule_of(ours)),
+            // Raised by async-graphql itself: parse and validation errors, limits, arguments of
+            // the wrong type. All of them are the caller's to fix.
+            None => (Code::BadUserInput, None),
         };
         let extensions = error
             .extensions
@@ -116,13 +100,6 @@ pub fn finalize_errors(response: &mut Response) {
 fn rule_of(error: &Error) -> Option<&'static str> {
     match error {
         Error::Rule { rule, .. } => Some(rule),
-        _ => None,
-    }
-}
-
-fn internal_detail(error: &Error) -> Option<String> {
-    match error {
-        Error::Internal(detail) => Some(detail.clone()),
         _ => None,
     }
 }

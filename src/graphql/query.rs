@@ -227,39 +227,20 @@ impl ReferenceQuery {
 pub struct OrganizationQuery;
 
 impl OrganizationQuery {
-    #[allow(clippy::too_many_arguments)]
+    /// Organizations of some kinds (all kinds when empty), each made into its API node.
     async fn organizations_of<N: async_graphql::OutputType>(
         ctx: &Context<'_>,
         kinds: &[OrganizationKind],
         filter: Option<OrganizationFilter>,
         order_by: Option<Vec<OrganizationOrderBy>>,
         page: PageRequest,
-        node: impl Fn(Organization) -> Option<N>,
+        node: impl FnMut(organization::Model) -> N,
     ) -> async_graphql::Result<Conn<N>> {
-        let viewer = request(ctx)?.viewer.clone();
         let filter = OrganizationFilter::convert(filter)?;
-        let listing = listing::organizations(
-            &viewer,
-            kinds,
-            filter.as_ref(),
-            &OrganizationOrderBy::sorts(order_by),
-        )?;
-        let rows = listing.page(&request(ctx)?.db, &page).await?;
-        let mut connection = connection(
-            rows,
-            TotalCount::Listing(Arc::new(listing)),
-            |m: organization::Model| Organization::new(&viewer, m),
-        );
-        let edges = std::mem::take(&mut connection.edges);
-        let mut typed = async_graphql::connection::Connection::with_additional_fields(
-            connection.has_previous_page,
-            connection.has_next_page,
-            connection.additional_fields,
-        );
-        typed.edges.extend(edges.into_iter().filter_map(|e| {
-            node(e.node).map(|n| async_graphql::connection::Edge::new(e.cursor, n))
-        }));
-        Ok(typed)
+        let order = OrganizationOrderBy::sorts(order_by);
+        let listing =
+            listing::organizations(&request(ctx)?.viewer, kinds, filter.as_ref(), &order)?;
+        list(ctx, listing, page, node).await
     }
 }
 
@@ -278,14 +259,11 @@ impl OrganizationQuery {
         last: Option<i32>,
         before: Option<String>,
     ) -> async_graphql::Result<Conn<Organization>> {
-        Self::organizations_of(
-            ctx,
-            &[],
-            filter,
-            order_by,
-            page(first, after, last, before),
-            Some,
-        )
+        let viewer = request(ctx)?.viewer.clone();
+        let page = page(first, after, last, before);
+        Self::organizations_of(ctx, &[], filter, order_by, page, |m| {
+            Organization::new(&viewer, m)
+        })
         .await
     }
 
@@ -302,18 +280,12 @@ impl OrganizationQuery {
         last: Option<i32>,
         before: Option<String>,
     ) -> async_graphql::Result<Conn<Enterprise>> {
-        let only = |o| match o {
-            Organization::Enterprise(e) => Some(e),
-            _ => None,
-        };
-        Self::organizations_of(
-            ctx,
-            &[OrganizationKind::Enterprise],
-            filter,
-            order_by,
-            page(first, after, last, before),
-            only,
-        )
+        let viewer = request(ctx)?.viewer.clone();
+        let page = page(first, after, last, before);
+        let kinds = [OrganizationKind::Enterprise];
+        Self::organizations_of(ctx, &kinds, filter, order_by, page, |m| {
+            Enterprise(viewer.organization(m))
+        })
         .await
     }
 
@@ -330,18 +302,12 @@ impl OrganizationQuery {
         last: Option<i32>,
         before: Option<String>,
     ) -> async_graphql::Result<Conn<University>> {
-        let only = |o| match o {
-            Organization::University(u) => Some(u),
-            _ => None,
-        };
-        Self::organizations_of(
-            ctx,
-            &[OrganizationKind::University],
-            filter,
-            order_by,
-            page(first, after, last, before),
-            only,
-        )
+        let viewer = request(ctx)?.viewer.clone();
+        let page = page(first, after, last, before);
+        let kinds = [OrganizationKind::University];
+        Self::organizations_of(ctx, &kinds, filter, order_by, page, |m| {
+            University(viewer.organization(m))
+        })
         .await
     }
 

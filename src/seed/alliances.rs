@@ -29,6 +29,23 @@ struct Member {
     reason: Option<&'static str>,
 }
 
+/// One council election: who is elected, at which general assembly, for which term.
+struct Election<'a> {
+    /// The general-assembly meeting that elects directors and the secretary-general.
+    assembly: i64,
+    /// Member units present at that assembly.
+    present: i32,
+    /// 第一届, 第二届, …
+    ordinal: &'a str,
+    held_on: NaiveDate,
+    directors: &'a [i64],
+    chair: i64,
+    vice_chairs: &'a [i64],
+    secretary_general: i64,
+    start: NaiveDate,
+    end: NaiveDate,
+}
+
 /// A post to record.
 struct Term {
     body: Body,
@@ -274,89 +291,128 @@ impl Seeder<'_> {
         Ok(())
     }
 
-    /// The council of one five-year term: directors elected by the general assembly, the chair by
-    /// the council, vice-chairs on the chair's nomination, the secretary-general nominated by the
-    /// council and elected by the general assembly.
-    #[allow(clippy::too_many_arguments)]
-    async fn council_term(
-        &self,
-        alliance: i64,
-        directors: &[i64],
-        chair: i64,
-        vice_chairs: &[i64],
-        secretary_general: i64,
-        start: NaiveDate,
-        end: NaiveDate,
-        resolutions: (i64, i64, i64, i64),
-    ) -> Result<()> {
-        let (elect_directors, elect_chair, approve_vices, elect_sg) = resolutions;
-        for unit in directors {
-            let person = self.contact(*unit)?;
-            self.post(
-                alliance,
-                Term {
-                    body: Body::Council,
-                    kind: PostKind::Director,
-                    person,
-                    organization: Some(*unit),
-                    group: None,
-                    start,
-                    end: Some(end),
-                    resolution: Some(elect_directors),
-                    decided: Decision::GeneralAssemblyElection,
-                },
+    /// The council of one five-year term (Annex 2 §一): the general assembly elects the director
+    /// units, each represented by one person; the council elects the chair, approves the
+    /// vice-chairs the chair nominates and nominates the secretary-general, whom the general
+    /// assembly then elects.
+    async fn elect_council(&self, alliance: i64, e: Election<'_>) -> Result<()> {
+        let seats = e.directors.len() as i32;
+        let subject = format!("选举{}理事会理事单位（{seats}家）", e.ordinal);
+        let elect_directors = self
+            .resolve(
+                e.assembly,
+                R::ElectDirectors,
+                &subject,
+                (e.present - 1, 0, 1),
             )
             .await?;
-            if *unit == chair {
+        let title = format!("{}理事会第一次会议", e.ordinal);
+        let council = self
+            .meeting(
+                alliance,
+                MeetingKind::Council,
+                &title,
+                e.held_on,
+                e.directors.len(),
+                e.directors,
+                &[],
+            )
+            .await?;
+        let elect_chair = self
+            .resolve(
+                council,
+                R::ElectChair,
+                "选举理事长（任期五年，可连任）",
+                (seats, 0, 0),
+            )
+            .await?;
+        let approve_vices = self
+            .resolve(
+                council,
+                R::ApproveViceChairs,
+                "表决通过理事长提名的副理事长人选",
+                (seats - 1, 0, 1),
+            )
+            .await?;
+        self.resolve(
+            council,
+            R::NominateSecretaryGeneral,
+            "提名秘书长人选，提请成员大会选举",
+            (seats, 0, 0),
+        )
+        .await?;
+        let elect_sg = self
+            .resolve(
+                e.assembly,
+                R::ElectSecretaryGeneral,
+                "选举联盟秘书长",
+                (e.present, 0, 0),
+            )
+            .await?;
+        let term = |kind, person, unit, resolution, decided| Term {
+            body: Body::Council,
+            kind,
+            person,
+            organization: Some(unit),
+            group: None,
+            start: e.start,
+            end: Some(e.end),
+            resolution: Some(resolution),
+            decided,
+        };
+        for &unit in e.directors {
+            let person = self.contact(unit)?;
+            self.post(
+                alliance,
+                term(
+                    PostKind::Director,
+                    person,
+                    unit,
+                    elect_directors,
+                    Decision::GeneralAssemblyElection,
+                ),
+            )
+            .await?;
+            if unit == e.chair {
                 self.post(
                     alliance,
-                    Term {
-                        body: Body::Council,
-                        kind: PostKind::Chair,
+                    term(
+                        PostKind::Chair,
                         person,
-                        organization: Some(*unit),
-                        group: None,
-                        start,
-                        end: Some(end),
-                        resolution: Some(elect_chair),
-                        decided: Decision::CouncilElection,
-                    },
+                        unit,
+                        elect_chair,
+                        Decision::CouncilElection,
+                    ),
                 )
                 .await?;
             }
-            if vice_chairs.contains(unit) {
+            if e.vice_chairs.contains(&unit) {
                 self.post(
                     alliance,
-                    Term {
-                        body: Body::Council,
-                        kind: PostKind::ViceChair,
+                    term(
+                        PostKind::ViceChair,
                         person,
-                        organization: Some(*unit),
-                        group: None,
-                        start,
-                        end: Some(end),
-                        resolution: Some(approve_vices),
-                        decided: Decision::ChairNominationCouncilApproval,
-                    },
+                        unit,
+                        approve_vices,
+                        Decision::ChairNominationCouncilApproval,
+                    ),
                 )
                 .await?;
             }
         }
-        self.post(
-            alliance,
-            Term {
-                body: Body::Secretariat,
-                kind: PostKind::SecretaryGeneral,
-                person: secretary_general,
-                organization: Some(chair),
-                group: None,
-                start,
-                end: Some(end),
-                resolution: Some(elect_sg),
-                decided: Decision::CouncilNominationAssemblyElection,
-            },
-        )
-        .await
+        let secretary_general = Term {
+            body: Body::Secretariat,
+            kind: PostKind::SecretaryGeneral,
+            decided: Decision::CouncilNominationAssemblyElection,
+            ..term(
+                PostKind::SecretaryGeneral,
+                e.secretary_general,
+                e.chair,
+                elect_sg,
+                Decision::CouncilNominationAssemblyElection,
+            )
+        };
+        self.post(alliance, secretary_general).await
     }
 
     async fn new_materials_alliance(&mut self) -> Result<()> {
@@ -673,14 +729,6 @@ impl Seeder<'_> {
             (n, 0, 0),
         )
         .await?;
-        let elect_directors = self
-            .resolve(
-                assembly,
-                R::ElectDirectors,
-                "选举第一届理事会理事单位（9家）",
-                (n - 1, 0, 1),
-            )
-            .await?;
         self.resolve(
             assembly,
             R::NameLiabilityUnit,
@@ -699,66 +747,25 @@ impl Seeder<'_> {
             self.nth_of("NMAT-01", 0)?.id,
             self.nth_of("NMAT-08", 0)?.id,
         ];
-        let council = self
-            .meeting(
-                a.id,
-                MeetingKind::Council,
-                "第一届理事会第一次会议",
-                founding,
-                directors.len(),
-                &directors,
-                &[],
-            )
-            .await?;
-        let elect_chair = self
-            .resolve(
-                council,
-                R::ElectChair,
-                "选举宁夏新材料行业协会代表为理事长（任期五年）",
-                (9, 0, 0),
-            )
-            .await?;
-        let approve_vices = self
-            .resolve(
-                council,
-                R::ApproveViceChairs,
-                "表决通过理事长提名的副理事长人选",
-                (8, 0, 1),
-            )
-            .await?;
-        self.resolve(
-            council,
-            R::NominateSecretaryGeneral,
-            "提名秘书长人选，提请成员大会选举",
-            (9, 0, 0),
-        )
-        .await?;
-        let elect_sg = self
-            .resolve(
-                assembly,
-                R::ElectSecretaryGeneral,
-                "选举联盟秘书长",
-                (n, 0, 0),
-            )
-            .await?;
+        let secretary_general = self.person_of(association, 1)?;
+        let first_term = Election {
+            assembly,
+            present: n,
+            ordinal: "第一届",
+            held_on: founding,
+            directors: &directors,
+            chair: association,
+            vice_chairs: &[rare, crystal],
+            secretary_general,
+            start: founding,
+            end: date(2025, 11, 25),
+        };
+        self.elect_council(a.id, first_term).await?;
         self.resolve(
             assembly,
             R::DeclareFounded,
             "宣布银川都市圈新材料产业联盟成立",
             (n, 0, 0),
-        )
-        .await?;
-        let secretary_general = self.person_of(association, 1)?;
-        let first_end = date(2025, 11, 25);
-        self.council_term(
-            a.id,
-            &directors,
-            association,
-            &[rare, crystal],
-            secretary_general,
-            founding,
-            first_end,
-            (elect_directors, elect_chair, approve_vices, elect_sg),
         )
         .await?;
 
@@ -888,8 +895,6 @@ impl Seeder<'_> {
         self.participant(p3, battery, ParticipantRole::Lead).await?;
 
         // The second term: chair re-elected (re-election is allowed), one vice-chair changed.
-        let second_start = date(2025, 11, 26);
-        let second_end = date(2030, 11, 25);
         let assembly_two = self
             .meeting(
                 a.id,
@@ -901,62 +906,19 @@ impl Seeder<'_> {
                 &[],
             )
             .await?;
-        let directors_two = self
-            .resolve(
-                assembly_two,
-                R::ElectDirectors,
-                "选举第二届理事会理事单位（9家）",
-                (n - 1, 1, 0),
-            )
-            .await?;
-        let council_two = self
-            .meeting(
-                a.id,
-                MeetingKind::Council,
-                "第二届理事会第一次会议",
-                date(2025, 11, 20),
-                directors.len(),
-                &directors,
-                &[],
-            )
-            .await?;
-        let chair_two = self
-            .resolve(council_two, R::ElectChair, "选举理事长（连任）", (9, 0, 0))
-            .await?;
-        let vices_two = self
-            .resolve(
-                council_two,
-                R::ApproveViceChairs,
-                "表决通过理事长提名的副理事长人选",
-                (9, 0, 0),
-            )
-            .await?;
-        self.resolve(
-            council_two,
-            R::NominateSecretaryGeneral,
-            "提名秘书长人选",
-            (9, 0, 0),
-        )
-        .await?;
-        let sg_two = self
-            .resolve(
-                assembly_two,
-                R::ElectSecretaryGeneral,
-                "选举联盟秘书长",
-                (n, 0, 0),
-            )
-            .await?;
-        self.council_term(
-            a.id,
-            &directors,
-            association,
-            &[rare, battery],
+        let second_term = Election {
+            assembly: assembly_two,
+            present: n,
+            ordinal: "第二届",
+            held_on: date(2025, 11, 20),
+            directors: &directors,
+            chair: association,
+            vice_chairs: &[rare, battery],
             secretary_general,
-            second_start,
-            second_end,
-            (directors_two, chair_two, vices_two, sg_two),
-        )
-        .await?;
+            start: date(2025, 11, 26),
+            end: date(2030, 11, 25),
+        };
+        self.elect_council(a.id, second_term).await?;
 
         let mut founded = alliance::ActiveModel::from(a);
         founded.chair_unit_id = Set(Some(association));
