@@ -171,3 +171,65 @@ impl ServeConfig {
         Self { listen }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cli(args: &[&str]) -> Cli {
+        let mut all = vec![
+            "alliance-hub",
+            "--jwt-secret",
+            "a-test-secret-that-is-long-enough-to-use",
+        ];
+        all.extend_from_slice(args);
+        Cli::try_parse_from(all).unwrap()
+    }
+
+    #[test]
+    fn a_minted_token_verifies_with_the_servers_keys_and_carries_its_claims() {
+        let cli = cli(&[
+            "token",
+            "--role",
+            "department",
+            "--dept",
+            "dst",
+            "--ttl",
+            "30m",
+        ]);
+        let Some(Command::Token(args)) = &cli.command else {
+            panic!("not the token command")
+        };
+        let token = mint_token(&cli.config, args).unwrap();
+        let principal = cli.config.jwt_keys().unwrap().verify(&token).unwrap();
+        assert_eq!(principal.role, crate::auth::Role::Department);
+        assert_eq!(
+            principal.department,
+            Some(entity::enums::DepartmentCode::Dst)
+        );
+    }
+
+    #[test]
+    fn a_token_for_an_unknown_role_or_department_is_not_minted() {
+        for args in [
+            &["token", "--role", "root"][..],
+            &["token", "--role", "department", "--dept", "XYZ"][..],
+            &["token", "--role", "department"][..],
+        ] {
+            let cli = cli(args);
+            let Some(Command::Token(token_args)) = &cli.command else {
+                panic!("not the token command")
+            };
+            assert!(mint_token(&cli.config, token_args).is_err(), "{args:?}");
+        }
+    }
+
+    #[test]
+    fn lifetimes_take_seconds_minutes_hours_and_days() {
+        assert_eq!(parse_ttl("90").unwrap().as_secs(), 90);
+        assert_eq!(parse_ttl("30m").unwrap().as_secs(), 1800);
+        assert_eq!(parse_ttl("8h").unwrap().as_secs(), 28_800);
+        assert_eq!(parse_ttl("7d").unwrap().as_secs(), 604_800);
+        assert!(parse_ttl("0").is_err() && parse_ttl("5w").is_err() && parse_ttl("soon").is_err());
+    }
+}

@@ -194,3 +194,104 @@ async fn a_secretariat_token_names_its_alliance() {
         .await;
     assert_eq!(data["viewer"]["alliance"]["code"], "YMA-NMAT");
 }
+
+mod asymmetric_keys {
+    use alliance_hub::auth::{JwtKeys, PublicKey, Role};
+    use jsonwebtoken::{Algorithm, EncodingKey, Header};
+
+    use crate::helpers::{ISSUER, claims, office};
+
+    const KEYS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/api/keys/");
+
+    fn pem(name: &str) -> String {
+        std::fs::read_to_string(format!("{KEYS}{name}")).unwrap()
+    }
+
+    fn server_keys() -> JwtKeys {
+        let public = [
+            PublicKey {
+                algorithm: Algorithm::RS256,
+                pem: pem("rs256.pub.pem"),
+            },
+            PublicKey {
+                algorithm: Algorithm::ES256,
+                pem: pem("es256.pub.pem"),
+            },
+            PublicKey {
+                algorithm: Algorithm::EdDSA,
+                pem: pem("ed25519.pub.pem"),
+            },
+        ];
+        JwtKeys::new(
+            crate::helpers::SECRET.as_bytes().to_vec(),
+            &public,
+            ISSUER.into(),
+            ISSUER.into(),
+        )
+        .unwrap()
+    }
+
+    fn sign(algorithm: Algorithm, key: &EncodingKey) -> String {
+        jsonwebtoken::encode(&Header::new(algorithm), &claims(&office()), key).unwrap()
+    }
+
+    #[test]
+    fn tokens_signed_with_a_configured_rs256_es256_or_eddsa_key_are_accepted() {
+        let keys = server_keys();
+        let rs = EncodingKey::from_rsa_pem(pem("rs256.pem").as_bytes()).unwrap();
+        let es = EncodingKey::from_ec_pem(pem("es256.pem").as_bytes()).unwrap();
+        let ed = EncodingKey::from_ed_pem(pem("ed25519.pem").as_bytes()).unwrap();
+        for (algorithm, key) in [
+            (Algorithm::RS256, rs),
+            (Algorithm::ES256, es),
+            (Algorithm::EdDSA, ed),
+        ] {
+            let principal = keys
+                .verify(&sign(algorithm, &key))
+                .unwrap_or_else(|e| panic!("{algorithm:?}: {e}"));
+            assert_eq!(principal.role, Role::Office);
+        }
+    }
+
+    #[test]
+    fn an_asymmetric_token_is_refused_when_its_key_is_not_configured() {
+        let keys = JwtKeys::new(
+            crate::helpers::SECRET.as_bytes().to_vec(),
+            &[],
+            ISSUER.into(),
+            ISSUER.into(),
+        )
+        .unwrap();
+        let ed = EncodingKey::from_ed_pem(pem("ed25519.pem").as_bytes()).unwrap();
+        assert!(keys.verify(&sign(Algorithm::EdDSA, &ed)).is_err());
+    }
+
+    #[test]
+    fn the_public_key_used_as_an_hmac_secret_is_refused() {
+        // The classic algorithm-confusion forgery: HS256 "signed" with the server's public key.
+        let forged = sign(
+            Algorithm::HS256,
+            &EncodingKey::from_secret(pem("rs256.pub.pem").as_bytes()),
+        );
+        assert!(server_keys().verify(&forged).is_err());
+    }
+
+    #[test]
+    fn a_token_of_an_algorithm_without_a_configured_key_is_refused() {
+        let other = EncodingKey::from_ed_pem(pem("ed25519.pem").as_bytes()).unwrap();
+        let mut header = Header::new(Algorithm::EdDSA);
+        header.kid = Some("unknown".into());
+        let token = jsonwebtoken::encode(&header, &claims(&office()), &other).unwrap();
+        let keys = JwtKeys::new(
+            crate::helpers::SECRET.as_bytes().to_vec(),
+            &[PublicKey {
+                algorithm: Algorithm::RS256,
+                pem: pem("rs256.pub.pem"),
+            }],
+            ISSUER.into(),
+            ISSUER.into(),
+        )
+        .unwrap();
+        assert!(keys.verify(&token).is_err());
+    }
+}
