@@ -7,7 +7,7 @@ use std::sync::{
 
 use sea_orm::DatabaseConnection;
 
-use crate::{auth::JwtKeys, graphql::HubSchema};
+use crate::{auth::JwtKeys, graphql::HubSchema, service::changes::ChangeBus};
 
 /// Everything a request handler needs; cheap to clone.
 #[derive(Clone)]
@@ -20,19 +20,24 @@ pub struct App {
     pub schema: HubSchema,
     /// Counters served at `/metrics`.
     pub metrics: Arc<Metrics>,
+    /// Committed changes, for subscriptions (fed by LISTEN/NOTIFY on PostgreSQL).
+    pub bus: ChangeBus,
 }
 
 impl App {
-    /// Builds the state and hooks the SQL statement counter into the connection.
+    /// Builds the state, hooks the SQL statement counter into the connection and starts the
+    /// change bus. Needs a Tokio runtime.
     pub fn new(mut db: DatabaseConnection, keys: JwtKeys) -> Self {
         let metrics = Arc::new(Metrics::default());
         let counter = metrics.clone();
         db.set_metric_callback(move |info| counter.record_statement(info.elapsed, info.failed));
+        let bus = ChangeBus::start(&db);
         Self {
             db,
             keys: Arc::new(keys),
             schema: crate::graphql::build_schema(),
             metrics,
+            bus,
         }
     }
 }

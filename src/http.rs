@@ -5,11 +5,15 @@
 
 use std::{sync::atomic::Ordering, time::Duration};
 
-use async_graphql::http::GraphiQLSource;
+use async_graphql::{
+    Data,
+    http::{ALL_WEBSOCKET_PROTOCOLS, GraphiQLSource},
+};
+use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
 use axum::{
     Router,
     body::Bytes,
-    extract::{DefaultBodyLimit, State},
+    extract::{DefaultBodyLimit, State, WebSocketUpgrade},
     http::{HeaderMap, Request, StatusCode, header},
     response::{Html, IntoResponse, Response},
     routing::get,
@@ -22,7 +26,7 @@ use crate::{
     app::App,
     auth::Principal,
     error::{Code, Error},
-    graphql::{RequestContext, finalize_errors},
+    graphql::RequestContext,
     service::access::Viewer,
 };
 
@@ -33,6 +37,7 @@ pub const MAX_BODY_BYTES: usize = 256 * 1024;
 pub fn app(state: App) -> Router {
     Router::new()
         .route("/graphql", get(graphiql).post(graphql))
+        .route("/graphql/ws", get(graphql_ws))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ready))
         .route("/metrics", get(metrics))
@@ -159,11 +164,8 @@ async fn graphql(State(app): State<App>, headers: HeaderMap, body: Bytes) -> Res
             );
         }
     };
-    let mut response = app
-        .schema
-        .execute(request.data(RequestContext::new(app.db.clone(), viewer)))
-        .await;
-    finalize_errors(&mut response);
+    let context = RequestContext::new(app.db.clone(), viewer, app.bus.clone());
+    let response = app.schema.execute(request.data(context)).await;
     app.metrics.requests.fetch_add(1, Ordering::Relaxed);
     if !response.errors.is_empty() {
         app.metrics
@@ -188,4 +190,47 @@ fn parse_request(body: &[u8]) -> Result<async_graphql::Request, String> {
         return Err("batched requests are not supported: send one operation per request".into());
     }
     serde_json::from_value(value).map_err(|e| format!("the body is not a GraphQL request: {e}"))
+}
+
+/// graphql-ws (and the older subscriptions-transport-ws) at `/graphql/ws`. The token travels in
+/// the `connection_init` payload as `{"Authorization": "Bearer …"}` (or `{"token": "…"}`); a bad
+/// token closes the connection, none is PUBLIC.
+async fn graphql_ws(
+    State(app): State<App>,
+    protocol: GraphQLProtocol,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    upgrade
+        .protocols(ALL_WEBSOCKET_PROTOCOLS)
+        .on_upgrade(move |socket| {
+            let schema = app.schema.clone();
+            GraphQLWebSocket::new(socket, schema, protocol)
+                .on_connection_init(move |payload| connection_data(app, payload))
+                .serve()
+        })
+}
+
+async fn connection_data(app: App, payload: serde_json::Value) -> async_graphql::Result<Data> {
+    let field = |name: &str| {
+        payload
+            .get(name)
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned)
+    };
+    let token = field("Authorization")
+        .or_else(|| field("authorization"))
+        .map(|v| {
+            v.trim_start_matches("Bearer ")
+                .trim_start_matches("bearer ")
+                .to_owned()
+        })
+        .or_else(|| field("token"));
+    let principal = match token {
+        Some(token) => app.keys.verify(token.trim())?,
+        None => Principal::public(),
+    };
+    let viewer = Viewer::new(&app.db, principal).await?;
+    let mut data = Data::default();
+    data.insert(RequestContext::new(app.db.clone(), viewer, app.bus.clone()));
+    Ok(data)
 }

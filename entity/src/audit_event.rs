@@ -3,8 +3,9 @@
 use sea_orm::entity::prelude::*;
 
 use crate::enums::*;
+use serde::Serialize;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
 #[sea_orm(table_name = "audit_event")]
 pub struct Model {
     #[sea_orm(primary_key)]
@@ -16,6 +17,7 @@ pub struct Model {
     pub operation: String,
     pub entity: String,
     pub entity_id: Option<i64>,
+    pub alliance_id: Option<i64>,
     pub outcome: AuditOutcome,
     #[sea_orm(column_type = "Text")]
     pub before_state: Option<String>,

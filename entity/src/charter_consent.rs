@@ -1,8 +1,9 @@
 //! `charter_consent`: An initiating unit's consent to a version of the charter draft.
 
 use sea_orm::entity::prelude::*;
+use serde::Serialize;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
 #[sea_orm(table_name = "charter_consent")]
 pub struct Model {
     #[sea_orm(primary_key)]

@@ -1,8 +1,9 @@
 //! `meeting_attendance`: Who attended a meeting (a unit, a person, or both).
 
 use sea_orm::entity::prelude::*;
+use serde::Serialize;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
 #[sea_orm(table_name = "meeting_attendance")]
 pub struct Model {
     #[sea_orm(primary_key)]

@@ -1,8 +1,9 @@
 //! `organization_segment`: Which chain segments an organization works in.
 
 use sea_orm::entity::prelude::*;
+use serde::Serialize;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
 #[sea_orm(table_name = "organization_segment")]
 pub struct Model {
     #[sea_orm(primary_key)]

@@ -3,8 +3,9 @@
 use sea_orm::entity::prelude::*;
 
 use crate::enums::*;
+use serde::Serialize;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
 #[sea_orm(table_name = "resolution")]
 pub struct Model {
     #[sea_orm(primary_key)]
@@ -13,6 +14,8 @@ pub struct Model {
     pub kind: ResolutionKind,
     #[sea_orm(column_type = "Text")]
     pub subject: String,
+    pub person_id: Option<i64>,
+    pub organization_id: Option<i64>,
     pub votes_for: i32,
     pub votes_against: i32,
     pub votes_abstain: i32,

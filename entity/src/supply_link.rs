@@ -1,8 +1,9 @@
 //! `supply_link`: An edge of the industrial-chain graph: supplier -> customer.
 
 use sea_orm::entity::prelude::*;
+use serde::Serialize;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
 #[sea_orm(table_name = "supply_link")]
 pub struct Model {
     #[sea_orm(primary_key)]

@@ -3,8 +3,9 @@
 use sea_orm::entity::prelude::*;
 
 use crate::enums::*;
+use serde::Serialize;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
 #[sea_orm(table_name = "working_group")]
 pub struct Model {
     #[sea_orm(primary_key)]

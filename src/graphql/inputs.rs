@@ -16,8 +16,8 @@ use crate::{
     service::{
         filter::{Filter, Op, Scalar},
         listing::{
-            self as svc, AllianceField, MembershipField, OrganizationField, ParkField, PersonField,
-            ProjectField, SupplyLinkField, SupportField,
+            self as svc, AllianceField, AuditField, MembershipField, OrganizationField, ParkField,
+            PersonField, ProjectField, SupplyLinkField, SupportField,
         },
         page::Sort,
     },
@@ -80,6 +80,7 @@ pub struct IdFilter {
 #[graphql(concrete(name = "ProjectStageFilter", params(enums::ProjectStage)))]
 #[graphql(concrete(name = "SupportKindFilter", params(enums::SupportKind)))]
 #[graphql(concrete(name = "SupportStatusFilter", params(enums::SupportStatus)))]
+#[graphql(concrete(name = "AuditOutcomeFilter", params(enums::AuditOutcome)))]
 pub struct EnumFilter<T: InputType> {
     pub eq: Option<T>,
     #[graphql(name = "in")]
@@ -324,6 +325,20 @@ filter_input!(
         segment: IdFilter => Segment @ ChainSegment,
         since_year: IntFilter => SinceYear,
         product: StringFilter => Product,
+    }
+);
+
+filter_input!(
+    /// Which audit events to list.
+    AuditEventFilter => AuditField {
+        /// The table, e.g. `organization`, `membership`.
+        entity: StringFilter => Entity,
+        /// The mutation, e.g. `updateOrganization`.
+        operation: StringFilter => Operation,
+        outcome: EnumFilter<enums::AuditOutcome> => Outcome,
+        /// The token subject who acted.
+        actor: StringFilter => Actor,
+        alliance: IdFilter => Alliance @ Alliance,
     }
 );
 

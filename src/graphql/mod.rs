@@ -7,20 +7,25 @@ pub mod connection;
 pub mod enums;
 pub mod inputs;
 pub mod loader;
+pub mod mutation;
 pub mod query;
 pub mod scalars;
+pub mod subscription;
 pub mod types;
 
 use std::sync::Arc;
 
 use async_graphql::{
-    EmptyMutation, EmptySubscription, ErrorExtensionValues, Response, Schema, Value,
+    ErrorExtensionValues, Response, Schema, Value,
+    extensions::{Extension, ExtensionContext, ExtensionFactory, NextRequest, NextSubscribe},
+    futures_util::stream::BoxStream,
 };
+use futures::StreamExt;
 use sea_orm::DatabaseConnection;
 
 use crate::{
     error::{Code, Error},
-    service::access::Viewer,
+    service::{access::Viewer, changes::ChangeBus},
 };
 
 /// Deepest query accepted.
@@ -28,16 +33,21 @@ pub const MAX_DEPTH: usize = 12;
 /// Largest complexity accepted; list fields count `first × child cost`.
 pub const MAX_COMPLEXITY: usize = 50_000;
 
-pub type HubSchema = Schema<query::Query, EmptyMutation, EmptySubscription>;
+pub type HubSchema = Schema<query::Query, mutation::Mutation, subscription::Subscription>;
 
 /// Builds the schema with its limits and no data attached.
 pub fn build_schema() -> HubSchema {
-    Schema::build(query::Query::default(), EmptyMutation, EmptySubscription)
-        .limit_depth(MAX_DEPTH)
-        .limit_complexity(MAX_COMPLEXITY)
-        .limit_recursive_depth(64)
-        .disable_suggestions()
-        .finish()
+    Schema::build(
+        query::Query::default(),
+        mutation::Mutation::default(),
+        subscription::Subscription,
+    )
+    .extension(ErrorCodes)
+    .limit_depth(MAX_DEPTH)
+    .limit_complexity(MAX_COMPLEXITY)
+    .limit_recursive_depth(64)
+    .disable_suggestions()
+    .finish()
 }
 
 /// The SDL of the schema, as committed in `schema.graphql`.
@@ -45,27 +55,69 @@ pub fn sdl() -> String {
     build_schema().sdl()
 }
 
-/// What every resolver of one request reads: the database, the caller, the loaders.
+/// What every resolver of one request (or subscription connection) reads: the database, the
+/// caller, the loaders, and the change bus.
 pub struct RequestContext {
     pub db: DatabaseConnection,
     pub viewer: Arc<Viewer>,
     pub loader: async_graphql::dataloader::DataLoader<loader::HubLoader>,
+    pub bus: ChangeBus,
 }
 
 impl RequestContext {
-    pub fn new(db: DatabaseConnection, viewer: Viewer) -> Self {
+    pub fn new(db: DatabaseConnection, viewer: Viewer, bus: ChangeBus) -> Self {
         let viewer = Arc::new(viewer);
         let loader = async_graphql::dataloader::DataLoader::new(
             loader::HubLoader::new(db.clone(), viewer.clone()),
             tokio::spawn,
         );
-        Self { db, viewer, loader }
+        Self {
+            db,
+            viewer,
+            loader,
+            bus,
+        }
     }
 }
 
 /// The request context of a resolver.
 pub fn request<'a>(ctx: &async_graphql::Context<'a>) -> async_graphql::Result<&'a RequestContext> {
     ctx.data::<RequestContext>()
+}
+
+/// The schema extension that runs [`finalize_errors`] on every response, subscription events
+/// included.
+struct ErrorCodes;
+
+impl ExtensionFactory for ErrorCodes {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(ErrorCodesExtension)
+    }
+}
+
+struct ErrorCodesExtension;
+
+#[async_graphql::async_trait::async_trait]
+impl Extension for ErrorCodesExtension {
+    async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
+        let mut response = next.run(ctx).await;
+        finalize_errors(&mut response);
+        response
+    }
+
+    fn subscribe<'s>(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        stream: BoxStream<'s, Response>,
+        next: NextSubscribe<'_>,
+    ) -> BoxStream<'s, Response> {
+        next.run(ctx, stream)
+            .map(|mut response| {
+                finalize_errors(&mut response);
+                response
+            })
+            .boxed()
+    }
 }
 
 /// Gives every error of a response its `extensions.code` (and `rule`), and replaces the text of

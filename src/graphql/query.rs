@@ -9,15 +9,16 @@ use super::{
     connection::{Conn, TotalCount, connection, page_cost},
     enums,
     inputs::{
-        AllianceFilter, AllianceOrderBy, MembershipFilter, MembershipOrderBy, OrganizationFilter,
-        OrganizationOrderBy, ParkFilter, ParkOrderBy, PersonFilter, PersonOrderBy, ProjectFilter,
-        ProjectOrderBy, SupplyLinkFilter, SupplyLinkOrderBy, SupportMeasureFilter,
-        SupportMeasureOrderBy,
+        AllianceFilter, AllianceOrderBy, AuditEventFilter, MembershipFilter, MembershipOrderBy,
+        OrganizationFilter, OrganizationOrderBy, ParkFilter, ParkOrderBy, PersonFilter,
+        PersonOrderBy, ProjectFilter, ProjectOrderBy, SupplyLinkFilter, SupplyLinkOrderBy,
+        SupportMeasureFilter, SupportMeasureOrderBy,
     },
     request,
     types::{
         activity::{Person, Project, SupplyLink, SupportMeasure},
         alliance::{Alliance, Membership},
+        change::{AuditEvent, Change, ChangeType},
         node::Node,
         organization::{Enterprise, Organization, University},
         reference::{Department, Municipality, Park, Sector},
@@ -561,5 +562,47 @@ impl ActivityQuery {
             SupplyLink::new(&viewer, m)
         })
         .await
+    }
+}
+
+#[derive(Default)]
+pub struct FeedQuery;
+
+#[Object]
+impl FeedQuery {
+    /// What changed since `after`, in commit order, for department systems to sync from (not
+    /// public). Each change names the object; read it through `node` with your permissions.
+    /// Resume from the last `cursor` (or `pageInfo.endCursor`): every change comes exactly once.
+    #[graphql(complexity = "page_cost(first, None, child_complexity)")]
+    async fn changes(
+        &self,
+        ctx: &Context<'_>,
+        after: Option<String>,
+        types: Option<Vec<ChangeType>>,
+        first: Option<i32>,
+    ) -> async_graphql::Result<Conn<Change>> {
+        let kinds: Vec<_> = types
+            .unwrap_or_default()
+            .into_iter()
+            .map(Into::into)
+            .collect();
+        let tables = crate::service::changes::ChangeKind::tables(&kinds);
+        let listing = listing::changes(&request(ctx)?.viewer, &tables)?;
+        list(ctx, listing, PageRequest::forward(first, after), Change).await
+    }
+
+    /// The audit trail, newest first: every mutation, allowed or denied. OFFICE sees all; others
+    /// their own actions.
+    #[graphql(complexity = "page_cost(first, None, child_complexity)")]
+    async fn audit_events(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<AuditEventFilter>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<Conn<AuditEvent>> {
+        let filter = AuditEventFilter::convert(filter)?;
+        let listing = listing::audit_events(&request(ctx)?.viewer, filter.as_ref())?;
+        list(ctx, listing, PageRequest::forward(first, after), AuditEvent).await
     }
 }

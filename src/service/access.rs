@@ -200,7 +200,7 @@ impl Viewer {
         self.role() == Role::Public
     }
 
-    fn is_office(&self) -> bool {
+    pub fn is_office(&self) -> bool {
         self.role() == Role::Office
     }
 
@@ -253,6 +253,74 @@ impl Viewer {
             Role::Analyst | Role::Public => {}
         }
         caps
+    }
+
+    /// Changed-field names a change-feed reader may see: names of restricted values only where
+    /// the reader may see such values somewhere (the values themselves never travel in the feed).
+    pub fn visible_changed_fields(&self, entity: &str, fields: Vec<String>) -> Vec<String> {
+        let restricted: &[&str] = match entity {
+            "enterprise_profile"
+                if !matches!(self.role(), Role::Office | Role::Municipality)
+                    && !self.is_department(DepartmentCode::Tax) =>
+            {
+                FIGURES
+            }
+            "support_measure" if !matches!(self.role(), Role::Office | Role::Department) => {
+                &["amount", "beneficiaryOrganization"]
+            }
+            "supply_link" if !self.is_office() => &["annualValue"],
+            "person" if !matches!(self.role(), Role::Office | Role::Secretariat) => {
+                &["phone", "email"]
+            }
+            _ => &[],
+        };
+        fields
+            .into_iter()
+            .filter(|f| !restricted.contains(&f.as_str()))
+            .collect()
+    }
+
+    // ---- write permissions (DESIGN.md's "writes" column) -------------------------------------
+
+    /// OFFICE: everything, including reference data, supply links and alliance creation.
+    pub fn may_write_everything(&self) -> bool {
+        self.is_office()
+    }
+
+    /// Parks and organizations located in a municipality: OFFICE, or that MUNICIPALITY.
+    pub fn may_manage_territory(&self, municipality_id: Option<i64>) -> bool {
+        self.is_office()
+            || (self.role() == Role::Municipality
+                && municipality_id.is_some()
+                && municipality_id == self.municipality_id)
+    }
+
+    /// A department's support measures: OFFICE, or that DEPARTMENT.
+    pub fn may_manage_support(&self, department_id: i64) -> bool {
+        self.is_office()
+            || (self.role() == Role::Department && self.department_id == Some(department_id))
+    }
+
+    /// An alliance's formation steps, membership decisions, meetings, elections, working groups
+    /// and projects: OFFICE, or that alliance's SECRETARIAT.
+    pub fn may_govern(&self, alliance_id: i64) -> bool {
+        self.is_office()
+            || (self.role() == Role::Secretariat && self.principal.alliance == Some(alliance_id))
+    }
+
+    /// People: OFFICE; a MUNICIPALITY for people of units in its territory; a SECRETARIAT for
+    /// external experts (no unit) and people of units that are members of its alliance.
+    pub fn may_manage_person(
+        &self,
+        unit_municipality: Option<Option<i64>>,
+        unit_in_own_alliance: bool,
+    ) -> bool {
+        match self.role() {
+            Role::Office => true,
+            Role::Municipality => unit_municipality.is_some_and(|m| self.may_manage_territory(m)),
+            Role::Secretariat => unit_municipality.is_none() || unit_in_own_alliance,
+            _ => false,
+        }
     }
 
     // ---- row scopes ------------------------------------------------------------------------

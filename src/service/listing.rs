@@ -2,9 +2,9 @@
 //! whitelisted columns, then paged by keyset and counted on demand.
 
 use entity::{
-    alliance, chain_segment, department, enterprise_profile, industrial_park, membership,
-    municipality, organization, organization_segment, person, project, sector, supply_link,
-    support_measure,
+    alliance, audit_event, chain_segment, department, enterprise_profile, industrial_park,
+    membership, municipality, organization, organization_segment, person, project, sector,
+    supply_link, support_measure,
 };
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
@@ -610,5 +610,74 @@ pub fn supply_links(
         viewer,
         condition_of(filter, &[])?,
         order.to_vec(),
+    ))
+}
+
+// ---- the change feed and the audit trail -----------------------------------------------------
+
+/// Committed changes of the given tables after a cursor, in commit order (not public).
+pub fn changes(viewer: &Viewer, tables: &[&'static str]) -> Result<Listing<audit_event::Entity>> {
+    viewer.require_signed_in("changes")?;
+    let condition = Condition::all()
+        .add(audit_event::Column::Outcome.eq(entity::enums::AuditOutcome::Allowed))
+        .add(audit_event::Column::Entity.is_in(tables.iter().copied()));
+    Ok(Listing::new(
+        viewer,
+        condition,
+        vec![Sort::asc(audit_event::Column::Id)],
+    ))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditField {
+    Entity,
+    Operation,
+    Outcome,
+    Actor,
+    Alliance,
+}
+
+impl Named for AuditField {
+    fn api_name(&self) -> &'static str {
+        match self {
+            Self::Entity => "entity",
+            Self::Operation => "operation",
+            Self::Outcome => "outcome",
+            Self::Actor => "actor",
+            Self::Alliance => "alliance",
+        }
+    }
+}
+
+impl Field for AuditField {
+    fn condition(&self, op: &Op) -> Condition {
+        use audit_event::Column as C;
+        match self {
+            Self::Entity => on_column(C::Entity, op),
+            Self::Operation => on_column(C::Operation, op),
+            Self::Outcome => on_column(C::Outcome, op),
+            Self::Actor => on_column(C::Actor, op),
+            Self::Alliance => on_column(C::AllianceId, op),
+        }
+    }
+}
+
+/// The audit trail, newest first: OFFICE sees every event, others their own actions.
+pub fn audit_events(
+    viewer: &Viewer,
+    filter: Option<&Filter<AuditField>>,
+) -> Result<Listing<audit_event::Entity>> {
+    viewer.require_signed_in("audit events")?;
+    let mut condition = condition_of(filter, &[])?;
+    if !viewer.is_office() {
+        condition = condition.add(audit_event::Column::Actor.eq(viewer.principal.subject.clone()));
+    }
+    Ok(Listing::new(
+        viewer,
+        condition,
+        vec![Sort {
+            column: audit_event::Column::Id,
+            descending: true,
+        }],
     ))
 }

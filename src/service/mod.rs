@@ -8,9 +8,15 @@
 //! - [`lookup`]: natural-key lookups (USCC, codes) and the batch membership lookup.
 
 pub mod access;
+pub mod changes;
+pub mod directory;
 pub mod filter;
+pub mod formation;
 pub mod governance;
 pub mod listing;
 pub mod load;
 pub mod lookup;
 pub mod page;
+pub mod rules;
+pub mod support;
+pub mod write;

@@ -2,6 +2,7 @@
 
 pub mod activity;
 pub mod alliance;
+pub mod change;
 pub mod node;
 pub mod organization;
 pub mod reference;

@@ -1,0 +1,178 @@
+//! The change feed's and the audit trail's objects.
+
+use async_graphql::{Context, Enum, ID, Json, Object};
+use chrono::{DateTime, Utc};
+use entity::audit_event;
+use sea_orm::Value;
+
+use super::{alliance::Alliance, node::Node};
+use crate::{
+    domain::id::{self, Kind},
+    graphql::{enums, request},
+    service::{changes, page::encode_cursor},
+};
+
+/// A kind of change to follow (a set of related records).
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "crate::service::changes::ChangeKind")]
+pub enum ChangeType {
+    /// Departments, municipalities, sectors, chain segments.
+    Reference,
+    /// Organizations and their enterprise profiles.
+    Organization,
+    Park,
+    SupplyLink,
+    SupportMeasure,
+    Person,
+    /// Alliances, their stage history and charter consents.
+    Alliance,
+    Membership,
+    /// Posts, meetings, resolutions, working groups.
+    Governance,
+    Project,
+}
+
+/// The global id of an audited row, when it is an API object.
+fn global_id(entity: &str, id: i64) -> Option<String> {
+    let kind = match entity {
+        "organization" | "enterprise_profile" => Kind::Organization,
+        "industrial_park" => Kind::Park,
+        "supply_link" => Kind::SupplyLink,
+        "support_measure" => Kind::SupportMeasure,
+        "person" => Kind::Person,
+        "department" => Kind::Department,
+        "municipality" => Kind::Municipality,
+        "sector" => Kind::Sector,
+        "chain_segment" => Kind::ChainSegment,
+        "alliance" => Kind::Alliance,
+        "alliance_stage_event" => Kind::StageEvent,
+        "charter_consent" => Kind::CharterConsent,
+        "membership" => Kind::Membership,
+        "post" => Kind::Post,
+        "meeting" => Kind::Meeting,
+        "resolution" => Kind::Resolution,
+        "working_group" => Kind::WorkingGroup,
+        "project" => Kind::Project,
+        _ => return None,
+    };
+    Some(id::encode(kind, id))
+}
+
+/// One committed change. It names what changed, never the values: read the object through
+/// `node` (which applies the caller's permissions) to see its current state.
+pub struct Change(pub audit_event::Model);
+
+#[Object]
+impl Change {
+    /// Where the feed continues from: pass it as `changes(after:)` to resume.
+    async fn cursor(&self) -> String {
+        encode_cursor(&[Value::BigInt(Some(self.0.id))])
+    }
+    async fn at(&self) -> DateTime<Utc> {
+        self.0.at
+    }
+    #[graphql(name = "type")]
+    async fn change_type(&self) -> Option<ChangeType> {
+        changes::ChangeKind::of(&self.0.entity).map(Into::into)
+    }
+    /// The mutation that made the change (`updateOrganization`, `electChair`, …).
+    async fn operation(&self) -> &str {
+        &self.0.operation
+    }
+    /// The changed object's global id.
+    async fn entity_id(&self) -> Option<ID> {
+        self.0
+            .entity_id
+            .and_then(|id| global_id(&self.0.entity, id))
+            .map(ID::from)
+    }
+    /// The changed object as it is now, if the caller may see it.
+    async fn node(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Node>> {
+        match self
+            .0
+            .entity_id
+            .and_then(|id| global_id(&self.0.entity, id))
+        {
+            Some(global) => Node::load(ctx, &global).await,
+            None => Ok(None),
+        }
+    }
+    /// The alliance the change concerns, if any.
+    async fn alliance(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Alliance>> {
+        match self.0.alliance_id {
+            Some(id) => Alliance::load(ctx, id).await,
+            None => Ok(None),
+        }
+    }
+    /// Names of the fields that changed (those whose values the caller may never see are left out).
+    async fn changed_fields(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<String>> {
+        let fields = changes::changed_fields(
+            self.0.before_state.as_deref(),
+            self.0.after_state.as_deref(),
+        );
+        Ok(request(ctx)?
+            .viewer
+            .visible_changed_fields(&self.0.entity, fields))
+    }
+}
+
+/// An audited mutation: who did what to which record, allowed or denied.
+pub struct AuditEvent(pub audit_event::Model);
+
+#[Object]
+impl AuditEvent {
+    /// Position in the trail (increasing in commit order).
+    async fn sequence(&self) -> String {
+        self.0.id.to_string()
+    }
+    async fn at(&self) -> DateTime<Utc> {
+        self.0.at
+    }
+    /// The token's subject.
+    async fn actor(&self) -> &str {
+        &self.0.actor
+    }
+    async fn role(&self) -> &str {
+        &self.0.role
+    }
+    /// The actor's department or municipality code.
+    async fn unit(&self) -> Option<&str> {
+        self.0.department.as_deref()
+    }
+    async fn operation(&self) -> &str {
+        &self.0.operation
+    }
+    /// The table the record lives in.
+    async fn entity(&self) -> &str {
+        &self.0.entity
+    }
+    async fn entity_id(&self) -> Option<ID> {
+        self.0
+            .entity_id
+            .and_then(|id| global_id(&self.0.entity, id))
+            .map(ID::from)
+    }
+    async fn outcome(&self) -> enums::AuditOutcome {
+        self.0.outcome.into()
+    }
+    /// The record before the change (null for a creation or a denial).
+    async fn before(&self) -> Option<Json<serde_json::Value>> {
+        self.0
+            .before_state
+            .as_deref()
+            .and_then(|t| serde_json::from_str(t).ok())
+            .map(Json)
+    }
+    /// The record after the change.
+    async fn after(&self) -> Option<Json<serde_json::Value>> {
+        self.0
+            .after_state
+            .as_deref()
+            .and_then(|t| serde_json::from_str(t).ok())
+            .map(Json)
+    }
+    /// Why a mutation was denied.
+    async fn message(&self) -> Option<&str> {
+        self.0.message.as_deref()
+    }
+}

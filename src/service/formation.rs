@@ -1,0 +1,1017 @@
+//! How an alliance is formed (Annex 2 §二), joined and left, and its joint projects.
+//! Each step checks its rules in `service::rules`; who may take it is `Viewer::may_govern`.
+
+use chrono::NaiveDate;
+use entity::{
+    alliance, alliance_stage_event, charter_consent,
+    enums::{
+        AllianceStage, Body, Decision, MeetingKind, MembershipStatus, ParticipantRole, PostKind,
+        ProjectKind, ProjectStage, ResolutionKind, SectorCode, WorkingGroupKind,
+    },
+    meeting, membership, organization, person, post, project, project_participant, resolution,
+    sector, working_group,
+};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, IntoActiveModel,
+    PaginatorTrait, QueryFilter,
+};
+
+use super::{
+    directory::{optional_text, text},
+    governance::post_active_on,
+    rules,
+    write::{Tx, Writer, check_version},
+};
+use crate::error::{Error, Result};
+
+/// A new alliance initiative.
+#[derive(Debug, Clone)]
+pub struct NewAlliance {
+    pub code: String,
+    pub name_zh: String,
+    pub name_en: String,
+    pub sector: SectorCode,
+    pub initiators: Vec<i64>,
+    pub convener: i64,
+    pub date: Option<NaiveDate>,
+}
+
+/// A new joint project.
+#[derive(Debug, Clone)]
+pub struct NewProject {
+    pub code: String,
+    pub title_zh: String,
+    pub title_en: Option<String>,
+    pub kind: ProjectKind,
+    pub budget: i64,
+    pub summary: Option<String>,
+    pub participants: Vec<(i64, ParticipantRole)>,
+    pub date: Option<NaiveDate>,
+}
+
+impl Tx<'_> {
+    /// The alliance, if the caller may govern it.
+    pub(crate) async fn governed(&mut self, alliance_id: i64) -> Result<alliance::Model> {
+        let alliance = self
+            .find::<alliance::Entity>(alliance_id, "alliance")
+            .await?;
+        let allowed = self.viewer.may_govern(alliance.id);
+        self.authorize(
+            allowed,
+            "alliance",
+            Some(alliance.id),
+            "only the office or this alliance's secretariat may do this",
+        )?;
+        Ok(alliance)
+    }
+
+    /// Writes the changed alliance with a new version, and audits it.
+    pub(crate) async fn save_alliance(
+        &mut self,
+        before: &alliance::Model,
+        mut row: alliance::ActiveModel,
+    ) -> Result<alliance::Model> {
+        row.version = Set(before.version + 1);
+        row.updated_at = Set(self.now);
+        let after = row.update(&self.db).await?;
+        self.record(
+            "alliance",
+            before.id,
+            Some(before.id),
+            Some(before),
+            Some(&after),
+        )
+        .await?;
+        Ok(after)
+    }
+
+    async fn stage_event(
+        &mut self,
+        alliance: &alliance::Model,
+        to: AllianceStage,
+        on: NaiveDate,
+        note: Option<String>,
+    ) -> Result<()> {
+        let event = alliance_stage_event::ActiveModel {
+            alliance_id: Set(alliance.id),
+            from_stage: Set(Some(alliance.stage).filter(|_| to != AllianceStage::Initiative)),
+            to_stage: Set(to),
+            occurred_on: Set(on),
+            note: Set(note),
+            created_at: Set(self.now),
+            ..Default::default()
+        }
+        .insert(&self.db)
+        .await?;
+        self.record(
+            "alliance_stage_event",
+            event.id,
+            Some(alliance.id),
+            None,
+            Some(&event),
+        )
+        .await
+    }
+
+    /// Moves the alliance one stage on, recording the transition.
+    async fn advance(
+        &mut self,
+        before: &alliance::Model,
+        to: AllianceStage,
+        on: NaiveDate,
+        note: Option<String>,
+        mut row: alliance::ActiveModel,
+    ) -> Result<alliance::Model> {
+        rules::next_stage(before.stage, to, before.charter_adopted_on.is_some())?;
+        self.stage_event(before, to, on, note).await?;
+        row.stage = Set(to);
+        self.save_alliance(before, row).await
+    }
+
+    /// The unit's live (applied or active) membership of the alliance.
+    pub(crate) async fn live_membership(
+        &self,
+        alliance: i64,
+        unit: i64,
+    ) -> Result<Option<membership::Model>> {
+        Ok(membership::Entity::find()
+            .filter(membership::Column::AllianceId.eq(alliance))
+            .filter(membership::Column::OrganizationId.eq(unit))
+            .filter(
+                membership::Column::Status
+                    .is_in([MembershipStatus::Applied, MembershipStatus::Active]),
+            )
+            .one(&self.db)
+            .await?)
+    }
+
+    pub(crate) async fn is_active_member(&self, alliance: i64, unit: i64) -> Result<bool> {
+        Ok(self
+            .live_membership(alliance, unit)
+            .await?
+            .is_some_and(|m| m.status == MembershipStatus::Active))
+    }
+
+    /// A person who must work for `unit`.
+    pub(crate) async fn representative(&self, person: i64, unit: i64) -> Result<person::Model> {
+        let row = self.find::<person::Entity>(person, "person").await?;
+        if row.organization_id != Some(unit) {
+            return Err(Error::bad_input(format!(
+                "{} does not work for that unit",
+                row.name_zh
+            )));
+        }
+        Ok(row)
+    }
+
+    pub(crate) async fn add_post(
+        &mut self,
+        alliance: i64,
+        post: post::ActiveModel,
+    ) -> Result<post::Model> {
+        let mut post = post;
+        post.alliance_id = Set(alliance);
+        post.version = Set(1);
+        post.created_at = Set(self.now);
+        post.updated_at = Set(self.now);
+        let row = post.insert(&self.db).await?;
+        self.record("post", row.id, Some(alliance), None, Some(&row))
+            .await?;
+        Ok(row)
+    }
+
+    /// Ends every open post matching `filter` on `day` (withdrawal, dissolution, founding).
+    pub(crate) async fn end_posts(
+        &mut self,
+        alliance: i64,
+        filter: Condition,
+        day: NaiveDate,
+    ) -> Result<()> {
+        let open = post::Entity::find()
+            .filter(post::Column::AllianceId.eq(alliance))
+            .filter(post::Column::EndedOn.is_null())
+            .filter(filter)
+            .all(&self.db)
+            .await?;
+        for before in open
+            .into_iter()
+            .filter(|p| p.term_end.is_none_or(|end| end >= day))
+        {
+            let mut row = before.clone().into_active_model();
+            row.ended_on = Set(Some(day));
+            row.version = Set(before.version + 1);
+            row.updated_at = Set(self.now);
+            let after = row.update(&self.db).await?;
+            self.record(
+                "post",
+                before.id,
+                Some(alliance),
+                Some(&before),
+                Some(&after),
+            )
+            .await?;
+        }
+        Ok(())
+    }
+}
+
+impl<'a> Writer<'a> {
+    /// Stage 1 (Annex 2 §二(一)): units propose an alliance; a convener coordinates its formation.
+    pub async fn initiate_alliance(self, new: NewAlliance) -> Result<alliance::Model> {
+        let mut tx = self.begin("initiateAlliance").await?;
+        let outcome: Result<_> = async {
+            let tx = &mut tx;
+            tx.authorize(
+                tx.viewer.may_write_everything(),
+                "alliance",
+                None,
+                "only the office registers a new alliance initiative",
+            )?;
+            let code = text(&new.code, "code", 40)?.to_ascii_uppercase();
+            if alliance::Entity::find()
+                .filter(alliance::Column::Code.eq(&code))
+                .count(&tx.db)
+                .await?
+                > 0
+            {
+                return Err(Error::Conflict(format!(
+                    "an alliance with code {code} exists"
+                )));
+            }
+            let sector = sector::Entity::find()
+                .filter(sector::Column::Code.eq(new.sector))
+                .one(&tx.db)
+                .await?
+                .ok_or_else(|| Error::not_found("no such sector"))?;
+            let mut initiators = new.initiators.clone();
+            initiators.sort_unstable();
+            initiators.dedup();
+            if initiators.is_empty() || initiators.len() != new.initiators.len() {
+                return Err(Error::bad_input(
+                    "list each initiating unit once, at least one",
+                ));
+            }
+            if !initiators.contains(&new.convener) {
+                return Err(Error::bad_input(
+                    "the convener must be one of the initiating units",
+                ));
+            }
+            let mut units = Vec::new();
+            for id in &new.initiators {
+                let unit = tx.find::<organization::Entity>(*id, "organization").await?;
+                if unit.archived_at.is_some() {
+                    return Err(Error::bad_input(format!("{} is archived", unit.name_zh)));
+                }
+                rules::unit_may_join(&unit)?;
+                units.push(unit);
+            }
+            let on = new.date.unwrap_or(tx.today());
+            let row = alliance::ActiveModel {
+                code: Set(code),
+                name_zh: Set(text(&new.name_zh, "nameZh", 200)?),
+                name_en: Set(text(&new.name_en, "nameEn", 300)?),
+                sector_id: Set(sector.id),
+                stage: Set(AllianceStage::Initiative),
+                convener_id: Set(Some(new.convener)),
+                is_demo: Set(false),
+                version: Set(1),
+                created_at: Set(tx.now),
+                updated_at: Set(tx.now),
+                ..Default::default()
+            }
+            .insert(&tx.db)
+            .await?;
+            tx.record("alliance", row.id, Some(row.id), None, Some(&row))
+                .await?;
+            tx.stage_event(&row, AllianceStage::Initiative, on, Some("倡议".into()))
+                .await?;
+            for unit in units {
+                let member = membership::ActiveModel {
+                    alliance_id: Set(row.id),
+                    organization_id: Set(unit.id),
+                    status: Set(MembershipStatus::Active),
+                    is_initiator: Set(true),
+                    applied_on: Set(on),
+                    joined_on: Set(Some(on)),
+                    version: Set(1),
+                    created_at: Set(tx.now),
+                    updated_at: Set(tx.now),
+                    ..Default::default()
+                }
+                .insert(&tx.db)
+                .await?;
+                tx.record("membership", member.id, Some(row.id), None, Some(&member))
+                    .await?;
+            }
+            Ok(row)
+        }
+        .await;
+        tx.finish(outcome).await
+    }
+
+    /// Stage 2 (Annex 2 §二(二)): the convener and the initiating units form the preparatory
+    /// working group. `members` are (unit, person) of initiating units.
+    pub async fn form_preparatory_group(
+        self,
+        alliance_id: i64,
+        expected_version: i32,
+        convener_person: i64,
+        members: Vec<(i64, i64)>,
+        date: Option<NaiveDate>,
+    ) -> Result<alliance::Model> {
+        let mut tx = self.begin("formPreparatoryGroup").await?;
+        let outcome: Result<_> = async {
+            let tx = &mut tx;
+            let before = tx.governed(alliance_id).await?;
+            check_version(before.version, expected_version, "alliance")?;
+            let on = date.unwrap_or(tx.today());
+            rules::next_stage(before.stage, AllianceStage::Consultation, false)?;
+            let convener = before
+                .convener_id
+                .ok_or_else(|| Error::bad_input("the alliance has no convener"))?;
+            tx.representative(convener_person, convener).await?;
+            let group = working_group::ActiveModel {
+                alliance_id: Set(alliance_id),
+                kind: Set(WorkingGroupKind::Preparatory),
+                name_zh: Set("筹建工作小组".into()),
+                name_en: Set("Preparatory working group".into()),
+                purpose: Set(Some("制定组建方案和时间表".into())),
+                established_on: Set(on),
+                version: Set(1),
+                created_at: Set(tx.now),
+                updated_at: Set(tx.now),
+                ..Default::default()
+            }
+            .insert(&tx.db)
+            .await?;
+            tx.record(
+                "working_group",
+                group.id,
+                Some(alliance_id),
+                None,
+                Some(&group),
+            )
+            .await?;
+            let mut seats = vec![(convener, convener_person, PostKind::Convener)];
+            for (unit, person) in &members {
+                let initiator = tx
+                    .live_membership(alliance_id, *unit)
+                    .await?
+                    .is_some_and(|m| m.is_initiator && m.status == MembershipStatus::Active);
+                if !initiator {
+                    return Err(Error::bad_input(
+                        "the preparatory group is formed by the convener and the initiating units",
+                    ));
+                }
+                tx.representative(*person, *unit).await?;
+                seats.push((*unit, *person, PostKind::GroupMember));
+            }
+            for (unit, person, kind) in seats {
+                let post = post::ActiveModel {
+                    body: Set(Body::PreparatoryGroup),
+                    kind: Set(kind),
+                    person_id: Set(person),
+                    organization_id: Set(Some(unit)),
+                    working_group_id: Set(Some(group.id)),
+                    term_start: Set(on),
+                    decided_how: Set(Decision::InitiatorAgreement),
+                    ..Default::default()
+                };
+                tx.add_post(alliance_id, post).await?;
+            }
+            let row = before.clone().into_active_model();
+            tx.advance(
+                &before,
+                AllianceStage::Consultation,
+                on,
+                Some("成立筹建工作小组".into()),
+                row,
+            )
+            .await
+        }
+        .await;
+        tx.finish(outcome).await
+    }
+
+    /// Stage 3 (Annex 2 §二(三)): the charter and its supporting rules are drafted.
+    pub async fn start_charter_drafting(
+        self,
+        alliance_id: i64,
+        expected_version: i32,
+        charter_version: &str,
+        date: Option<NaiveDate>,
+    ) -> Result<alliance::Model> {
+        let mut tx = self.begin("startCharterDrafting").await?;
+        let outcome: Result<_> = async {
+            let tx = &mut tx;
+            let before = tx.governed(alliance_id).await?;
+            check_version(before.version, expected_version, "alliance")?;
+            let mut row = before.clone().into_active_model();
+            row.charter_version = Set(Some(text(charter_version, "charterVersion", 40)?));
+            let on = date.unwrap_or(tx.today());
+            tx.advance(
+                &before,
+                AllianceStage::CharterDrafting,
+                on,
+                Some("起草联盟章程".into()),
+                row,
+            )
+            .await
+        }
+        .await;
+        tx.finish(outcome).await
+    }
+
+    /// An initiating unit consents to the current charter draft.
+    pub async fn record_charter_consent(
+        self,
+        alliance_id: i64,
+        unit: i64,
+        date: Option<NaiveDate>,
+    ) -> Result<charter_consent::Model> {
+        let mut tx = self.begin("recordCharterConsent").await?;
+        let outcome: Result<_> = async {
+            let tx = &mut tx;
+            let alliance = tx.governed(alliance_id).await?;
+            if alliance.stage != AllianceStage::CharterDrafting
+                || alliance.charter_adopted_on.is_some()
+            {
+                return Err(Error::bad_input(
+                    "consents are given to a charter draft, while the charter is being drafted",
+                ));
+            }
+            let version = alliance
+                .charter_version
+                .clone()
+                .ok_or_else(|| Error::bad_input("there is no charter draft"))?;
+            let initiator = tx
+                .live_membership(alliance_id, unit)
+                .await?
+                .is_some_and(|m| m.is_initiator && m.status == MembershipStatus::Active);
+            if !initiator {
+                return Err(Error::bad_input(
+                    "only initiating units consent to the charter draft",
+                ));
+            }
+            let exists = charter_consent::Entity::find()
+                .filter(charter_consent::Column::AllianceId.eq(alliance_id))
+                .filter(charter_consent::Column::OrganizationId.eq(unit))
+                .filter(charter_consent::Column::CharterVersion.eq(&version))
+                .count(&tx.db)
+                .await?;
+            if exists > 0 {
+                return Err(Error::Conflict(format!(
+                    "the unit already consented to charter {version}"
+                )));
+            }
+            let row = charter_consent::ActiveModel {
+                alliance_id: Set(alliance_id),
+                organization_id: Set(unit),
+                charter_version: Set(version),
+                consented_on: Set(date.unwrap_or(tx.today())),
+                created_at: Set(tx.now),
+                ..Default::default()
+            }
+            .insert(&tx.db)
+            .await?;
+            tx.record(
+                "charter_consent",
+                row.id,
+                Some(alliance_id),
+                None,
+                Some(&row),
+            )
+            .await?;
+            Ok(row)
+        }
+        .await;
+        tx.finish(outcome).await
+    }
+
+    /// Adopts the charter draft: every initiating unit must have consented to it.
+    pub async fn adopt_charter(
+        self,
+        alliance_id: i64,
+        expected_version: i32,
+        date: Option<NaiveDate>,
+    ) -> Result<alliance::Model> {
+        let mut tx = self.begin("adoptCharter").await?;
+        let outcome: Result<_> = async {
+            let tx = &mut tx;
+            let before = tx.governed(alliance_id).await?;
+            check_version(before.version, expected_version, "alliance")?;
+            rules::not_dissolved(before.stage)?;
+            if before.stage != AllianceStage::CharterDrafting {
+                return Err(Error::bad_input(
+                    "the charter is adopted at the end of charter drafting",
+                ));
+            }
+            if before.charter_adopted_on.is_some() {
+                return Err(Error::Conflict("the charter is already adopted".into()));
+            }
+            let version = before.charter_version.clone().unwrap_or_default();
+            let initiators = membership::Entity::find()
+                .filter(membership::Column::AllianceId.eq(alliance_id))
+                .filter(membership::Column::IsInitiator.eq(true))
+                .filter(membership::Column::Status.eq(MembershipStatus::Active))
+                .all(&tx.db)
+                .await?;
+            let consented: Vec<i64> = charter_consent::Entity::find()
+                .filter(charter_consent::Column::AllianceId.eq(alliance_id))
+                .filter(charter_consent::Column::CharterVersion.eq(&version))
+                .all(&tx.db)
+                .await?
+                .into_iter()
+                .map(|c| c.organization_id)
+                .collect();
+            let mut missing = Vec::new();
+            for m in initiators
+                .iter()
+                .filter(|m| !consented.contains(&m.organization_id))
+            {
+                missing.push(
+                    tx.find::<organization::Entity>(m.organization_id, "organization")
+                        .await?
+                        .name_zh,
+                );
+            }
+            rules::charter_consented(&missing)?;
+            let mut row = before.clone().into_active_model();
+            row.charter_adopted_on = Set(Some(date.unwrap_or(tx.today())));
+            tx.save_alliance(&before, row).await
+        }
+        .await;
+        tx.finish(outcome).await
+    }
+
+    /// Stage 4 (Annex 2 §二(四)): the bodies are formed (the charter must be adopted).
+    pub async fn form_bodies(
+        self,
+        alliance_id: i64,
+        expected_version: i32,
+        date: Option<NaiveDate>,
+    ) -> Result<alliance::Model> {
+        let mut tx = self.begin("formBodies").await?;
+        let outcome: Result<_> = async {
+            let tx = &mut tx;
+            let before = tx.governed(alliance_id).await?;
+            check_version(before.version, expected_version, "alliance")?;
+            let on = date.unwrap_or(tx.today());
+            let row = before.clone().into_active_model();
+            tx.advance(
+                &before,
+                AllianceStage::BodiesFormed,
+                on,
+                Some("组建专家委员会、理事会、秘书处和工作组".into()),
+                row,
+            )
+            .await
+        }
+        .await;
+        tx.finish(outcome).await
+    }
+
+    /// Stage 5 (Annex 2 §二(五)): the founding assembly declared the alliance founded.
+    pub async fn found_alliance(
+        self,
+        alliance_id: i64,
+        expected_version: i32,
+        founding_assembly: i64,
+    ) -> Result<alliance::Model> {
+        let mut tx = self.begin("foundAlliance").await?;
+        let outcome: Result<_> = async {
+            let tx = &mut tx;
+            let before = tx.governed(alliance_id).await?;
+            check_version(before.version, expected_version, "alliance")?;
+            let assembly = tx
+                .find::<meeting::Entity>(founding_assembly, "meeting")
+                .await?;
+            if assembly.alliance_id != alliance_id || assembly.kind != MeetingKind::FoundingAssembly
+            {
+                return Err(Error::bad_input("name this alliance's founding assembly"));
+            }
+            rules::next_stage(
+                before.stage,
+                AllianceStage::Founded,
+                before.charter_adopted_on.is_some(),
+            )?;
+            let day = assembly.held_on;
+            let signed = resolution::Entity::find()
+                .filter(resolution::Column::MeetingId.eq(assembly.id))
+                .filter(resolution::Column::Kind.eq(ResolutionKind::SignCharter))
+                .filter(resolution::Column::Passed.eq(true))
+                .count(&tx.db)
+                .await?
+                > 0;
+            let posts = post::Entity::find()
+                .filter(post::Column::AllianceId.eq(alliance_id))
+                .all(&tx.db)
+                .await?;
+            let sitting = |kind: PostKind, how: Decision| {
+                posts
+                    .iter()
+                    .any(|p| p.kind == kind && p.decided_how == how && post_active_on(p, day))
+            };
+            rules::founding_complete(&rules::Founding {
+                charter_signed: signed,
+                chair_elected: sitting(PostKind::Chair, Decision::CouncilElection),
+                secretary_general_elected: sitting(
+                    PostKind::SecretaryGeneral,
+                    Decision::CouncilNominationAssemblyElection,
+                ),
+                liability_unit_named: before.liability_unit_id.is_some(),
+            })?;
+            let preparatory = Condition::all().add(post::Column::Body.eq(Body::PreparatoryGroup));
+            tx.end_posts(alliance_id, preparatory, day).await?;
+            let groups = working_group::Entity::find()
+                .filter(working_group::Column::AllianceId.eq(alliance_id))
+                .filter(working_group::Column::Kind.eq(WorkingGroupKind::Preparatory))
+                .filter(working_group::Column::DissolvedOn.is_null())
+                .all(&tx.db)
+                .await?;
+            for group in groups {
+                let mut row = group.clone().into_active_model();
+                row.dissolved_on = Set(Some(day));
+                row.version = Set(group.version + 1);
+                row.updated_at = Set(tx.now);
+                let after = row.update(&tx.db).await?;
+                tx.record(
+                    "working_group",
+                    group.id,
+                    Some(alliance_id),
+                    Some(&group),
+                    Some(&after),
+                )
+                .await?;
+            }
+            let mut row = before.clone().into_active_model();
+            row.founded_on = Set(Some(day));
+            row.charter_signed_on = Set(Some(day));
+            tx.advance(
+                &before,
+                AllianceStage::Founded,
+                day,
+                Some("联盟成立大会宣布联盟成立".into()),
+                row,
+            )
+            .await
+        }
+        .await;
+        tx.finish(outcome).await
+    }
+
+    /// Dissolves an alliance at any stage (OFFICE); its open posts end that day.
+    pub async fn dissolve_alliance(
+        self,
+        alliance_id: i64,
+        expected_version: i32,
+        date: Option<NaiveDate>,
+        reason: &str,
+    ) -> Result<alliance::Model> {
+        let mut tx = self.begin("dissolveAlliance").await?;
+        let outcome: Result<_> = async {
+            let tx = &mut tx;
+            let before = tx.find::<alliance::Entity>(alliance_id, "alliance").await?;
+            tx.authorize(
+                tx.viewer.may_write_everything(),
+                "alliance",
+                Some(alliance_id),
+                "only the office dissolves an alliance",
+            )?;
+            check_version(before.version, expected_version, "alliance")?;
+            rules::not_dissolved(before.stage)?;
+            let on = date.unwrap_or(tx.today());
+            let reason = text(reason, "reason", 500)?;
+            tx.end_posts(alliance_id, Condition::all(), on).await?;
+            tx.stage_event(&before, AllianceStage::Dissolved, on, Some(reason))
+                .await?;
+            let mut row = before.clone().into_active_model();
+            row.stage = Set(AllianceStage::Dissolved);
+            row.dissolved_on = Set(Some(on));
+            tx.save_alliance(&before, row).await
+        }
+        .await;
+        tx.finish(outcome).await
+    }
+
+    /// A unit applies to join (Annex 1 §3, §5).
+    pub async fn apply_for_membership(
+        self,
+        alliance_id: i64,
+        unit: i64,
+        date: Option<NaiveDate>,
+    ) -> Result<membership::Model> {
+        let mut tx = self.begin("applyForMembership").await?;
+        let outcome: Result<_> = async {
+            let tx = &mut tx;
+            let alliance = tx.governed(alliance_id).await?;
+            rules::not_dissolved(alliance.stage)?;
+            let org = tx
+                .find::<organization::Entity>(unit, "organization")
+                .await?;
+            if org.archived_at.is_some() {
+                return Err(Error::bad_input(format!("{} is archived", org.name_zh)));
+            }
+            rules::unit_may_join(&org)?;
+            rules::no_live_membership(
+                tx.live_membership(alliance_id, unit).await?.is_some(),
+                &org,
+            )?;
+            let row = membership::ActiveModel {
+                alliance_id: Set(alliance_id),
+                organization_id: Set(unit),
+                status: Set(MembershipStatus::Applied),
+                is_initiator: Set(false),
+                applied_on: Set(date.unwrap_or(tx.today())),
+                version: Set(1),
+                created_at: Set(tx.now),
+                updated_at: Set(tx.now),
+                ..Default::default()
+            }
+            .insert(&tx.db)
+            .await?;
+            tx.record("membership", row.id, Some(alliance_id), None, Some(&row))
+                .await?;
+            Ok(row)
+        }
+        .await;
+        tx.finish(outcome).await
+    }
+
+    /// Approves (admits) or rejects an application; a rejection states its reason.
+    pub async fn decide_membership(
+        self,
+        membership_id: i64,
+        expected_version: i32,
+        approve: bool,
+        reason: Option<&str>,
+        date: Option<NaiveDate>,
+    ) -> Result<membership::Model> {
+        let mut tx = self.begin("decideMembership").await?;
+        let outcome: Result<_> = async {
+            let tx = &mut tx;
+            let before = tx
+                .find::<membership::Entity>(membership_id, "membership")
+                .await?;
+            let alliance = tx.governed(before.alliance_id).await?;
+            check_version(before.version, expected_version, "membership")?;
+            if before.status != MembershipStatus::Applied {
+                return Err(Error::Conflict(format!(
+                    "the application was already decided ({:?})",
+                    before.status
+                )));
+            }
+            let reason = optional_text(reason, "reason", 500)?;
+            let mut row = before.clone().into_active_model();
+            if approve {
+                rules::not_dissolved(alliance.stage)?;
+                rules::admission_under_charter(alliance.charter_adopted_on.is_some())?;
+                rules::unit_may_join(
+                    &tx.find::<organization::Entity>(before.organization_id, "organization")
+                        .await?,
+                )?;
+                row.status = Set(MembershipStatus::Active);
+                row.joined_on = Set(Some(date.unwrap_or(tx.today())));
+            } else {
+                if reason.is_none() {
+                    return Err(Error::bad_input("a rejection states its `reason`"));
+                }
+                row.status = Set(MembershipStatus::Rejected);
+            }
+            row.decision_reason = Set(reason);
+            row.version = Set(before.version + 1);
+            row.updated_at = Set(tx.now);
+            let after = row.update(&tx.db).await?;
+            tx.record(
+                "membership",
+                membership_id,
+                Some(before.alliance_id),
+                Some(&before),
+                Some(&after),
+            )
+            .await?;
+            Ok(after)
+        }
+        .await;
+        tx.finish(outcome).await
+    }
+
+    /// A member leaves; the posts held for it in the alliance end that day.
+    pub async fn withdraw_membership(
+        self,
+        membership_id: i64,
+        expected_version: i32,
+        reason: Option<&str>,
+        date: Option<NaiveDate>,
+    ) -> Result<membership::Model> {
+        let mut tx = self.begin("withdrawMembership").await?;
+        let outcome: Result<_> = async {
+            let tx = &mut tx;
+            let before = tx
+                .find::<membership::Entity>(membership_id, "membership")
+                .await?;
+            tx.governed(before.alliance_id).await?;
+            check_version(before.version, expected_version, "membership")?;
+            if before.status != MembershipStatus::Active {
+                return Err(Error::Conflict(format!(
+                    "only an active membership can be withdrawn (this one is {:?})",
+                    before.status
+                )));
+            }
+            let on = date.unwrap_or(tx.today());
+            tx.end_posts(
+                before.alliance_id,
+                Condition::all().add(post::Column::OrganizationId.eq(before.organization_id)),
+                on,
+            )
+            .await?;
+            let mut row = before.clone().into_active_model();
+            row.status = Set(MembershipStatus::Withdrawn);
+            row.left_on = Set(Some(on));
+            row.decision_reason = Set(optional_text(reason, "reason", 500)?);
+            row.version = Set(before.version + 1);
+            row.updated_at = Set(tx.now);
+            let after = row.update(&tx.db).await?;
+            tx.record(
+                "membership",
+                membership_id,
+                Some(before.alliance_id),
+                Some(&before),
+                Some(&after),
+            )
+            .await?;
+            Ok(after)
+        }
+        .await;
+        tx.finish(outcome).await
+    }
+
+    /// Proposes a joint project; participants are active members, exactly one leads.
+    pub async fn propose_project(
+        self,
+        alliance_id: i64,
+        new: NewProject,
+    ) -> Result<project::Model> {
+        let mut tx = self.begin("proposeProject").await?;
+        let outcome: Result<_> = async {
+            let tx = &mut tx;
+            let alliance = tx.governed(alliance_id).await?;
+            rules::not_dissolved(alliance.stage)?;
+            let code = text(&new.code, "code", 40)?.to_ascii_uppercase();
+            if project::Entity::find()
+                .filter(project::Column::Code.eq(&code))
+                .count(&tx.db)
+                .await?
+                > 0
+            {
+                return Err(Error::Conflict(format!(
+                    "a project with code {code} exists"
+                )));
+            }
+            if new.budget < 0 {
+                return Err(Error::bad_input("`budget` must not be negative"));
+            }
+            if new
+                .participants
+                .iter()
+                .filter(|(_, role)| *role == ParticipantRole::Lead)
+                .count()
+                != 1
+            {
+                return Err(Error::bad_input("a project has exactly one lead unit"));
+            }
+            for (unit, _) in &new.participants {
+                if !tx.is_active_member(alliance_id, *unit).await? {
+                    return Err(Error::bad_input(
+                        "project participants are active members of the alliance",
+                    ));
+                }
+            }
+            let row = project::ActiveModel {
+                alliance_id: Set(alliance_id),
+                code: Set(code),
+                title_zh: Set(text(&new.title_zh, "titleZh", 200)?),
+                title_en: Set(optional_text(new.title_en.as_deref(), "titleEn", 300)?),
+                kind: Set(new.kind),
+                budget: Set(new.budget),
+                stage: Set(ProjectStage::Proposed),
+                summary: Set(optional_text(new.summary.as_deref(), "summary", 4000)?),
+                proposed_on: Set(new.date.unwrap_or(tx.today())),
+                is_demo: Set(false),
+                version: Set(1),
+                created_at: Set(tx.now),
+                updated_at: Set(tx.now),
+                ..Default::default()
+            }
+            .insert(&tx.db)
+            .await?;
+            for (unit, role) in &new.participants {
+                project_participant::ActiveModel {
+                    project_id: Set(row.id),
+                    organization_id: Set(*unit),
+                    role: Set(*role),
+                    created_at: Set(tx.now),
+                    ..Default::default()
+                }
+                .insert(&tx.db)
+                .await
+                .map_err(|_| Error::bad_input("a unit is listed twice among the participants"))?;
+            }
+            tx.record("project", row.id, Some(alliance_id), None, Some(&row))
+                .await?;
+            Ok(row)
+        }
+        .await;
+        tx.finish(outcome).await
+    }
+
+    /// The expert committee's review of feasibility, budget and plan, at an EXPERT_REVIEW meeting.
+    pub async fn review_project(
+        self,
+        project_id: i64,
+        expected_version: i32,
+        meeting_id: i64,
+        feasibility: &str,
+        budget: &str,
+        plan: &str,
+    ) -> Result<project::Model> {
+        let mut tx = self.begin("reviewProject").await?;
+        let outcome: Result<_> = async {
+            let tx = &mut tx;
+            let before = tx.find::<project::Entity>(project_id, "project").await?;
+            tx.governed(before.alliance_id).await?;
+            check_version(before.version, expected_version, "project")?;
+            let meeting = tx.find::<meeting::Entity>(meeting_id, "meeting").await?;
+            rules::reviewed_by_experts(
+                meeting.alliance_id == before.alliance_id
+                    && meeting.kind == MeetingKind::ExpertReview,
+            )?;
+            rules::project_moves(before.stage, ProjectStage::UnderReview)?;
+            let mut row = before.clone().into_active_model();
+            row.stage = Set(ProjectStage::UnderReview);
+            row.review_meeting_id = Set(Some(meeting.id));
+            row.review_feasibility = Set(Some(text(feasibility, "feasibility", 4000)?));
+            row.review_budget = Set(Some(text(budget, "budget", 4000)?));
+            row.review_plan = Set(Some(text(plan, "plan", 4000)?));
+            row.reviewed_on = Set(Some(meeting.held_on));
+            row.version = Set(before.version + 1);
+            row.updated_at = Set(tx.now);
+            let after = row.update(&tx.db).await?;
+            tx.record(
+                "project",
+                project_id,
+                Some(before.alliance_id),
+                Some(&before),
+                Some(&after),
+            )
+            .await?;
+            Ok(after)
+        }
+        .await;
+        tx.finish(outcome).await
+    }
+
+    /// Approves or rejects (after review), starts, or completes a project.
+    pub async fn advance_project(
+        self,
+        project_id: i64,
+        expected_version: i32,
+        to: ProjectStage,
+        date: Option<NaiveDate>,
+    ) -> Result<project::Model> {
+        let mut tx = self.begin("advanceProject").await?;
+        let outcome: Result<_> = async {
+            let tx = &mut tx;
+            let before = tx.find::<project::Entity>(project_id, "project").await?;
+            tx.governed(before.alliance_id).await?;
+            check_version(before.version, expected_version, "project")?;
+            if matches!(to, ProjectStage::Approved | ProjectStage::Rejected) {
+                rules::reviewed_by_experts(before.reviewed_on.is_some())?;
+            }
+            rules::project_moves(before.stage, to)?;
+            let on = Some(date.unwrap_or(tx.today()));
+            let mut row = before.clone().into_active_model();
+            row.stage = Set(to);
+            match to {
+                ProjectStage::Approved | ProjectStage::Rejected => row.decided_on = Set(on),
+                ProjectStage::InProgress => row.started_on = Set(on),
+                ProjectStage::Completed => row.completed_on = Set(on),
+                _ => {}
+            }
+            row.version = Set(before.version + 1);
+            row.updated_at = Set(tx.now);
+            let after = row.update(&tx.db).await?;
+            tx.record(
+                "project",
+                project_id,
+                Some(before.alliance_id),
+                Some(&before),
+                Some(&after),
+            )
+            .await?;
+            Ok(after)
+        }
+        .await;
+        tx.finish(outcome).await
+    }
+}

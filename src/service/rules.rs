@@ -1,0 +1,401 @@
+//! The rules of the seed plan (DOMAIN.md's table), each decided by exactly one function here and
+//! reported as RULE_VIOLATION with a stable `extensions.rule` id. The workflow services gather the
+//! facts; these functions judge them.
+
+use chrono::{Months, NaiveDate};
+use entity::{
+    enterprise_profile,
+    enums::{
+        AllianceStage, EnterpriseScale, MeetingKind, OrganizationKind, ProjectStage, ResolutionKind,
+    },
+    meeting, organization, resolution,
+};
+
+use crate::error::{Error, Result};
+
+fn broken(rule: &'static str, message: impl Into<String>) -> Error {
+    Error::Rule {
+        rule,
+        message: message.into(),
+    }
+}
+
+/// Annex 1 §3: enterprises must be located in the three cities and one base; universities,
+/// institutes and social organisations may come from anywhere. Financial institutions are
+/// outside partners (§二), not members.
+pub fn unit_may_join(unit: &organization::Model) -> Result<()> {
+    match unit.kind {
+        OrganizationKind::Enterprise if unit.municipality_id.is_none() => Err(broken(
+            "ENTERPRISE_OUTSIDE_METRO",
+            format!(
+                "{} is not located in the three cities and one base; only enterprises located there may join (Annex 1 §3)",
+                unit.name_zh
+            ),
+        )),
+        OrganizationKind::FinancialInstitution => Err(broken(
+            "MEMBER_KIND_NOT_ELIGIBLE",
+            format!(
+                "{} is a financial institution: an outside partner of the alliance, not a member (§二)",
+                unit.name_zh
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Open membership (Annex 1 §5): at most one live (applied or active) membership per unit.
+pub fn no_live_membership(already: bool, unit: &organization::Model) -> Result<()> {
+    if already {
+        Err(broken(
+            "MEMBERSHIP_EXISTS",
+            format!(
+                "{} already has a live membership of this alliance",
+                unit.name_zh
+            ),
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+/// Annex 1 §5: new members are admitted under the admission rule, which is part of the charter's
+/// supporting rules, so admission needs an adopted charter.
+pub fn admission_under_charter(charter_adopted: bool) -> Result<()> {
+    if charter_adopted {
+        Ok(())
+    } else {
+        Err(broken(
+            "ADMISSION_NEEDS_CHARTER",
+            "members are admitted under the charter's admission rule; adopt the charter first (Annex 1 §5)",
+        ))
+    }
+}
+
+/// A dissolved alliance takes no further steps.
+pub fn not_dissolved(stage: AllianceStage) -> Result<()> {
+    if stage == AllianceStage::Dissolved {
+        Err(broken("ALLIANCE_DISSOLVED", "the alliance is dissolved"))
+    } else {
+        Ok(())
+    }
+}
+
+/// Annex 2 §二: the five stages advance one at a time, in order; none is skipped. Forming the
+/// bodies also needs the charter of stage three adopted.
+pub fn next_stage(
+    current: AllianceStage,
+    wanted: AllianceStage,
+    charter_adopted: bool,
+) -> Result<()> {
+    not_dissolved(current)?;
+    let order = [
+        AllianceStage::Initiative,
+        AllianceStage::Consultation,
+        AllianceStage::CharterDrafting,
+        AllianceStage::BodiesFormed,
+        AllianceStage::Founded,
+    ];
+    let position = |stage| order.iter().position(|s| *s == stage);
+    let follows = matches!((position(current), position(wanted)), (Some(c), Some(w)) if w == c + 1);
+    if !follows {
+        return Err(broken(
+            "STAGE_ORDER",
+            format!(
+                "an alliance at {current:?} cannot move to {wanted:?}: stages advance one at a time, in order (Annex 2 §二)"
+            ),
+        ));
+    }
+    if wanted == AllianceStage::BodiesFormed && !charter_adopted {
+        return Err(broken(
+            "STAGE_ORDER",
+            "the charter must be adopted before the bodies are formed (Annex 2 §二(三))",
+        ));
+    }
+    Ok(())
+}
+
+/// Annex 2 §二(三): the charter is adopted only with the consent of every initiating unit.
+pub fn charter_consented(missing: &[String]) -> Result<()> {
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(broken(
+            "CHARTER_CONSENT_MISSING",
+            format!(
+                "every initiating unit must consent to the charter; still missing: {}",
+                missing.join(", ")
+            ),
+        ))
+    }
+}
+
+/// What the founding assembly must have done (Annex 2 §二(五), Annex 1 §4).
+#[derive(Debug, Default)]
+pub struct Founding {
+    pub charter_signed: bool,
+    pub chair_elected: bool,
+    pub secretary_general_elected: bool,
+    pub liability_unit_named: bool,
+}
+
+/// "Founded" needs: charter signed, a chair elected by the council, a secretary-general elected,
+/// and the body bearing external liability named.
+pub fn founding_complete(f: &Founding) -> Result<()> {
+    let missing: Vec<&str> = [
+        (
+            f.charter_signed,
+            "the charter signed at the founding assembly",
+        ),
+        (f.chair_elected, "a chair elected by the council"),
+        (
+            f.secretary_general_elected,
+            "a secretary-general elected by the general assembly",
+        ),
+        (
+            f.liability_unit_named,
+            "the unit bearing external liability named",
+        ),
+    ]
+    .into_iter()
+    .filter(|(done, _)| !done)
+    .map(|(_, what)| what)
+    .collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(broken(
+            "FOUNDING_PREREQUISITES",
+            format!(
+                "the alliance cannot be declared founded yet; missing: {}",
+                missing.join("; ")
+            ),
+        ))
+    }
+}
+
+/// Annex 1 §2: the chair unit is an industry association, or else a large backbone enterprise;
+/// choosing an enterprise while an association of the industry is a member needs a reason.
+pub fn chair_unit_eligible(
+    unit: &organization::Model,
+    profile: Option<&enterprise_profile::Model>,
+    association_is_member: bool,
+    reason: Option<&str>,
+) -> Result<()> {
+    match unit.kind {
+        OrganizationKind::IndustryAssociation => Ok(()),
+        OrganizationKind::Enterprise
+            if profile.is_some_and(|p| p.is_backbone && p.scale == EnterpriseScale::Large) =>
+        {
+            if association_is_member && reason.is_none_or(|r| r.trim().is_empty()) {
+                Err(broken(
+                    "CHAIR_UNIT_REASON_REQUIRED",
+                    "an industry association of the sector is a member: choosing an enterprise as chair unit needs a stated reason (Annex 1 §2)",
+                ))
+            } else {
+                Ok(())
+            }
+        }
+        _ => Err(broken(
+            "CHAIR_UNIT_NOT_ELIGIBLE",
+            format!(
+                "{} cannot be the chair unit: it must be an industry association or a large backbone enterprise (Annex 1 §2)",
+                unit.name_zh
+            ),
+        )),
+    }
+}
+
+/// The resolution an election rests on was taken by the right body and passed (Annex 2 §一).
+pub fn decided_by(
+    resolution: &resolution::Model,
+    meeting: &meeting::Model,
+    kind: ResolutionKind,
+    bodies: &[MeetingKind],
+    rule: &'static str,
+    who: &str,
+) -> Result<()> {
+    if resolution.kind != kind || !bodies.contains(&meeting.kind) {
+        return Err(broken(
+            rule,
+            format!(
+                "{who} (Annex 2 §一): this resolution is a {:?} of a {:?} meeting",
+                resolution.kind, meeting.kind
+            ),
+        ));
+    }
+    if !resolution.passed {
+        return Err(broken(
+            "RESOLUTION_NOT_PASSED",
+            "the resolution did not pass: nothing was decided",
+        ));
+    }
+    Ok(())
+}
+
+/// Director units: active members, one representative each (Annex 2 §一).
+pub fn directors_eligible(not_members: &[String], represented_twice: &[String]) -> Result<()> {
+    if let Some(unit) = not_members.first() {
+        return Err(broken(
+            "DIRECTOR_NOT_ACTIVE_MEMBER",
+            format!(
+                "{unit} is not an active member; director units are elected from active members"
+            ),
+        ));
+    }
+    if let Some(unit) = represented_twice.first() {
+        return Err(broken(
+            "DIRECTOR_ONE_REPRESENTATIVE",
+            format!(
+                "{unit} would have two representatives on the council; each director unit names one"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// One sitting chair at a time (Annex 2 §一); re-election after a term ends is allowed.
+pub fn no_sitting_chair(sitting_until: Option<NaiveDate>) -> Result<()> {
+    match sitting_until {
+        Some(until) => Err(broken(
+            "CHAIR_ALREADY_SITTING",
+            format!("a chair is sitting until {until}; a new term can start only after it ends"),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// A chair's term is five years (理事长每届任期五年): from `start` to the day before its fifth
+/// anniversary. Council terms (directors, vice-chairs, secretary-general) follow the same span.
+pub fn five_year_term(start: NaiveDate) -> NaiveDate {
+    start
+        .checked_add_months(Months::new(60))
+        .and_then(|d| d.pred_opt())
+        .unwrap_or(start)
+}
+
+/// Vice-chairs are nominated by the sitting chair (Annex 2 §一).
+pub fn nominated_by_chair(nominator_is_sitting_chair: bool) -> Result<()> {
+    if nominator_is_sitting_chair {
+        Ok(())
+    } else {
+        Err(broken(
+            "VICE_CHAIR_NOMINATED_BY_CHAIR",
+            "vice-chairs are nominated by the sitting chair",
+        ))
+    }
+}
+
+/// The secretary-general elected is the one the council nominated (Annex 2 §一).
+pub fn secretary_general_as_nominated(same_person: bool, nominated_before: bool) -> Result<()> {
+    if same_person && nominated_before {
+        Ok(())
+    } else {
+        Err(broken(
+            "SECRETARY_GENERAL_NOMINATED_BY_COUNCIL",
+            "the general assembly elects the person the council nominated, after the nomination",
+        ))
+    }
+}
+
+/// Expert-committee members come from member units, or are external experts (Annex 2 §一).
+pub fn expert_from_member_or_external(represents_member: Option<bool>) -> Result<()> {
+    match represents_member {
+        Some(false) => Err(broken(
+            "EXPERT_FROM_MEMBER_OR_EXTERNAL",
+            "an expert represents a member unit, or is appointed as an external expert (no unit)",
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Key projects are reviewed by the expert committee (feasibility, budget, plan) before approval.
+pub fn reviewed_by_experts(reviewed: bool) -> Result<()> {
+    if reviewed {
+        Ok(())
+    } else {
+        Err(broken(
+            "PROJECT_REVIEW_REQUIRED",
+            "the expert committee must review the project's feasibility, budget and plan first (Annex 2 §一)",
+        ))
+    }
+}
+
+/// A project moves PROPOSED → UNDER_REVIEW → APPROVED/REJECTED → IN_PROGRESS → COMPLETED.
+pub fn project_moves(current: ProjectStage, wanted: ProjectStage) -> Result<()> {
+    use ProjectStage::*;
+    let allowed = matches!(
+        (current, wanted),
+        (Proposed, UnderReview)
+            | (UnderReview, Approved)
+            | (UnderReview, Rejected)
+            | (Approved, InProgress)
+            | (InProgress, Completed)
+    );
+    if allowed {
+        Ok(())
+    } else {
+        Err(broken(
+            "PROJECT_STAGE_ORDER",
+            format!("a project {current:?} cannot become {wanted:?}"),
+        ))
+    }
+}
+
+/// A resolution passes with a quorum of more than half the body present and a majority of
+/// those present voting for it.
+pub fn resolution_passes(present: i32, body_size: i32, votes_for: i32) -> bool {
+    present * 2 > body_size && votes_for * 2 > present
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_term_of_five_years_ends_the_day_before_the_fifth_anniversary() {
+        let start = NaiveDate::from_ymd_opt(2020, 11, 26).unwrap();
+        assert_eq!(
+            five_year_term(start),
+            NaiveDate::from_ymd_opt(2025, 11, 25).unwrap()
+        );
+    }
+
+    #[test]
+    fn a_resolution_needs_a_quorum_and_a_majority_of_those_present() {
+        assert!(resolution_passes(6, 10, 4));
+        assert!(
+            !resolution_passes(5, 10, 5),
+            "no quorum: half is not more than half"
+        );
+        assert!(!resolution_passes(6, 10, 3), "a tie is no majority");
+    }
+
+    #[test]
+    fn stages_cannot_be_skipped_or_repeated() {
+        assert!(
+            next_stage(
+                AllianceStage::Initiative,
+                AllianceStage::Consultation,
+                false
+            )
+            .is_ok()
+        );
+        assert!(
+            next_stage(
+                AllianceStage::Initiative,
+                AllianceStage::CharterDrafting,
+                false
+            )
+            .is_err()
+        );
+        assert!(next_stage(AllianceStage::Founded, AllianceStage::Founded, true).is_err());
+        assert!(
+            next_stage(
+                AllianceStage::CharterDrafting,
+                AllianceStage::BodiesFormed,
+                false
+            )
+            .is_err()
+        );
+    }
+}

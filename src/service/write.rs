@@ -1,0 +1,262 @@
+//! The write path every mutation takes, in one place:
+//!
+//! 1. one transaction, serialized with every other write (SQLite `BEGIN IMMEDIATE`, PostgreSQL a
+//!    transaction-scoped advisory lock), so audit ids follow commit order and the change feed
+//!    never skips a late commit;
+//! 2. the body authorizes against the target it loaded ([`Tx::authorize`]), checks
+//!    `expectedVersion` ([`check_version`]) and the plan's rules, and writes;
+//! 3. every change is audited in the same transaction ([`Tx::record`]), and announced;
+//! 4. any error rolls everything back; a denial is then audited in a transaction of its own.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::{audit_event, enums::AuditOutcome};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
+    DbBackend, EntityTrait, SqliteTransactionMode, TransactionOptions, TransactionTrait,
+};
+use serde::Serialize;
+
+use super::{
+    access::Viewer,
+    changes::{ChangeBus, ChangeNotice},
+};
+use crate::error::{Error, Result};
+
+/// Any number; writers take this advisory lock on PostgreSQL.
+const WRITE_LOCK: i64 = 0x616c_6c69_616e_6365;
+
+/// What a mutation needs from its request.
+#[derive(Clone, Copy)]
+pub struct Writer<'a> {
+    pub db: &'a DatabaseConnection,
+    pub viewer: &'a Viewer,
+    pub bus: &'a ChangeBus,
+}
+
+/// One mutation's transaction.
+pub struct Tx<'a> {
+    pub db: DatabaseTransaction,
+    pub viewer: &'a Viewer,
+    operation: &'static str,
+    writer: Writer<'a>,
+    notices: Vec<ChangeNotice>,
+    /// The object a denial is about, for its audit event.
+    target: Option<(&'static str, Option<i64>)>,
+    pub now: DateTime<Utc>,
+}
+
+impl<'a> Writer<'a> {
+    /// Starts the mutation named `operation`. Its body runs against the returned [`Tx`], and
+    /// [`Tx::finish`] then commits it, or rolls it back (auditing a denial).
+    pub async fn begin(self, operation: &'static str) -> Result<Tx<'a>> {
+        let db = begin_serialized(self.db).await?;
+        Ok(Tx {
+            db,
+            viewer: self.viewer,
+            operation,
+            writer: self,
+            notices: Vec::new(),
+            target: None,
+            now: Utc::now(),
+        })
+    }
+
+    async fn record_denial(
+        &self,
+        operation: &'static str,
+        target: Option<(&'static str, Option<i64>)>,
+        message: &str,
+    ) -> Result<()> {
+        let (entity, entity_id) = target.unwrap_or(("unknown", None));
+        audit_row(
+            self.viewer,
+            operation,
+            entity,
+            entity_id,
+            None,
+            AuditOutcome::Denied,
+            None,
+            None,
+            Some(message.to_owned()),
+            Utc::now(),
+        )
+        .insert(self.db)
+        .await?;
+        tracing::info!(
+            audit.operation = operation,
+            audit.entity = entity,
+            auth.role = self.viewer.role().as_str(),
+            "mutation denied"
+        );
+        Ok(())
+    }
+}
+
+async fn begin_serialized(db: &DatabaseConnection) -> Result<DatabaseTransaction> {
+    match db.get_database_backend() {
+        DbBackend::Sqlite => Ok(db
+            .begin_with_options(TransactionOptions {
+                sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+                ..Default::default()
+            })
+            .await?),
+        _ => {
+            let txn = db.begin().await?;
+            txn.execute_raw(sea_orm::Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "SELECT pg_advisory_xact_lock($1)",
+                [WRITE_LOCK.into()],
+            ))
+            .await?;
+            Ok(txn)
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn audit_row(
+    viewer: &Viewer,
+    operation: &str,
+    entity: &str,
+    entity_id: Option<i64>,
+    alliance_id: Option<i64>,
+    outcome: AuditOutcome,
+    before: Option<String>,
+    after: Option<String>,
+    message: Option<String>,
+    at: DateTime<Utc>,
+) -> audit_event::ActiveModel {
+    let principal = &viewer.principal;
+    audit_event::ActiveModel {
+        at: Set(at),
+        actor: Set(principal.subject.clone()),
+        role: Set(principal.role.as_str().into()),
+        department: Set(principal
+            .department
+            .map(|d| sea_orm::ActiveEnum::to_value(&d))
+            .or_else(|| {
+                principal
+                    .municipality
+                    .map(|m| sea_orm::ActiveEnum::to_value(&m))
+            })),
+        operation: Set(operation.into()),
+        entity: Set(entity.into()),
+        entity_id: Set(entity_id),
+        alliance_id: Set(alliance_id),
+        outcome: Set(outcome),
+        before_state: Set(before),
+        after_state: Set(after),
+        message: Set(message),
+        ..Default::default()
+    }
+}
+
+impl Tx<'_> {
+    /// Commits a successful body and announces its changes; rolls back a failed one, auditing
+    /// a denial in a transaction of its own.
+    pub async fn finish<T>(self, outcome: Result<T>) -> Result<T> {
+        let Tx {
+            db,
+            writer,
+            notices,
+            target,
+            operation,
+            ..
+        } = self;
+        match outcome {
+            Ok(value) => {
+                db.commit().await?;
+                writer.bus.committed(notices);
+                Ok(value)
+            }
+            Err(err) => {
+                db.rollback().await?;
+                if let Error::Forbidden(message) = &err {
+                    writer.record_denial(operation, target, message).await?;
+                }
+                Err(err)
+            }
+        }
+    }
+
+    /// Today, for dates a caller leaves out.
+    pub fn today(&self) -> NaiveDate {
+        self.now.date_naive()
+    }
+
+    /// Refuses unless `allowed`; the denial names `entity` (and its id) in the audit trail.
+    pub fn authorize(
+        &mut self,
+        allowed: bool,
+        entity: &'static str,
+        id: Option<i64>,
+        why: &str,
+    ) -> Result<()> {
+        self.target = Some((entity, id));
+        if allowed {
+            Ok(())
+        } else {
+            Err(Error::forbidden(why.to_owned()))
+        }
+    }
+
+    /// The row `id` of `E`, or NOT_FOUND naming `what`.
+    pub async fn find<E: EntityTrait>(&self, id: i64, what: &str) -> Result<E::Model>
+    where
+        <E::PrimaryKey as sea_orm::PrimaryKeyTrait>::ValueType: From<i64>,
+    {
+        E::find_by_id(id)
+            .one(&self.db)
+            .await?
+            .ok_or_else(|| Error::not_found(format!("no {what} with that id")))
+    }
+
+    /// Audits one change (`before` → `after`) of `entity` `id` and announces it.
+    pub async fn record<M: Serialize>(
+        &mut self,
+        entity: &'static str,
+        id: i64,
+        alliance: Option<i64>,
+        before: Option<&M>,
+        after: Option<&M>,
+    ) -> Result<()> {
+        let json = |m: Option<&M>| {
+            m.map(|m| serde_json::to_string(m).map_err(Error::internal))
+                .transpose()
+        };
+        let row = audit_row(
+            self.viewer,
+            self.operation,
+            entity,
+            Some(id),
+            alliance,
+            AuditOutcome::Allowed,
+            json(before)?,
+            json(after)?,
+            None,
+            self.now,
+        )
+        .insert(&self.db)
+        .await?;
+        let notice = ChangeNotice {
+            id: row.id,
+            entity: entity.into(),
+            entity_id: Some(id),
+            alliance_id: alliance,
+        };
+        self.writer.bus.announce(&self.db, &notice).await?;
+        self.notices.push(notice);
+        Ok(())
+    }
+}
+
+/// CONFLICT unless the caller read the row's current version.
+pub fn check_version(current: i32, expected: i32, what: &str) -> Result<()> {
+    if current == expected {
+        Ok(())
+    } else {
+        Err(Error::Conflict(format!(
+            "the {what} was changed by someone else (now version {current}, you sent {expected}); reload it and try again"
+        )))
+    }
+}
