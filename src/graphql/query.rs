@@ -45,6 +45,7 @@ pub struct Query(
     OrganizationQuery,
     AllianceQuery,
     ActivityQuery,
+    FeedQuery,
 );
 
 /// Pages a listing and wraps it as a connection with a lazy `totalCount`.

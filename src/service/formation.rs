@@ -13,7 +13,7 @@ use entity::{
 };
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, IntoActiveModel,
-    PaginatorTrait, QueryFilter,
+    PaginatorTrait, QueryFilter, QueryOrder,
 };
 
 use super::{
@@ -92,6 +92,14 @@ impl Tx<'_> {
         on: NaiveDate,
         note: Option<String>,
     ) -> Result<()> {
+        let last = alliance_stage_event::Entity::find()
+            .filter(alliance_stage_event::Column::AllianceId.eq(alliance.id))
+            .order_by_desc(alliance_stage_event::Column::OccurredOn)
+            .one(&self.db)
+            .await?;
+        if let Some(last) = last.filter(|last| last.occurred_on > on) {
+            return Err(Error::bad_input(format!("the alliance reached its previous stage on {}; a later stage cannot be dated {on}", last.occurred_on)));
+        }
         let event = alliance_stage_event::ActiveModel {
             alliance_id: Set(alliance.id),
             from_stage: Set(Some(alliance.stage).filter(|_| to != AllianceStage::Initiative)),

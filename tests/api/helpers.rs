@@ -400,3 +400,60 @@ pub fn error_code(response: &Value) -> Option<String> {
         .as_str()
         .map(str::to_owned)
 }
+
+/// The `extensions.rule` of the first error.
+pub fn rule_of(response: &Value) -> Option<String> {
+    response["errors"][0]["extensions"]["rule"].as_str().map(str::to_owned)
+}
+
+impl TestApp {
+    /// Runs a mutation (or any operation) as `who`, expecting success; returns `data`.
+    pub async fn ok(&self, who: &As, query: &str, variables: Value) -> Value {
+        self.data_as(Some(who), query, variables).await
+    }
+
+    /// The id of the first organization whose Chinese name contains `name`.
+    pub async fn org(&self, name: &str) -> String {
+        let data = self.data("query($n: String!) { organizations(filter: {nameZh: {contains: $n}}, first: 1) { nodes { id } } }", json!({ "n": name })).await;
+        data["organizations"]["nodes"][0]["id"].as_str().unwrap_or_else(|| panic!("no organization named like {name}")).to_owned()
+    }
+
+    /// The leading enterprise of a chain segment (by segment code).
+    pub async fn leader(&self, segment: &str) -> String {
+        let data = self
+            .data("{ sectors { nodes { segments { id code } } } }", json!({}))
+            .await;
+        let segment_id = data["sectors"]["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|s| s["segments"].as_array().unwrap().clone())
+            .find(|s| s["code"] == segment)
+            .map(|s| s["id"].clone())
+            .unwrap_or_else(|| panic!("no segment {segment}"));
+        let enterprises = self
+            .data("query($s: ID!) { enterprises(filter: {segment: {eq: $s}}, first: 20) { nodes { id isLeading segments { code } } } }", json!({ "s": segment_id }))
+            .await;
+        enterprises["enterprises"]["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["isLeading"] == true && e["segments"][0]["code"] == segment)
+            .map(|e| e["id"].as_str().unwrap().to_owned())
+            .unwrap_or_else(|| panic!("no leader in {segment}"))
+    }
+
+    /// The first person working for an organization.
+    pub async fn person_of(&self, organization: &str) -> String {
+        let data = self.data("query($o: ID!) { people(filter: {organization: {eq: $o}}, first: 1) { nodes { id } } }", json!({ "o": organization })).await;
+        data["people"]["nodes"][0]["id"].as_str().unwrap_or_else(|| panic!("nobody works for {organization}")).to_owned()
+    }
+
+    /// An alliance's current version.
+    pub async fn version(&self, node: &str) -> i64 {
+        let data = self
+            .data("query($id: ID!) { node(id: $id) { ... on Alliance { version } ... on Membership { version } ... on Project { version } ... on Enterprise { version } ... on SupportMeasure { version } } }", json!({ "id": node }))
+            .await;
+        data["node"]["version"].as_i64().unwrap_or_else(|| panic!("no version for {node}"))
+    }
+}

@@ -6,6 +6,7 @@
 mod helpers;
 
 mod authentication;
+mod formation;
 mod http;
 mod permissions;
 mod read_api;
