@@ -10,6 +10,8 @@ mod formation;
 mod http;
 mod permissions;
 mod read_api;
+mod rules;
 mod schema;
 mod seed;
 mod statements;
+mod write_permissions;
