@@ -32,6 +32,8 @@ pub async fn serve(app: App, listen: std::net::SocketAddr) -> error::Result<()> 
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .map_err(|e| error::Error::internal(format!("cannot listen on {listen}: {e}")))?;
+    // The bound address, not the configured one: with port 0 the system picks the port.
+    let listen = listener.local_addr().map_err(error::Error::internal)?;
     tracing::info!(%listen, "serving GraphQL at /graphql");
     axum::serve(listener, http::app(app))
         .with_graceful_shutdown(shutdown_signal())

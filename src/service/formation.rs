@@ -98,7 +98,10 @@ impl Tx<'_> {
             .one(&self.db)
             .await?;
         if let Some(last) = last.filter(|last| last.occurred_on > on) {
-            return Err(Error::bad_input(format!("the alliance reached its previous stage on {}; a later stage cannot be dated {on}", last.occurred_on)));
+            return Err(Error::bad_input(format!(
+                "the alliance reached its previous stage on {}; a later stage cannot be dated {on}",
+                last.occurred_on
+            )));
         }
         let event = alliance_stage_event::ActiveModel {
             alliance_id: Set(alliance.id),

@@ -27,12 +27,22 @@ impl Cast {
     }
 
     fn initiators(&self) -> Vec<&str> {
-        vec![&self.association, &self.rare_metals, &self.crystals, &self.batteries, &self.university, &self.institute]
+        vec![
+            &self.association,
+            &self.rare_metals,
+            &self.crystals,
+            &self.batteries,
+            &self.university,
+            &self.institute,
+        ]
     }
 }
 
 fn id(data: &Value, pointer: &str) -> String {
-    data.pointer(pointer).and_then(Value::as_str).unwrap_or_else(|| panic!("no {pointer} in {data}")).to_owned()
+    data.pointer(pointer)
+        .and_then(Value::as_str)
+        .unwrap_or_else(|| panic!("no {pointer} in {data}"))
+        .to_owned()
 }
 
 #[tokio::test]
@@ -52,8 +62,14 @@ async fn the_new_materials_alliance_is_formed_again_through_the_api_alone() {
         )
         .await;
     let alliance = id(&initiated, "/initiateAlliance/alliance/id");
-    assert_eq!(initiated["initiateAlliance"]["alliance"]["stage"], "INITIATIVE");
-    assert_eq!(initiated["initiateAlliance"]["alliance"]["members"]["totalCount"], 6);
+    assert_eq!(
+        initiated["initiateAlliance"]["alliance"]["stage"],
+        "INITIATIVE"
+    );
+    assert_eq!(
+        initiated["initiateAlliance"]["alliance"]["members"]["totalCount"],
+        6
+    );
     // From here on the alliance's own secretariat runs it.
     let secretariat = secretariat(&alliance);
     let step = |version: i64| json!({ "alliance": alliance, "version": version });
@@ -75,30 +91,51 @@ async fn the_new_materials_alliance_is_formed_again_through_the_api_alone() {
         .await;
     let a = &consulted["formPreparatoryGroup"]["alliance"];
     assert_eq!(a["stage"], "CONSULTATION");
-    assert_eq!(a["posts"].as_array().unwrap().iter().filter(|p| p["kind"] == "CONVENER").count(), 1);
+    assert_eq!(
+        a["posts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|p| p["kind"] == "CONVENER")
+            .count(),
+        1
+    );
 
     // 3. Charter drafting: every initiating unit is consulted and consents; the charter is adopted.
     let drafting = app
         .ok(&secretariat, r#"mutation($alliance: ID!, $version: Int!) { startCharterDrafting(input: {alliance: $alliance, expectedVersion: $version, charterVersion: "v1.0", date: "2026-03-01"}) { alliance { stage version charterVersion } } }"#, step(a["version"].as_i64().unwrap()))
         .await;
-    assert_eq!(drafting["startCharterDrafting"]["alliance"]["stage"], "CHARTER_DRAFTING");
+    assert_eq!(
+        drafting["startCharterDrafting"]["alliance"]["stage"],
+        "CHARTER_DRAFTING"
+    );
     for unit in cast.initiators() {
         app.ok(&secretariat, "mutation($a: ID!, $o: ID!) { recordCharterConsent(input: {alliance: $a, organization: $o}) { consent { charterVersion } } }", json!({ "a": alliance, "o": unit }))
             .await;
     }
     let version = app.version(&alliance).await;
     let adopted = app.ok(&secretariat, "mutation($alliance: ID!, $version: Int!) { adoptCharter(input: {alliance: $alliance, expectedVersion: $version, date: \"2026-04-20\"}) { alliance { charterAdoptedOn version } } }", step(version)).await;
-    assert_eq!(adopted["adoptCharter"]["alliance"]["charterAdoptedOn"], "2026-04-20");
+    assert_eq!(
+        adopted["adoptCharter"]["alliance"]["charterAdoptedOn"],
+        "2026-04-20"
+    );
 
     // Open membership under the adopted charter's admission rule: more units join.
-    let joiners = [app.leader("NMAT-01").await, app.leader("NMAT-03").await, app.leader("NMAT-06").await];
+    let joiners = [
+        app.leader("NMAT-01").await,
+        app.leader("NMAT-03").await,
+        app.leader("NMAT-06").await,
+    ];
     for unit in &joiners {
         let applied = app.ok(&secretariat, "mutation($a: ID!, $o: ID!) { applyForMembership(input: {alliance: $a, organization: $o}) { membership { id version status } } }", json!({ "a": alliance, "o": unit })).await;
         let membership = id(&applied, "/applyForMembership/membership/id");
         let decided = app
             .ok(&secretariat, "mutation($m: ID!) { decideMembership(input: {membership: $m, expectedVersion: 1, approve: true}) { membership { status joinedOn } } }", json!({ "m": membership }))
             .await;
-        assert_eq!(decided["decideMembership"]["membership"]["status"], "ACTIVE");
+        assert_eq!(
+            decided["decideMembership"]["membership"]["status"],
+            "ACTIVE"
+        );
     }
 
     // 4. Bodies: expert committee (a member's expert and an external one), working groups.
@@ -125,16 +162,38 @@ async fn the_new_materials_alliance_is_formed_again_through_the_api_alone() {
         .await;
     assert_eq!(assembly["holdMeeting"]["meeting"]["bodySize"], 9);
     let assembly = id(&assembly, "/holdMeeting/meeting/id");
-    let resolve = |kind: &str, subject: &str, person: Option<&str>, unit: Option<&str>, votes: i64| {
+    let resolve = |kind: &str,
+                   subject: &str,
+                   person: Option<&str>,
+                   unit: Option<&str>,
+                   votes: i64| {
         json!({ "m": assembly, "k": kind, "s": subject, "p": person, "o": unit, "v": votes })
     };
     const RESOLVE: &str = "mutation($m: ID!, $k: ResolutionKind!, $s: String!, $p: ID, $o: ID, $v: Int!) { recordResolution(input: {meeting: $m, kind: $k, subject: $s, votesFor: $v, person: $p, organization: $o}) { resolution { id passed } } }";
-    let signed = app.ok(&secretariat, RESOLVE, resolve("SIGN_CHARTER", "签署章程", None, None, 9)).await;
+    let signed = app
+        .ok(
+            &secretariat,
+            RESOLVE,
+            resolve("SIGN_CHARTER", "签署章程", None, None, 9),
+        )
+        .await;
     assert_eq!(signed["recordResolution"]["resolution"]["passed"], true);
-    let directors_vote = app.ok(&secretariat, RESOLVE, resolve("ELECT_DIRECTORS", "选举理事单位", None, None, 8)).await;
+    let directors_vote = app
+        .ok(
+            &secretariat,
+            RESOLVE,
+            resolve("ELECT_DIRECTORS", "选举理事单位", None, None, 8),
+        )
+        .await;
     let directors: Vec<Value> = {
         let mut list = Vec::new();
-        for unit in [&cast.association, &cast.rare_metals, &cast.crystals, &cast.batteries, &cast.university] {
+        for unit in [
+            &cast.association,
+            &cast.rare_metals,
+            &cast.crystals,
+            &cast.batteries,
+            &cast.university,
+        ] {
             list.push(json!({ "organization": unit, "person": app.person_of(unit).await }));
         }
         list
@@ -142,28 +201,84 @@ async fn the_new_materials_alliance_is_formed_again_through_the_api_alone() {
     let elected = app
         .ok(&secretariat, "mutation($r: ID!, $d: [RepresentativeInput!]!) { electDirectors(input: {resolution: $r, directors: $d}) { posts { kind termEnd } } }", json!({ "r": id(&directors_vote, "/recordResolution/resolution/id"), "d": directors }))
         .await;
-    assert_eq!(elected["electDirectors"]["posts"].as_array().unwrap().len(), 5);
-    assert_eq!(elected["electDirectors"]["posts"][0]["termEnd"], "2031-06-17");
-    app.ok(&secretariat, RESOLVE, resolve("NAME_LIABILITY_UNIT", "确定对外承担责任的主体", None, Some(&cast.association), 9)).await;
+    assert_eq!(
+        elected["electDirectors"]["posts"].as_array().unwrap().len(),
+        5
+    );
+    assert_eq!(
+        elected["electDirectors"]["posts"][0]["termEnd"],
+        "2031-06-17"
+    );
+    app.ok(
+        &secretariat,
+        RESOLVE,
+        resolve(
+            "NAME_LIABILITY_UNIT",
+            "确定对外承担责任的主体",
+            None,
+            Some(&cast.association),
+            9,
+        ),
+    )
+    .await;
 
-    let director_units: Vec<&str> = vec![&cast.association, &cast.rare_metals, &cast.crystals, &cast.batteries, &cast.university];
+    let director_units: Vec<&str> = vec![
+        &cast.association,
+        &cast.rare_metals,
+        &cast.crystals,
+        &cast.batteries,
+        &cast.university,
+    ];
     let council = app
         .ok(&secretariat, r#"mutation($a: ID!, $who: [ID!]!) { holdMeeting(input: {alliance: $a, kind: COUNCIL, title: "第一届理事会第一次会议", heldOn: "2026-06-18", attendees: $who}) { meeting { id bodySize } } }"#, json!({ "a": alliance, "who": director_units }))
         .await;
     let council = id(&council, "/holdMeeting/meeting/id");
     let chair_person = app.person_of(&cast.association).await;
     let council_vote = |kind: &str, person: &str, unit: &str| json!({ "m": council, "k": kind, "s": kind, "p": person, "o": unit, "v": 5 });
-    let chair_vote = app.ok(&secretariat, RESOLVE, council_vote("ELECT_CHAIR", &chair_person, &cast.association)).await;
+    let chair_vote = app
+        .ok(
+            &secretariat,
+            RESOLVE,
+            council_vote("ELECT_CHAIR", &chair_person, &cast.association),
+        )
+        .await;
     let chair = app.ok(&secretariat, "mutation($r: ID!) { electChair(input: {resolution: $r}) { post { kind termStart termEnd decidedHow } } }", json!({ "r": id(&chair_vote, "/recordResolution/resolution/id") })).await;
     assert_eq!(chair["electChair"]["post"]["termStart"], "2026-06-18");
-    assert_eq!(chair["electChair"]["post"]["termEnd"], "2031-06-17", "a five-year term");
+    assert_eq!(
+        chair["electChair"]["post"]["termEnd"], "2031-06-17",
+        "a five-year term"
+    );
     let vice_person = app.person_of(&cast.rare_metals).await;
-    let vice_vote = app.ok(&secretariat, RESOLVE, council_vote("APPROVE_VICE_CHAIRS", &vice_person, &cast.rare_metals)).await;
+    let vice_vote = app
+        .ok(
+            &secretariat,
+            RESOLVE,
+            council_vote("APPROVE_VICE_CHAIRS", &vice_person, &cast.rare_metals),
+        )
+        .await;
     app.ok(&secretariat, "mutation($r: ID!, $by: ID!) { approveViceChair(input: {resolution: $r, nominatedBy: $by}) { post { kind } } }", json!({ "r": id(&vice_vote, "/recordResolution/resolution/id"), "by": chair_person }))
         .await;
     let sg_person = app.data("query($o: ID!) { people(filter: {organization: {eq: $o}}, first: 2) { nodes { id } } }", json!({ "o": cast.association })).await["people"]["nodes"][1]["id"].as_str().unwrap().to_owned();
-    let nomination = app.ok(&secretariat, RESOLVE, council_vote("NOMINATE_SECRETARY_GENERAL", &sg_person, &cast.association)).await;
-    let election = app.ok(&secretariat, RESOLVE, resolve("ELECT_SECRETARY_GENERAL", "选举秘书长", Some(&sg_person), Some(&cast.association), 9)).await;
+    let nomination = app
+        .ok(
+            &secretariat,
+            RESOLVE,
+            council_vote("NOMINATE_SECRETARY_GENERAL", &sg_person, &cast.association),
+        )
+        .await;
+    let election = app
+        .ok(
+            &secretariat,
+            RESOLVE,
+            resolve(
+                "ELECT_SECRETARY_GENERAL",
+                "选举秘书长",
+                Some(&sg_person),
+                Some(&cast.association),
+                9,
+            ),
+        )
+        .await;
     app.ok(
         &secretariat,
         "mutation($n: ID!, $e: ID!) { electSecretaryGeneral(input: {nomination: $n, election: $e}) { post { kind body } } }",
@@ -187,13 +302,48 @@ async fn the_new_materials_alliance_is_formed_again_through_the_api_alone() {
     assert_eq!(a["foundedOn"], "2026-06-18");
     assert_eq!(a["chairUnit"]["id"], cast.association.as_str());
     assert_eq!(a["liabilityUnit"]["id"], cast.association.as_str());
-    let stages: Vec<&str> = a["stageHistory"].as_array().unwrap().iter().map(|s| s["toStage"].as_str().unwrap()).collect();
-    assert_eq!(stages, ["INITIATIVE", "CONSULTATION", "CHARTER_DRAFTING", "BODIES_FORMED", "FOUNDED"]);
-    let kinds: Vec<&str> = a["posts"].as_array().unwrap().iter().map(|p| p["kind"].as_str().unwrap()).collect();
-    for kind in ["CHAIR", "VICE_CHAIR", "DIRECTOR", "SECRETARY_GENERAL", "EXPERT"] {
-        assert!(kinds.contains(&kind), "{kind} sits after founding: {kinds:?}");
+    let stages: Vec<&str> = a["stageHistory"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["toStage"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        stages,
+        [
+            "INITIATIVE",
+            "CONSULTATION",
+            "CHARTER_DRAFTING",
+            "BODIES_FORMED",
+            "FOUNDED"
+        ]
+    );
+    let kinds: Vec<&str> = a["posts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["kind"].as_str().unwrap())
+        .collect();
+    for kind in [
+        "CHAIR",
+        "VICE_CHAIR",
+        "DIRECTOR",
+        "SECRETARY_GENERAL",
+        "EXPERT",
+    ] {
+        assert!(
+            kinds.contains(&kind),
+            "{kind} sits after founding: {kinds:?}"
+        );
     }
-    assert!(!a["posts"].as_array().unwrap().iter().any(|p| p["body"] == "PREPARATORY_GROUP"), "the preparatory group ends at founding");
+    assert!(
+        !a["posts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["body"] == "PREPARATORY_GROUP"),
+        "the preparatory group ends at founding"
+    );
 
     // A joint project: proposed, reviewed by the expert committee, approved, started.
     let proposed = app
@@ -215,14 +365,29 @@ async fn the_new_materials_alliance_is_formed_again_through_the_api_alone() {
             json!({ "p": project, "m": id(&review, "/holdMeeting/meeting/id") }),
         )
         .await;
-    assert_eq!(reviewed["reviewProject"]["project"]["stage"], "UNDER_REVIEW");
+    assert_eq!(
+        reviewed["reviewProject"]["project"]["stage"],
+        "UNDER_REVIEW"
+    );
     let approved = app.ok(&secretariat, "mutation($p: ID!) { approveProject(input: {project: $p, expectedVersion: 2}) { project { stage } } }", json!({ "p": project })).await;
     assert_eq!(approved["approveProject"]["project"]["stage"], "APPROVED");
     let started = app.ok(&secretariat, "mutation($p: ID!) { startProject(input: {project: $p, expectedVersion: 3}) { project { stage } } }", json!({ "p": project })).await;
     assert_eq!(started["startProject"]["project"]["stage"], "IN_PROGRESS");
 
     // Everything above is in the audit trail, by the secretariat.
-    let trail = app.ok(&secretariat, "{ auditEvents(first: 100) { totalCount nodes { role outcome } } }", json!({})).await;
+    let trail = app
+        .ok(
+            &secretariat,
+            "{ auditEvents(first: 100) { totalCount nodes { role outcome } } }",
+            json!({}),
+        )
+        .await;
     assert!(trail["auditEvents"]["totalCount"].as_i64().unwrap() > 40);
-    assert!(trail["auditEvents"]["nodes"].as_array().unwrap().iter().all(|e| e["role"] == "SECRETARIAT" && e["outcome"] == "ALLOWED"));
+    assert!(
+        trail["auditEvents"]["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["role"] == "SECRETARIAT" && e["outcome"] == "ALLOWED")
+    );
 }

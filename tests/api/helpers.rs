@@ -226,6 +226,8 @@ async fn fresh_database() -> (TestDatabase, String) {
 /// The running app of one test.
 pub struct TestApp {
     pub url: String,
+    /// The test database's URL (for extra server processes on it).
+    pub database_url: String,
     pub state: App,
     client: reqwest::Client,
     _database: TestDatabase,
@@ -306,6 +308,7 @@ impl TestApp {
         let db = database::connect(&url)
             .await
             .expect("connect to the test database");
+        let database_url = url.clone();
         let state = App::new(db, keys(SECRET));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -315,6 +318,7 @@ impl TestApp {
         tokio::spawn(async move { axum::serve(listener, router).await });
         TestApp {
             url: format!("http://{address}"),
+            database_url,
             state,
             client: reqwest::Client::new(),
             _database: database,
@@ -403,7 +407,9 @@ pub fn error_code(response: &Value) -> Option<String> {
 
 /// The `extensions.rule` of the first error.
 pub fn rule_of(response: &Value) -> Option<String> {
-    response["errors"][0]["extensions"]["rule"].as_str().map(str::to_owned)
+    response["errors"][0]["extensions"]["rule"]
+        .as_str()
+        .map(str::to_owned)
 }
 
 impl TestApp {
@@ -415,7 +421,10 @@ impl TestApp {
     /// The id of the first organization whose Chinese name contains `name`.
     pub async fn org(&self, name: &str) -> String {
         let data = self.data("query($n: String!) { organizations(filter: {nameZh: {contains: $n}}, first: 1) { nodes { id } } }", json!({ "n": name })).await;
-        data["organizations"]["nodes"][0]["id"].as_str().unwrap_or_else(|| panic!("no organization named like {name}")).to_owned()
+        data["organizations"]["nodes"][0]["id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no organization named like {name}"))
+            .to_owned()
     }
 
     /// The leading enterprise of a chain segment (by segment code).
@@ -446,7 +455,10 @@ impl TestApp {
     /// The first person working for an organization.
     pub async fn person_of(&self, organization: &str) -> String {
         let data = self.data("query($o: ID!) { people(filter: {organization: {eq: $o}}, first: 1) { nodes { id } } }", json!({ "o": organization })).await;
-        data["people"]["nodes"][0]["id"].as_str().unwrap_or_else(|| panic!("nobody works for {organization}")).to_owned()
+        data["people"]["nodes"][0]["id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("nobody works for {organization}"))
+            .to_owned()
     }
 
     /// An alliance's current version.
@@ -454,6 +466,8 @@ impl TestApp {
         let data = self
             .data("query($id: ID!) { node(id: $id) { ... on Alliance { version } ... on Membership { version } ... on Project { version } ... on Enterprise { version } ... on SupportMeasure { version } } }", json!({ "id": node }))
             .await;
-        data["node"]["version"].as_i64().unwrap_or_else(|| panic!("no version for {node}"))
+        data["node"]["version"]
+            .as_i64()
+            .unwrap_or_else(|| panic!("no version for {node}"))
     }
 }

@@ -6,6 +6,8 @@
 mod helpers;
 
 mod authentication;
+mod concurrency;
+mod feed;
 mod formation;
 mod http;
 mod permissions;
@@ -14,4 +16,5 @@ mod rules;
 mod schema;
 mod seed;
 mod statements;
+mod subscriptions;
 mod write_permissions;

@@ -5,7 +5,9 @@ use entity::{audit_event, enums::AuditOutcome};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
 
-use crate::helpers::{As, TestApp, analyst, department, error_code, municipality, office, secretariat};
+use crate::helpers::{
+    As, TestApp, analyst, department, error_code, municipality, office, secretariat,
+};
 
 /// The rows the mutations act on: chosen so that each role's own area is the target.
 struct Targets {
@@ -17,11 +19,32 @@ async fn targets(app: &TestApp) -> Targets {
     // A Shizuishan enterprise that is a member of the founded alliance, and its people.
     let unit = app.leader("NMAT-02").await;
     let person = app.person_of(&unit).await;
-    let park = app.data(r#"{ parks(filter: {municipality: {eq: SHIZUISHAN}}, first: 1) { nodes { id } } }"#, json!({})).await["parks"]["nodes"][0]["id"].clone();
-    let link = app.data("{ supplyLinks(first: 1) { nodes { id } } }", json!({})).await["supplyLinks"]["nodes"][0]["id"].clone();
-    let department = app.data("{ department(code: DST) { id } }", json!({})).await["department"]["id"].clone();
-    let segment = app.data("{ sector(code: EQUIPMENT) { segments { id } } }", json!({})).await["sector"]["segments"][0]["id"].clone();
-    let measure = app.data("{ supportMeasures(filter: {department: {eq: DST}}, first: 1) { nodes { id } } }", json!({})).await["supportMeasures"]["nodes"][0]["id"].clone();
+    let park = app
+        .data(
+            r#"{ parks(filter: {municipality: {eq: SHIZUISHAN}}, first: 1) { nodes { id } } }"#,
+            json!({}),
+        )
+        .await["parks"]["nodes"][0]["id"]
+        .clone();
+    let link = app
+        .data("{ supplyLinks(first: 1) { nodes { id } } }", json!({}))
+        .await["supplyLinks"]["nodes"][0]["id"]
+        .clone();
+    let department = app
+        .data("{ department(code: DST) { id } }", json!({}))
+        .await["department"]["id"]
+        .clone();
+    let segment = app
+        .data("{ sector(code: EQUIPMENT) { segments { id } } }", json!({}))
+        .await["sector"]["segments"][0]["id"]
+        .clone();
+    let measure = app
+        .data(
+            "{ supportMeasures(filter: {department: {eq: DST}}, first: 1) { nodes { id } } }",
+            json!({}),
+        )
+        .await["supportMeasures"]["nodes"][0]["id"]
+        .clone();
     let governance = app
         .data(
             r#"query($a: ID!) { alliance(id: $a) {
@@ -34,9 +57,28 @@ async fn targets(app: &TestApp) -> Targets {
         )
         .await;
     let a = &governance["alliance"];
-    let find = |list: &Value, pred: &dyn Fn(&Value) -> bool| list.as_array().unwrap().iter().find(|v| pred(v)).map(|v| v["id"].clone()).unwrap();
-    let resolutions: Vec<Value> = a["meetings"].as_array().unwrap().iter().flat_map(|m| m["resolutions"].as_array().unwrap().clone()).collect();
-    let resolution = |kind: &str| resolutions.iter().rev().find(|r| r["kind"] == kind).map(|r| r["id"].clone()).unwrap();
+    let find = |list: &Value, pred: &dyn Fn(&Value) -> bool| {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .find(|v| pred(v))
+            .map(|v| v["id"].clone())
+            .unwrap()
+    };
+    let resolutions: Vec<Value> = a["meetings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|m| m["resolutions"].as_array().unwrap().clone())
+        .collect();
+    let resolution = |kind: &str| {
+        resolutions
+            .iter()
+            .rev()
+            .find(|r| r["kind"] == kind)
+            .map(|r| r["id"].clone())
+            .unwrap()
+    };
     let memberships = &governance["memberships"]["nodes"];
     Targets {
         vars: json!({
@@ -71,51 +113,231 @@ enum May {
 }
 
 const MUTATIONS: &[(&str, May, &str)] = &[
-    ("createOrganization", May::Territory, r#"createOrganization(input: {kind: UNIVERSITY, nameZh: "新大学", municipality: SHIZUISHAN}) { organization { id } }"#),
-    ("updateOrganization", May::Territory, r#"updateOrganization(input: {id: $unit, expectedVersion: 1, website: "https://x.example"}) { organization { id } }"#),
-    ("archiveOrganization", May::Territory, "archiveOrganization(input: {id: $unit, expectedVersion: 1}) { organization { id } }"),
-    ("createPark", May::Territory, r#"createPark(input: {code: "SZS-NEW", municipality: SHIZUISHAN, divisionCode: "640202", level: REGIONAL, nameZh: "新园区", nameEn: "New park"}) { park { id } }"#),
-    ("updatePark", May::Territory, r#"updatePark(input: {id: $park, expectedVersion: 1, nameEn: "Renamed"}) { park { id } }"#),
-    ("archivePark", May::Territory, "archivePark(input: {id: $park, expectedVersion: 1}) { park { id } }"),
-    ("createSupplyLink", May::Office, r#"createSupplyLink(input: {supplier: $unit, customer: $unit, product: "x", sinceYear: 2020}) { supplyLink { id } }"#),
-    ("updateSupplyLink", May::Office, r#"updateSupplyLink(input: {id: $link, expectedVersion: 1, product: "y"}) { supplyLink { id } }"#),
-    ("archiveSupplyLink", May::Office, "archiveSupplyLink(input: {id: $link, expectedVersion: 1}) { supplyLink { id } }"),
-    ("createPerson", May::People, r#"createPerson(input: {nameZh: "新人", organization: $unit}) { person { id } }"#),
-    ("updatePerson", May::People, r#"updatePerson(input: {id: $person, expectedVersion: 1, title: "总监"}) { person { id } }"#),
-    ("updateDepartment", May::Office, r#"updateDepartment(input: {id: $department, expectedVersion: 1, nameEn: "Renamed"}) { department { id } }"#),
-    ("createChainSegment", May::Office, r#"createChainSegment(input: {sector: EQUIPMENT, code: "EQUIP-11", ordinal: 11, position: DOWNSTREAM, nameZh: "新环节", nameEn: "New"}) { segment { id } }"#),
-    ("updateChainSegment", May::Office, r#"updateChainSegment(input: {id: $segment, expectedVersion: 1, nameEn: "Renamed"}) { segment { id } }"#),
-    ("createSupportMeasure", May::Department, r#"createSupportMeasure(input: {department: DST, kind: RND_FUND, title: "新项目", beneficiaryOrganization: $unit, amount: 1000, grantedOn: "2026-11-01"}) { supportMeasure { id } }"#),
-    ("updateSupportMeasure", May::Department, r#"updateSupportMeasure(input: {id: $measure, expectedVersion: 1, title: "改名"}) { supportMeasure { id } }"#),
-    ("revokeSupportMeasure", May::Department, "revokeSupportMeasure(input: {id: $measure, expectedVersion: 1}) { supportMeasure { id } }"),
-    ("initiateAlliance", May::Office, r#"initiateAlliance(input: {code: "NEW", nameZh: "新联盟", nameEn: "New", sector: EQUIPMENT, initiatingUnits: [$unit], convener: $unit}) { alliance { id } }"#),
-    ("formPreparatoryGroup", May::Alliance, "formPreparatoryGroup(input: {alliance: $alliance, expectedVersion: 1, convenerPerson: $person}) { alliance { id } }"),
-    ("startCharterDrafting", May::Alliance, r#"startCharterDrafting(input: {alliance: $alliance, expectedVersion: 1, charterVersion: "v2"}) { alliance { id } }"#),
-    ("recordCharterConsent", May::Alliance, "recordCharterConsent(input: {alliance: $alliance, organization: $unit}) { consent { id } }"),
-    ("adoptCharter", May::Alliance, "adoptCharter(input: {alliance: $alliance, expectedVersion: 1}) { alliance { id } }"),
-    ("formBodies", May::Alliance, "formBodies(input: {alliance: $alliance, expectedVersion: 1}) { alliance { id } }"),
-    ("foundAlliance", May::Alliance, "foundAlliance(input: {alliance: $alliance, expectedVersion: 1, foundingAssembly: $meeting}) { alliance { id } }"),
-    ("dissolveAlliance", May::Office, r#"dissolveAlliance(input: {alliance: $alliance, expectedVersion: 1, reason: "test"}) { alliance { id } }"#),
-    ("applyForMembership", May::Alliance, "applyForMembership(input: {alliance: $alliance, organization: $unit}) { membership { id } }"),
-    ("decideMembership", May::Alliance, r#"decideMembership(input: {membership: $applied, expectedVersion: 1, approve: false, reason: "no"}) { membership { id } }"#),
-    ("withdrawMembership", May::Alliance, "withdrawMembership(input: {membership: $active, expectedVersion: 1}) { membership { id } }"),
-    ("proposeProject", May::Alliance, r#"proposeProject(input: {alliance: $alliance, code: "P-NEW", titleZh: "新项目", kind: STANDARD, budget: 1, participants: [{organization: $unit, role: LEAD}]}) { project { id } }"#),
-    ("reviewProject", May::Alliance, r#"reviewProject(input: {project: $project, expectedVersion: 1, meeting: $meeting, feasibility: "a", budget: "b", plan: "c"}) { project { id } }"#),
-    ("approveProject", May::Alliance, "approveProject(input: {project: $project, expectedVersion: 1}) { project { id } }"),
-    ("rejectProject", May::Alliance, "rejectProject(input: {project: $project, expectedVersion: 1}) { project { id } }"),
-    ("startProject", May::Alliance, "startProject(input: {project: $project, expectedVersion: 1}) { project { id } }"),
-    ("completeProject", May::Alliance, "completeProject(input: {project: $project, expectedVersion: 1}) { project { id } }"),
-    ("holdMeeting", May::Alliance, r#"holdMeeting(input: {alliance: $alliance, kind: GENERAL_ASSEMBLY, title: "t", heldOn: "2026-12-01", attendees: [$unit]}) { meeting { id } }"#),
-    ("recordResolution", May::Alliance, r#"recordResolution(input: {meeting: $meeting, kind: OTHER, subject: "s", votesFor: 1}) { resolution { id } }"#),
-    ("electDirectors", May::Alliance, "electDirectors(input: {resolution: $directorsVote, directors: [{organization: $unit, person: $person}]}) { posts { id } }"),
-    ("electChair", May::Alliance, "electChair(input: {resolution: $chairVote}) { post { id } }"),
-    ("approveViceChair", May::Alliance, "approveViceChair(input: {resolution: $viceVote, nominatedBy: $chairPerson}) { post { id } }"),
-    ("electSecretaryGeneral", May::Alliance, "electSecretaryGeneral(input: {nomination: $nomination, election: $election}) { post { id } }"),
-    ("appointExpert", May::Alliance, "appointExpert(input: {alliance: $alliance, person: $person, representing: $unit}) { post { id } }"),
-    ("createWorkingGroup", May::Alliance, r#"createWorkingGroup(input: {alliance: $alliance, kind: OTHER, nameZh: "组", nameEn: "G"}) { workingGroup { id } }"#),
-    ("appointToWorkingGroup", May::Alliance, "appointToWorkingGroup(input: {workingGroup: $group, person: $person, organization: $unit}) { post { id } }"),
-    ("dissolveWorkingGroup", May::Alliance, "dissolveWorkingGroup(input: {id: $group, expectedVersion: 1}) { workingGroup { id } }"),
-    ("endPost", May::Alliance, "endPost(input: {id: $post, expectedVersion: 1}) { post { id } }"),
+    (
+        "createOrganization",
+        May::Territory,
+        r#"createOrganization(input: {kind: UNIVERSITY, nameZh: "新大学", municipality: SHIZUISHAN}) { organization { id } }"#,
+    ),
+    (
+        "updateOrganization",
+        May::Territory,
+        r#"updateOrganization(input: {id: $unit, expectedVersion: 1, website: "https://x.example"}) { organization { id } }"#,
+    ),
+    (
+        "archiveOrganization",
+        May::Territory,
+        "archiveOrganization(input: {id: $unit, expectedVersion: 1}) { organization { id } }",
+    ),
+    (
+        "createPark",
+        May::Territory,
+        r#"createPark(input: {code: "SZS-NEW", municipality: SHIZUISHAN, divisionCode: "640202", level: REGIONAL, nameZh: "新园区", nameEn: "New park"}) { park { id } }"#,
+    ),
+    (
+        "updatePark",
+        May::Territory,
+        r#"updatePark(input: {id: $park, expectedVersion: 1, nameEn: "Renamed"}) { park { id } }"#,
+    ),
+    (
+        "archivePark",
+        May::Territory,
+        "archivePark(input: {id: $park, expectedVersion: 1}) { park { id } }",
+    ),
+    (
+        "createSupplyLink",
+        May::Office,
+        r#"createSupplyLink(input: {supplier: $unit, customer: $unit, product: "x", sinceYear: 2020}) { supplyLink { id } }"#,
+    ),
+    (
+        "updateSupplyLink",
+        May::Office,
+        r#"updateSupplyLink(input: {id: $link, expectedVersion: 1, product: "y"}) { supplyLink { id } }"#,
+    ),
+    (
+        "archiveSupplyLink",
+        May::Office,
+        "archiveSupplyLink(input: {id: $link, expectedVersion: 1}) { supplyLink { id } }",
+    ),
+    (
+        "createPerson",
+        May::People,
+        r#"createPerson(input: {nameZh: "新人", organization: $unit}) { person { id } }"#,
+    ),
+    (
+        "updatePerson",
+        May::People,
+        r#"updatePerson(input: {id: $person, expectedVersion: 1, title: "总监"}) { person { id } }"#,
+    ),
+    (
+        "updateDepartment",
+        May::Office,
+        r#"updateDepartment(input: {id: $department, expectedVersion: 1, nameEn: "Renamed"}) { department { id } }"#,
+    ),
+    (
+        "createChainSegment",
+        May::Office,
+        r#"createChainSegment(input: {sector: EQUIPMENT, code: "EQUIP-11", ordinal: 11, position: DOWNSTREAM, nameZh: "新环节", nameEn: "New"}) { segment { id } }"#,
+    ),
+    (
+        "updateChainSegment",
+        May::Office,
+        r#"updateChainSegment(input: {id: $segment, expectedVersion: 1, nameEn: "Renamed"}) { segment { id } }"#,
+    ),
+    (
+        "createSupportMeasure",
+        May::Department,
+        r#"createSupportMeasure(input: {department: DST, kind: RND_FUND, title: "新项目", beneficiaryOrganization: $unit, amount: 1000, grantedOn: "2026-11-01"}) { supportMeasure { id } }"#,
+    ),
+    (
+        "updateSupportMeasure",
+        May::Department,
+        r#"updateSupportMeasure(input: {id: $measure, expectedVersion: 1, title: "改名"}) { supportMeasure { id } }"#,
+    ),
+    (
+        "revokeSupportMeasure",
+        May::Department,
+        "revokeSupportMeasure(input: {id: $measure, expectedVersion: 1}) { supportMeasure { id } }",
+    ),
+    (
+        "initiateAlliance",
+        May::Office,
+        r#"initiateAlliance(input: {code: "NEW", nameZh: "新联盟", nameEn: "New", sector: EQUIPMENT, initiatingUnits: [$unit], convener: $unit}) { alliance { id } }"#,
+    ),
+    (
+        "formPreparatoryGroup",
+        May::Alliance,
+        "formPreparatoryGroup(input: {alliance: $alliance, expectedVersion: 1, convenerPerson: $person}) { alliance { id } }",
+    ),
+    (
+        "startCharterDrafting",
+        May::Alliance,
+        r#"startCharterDrafting(input: {alliance: $alliance, expectedVersion: 1, charterVersion: "v2"}) { alliance { id } }"#,
+    ),
+    (
+        "recordCharterConsent",
+        May::Alliance,
+        "recordCharterConsent(input: {alliance: $alliance, organization: $unit}) { consent { id } }",
+    ),
+    (
+        "adoptCharter",
+        May::Alliance,
+        "adoptCharter(input: {alliance: $alliance, expectedVersion: 1}) { alliance { id } }",
+    ),
+    (
+        "formBodies",
+        May::Alliance,
+        "formBodies(input: {alliance: $alliance, expectedVersion: 1}) { alliance { id } }",
+    ),
+    (
+        "foundAlliance",
+        May::Alliance,
+        "foundAlliance(input: {alliance: $alliance, expectedVersion: 1, foundingAssembly: $meeting}) { alliance { id } }",
+    ),
+    (
+        "dissolveAlliance",
+        May::Office,
+        r#"dissolveAlliance(input: {alliance: $alliance, expectedVersion: 1, reason: "test"}) { alliance { id } }"#,
+    ),
+    (
+        "applyForMembership",
+        May::Alliance,
+        "applyForMembership(input: {alliance: $alliance, organization: $unit}) { membership { id } }",
+    ),
+    (
+        "decideMembership",
+        May::Alliance,
+        r#"decideMembership(input: {membership: $applied, expectedVersion: 1, approve: false, reason: "no"}) { membership { id } }"#,
+    ),
+    (
+        "withdrawMembership",
+        May::Alliance,
+        "withdrawMembership(input: {membership: $active, expectedVersion: 1}) { membership { id } }",
+    ),
+    (
+        "proposeProject",
+        May::Alliance,
+        r#"proposeProject(input: {alliance: $alliance, code: "P-NEW", titleZh: "新项目", kind: STANDARD, budget: 1, participants: [{organization: $unit, role: LEAD}]}) { project { id } }"#,
+    ),
+    (
+        "reviewProject",
+        May::Alliance,
+        r#"reviewProject(input: {project: $project, expectedVersion: 1, meeting: $meeting, feasibility: "a", budget: "b", plan: "c"}) { project { id } }"#,
+    ),
+    (
+        "approveProject",
+        May::Alliance,
+        "approveProject(input: {project: $project, expectedVersion: 1}) { project { id } }",
+    ),
+    (
+        "rejectProject",
+        May::Alliance,
+        "rejectProject(input: {project: $project, expectedVersion: 1}) { project { id } }",
+    ),
+    (
+        "startProject",
+        May::Alliance,
+        "startProject(input: {project: $project, expectedVersion: 1}) { project { id } }",
+    ),
+    (
+        "completeProject",
+        May::Alliance,
+        "completeProject(input: {project: $project, expectedVersion: 1}) { project { id } }",
+    ),
+    (
+        "holdMeeting",
+        May::Alliance,
+        r#"holdMeeting(input: {alliance: $alliance, kind: GENERAL_ASSEMBLY, title: "t", heldOn: "2026-12-01", attendees: [$unit]}) { meeting { id } }"#,
+    ),
+    (
+        "recordResolution",
+        May::Alliance,
+        r#"recordResolution(input: {meeting: $meeting, kind: OTHER, subject: "s", votesFor: 1}) { resolution { id } }"#,
+    ),
+    (
+        "electDirectors",
+        May::Alliance,
+        "electDirectors(input: {resolution: $directorsVote, directors: [{organization: $unit, person: $person}]}) { posts { id } }",
+    ),
+    (
+        "electChair",
+        May::Alliance,
+        "electChair(input: {resolution: $chairVote}) { post { id } }",
+    ),
+    (
+        "approveViceChair",
+        May::Alliance,
+        "approveViceChair(input: {resolution: $viceVote, nominatedBy: $chairPerson}) { post { id } }",
+    ),
+    (
+        "electSecretaryGeneral",
+        May::Alliance,
+        "electSecretaryGeneral(input: {nomination: $nomination, election: $election}) { post { id } }",
+    ),
+    (
+        "appointExpert",
+        May::Alliance,
+        "appointExpert(input: {alliance: $alliance, person: $person, representing: $unit}) { post { id } }",
+    ),
+    (
+        "createWorkingGroup",
+        May::Alliance,
+        r#"createWorkingGroup(input: {alliance: $alliance, kind: OTHER, nameZh: "组", nameEn: "G"}) { workingGroup { id } }"#,
+    ),
+    (
+        "appointToWorkingGroup",
+        May::Alliance,
+        "appointToWorkingGroup(input: {workingGroup: $group, person: $person, organization: $unit}) { post { id } }",
+    ),
+    (
+        "dissolveWorkingGroup",
+        May::Alliance,
+        "dissolveWorkingGroup(input: {id: $group, expectedVersion: 1}) { workingGroup { id } }",
+    ),
+    (
+        "endPost",
+        May::Alliance,
+        "endPost(input: {id: $post, expectedVersion: 1}) { post { id } }",
+    ),
 ];
 
 const VARIABLES: &str = "$unit: ID!, $person: ID!, $park: ID!, $link: ID!, $department: ID!, $segment: ID!, $measure: ID!, $alliance: ID!, $applied: ID!, $active: ID!, $meeting: ID!, $post: ID!, $group: ID!, $project: ID!, $chairPerson: ID!, $directorsVote: ID!, $chairVote: ID!, $viceVote: ID!, $nomination: ID!, $election: ID!";
@@ -131,7 +353,11 @@ fn allowed(may: May, role: &str) -> bool {
 }
 
 async fn audit_count(app: &TestApp, outcome: AuditOutcome) -> u64 {
-    audit_event::Entity::find().filter(audit_event::Column::Outcome.eq(outcome)).count(app.db()).await.unwrap()
+    audit_event::Entity::find()
+        .filter(audit_event::Column::Outcome.eq(outcome))
+        .count(app.db())
+        .await
+        .unwrap()
 }
 
 async fn check_role(name: &str, who: Option<As>) {
@@ -141,17 +367,36 @@ async fn check_role(name: &str, who: Option<As>) {
     let mut wrong = Vec::new();
     for (mutation, may, body) in MUTATIONS {
         // Only the variables this mutation uses are declared, as GraphQL requires.
-        let used: Vec<&str> = VARIABLES.split(", ").filter(|d| body.contains(d.split(':').next().unwrap())).collect();
+        let used: Vec<&str> = VARIABLES
+            .split(", ")
+            .filter(|d| body.contains(d.split(':').next().unwrap()))
+            .collect();
         let query = format!("mutation({}) {{ {body} }}", used.join(", "));
-        let (denied_before, allowed_before) = (audit_count(&app, AuditOutcome::Denied).await, audit_count(&app, AuditOutcome::Allowed).await);
-        let response = app.query_as(who.as_ref(), &query, targets.vars.clone()).await;
+        let (denied_before, allowed_before) = (
+            audit_count(&app, AuditOutcome::Denied).await,
+            audit_count(&app, AuditOutcome::Allowed).await,
+        );
+        let response = app
+            .query_as(who.as_ref(), &query, targets.vars.clone())
+            .await;
         let code = error_code(&response);
-        assert_ne!(code.as_deref(), Some("INTERNAL"), "{name} / {mutation}: {response}");
-        let message = response["errors"][0]["message"].as_str().unwrap_or_default();
-        assert!(!message.contains("Variable") && !message.contains("Unknown"), "{mutation}: the test's query is malformed: {response}");
+        assert_ne!(
+            code.as_deref(),
+            Some("INTERNAL"),
+            "{name} / {mutation}: {response}"
+        );
+        let message = response["errors"][0]["message"]
+            .as_str()
+            .unwrap_or_default();
+        assert!(
+            !message.contains("Variable") && !message.contains("Unknown"),
+            "{mutation}: the test's query is malformed: {response}"
+        );
         if allowed(*may, role) {
             if code.as_deref() == Some("FORBIDDEN") {
-                wrong.push(format!("{name} may {mutation}, but was refused: {response}"));
+                wrong.push(format!(
+                    "{name} may {mutation}, but was refused: {response}"
+                ));
             }
         } else if code.as_deref() != Some("FORBIDDEN") {
             wrong.push(format!("{name} may not {mutation}, but got {response}"));
@@ -159,11 +404,17 @@ async fn check_role(name: &str, who: Option<As>) {
             let denials = audit_count(&app, AuditOutcome::Denied).await - denied_before;
             let changes = audit_count(&app, AuditOutcome::Allowed).await - allowed_before;
             if denials != 1 || changes != 0 {
-                wrong.push(format!("{name} / {mutation}: {denials} denials audited, {changes} changes made"));
+                wrong.push(format!(
+                    "{name} / {mutation}: {denials} denials audited, {changes} changes made"
+                ));
             }
         }
     }
-    assert!(wrong.is_empty(), "write permissions violated:\n{}", wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "write permissions violated:\n{}",
+        wrong.join("\n")
+    );
 }
 
 #[tokio::test]
@@ -205,14 +456,38 @@ async fn others_are_refused_outside_their_own_area() {
     let targets = targets(&app).await;
     let chem = app.alliance_id("YMA-CHEM").await;
     let cases: Vec<(As, &str, Value)> = vec![
-        (municipality("YINCHUAN"), "mutation($unit: ID!) { updateOrganization(input: {id: $unit, expectedVersion: 1, website: \"https://x.example\"}) { organization { id } } }", targets.vars.clone()),
-        (department("MIIT"), "mutation($measure: ID!) { revokeSupportMeasure(input: {id: $measure, expectedVersion: 1}) { supportMeasure { id } } }", targets.vars.clone()),
-        (department("MIIT"), "mutation($unit: ID!) { createSupportMeasure(input: {department: DST, kind: RND_FUND, title: \"x\", beneficiaryOrganization: $unit, amount: 1, grantedOn: \"2026-01-01\"}) { supportMeasure { id } } }", targets.vars.clone()),
-        (secretariat(&chem), "mutation($alliance: ID!, $unit: ID!) { applyForMembership(input: {alliance: $alliance, organization: $unit}) { membership { id } } }", targets.vars.clone()),
-        (municipality("SHIZUISHAN"), "mutation { createOrganization(input: {kind: UNIVERSITY, nameZh: \"别处\", municipality: YINCHUAN}) { organization { id } } }", json!({})),
+        (
+            municipality("YINCHUAN"),
+            "mutation($unit: ID!) { updateOrganization(input: {id: $unit, expectedVersion: 1, website: \"https://x.example\"}) { organization { id } } }",
+            targets.vars.clone(),
+        ),
+        (
+            department("MIIT"),
+            "mutation($measure: ID!) { revokeSupportMeasure(input: {id: $measure, expectedVersion: 1}) { supportMeasure { id } } }",
+            targets.vars.clone(),
+        ),
+        (
+            department("MIIT"),
+            "mutation($unit: ID!) { createSupportMeasure(input: {department: DST, kind: RND_FUND, title: \"x\", beneficiaryOrganization: $unit, amount: 1, grantedOn: \"2026-01-01\"}) { supportMeasure { id } } }",
+            targets.vars.clone(),
+        ),
+        (
+            secretariat(&chem),
+            "mutation($alliance: ID!, $unit: ID!) { applyForMembership(input: {alliance: $alliance, organization: $unit}) { membership { id } } }",
+            targets.vars.clone(),
+        ),
+        (
+            municipality("SHIZUISHAN"),
+            "mutation { createOrganization(input: {kind: UNIVERSITY, nameZh: \"别处\", municipality: YINCHUAN}) { organization { id } } }",
+            json!({}),
+        ),
     ];
     for (who, query, vars) in cases {
         let response = app.query_as(Some(&who), query, vars).await;
-        assert_eq!(error_code(&response).as_deref(), Some("FORBIDDEN"), "{who:?}: {response}");
+        assert_eq!(
+            error_code(&response).as_deref(),
+            Some("FORBIDDEN"),
+            "{who:?}: {response}"
+        );
     }
 }

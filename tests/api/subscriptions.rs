@@ -1,0 +1,265 @@
+//! Subscriptions over graphql-ws at `/graphql/ws`, and their fan-out across server replicas.
+
+use std::time::Duration;
+
+use futures::{SinkExt, StreamExt};
+use serde_json::{Value, json};
+use tokio::{io::AsyncBufReadExt, net::TcpStream};
+use tokio_tungstenite::{
+    MaybeTlsStream, WebSocketStream, connect_async,
+    tungstenite::{Message, client::IntoClientRequest, http::HeaderValue},
+};
+
+use crate::helpers::{SECRET, TestApp, analyst, department, office};
+
+/// A graphql-ws client.
+struct Subscriber {
+    ws: WebSocketStream<MaybeTlsStream<TcpStream>>,
+}
+
+impl Subscriber {
+    /// Connects and initialises; `Err` when the server refuses the connection.
+    async fn connect(base_url: &str, token: Option<&str>) -> Result<Self, String> {
+        let mut request = format!("{}/graphql/ws", base_url.replace("http://", "ws://"))
+            .into_client_request()
+            .map_err(|e| e.to_string())?;
+        request.headers_mut().insert(
+            "Sec-WebSocket-Protocol",
+            HeaderValue::from_static("graphql-transport-ws"),
+        );
+        let (mut ws, _) = connect_async(request).await.map_err(|e| e.to_string())?;
+        let payload = match token {
+            Some(token) => json!({ "Authorization": format!("Bearer {token}") }),
+            None => json!({}),
+        };
+        ws.send(Message::Text(
+            json!({ "type": "connection_init", "payload": payload })
+                .to_string()
+                .into(),
+        ))
+        .await
+        .map_err(|e| e.to_string())?;
+        let mut subscriber = Self { ws };
+        match subscriber.receive(Duration::from_secs(10)).await {
+            Some(message) if message["type"] == "connection_ack" => Ok(subscriber),
+            other => Err(format!("not acknowledged: {other:?}")),
+        }
+    }
+
+    async fn subscribe(&mut self, query: &str, variables: Value) {
+        let message = json!({ "id": "1", "type": "subscribe", "payload": { "query": query, "variables": variables } });
+        self.ws
+            .send(Message::Text(message.to_string().into()))
+            .await
+            .unwrap();
+    }
+
+    /// The next protocol message within `within`; `None` on timeout or close.
+    async fn receive(&mut self, within: Duration) -> Option<Value> {
+        loop {
+            match tokio::time::timeout(within, self.ws.next()).await {
+                Ok(Some(Ok(Message::Text(text)))) => return serde_json::from_str(&text).ok(),
+                Ok(Some(Ok(Message::Ping(_) | Message::Pong(_)))) => continue,
+                _ => return None,
+            }
+        }
+    }
+
+    /// The next `next` event's data, or an `error` message as is.
+    async fn event(&mut self, within: Duration) -> Option<Value> {
+        loop {
+            let message = self.receive(within).await?;
+            match message["type"].as_str() {
+                Some("next") => return Some(message["payload"].clone()),
+                Some("error") => return Some(message),
+                _ => continue,
+            }
+        }
+    }
+}
+
+/// Repeats `act` until the subscriber sees an event: a subscription starts listening a moment
+/// after it is sent, and the protocol has no acknowledgement for it. Bounded; never sleeps.
+async fn first_event<F: std::future::Future<Output = ()>>(
+    subscriber: &mut Subscriber,
+    mut act: impl FnMut() -> F,
+) -> Value {
+    for _ in 0..50 {
+        act().await;
+        if let Some(event) = subscriber.event(Duration::from_millis(200)).await {
+            return event;
+        }
+    }
+    panic!("no event arrived");
+}
+
+async fn rename(app: &TestApp, unit: &str) {
+    let version = app.version(unit).await;
+    app.ok(&office(), "mutation($id: ID!, $v: Int!) { updateOrganization(input: {id: $id, expectedVersion: $v, website: \"https://renamed.example\"}) { organization { id } } }", json!({ "id": unit, "v": version }))
+        .await;
+}
+
+#[tokio::test]
+async fn a_subscriber_receives_changes_as_they_are_committed() {
+    let app = TestApp::spawn().await;
+    let unit = app.leader("NMAT-04").await;
+    let mut subscriber = Subscriber::connect(&app.url, Some(&app.token(&analyst())))
+        .await
+        .unwrap();
+    subscriber.subscribe("subscription { changes(types: [ORGANIZATION]) { type operation entityId changedFields } }", json!({})).await;
+    let event = first_event(&mut subscriber, || rename(&app, &unit)).await;
+    let change = &event["data"]["changes"];
+    assert_eq!(change["type"], "ORGANIZATION", "{event}");
+    assert_eq!(change["entityId"], unit.as_str());
+    assert_eq!(change["operation"], "updateOrganization");
+}
+
+#[tokio::test]
+async fn alliance_events_follow_one_alliance_only() {
+    let app = TestApp::spawn().await;
+    let nmat = app.alliance_id("YMA-NMAT").await;
+    let chem = app.alliance_id("YMA-CHEM").await;
+    let association = app.org("宁夏新材料行业协会").await;
+    let ctl = app.leader("CHEM-03").await;
+    let meet = |alliance: String, who: String| {
+        let app = &app;
+        async move {
+            app.ok(&office(), "mutation($a: ID!, $w: ID!) { holdMeeting(input: {alliance: $a, kind: GENERAL_ASSEMBLY, title: \"例会\", heldOn: \"2026-12-01\", attendees: [$w]}) { meeting { id } } }", json!({ "a": alliance, "w": who }))
+                .await;
+        }
+    };
+    let mut subscriber = Subscriber::connect(&app.url, Some(&app.token(&department("DOC"))))
+        .await
+        .unwrap();
+    subscriber
+        .subscribe(
+            "subscription($a: ID!) { allianceEvents(allianceId: $a) { type alliance { code } } }",
+            json!({ "a": nmat }),
+        )
+        .await;
+    let first = first_event(&mut subscriber, || meet(nmat.clone(), association.clone())).await;
+    assert_eq!(
+        first["data"]["allianceEvents"]["alliance"]["code"],
+        "YMA-NMAT"
+    );
+    // Drain what the warm-up produced, then: a change elsewhere, then one here.
+    while subscriber.event(Duration::from_millis(100)).await.is_some() {}
+    meet(chem, ctl).await;
+    meet(nmat.clone(), association.clone()).await;
+    let next = subscriber.event(Duration::from_secs(10)).await.unwrap();
+    assert_eq!(
+        next["data"]["allianceEvents"]["alliance"]["code"], "YMA-NMAT",
+        "{next}"
+    );
+}
+
+#[tokio::test]
+async fn a_bad_token_is_refused_at_connection_init() {
+    let app = TestApp::spawn().await;
+    assert!(
+        Subscriber::connect(&app.url, Some("not-a-token"))
+            .await
+            .is_err()
+    );
+}
+
+#[tokio::test]
+async fn the_public_may_not_subscribe() {
+    let app = TestApp::spawn().await;
+    let mut subscriber = Subscriber::connect(&app.url, None).await.unwrap();
+    subscriber
+        .subscribe("subscription { changes { type } }", json!({}))
+        .await;
+    let message = subscriber.event(Duration::from_secs(10)).await.unwrap();
+    let error = if message["type"] == "error" {
+        message["payload"][0].clone()
+    } else {
+        message["errors"][0].clone()
+    };
+    assert_eq!(error["extensions"]["code"], "FORBIDDEN", "{message}");
+}
+
+/// A server process of the real binary on `database_url`; it dies with the test.
+struct Replica {
+    url: String,
+    _child: tokio::process::Child,
+}
+
+impl Replica {
+    async fn start(database_url: &str) -> Self {
+        let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_alliance-hub"))
+            .arg("serve")
+            .env("DATABASE_URL", database_url)
+            .env("HUB_LISTEN", "127.0.0.1:0")
+            .env("HUB_JWT_SECRET", SECRET)
+            .env("LOG_FORMAT", "json")
+            .env("RUST_LOG", "info")
+            .stderr(std::process::Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("start a server process");
+        let mut lines = tokio::io::BufReader::new(child.stderr.take().unwrap()).lines();
+        // The server logs the address it bound once it listens: wait for that line.
+        while let Some(line) = lines.next_line().await.unwrap() {
+            let Ok(log) = serde_json::from_str::<Value>(&line) else {
+                continue;
+            };
+            if let Some(listen) = log["fields"]["listen"].as_str() {
+                tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+                return Self {
+                    url: format!("http://{listen}"),
+                    _child: child,
+                };
+            }
+        }
+        panic!("the server process exited before listening");
+    }
+}
+
+#[tokio::test]
+async fn a_change_made_through_one_server_reaches_a_subscriber_on_another() {
+    let app = TestApp::spawn().await;
+    if !app.database_url.starts_with("postgres") {
+        // One SQLite file serves one process: replicas need PostgreSQL (HUB_TEST_DATABASE_URL).
+        return;
+    }
+    let (first, second) = (
+        Replica::start(&app.database_url).await,
+        Replica::start(&app.database_url).await,
+    );
+    let unit = app.leader("NMAT-04").await;
+    let token = app.token(&analyst());
+    let mut subscriber = Subscriber::connect(&first.url, Some(&token)).await.unwrap();
+    subscriber
+        .subscribe(
+            "subscription { changes(types: [ORGANIZATION]) { entityId operation } }",
+            json!({}),
+        )
+        .await;
+    let client = reqwest::Client::new();
+    let office_token = app.token(&office());
+    let through_second = || {
+        let (app, client, url, token, unit) = (&app, &client, &second.url, &office_token, &unit);
+        async move {
+            let version = app.version(unit).await;
+            let body = json!({ "query": "mutation($id: ID!, $v: Int!) { updateOrganization(input: {id: $id, expectedVersion: $v, website: \"https://replica.example\"}) { organization { id } } }", "variables": { "id": unit, "v": version } });
+            let response: Value = client
+                .post(format!("{url}/graphql"))
+                .bearer_auth(token)
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            assert!(response.get("errors").is_none(), "{response}");
+        }
+    };
+    let event = first_event(&mut subscriber, through_second).await;
+    assert_eq!(
+        event["data"]["changes"]["entityId"],
+        unit.as_str(),
+        "{event}"
+    );
+}
