@@ -17,7 +17,7 @@ use super::{
     request,
     types::{
         activity::{Person, Project, SupplyLink, SupportMeasure},
-        alliance::{Alliance, Membership},
+        alliance::{Alliance, Membership, Post},
         change::{AuditEvent, Change, ChangeType},
         node::Node,
         organization::{Enterprise, Organization, University},
@@ -395,6 +395,23 @@ impl AllianceQuery {
 
     async fn alliance(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Alliance>> {
         Alliance::load(ctx, decode(&id, Kind::Alliance)?).await
+    }
+
+    /// Posts still held whose term ends within `withinDays` (default 90), soonest first: coming
+    /// elections for the office's dashboard. Optionally of one alliance. Not public.
+    #[graphql(complexity = "page_cost(first, None, child_complexity)")]
+    async fn expiring_posts(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 90)] within_days: i32,
+        alliance: Option<ID>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<Conn<Post>> {
+        let alliance = alliance.map(|a| decode(&a, Kind::Alliance)).transpose()?;
+        let today = chrono::Utc::now().date_naive();
+        let listing = listing::expiring_posts(&request(ctx)?.viewer, today, within_days, alliance)?;
+        list(ctx, listing, PageRequest::forward(first, after), Post).await
     }
 
     /// Memberships of every alliance (PUBLIC: active memberships of founded alliances).

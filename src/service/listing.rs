@@ -3,7 +3,7 @@
 
 use entity::{
     alliance, audit_event, chain_segment, department, enterprise_profile, industrial_park,
-    membership, municipality, organization, organization_segment, person, project, sector,
+    membership, municipality, organization, organization_segment, person, post, project, sector,
     supply_link, support_measure,
 };
 use sea_orm::{
@@ -679,5 +679,33 @@ pub fn audit_events(
             column: audit_event::Column::Id,
             descending: true,
         }],
+    ))
+}
+
+/// Posts whose term ends within `days` from `today` and that are still held, soonest first: the
+/// office's dashboard of coming elections (not public).
+pub fn expiring_posts(
+    viewer: &Viewer,
+    today: chrono::NaiveDate,
+    days: i32,
+    alliance: Option<i64>,
+) -> Result<Listing<post::Entity>> {
+    viewer.require_signed_in("posts")?;
+    if !(1..=3660).contains(&days) {
+        return Err(Error::bad_input("`withinDays` must be between 1 and 3660"));
+    }
+    let until = today + chrono::Days::new(days as u64);
+    let mut condition = Condition::all()
+        .add(post::Column::EndedOn.is_null())
+        .add(post::Column::TermStart.lte(today))
+        .add(post::Column::TermEnd.gte(today))
+        .add(post::Column::TermEnd.lte(until));
+    if let Some(alliance) = alliance {
+        condition = condition.add(post::Column::AllianceId.eq(alliance));
+    }
+    Ok(Listing::new(
+        viewer,
+        condition,
+        vec![Sort::asc(post::Column::TermEnd)],
     ))
 }

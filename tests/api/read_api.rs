@@ -513,3 +513,31 @@ async fn reference_data_is_reachable_by_code_and_relation() {
     assert!(ordinals.windows(2).all(|w| w[0] < w[1]), "upstream first");
     assert_eq!(segments[0]["position"], "UPSTREAM");
 }
+
+#[tokio::test]
+async fn expiring_posts_list_terms_ending_soon_soonest_first() {
+    let app = TestApp::spawn().await;
+    // The founded alliance's second council term ends on 2030-11-25.
+    let until_then = (chrono::NaiveDate::from_ymd_opt(2030, 11, 25).unwrap()
+        - chrono::Utc::now().date_naive())
+    .num_days() as i32;
+    let query = "query($d: Int!) { expiringPosts(withinDays: $d, first: 100) { totalCount nodes { kind termEnd alliance { code } } } }";
+    let soon = app.data(query, json!({ "d": until_then })).await;
+    let posts = soon["expiringPosts"]["nodes"].as_array().unwrap();
+    assert!(posts.iter().any(|p| p["kind"] == "CHAIR"), "{soon}");
+    assert!(
+        posts
+            .iter()
+            .all(|p| p["termEnd"] == "2030-11-25" && p["alliance"]["code"] == "YMA-NMAT")
+    );
+    let earlier = app.data(query, json!({ "d": until_then - 1 })).await;
+    assert_eq!(earlier["expiringPosts"]["totalCount"], 0);
+    let bad = app
+        .query_as(Some(&office()), query, json!({ "d": 0 }))
+        .await;
+    assert_eq!(error_code(&bad).as_deref(), Some("BAD_USER_INPUT"));
+    assert_eq!(
+        error_code(&app.query_as(None, query, json!({ "d": 30 })).await).as_deref(),
+        Some("FORBIDDEN")
+    );
+}

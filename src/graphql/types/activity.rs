@@ -48,6 +48,10 @@ impl Person {
 
 #[Object]
 impl Person {
+    /// Row version, for `expectedVersion` in updates.
+    async fn version(&self) -> i32 {
+        self.0.value.version
+    }
     pub async fn id(&self, _ctx: &Context<'_>) -> async_graphql::Result<ID> {
         Ok(id::encode(Kind::Person, self.0.value.id).into())
     }
@@ -285,6 +289,10 @@ impl SupplyLink {
 
 #[Object]
 impl SupplyLink {
+    /// Row version, for `expectedVersion` in updates.
+    async fn version(&self) -> i32 {
+        self.0.value.version
+    }
     pub async fn id(&self, _ctx: &Context<'_>) -> async_graphql::Result<ID> {
         Ok(id::encode(Kind::SupplyLink, self.0.value.id).into())
     }

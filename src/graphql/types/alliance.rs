@@ -410,6 +410,10 @@ pub struct Post(pub post::Model);
 
 #[Object]
 impl Post {
+    /// Row version, for `expectedVersion` in updates.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
     pub async fn id(&self, _ctx: &Context<'_>) -> async_graphql::Result<ID> {
         Ok(id::encode(Kind::Post, self.0.id).into())
     }
@@ -476,6 +480,10 @@ pub struct WorkingGroup(pub working_group::Model);
 
 #[Object]
 impl WorkingGroup {
+    /// Row version, for `expectedVersion` in updates.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
     pub async fn id(&self, _ctx: &Context<'_>) -> async_graphql::Result<ID> {
         Ok(id::encode(Kind::WorkingGroup, self.0.id).into())
     }
@@ -507,6 +515,10 @@ pub struct Meeting(pub meeting::Model);
 
 #[Object]
 impl Meeting {
+    /// Row version, for `expectedVersion` in updates.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
     pub async fn id(&self, _ctx: &Context<'_>) -> async_graphql::Result<ID> {
         Ok(id::encode(Kind::Meeting, self.0.id).into())
     }

@@ -23,6 +23,10 @@ pub struct Department(pub department::Model);
 
 #[Object]
 impl Department {
+    /// Row version, for `expectedVersion` in updates.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
     pub async fn id(&self, _ctx: &Context<'_>) -> async_graphql::Result<ID> {
         Ok(id::encode(Kind::Department, self.0.id).into())
     }
@@ -46,6 +50,10 @@ pub struct Municipality(pub municipality::Model);
 
 #[Object]
 impl Municipality {
+    /// Row version, for `expectedVersion` in updates.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
     pub async fn id(&self, _ctx: &Context<'_>) -> async_graphql::Result<ID> {
         Ok(id::encode(Kind::Municipality, self.0.id).into())
     }
@@ -80,6 +88,10 @@ pub struct Sector(pub sector::Model);
 
 #[Object]
 impl Sector {
+    /// Row version, for `expectedVersion` in updates.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
     pub async fn id(&self, _ctx: &Context<'_>) -> async_graphql::Result<ID> {
         Ok(id::encode(Kind::Sector, self.0.id).into())
     }
@@ -111,6 +123,10 @@ pub struct ChainSegment(pub chain_segment::Model);
 
 #[Object]
 impl ChainSegment {
+    /// Row version, for `expectedVersion` in updates.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
     pub async fn id(&self, _ctx: &Context<'_>) -> async_graphql::Result<ID> {
         Ok(id::encode(Kind::ChainSegment, self.0.id).into())
     }
@@ -146,6 +162,10 @@ pub struct Park(pub industrial_park::Model);
 
 #[Object]
 impl Park {
+    /// Row version, for `expectedVersion` in updates.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
     pub async fn id(&self, _ctx: &Context<'_>) -> async_graphql::Result<ID> {
         Ok(id::encode(Kind::Park, self.0.id).into())
     }
