@@ -226,11 +226,7 @@ fn new_profile(
     })
 }
 
-fn apply_profile(
-    row: &mut enterprise_profile::ActiveModel,
-    p: &ProfileInput,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Result<()> {
+fn apply_profile(row: &mut enterprise_profile::ActiveModel, p: &ProfileInput) -> Result<()> {
     if let Some(v) = p.scale {
         row.scale = Set(v);
     }
@@ -258,7 +254,6 @@ fn apply_profile(
     if let Some(v) = &p.industry_class {
         row.industry_class = Set(industry_class(v)?);
     }
-    row.updated_at = Set(now);
     Ok(())
 }
 
@@ -397,9 +392,7 @@ impl<'a> Writer<'a> {
             if let Some(v) = &changes.website {
                 row.website = Set(optional_text(Some(v), "website", 300)?);
             }
-            row.version = Set(before.version + 1);
-            row.updated_at = Set(tx.now);
-            let after = row.update(&tx.db).await?;
+            let after = tx.save("organization", id, None, &before, row).await?;
             if let Some(p) = &changes.profile {
                 let profile = enterprise_profile::Entity::find_by_id(id)
                     .one(&tx.db)
@@ -408,23 +401,13 @@ impl<'a> Writer<'a> {
                         Error::bad_input("only an enterprise has an `enterprise` profile")
                     })?;
                 let mut changed = profile.clone().into_active_model();
-                apply_profile(&mut changed, p, tx.now)?;
-                changed.version = Set(profile.version + 1);
-                let updated = changed.update(&tx.db).await?;
-                tx.record(
-                    "enterprise_profile",
-                    id,
-                    None,
-                    Some(&profile),
-                    Some(&updated),
-                )
-                .await?;
+                apply_profile(&mut changed, p)?;
+                tx.save("enterprise_profile", id, None, &profile, changed)
+                    .await?;
             }
             if let Some(segments) = &changes.segments {
                 set_segments(tx, id, segments).await?;
             }
-            tx.record("organization", id, None, Some(&before), Some(&after))
-                .await?;
             Ok(after)
         }
         .await;
@@ -456,11 +439,7 @@ impl<'a> Writer<'a> {
             }
             let mut row = before.clone().into_active_model();
             row.archived_at = Set(Some(tx.now));
-            row.version = Set(before.version + 1);
-            row.updated_at = Set(tx.now);
-            let after = row.update(&tx.db).await?;
-            tx.record("organization", id, None, Some(&before), Some(&after))
-                .await?;
+            let after = tx.save("organization", id, None, &before, row).await?;
             Ok(after)
         }
         .await;
@@ -569,11 +548,7 @@ impl<'a> Writer<'a> {
                 }
                 row.archived_at = Set(Some(tx.now));
             }
-            row.version = Set(before.version + 1);
-            row.updated_at = Set(tx.now);
-            let after = row.update(&tx.db).await?;
-            tx.record("industrial_park", id, None, Some(&before), Some(&after))
-                .await?;
+            let after = tx.save("industrial_park", id, None, &before, row).await?;
             Ok(after)
         }
         .await;
@@ -681,11 +656,7 @@ impl<'a> Writer<'a> {
                 }
                 row.archived_at = Set(Some(tx.now));
             }
-            row.version = Set(before.version + 1);
-            row.updated_at = Set(tx.now);
-            let after = row.update(&tx.db).await?;
-            tx.record("supply_link", id, None, Some(&before), Some(&after))
-                .await?;
+            let after = tx.save("supply_link", id, None, &before, row).await?;
             Ok(after)
         }
         .await;
@@ -828,11 +799,7 @@ impl<'a> Writer<'a> {
             if let Some(v) = name_en {
                 row.name_en = Set(text(v, "nameEn", 300)?);
             }
-            row.version = Set(before.version + 1);
-            row.updated_at = Set(tx.now);
-            let after = row.update(&tx.db).await?;
-            tx.record("department", id, None, Some(&before), Some(&after))
-                .await?;
+            let after = tx.save("department", id, None, &before, row).await?;
             Ok(after)
         }
         .await;

@@ -69,20 +69,10 @@ impl Tx<'_> {
     pub(crate) async fn save_alliance(
         &mut self,
         before: &alliance::Model,
-        mut row: alliance::ActiveModel,
+        row: alliance::ActiveModel,
     ) -> Result<alliance::Model> {
-        row.version = Set(before.version + 1);
-        row.updated_at = Set(self.now);
-        let after = row.update(&self.db).await?;
-        self.record(
-            "alliance",
-            before.id,
-            Some(before.id),
-            Some(before),
-            Some(&after),
-        )
-        .await?;
-        Ok(after)
+        self.save("alliance", before.id, Some(before.id), before, row)
+            .await
     }
 
     async fn stage_event(
@@ -210,17 +200,8 @@ impl Tx<'_> {
         {
             let mut row = before.clone().into_active_model();
             row.ended_on = Set(Some(day));
-            row.version = Set(before.version + 1);
-            row.updated_at = Set(self.now);
-            let after = row.update(&self.db).await?;
-            self.record(
-                "post",
-                before.id,
-                Some(alliance),
-                Some(&before),
-                Some(&after),
-            )
-            .await?;
+            self.save("post", before.id, Some(alliance), &before, row)
+                .await?;
         }
         Ok(())
     }
@@ -643,17 +624,8 @@ impl<'a> Writer<'a> {
             for group in groups {
                 let mut row = group.clone().into_active_model();
                 row.dissolved_on = Set(Some(day));
-                row.version = Set(group.version + 1);
-                row.updated_at = Set(tx.now);
-                let after = row.update(&tx.db).await?;
-                tx.record(
-                    "working_group",
-                    group.id,
-                    Some(alliance_id),
-                    Some(&group),
-                    Some(&after),
-                )
-                .await?;
+                tx.save("working_group", group.id, Some(alliance_id), &group, row)
+                    .await?;
             }
             let mut row = before.clone().into_active_model();
             row.founded_on = Set(Some(day));
@@ -790,17 +762,15 @@ impl<'a> Writer<'a> {
                 row.status = Set(MembershipStatus::Rejected);
             }
             row.decision_reason = Set(reason);
-            row.version = Set(before.version + 1);
-            row.updated_at = Set(tx.now);
-            let after = row.update(&tx.db).await?;
-            tx.record(
-                "membership",
-                membership_id,
-                Some(before.alliance_id),
-                Some(&before),
-                Some(&after),
-            )
-            .await?;
+            let after = tx
+                .save(
+                    "membership",
+                    membership_id,
+                    Some(before.alliance_id),
+                    &before,
+                    row,
+                )
+                .await?;
             Ok(after)
         }
         .await;
@@ -840,17 +810,15 @@ impl<'a> Writer<'a> {
             row.status = Set(MembershipStatus::Withdrawn);
             row.left_on = Set(Some(on));
             row.decision_reason = Set(optional_text(reason, "reason", 500)?);
-            row.version = Set(before.version + 1);
-            row.updated_at = Set(tx.now);
-            let after = row.update(&tx.db).await?;
-            tx.record(
-                "membership",
-                membership_id,
-                Some(before.alliance_id),
-                Some(&before),
-                Some(&after),
-            )
-            .await?;
+            let after = tx
+                .save(
+                    "membership",
+                    membership_id,
+                    Some(before.alliance_id),
+                    &before,
+                    row,
+                )
+                .await?;
             Ok(after)
         }
         .await;
@@ -965,17 +933,15 @@ impl<'a> Writer<'a> {
             row.review_budget = Set(Some(text(budget, "budget", 4000)?));
             row.review_plan = Set(Some(text(plan, "plan", 4000)?));
             row.reviewed_on = Set(Some(meeting.held_on));
-            row.version = Set(before.version + 1);
-            row.updated_at = Set(tx.now);
-            let after = row.update(&tx.db).await?;
-            tx.record(
-                "project",
-                project_id,
-                Some(before.alliance_id),
-                Some(&before),
-                Some(&after),
-            )
-            .await?;
+            let after = tx
+                .save(
+                    "project",
+                    project_id,
+                    Some(before.alliance_id),
+                    &before,
+                    row,
+                )
+                .await?;
             Ok(after)
         }
         .await;
@@ -1009,17 +975,15 @@ impl<'a> Writer<'a> {
                 ProjectStage::Completed => row.completed_on = Set(on),
                 _ => {}
             }
-            row.version = Set(before.version + 1);
-            row.updated_at = Set(tx.now);
-            let after = row.update(&tx.db).await?;
-            tx.record(
-                "project",
-                project_id,
-                Some(before.alliance_id),
-                Some(&before),
-                Some(&after),
-            )
-            .await?;
+            let after = tx
+                .save(
+                    "project",
+                    project_id,
+                    Some(before.alliance_id),
+                    &before,
+                    row,
+                )
+                .await?;
             Ok(after)
         }
         .await;

@@ -698,17 +698,15 @@ impl<'a> Writer<'a> {
             .await?;
             let mut row = before.clone().into_active_model();
             row.dissolved_on = Set(Some(on));
-            row.version = Set(before.version + 1);
-            row.updated_at = Set(tx.now);
-            let after = row.update(&tx.db).await?;
-            tx.record(
-                "working_group",
-                group_id,
-                Some(before.alliance_id),
-                Some(&before),
-                Some(&after),
-            )
-            .await?;
+            let after = tx
+                .save(
+                    "working_group",
+                    group_id,
+                    Some(before.alliance_id),
+                    &before,
+                    row,
+                )
+                .await?;
             Ok(after)
         }
         .await;
@@ -734,17 +732,9 @@ impl<'a> Writer<'a> {
             }
             let mut row = before.clone().into_active_model();
             row.ended_on = Set(Some(on));
-            row.version = Set(before.version + 1);
-            row.updated_at = Set(tx.now);
-            let after = row.update(&tx.db).await?;
-            tx.record(
-                "post",
-                post_id,
-                Some(before.alliance_id),
-                Some(&before),
-                Some(&after),
-            )
-            .await?;
+            let after = tx
+                .save("post", post_id, Some(before.alliance_id), &before, row)
+                .await?;
             Ok(after)
         }
         .await;

@@ -148,17 +148,15 @@ impl Writer<'_> {
             if revoke {
                 row.status = Set(SupportStatus::Revoked);
             }
-            row.version = Set(before.version + 1);
-            row.updated_at = Set(tx.now);
-            let after = row.update(&tx.db).await?;
-            tx.record(
-                "support_measure",
-                id,
-                after.beneficiary_alliance_id,
-                Some(&before),
-                Some(&after),
-            )
-            .await?;
+            let after = tx
+                .save(
+                    "support_measure",
+                    id,
+                    before.beneficiary_alliance_id,
+                    &before,
+                    row,
+                )
+                .await?;
             Ok(after)
         }
         .await;

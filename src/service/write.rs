@@ -211,6 +211,39 @@ impl Tx<'_> {
             .ok_or_else(|| Error::not_found(format!("no {what} with that id")))
     }
 
+    /// Writes `row`, a changed copy of `before`, with the next `version` and a fresh
+    /// `updated_at`, and audits the change.
+    pub async fn save<A>(
+        &mut self,
+        entity: &'static str,
+        id: i64,
+        alliance: Option<i64>,
+        before: &<A::Entity as EntityTrait>::Model,
+        mut row: A,
+    ) -> Result<<A::Entity as EntityTrait>::Model>
+    where
+        A: ActiveModelTrait + sea_orm::ActiveModelBehavior + Send,
+        <A::Entity as EntityTrait>::Model: sea_orm::IntoActiveModel<A> + Serialize,
+    {
+        use sea_orm::{Iterable, ModelTrait};
+        let column = |name: &str| {
+            <A::Entity as EntityTrait>::Column::iter()
+                .find(|c| sea_orm::IdenStatic::as_str(c) == name)
+        };
+        let (Some(version), Some(updated_at)) = (column("version"), column("updated_at")) else {
+            return Err(Error::internal(format!("{entity} has no version")));
+        };
+        let sea_orm::Value::Int(Some(current)) = before.get(version) else {
+            return Err(Error::internal(format!("{entity} has no version")));
+        };
+        row.set(version, (current + 1).into());
+        row.set(updated_at, self.now.into());
+        let after = row.update(&self.db).await?;
+        self.record(entity, id, alliance, Some(before), Some(&after))
+            .await?;
+        Ok(after)
+    }
+
     /// Audits one change (`before` → `after`) of `entity` `id` and announces it.
     pub async fn record<M: Serialize>(
         &mut self,
