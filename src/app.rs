@@ -7,7 +7,11 @@ use std::sync::{
 
 use sea_orm::DatabaseConnection;
 
-use crate::{auth::JwtKeys, graphql::HubSchema, service::changes::ChangeBus};
+use crate::{
+    auth::JwtKeys,
+    graphql::HubSchema,
+    service::{changes::ChangeBus, stats::StatsCache},
+};
 
 /// Everything a request handler needs; cheap to clone.
 #[derive(Clone)]
@@ -22,6 +26,8 @@ pub struct App {
     pub metrics: Arc<Metrics>,
     /// Committed changes, for subscriptions (fed by LISTEN/NOTIFY on PostgreSQL).
     pub bus: ChangeBus,
+    /// Statistics answered since the last committed change.
+    pub stats: Arc<StatsCache>,
 }
 
 impl App {
@@ -32,12 +38,14 @@ impl App {
         let counter = metrics.clone();
         db.set_metric_callback(move |info| counter.record_statement(info.elapsed, info.failed));
         let bus = ChangeBus::start(&db);
+        let stats = Arc::new(StatsCache::default());
         Self {
             db,
             keys: Arc::new(keys),
             schema: crate::graphql::build_schema(),
             metrics,
             bus,
+            stats,
         }
     }
 }

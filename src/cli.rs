@@ -33,11 +33,18 @@ pub enum Command {
     /// Apply pending database migrations.
     Migrate,
     /// Load the demo dataset into an empty database (migrating it first).
-    Seed,
+    Seed(SeedArgs),
     /// Print a signed bearer token for a role (development and service accounts).
     Token(TokenArgs),
     /// Print the GraphQL schema (SDL).
     Schema,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SeedArgs {
+    /// Instead of the demo dataset, a synthetic one of this many organizations (benchmarks).
+    #[arg(long)]
+    pub scale: Option<u64>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -79,7 +86,7 @@ pub async fn run(cli: Cli) -> Result<()> {
             println!("migrations applied");
             Ok(())
         }
-        Command::Seed => {
+        Command::Seed(args) => {
             let db = database::connect(&cli.config.database_url()).await?;
             database::migrate(&db).await?;
             if database::has_data(&db).await? {
@@ -87,8 +94,17 @@ pub async fn run(cli: Cli) -> Result<()> {
                     "the database already holds data; seed only loads into an empty one".into(),
                 ));
             }
-            crate::seed::load_demo(&db).await?;
-            println!("demo dataset loaded");
+            match args.scale {
+                Some(n) if n > 0 => {
+                    crate::seed::load_scale(&db, n).await?;
+                    println!("synthetic dataset of {n} organizations loaded");
+                }
+                Some(_) => return Err(Error::bad_input("`--scale` must be positive")),
+                None => {
+                    crate::seed::load_demo(&db).await?;
+                    println!("demo dataset loaded");
+                }
+            }
             Ok(())
         }
         Command::Token(args) => {

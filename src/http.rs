@@ -164,7 +164,7 @@ async fn graphql(State(app): State<App>, headers: HeaderMap, body: Bytes) -> Res
             );
         }
     };
-    let context = RequestContext::new(app.db.clone(), viewer, app.bus.clone());
+    let context = RequestContext::new(app.db.clone(), viewer, app.bus.clone(), app.stats.clone());
     let response = app.schema.execute(request.data(context)).await;
     app.metrics.requests.fetch_add(1, Ordering::Relaxed);
     if !response.errors.is_empty() {
@@ -231,6 +231,11 @@ async fn connection_data(app: App, payload: serde_json::Value) -> async_graphql:
     };
     let viewer = Viewer::new(&app.db, principal).await?;
     let mut data = Data::default();
-    data.insert(RequestContext::new(app.db.clone(), viewer, app.bus.clone()));
+    data.insert(RequestContext::new(
+        app.db.clone(),
+        viewer,
+        app.bus.clone(),
+        app.stats.clone(),
+    ));
     Ok(data)
 }

@@ -99,6 +99,9 @@ fn tables() -> Vec<TableSpec> {
             .col(string_null("website"))
             .col(boolean("is_demo"))
             .col(timestamp_with_time_zone_null("archived_at"))
+            .index(&["name_zh", "id"])
+            .index(&["created_at", "id"])
+            .index(&["updated_at", "id"])
             .partial_unique(
                 "ux_organization_uscc_live",
                 &["uscc"],

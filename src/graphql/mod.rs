@@ -25,7 +25,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::{
     error::{Code, Error},
-    service::{access::Viewer, changes::ChangeBus},
+    service::{access::Viewer, changes::ChangeBus, stats::StatsCache},
 };
 
 /// Deepest query accepted.
@@ -62,20 +62,29 @@ pub struct RequestContext {
     pub viewer: Arc<Viewer>,
     pub loader: async_graphql::dataloader::DataLoader<loader::HubLoader>,
     pub bus: ChangeBus,
+    pub stats: Arc<StatsCache>,
 }
 
 impl RequestContext {
-    pub fn new(db: DatabaseConnection, viewer: Viewer, bus: ChangeBus) -> Self {
+    pub fn new(
+        db: DatabaseConnection,
+        viewer: Viewer,
+        bus: ChangeBus,
+        stats: Arc<StatsCache>,
+    ) -> Self {
         let viewer = Arc::new(viewer);
+        // Large batches keep one statement per level even for a big neighbourhood (≤ 5000 units).
         let loader = async_graphql::dataloader::DataLoader::new(
             loader::HubLoader::new(db.clone(), viewer.clone()),
             tokio::spawn,
-        );
+        )
+        .max_batch_size(10_000);
         Self {
             db,
             viewer,
             loader,
             bus,
+            stats,
         }
     }
 }

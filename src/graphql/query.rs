@@ -16,6 +16,7 @@ use super::{
     },
     request,
     types::{
+        self,
         activity::{Person, Project, SupplyLink, SupportMeasure},
         alliance::{Alliance, Membership, Post},
         change::{AuditEvent, Change, ChangeType},
@@ -30,6 +31,7 @@ use crate::{
     domain::id::{self, Kind},
     error::Error,
     service::{
+        chain,
         listing::{self, Listing},
         load::Scoped,
         lookup::{self, MAX_USCC_BATCH},
@@ -46,6 +48,8 @@ pub struct Query(
     AllianceQuery,
     ActivityQuery,
     FeedQuery,
+    ChainQuery,
+    StatsQuery,
 );
 
 /// Pages a listing and wraps it as a connection with a lazy `totalCount`.
@@ -622,5 +626,249 @@ impl FeedQuery {
         let filter = AuditEventFilter::convert(filter)?;
         let listing = listing::audit_events(&request(ctx)?.viewer, filter.as_ref())?;
         list(ctx, listing, PageRequest::forward(first, after), AuditEvent).await
+    }
+}
+
+#[derive(Default)]
+pub struct ChainQuery;
+
+#[Object]
+impl ChainQuery {
+    /// The units within `maxDepth` (1–6, default 3) supply links of a unit, computed in the
+    /// database; optionally following only links of some sectors or segments. Not public; link
+    /// values for OFFICE only.
+    #[allow(clippy::too_many_arguments)]
+    async fn chain_neighborhood(
+        &self,
+        ctx: &Context<'_>,
+        organization_id: ID,
+        #[graphql(default_with = "types::chain::ChainDirection::Both")]
+        direction: types::chain::ChainDirection,
+        #[graphql(default = 3)] max_depth: i32,
+        sectors: Option<Vec<enums::SectorCode>>,
+        segments: Option<Vec<ID>>,
+    ) -> async_graphql::Result<types::chain::ChainNeighborhood> {
+        let request = request(ctx)?;
+        let start = decode(&organization_id, Kind::Organization)?;
+        let sectors: Vec<_> = sectors
+            .unwrap_or_default()
+            .into_iter()
+            .map(Into::into)
+            .collect();
+        let segments: Vec<i64> = segments
+            .unwrap_or_default()
+            .iter()
+            .map(|s| decode(s, Kind::ChainSegment))
+            .collect::<Result<_, _>>()?;
+        let scope = chain::segment_scope(&request.db, &sectors, &segments).await?;
+        let found = chain::neighborhood(
+            &request.db,
+            &request.viewer,
+            start,
+            direction.into(),
+            max_depth,
+            scope,
+        )
+        .await?;
+        Ok(types::chain::ChainNeighborhood(found))
+    }
+
+    /// Up to `first` (default 10) shortest supply paths from a supplier to a customer, within
+    /// `maxDepth` (1–6, default 6) links. Not public.
+    async fn chain_paths(
+        &self,
+        ctx: &Context<'_>,
+        from_id: ID,
+        to_id: ID,
+        #[graphql(default = 6)] max_depth: i32,
+        #[graphql(default = 10)] first: i32,
+    ) -> async_graphql::Result<Vec<types::chain::ChainPath>> {
+        let request = request(ctx)?;
+        let (from, to) = (
+            decode(&from_id, Kind::Organization)?,
+            decode(&to_id, Kind::Organization)?,
+        );
+        let first = usize::try_from(first)
+            .map_err(|_| Error::bad_input("`first` must be between 1 and 100"))?;
+        let paths =
+            chain::shortest_paths(&request.db, &request.viewer, from, to, max_depth, first).await?;
+        Ok(paths.into_iter().map(types::chain::ChainPath).collect())
+    }
+
+    /// A sector's chain upstream → downstream: per segment its enterprises per city, leaders,
+    /// concentration, and the gaps (segments with no enterprise in the metro area, or in
+    /// `municipality`). Not public.
+    async fn sector_chain(
+        &self,
+        ctx: &Context<'_>,
+        sector: enums::SectorCode,
+        municipality: Option<enums::MunicipalityCode>,
+    ) -> async_graphql::Result<types::chain::SectorChain> {
+        let request = request(ctx)?;
+        let segments = chain::sector_chain(&request.db, &request.viewer, sector.into()).await?;
+        let municipality = match municipality {
+            Some(code) => Some(
+                lookup::municipality(&request.db, code.into())
+                    .await?
+                    .ok_or_else(|| Error::not_found("no such municipality"))?
+                    .id,
+            ),
+            None => None,
+        };
+        Ok(types::chain::SectorChain {
+            segments,
+            municipality,
+        })
+    }
+
+    /// Supplier city × customer city counts of the sector's supply links. Not public.
+    async fn cross_municipality_flows(
+        &self,
+        ctx: &Context<'_>,
+        sector: enums::SectorCode,
+    ) -> async_graphql::Result<Vec<types::chain::Flow>> {
+        let request = request(ctx)?;
+        Ok(
+            chain::cross_municipality_flows(&request.db, &request.viewer, sector.into())
+                .await?
+                .into_iter()
+                .map(types::chain::Flow)
+                .collect(),
+        )
+    }
+
+    /// Customers whose only in-area supplier for a segment of the sector is one unit. Not public.
+    async fn single_source_dependencies(
+        &self,
+        ctx: &Context<'_>,
+        sector: enums::SectorCode,
+        #[graphql(default = 100)] first: i32,
+    ) -> async_graphql::Result<Vec<types::chain::SingleSourceDependency>> {
+        let request = request(ctx)?;
+        let found = chain::single_source_dependencies(
+            &request.db,
+            &request.viewer,
+            sector.into(),
+            i64::from(first),
+        )
+        .await?;
+        Ok(found
+            .into_iter()
+            .map(types::chain::SingleSourceDependency)
+            .collect())
+    }
+}
+
+#[derive(Default)]
+pub struct StatsQuery;
+
+/// The API form of a raw group-key value: codes stay codes, ids become global ids.
+fn key_value(kind: Option<Kind>, raw: &Option<String>) -> Option<String> {
+    match (kind, raw) {
+        (Some(kind), Some(raw)) => raw.parse::<i64>().ok().map(|id| id::encode(kind, id)),
+        (None, raw) => raw.clone(),
+        (_, None) => None,
+    }
+}
+
+fn groups<D: Copy>(
+    rows: Vec<crate::service::stats::Group>,
+    dims: &[D],
+    name: impl Fn(D) -> (String, Option<Kind>),
+) -> Vec<types::stats::StatGroup> {
+    let named: Vec<(String, Option<Kind>)> = dims.iter().map(|d| name(*d)).collect();
+    rows.into_iter()
+        .map(|group| {
+            let values = group
+                .key
+                .iter()
+                .zip(&named)
+                .map(|(raw, (_, kind))| key_value(*kind, raw))
+                .collect();
+            types::stats::StatGroup {
+                dimensions: named.iter().map(|(n, _)| n.clone()).collect(),
+                values,
+                group,
+            }
+        })
+        .collect()
+}
+
+#[Object]
+impl StatsQuery {
+    /// Units and enterprise figures grouped by up to four dimensions, computed in SQL. Figures
+    /// (count, sum, average, min, max) are aggregates for every role; below OFFICE, groups of
+    /// fewer than three enterprises come back suppressed, as do cells that would reveal them.
+    async fn enterprise_stats(
+        &self,
+        ctx: &Context<'_>,
+        group_by: Vec<types::stats::EnterpriseGroupBy>,
+        filter: Option<OrganizationFilter>,
+    ) -> async_graphql::Result<Vec<types::stats::StatGroup>> {
+        let request = request(ctx)?;
+        let dims: Vec<crate::service::stats::EnterpriseDimension> =
+            group_by.iter().map(|d| (*d).into()).collect();
+        let filter = OrganizationFilter::convert(filter)?;
+        let rows = crate::service::stats::enterprise_stats(
+            &request.db,
+            &request.stats,
+            &request.viewer,
+            &dims,
+            filter.as_ref(),
+        )
+        .await?;
+        Ok(groups(rows, &group_by, |d| {
+            use types::stats::EnterpriseGroupBy as G;
+            let kind = match d {
+                G::Municipality => Some(Kind::Municipality),
+                G::Park => Some(Kind::Park),
+                G::Sector => Some(Kind::Sector),
+                G::Segment => Some(Kind::ChainSegment),
+                _ => None,
+            };
+            (async_graphql::Value::from(d).to_string(), kind)
+        }))
+    }
+
+    /// Members by alliance, kind and city, and per year.
+    async fn alliance_stats(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<types::stats::AllianceStats> {
+        let request = request(ctx)?;
+        let (alliances, over_time) =
+            crate::service::stats::alliance_stats(&request.db, &request.viewer).await?;
+        Ok(types::stats::AllianceStats {
+            alliances,
+            over_time,
+        })
+    }
+
+    /// Support measures (not revoked) grouped by up to four dimensions: count and amount figures,
+    /// with the same suppression; TAX_INCENTIVE amounts count only for OFFICE and TAX.
+    async fn support_stats(
+        &self,
+        ctx: &Context<'_>,
+        group_by: Vec<types::stats::SupportGroupBy>,
+    ) -> async_graphql::Result<Vec<types::stats::StatGroup>> {
+        let request = request(ctx)?;
+        let dims: Vec<crate::service::stats::SupportDimension> =
+            group_by.iter().map(|d| (*d).into()).collect();
+        let rows = crate::service::stats::support_stats(
+            &request.db,
+            &request.stats,
+            &request.viewer,
+            &dims,
+        )
+        .await?;
+        Ok(groups(rows, &group_by, |d| {
+            use types::stats::SupportGroupBy as G;
+            let kind = match d {
+                G::Alliance => Some(Kind::Alliance),
+                G::Municipality => Some(Kind::Municipality),
+                _ => None,
+            };
+            (async_graphql::Value::from(d).to_string(), kind)
+        }))
     }
 }

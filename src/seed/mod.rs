@@ -7,6 +7,9 @@
 mod alliances;
 mod organizations;
 pub mod reference;
+mod scale;
+
+pub use scale::load_scale;
 
 use std::collections::{HashMap, HashSet};
 

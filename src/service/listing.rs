@@ -62,6 +62,11 @@ pub trait Named {
     fn api_name(&self) -> &'static str;
 }
 
+/// The SQL condition of an organization filter (for statistics over the same units).
+pub fn organization_filter_condition(filter: &Filter<OrganizationField>) -> Condition {
+    filter.condition()
+}
+
 fn condition_of<F: Field + Named>(
     filter: Option<&Filter<F>>,
     withheld: &[&str],

@@ -8,6 +8,7 @@
 //! - [`lookup`]: natural-key lookups (USCC, codes) and the batch membership lookup.
 
 pub mod access;
+pub mod chain;
 pub mod changes;
 pub mod directory;
 pub mod filter;
@@ -18,5 +19,6 @@ pub mod load;
 pub mod lookup;
 pub mod page;
 pub mod rules;
+pub mod stats;
 pub mod support;
 pub mod write;

@@ -223,6 +223,30 @@ async fn fresh_database() -> (TestDatabase, String) {
     }
 }
 
+/// A fresh, migrated, empty database, and its URL.
+async fn empty_database() -> (TestDatabase, String) {
+    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+    let (database, url) = match template().expect("the test template database could not be built") {
+        Template::Sqlite(template) => {
+            let path = template.with_file_name(format!("empty-{n}.db"));
+            let url = format!("sqlite://{}?mode=rwc", path.display());
+            (TestDatabase::Sqlite(path), url)
+        }
+        Template::Postgres { admin_url, .. } => {
+            let name = format!("hubtest_{}_{n}", std::process::id());
+            admin_execute(&admin_url, &format!("CREATE DATABASE \"{name}\""))
+                .await
+                .expect("create a database");
+            let url = with_database(&admin_url, &name);
+            (TestDatabase::Postgres { admin_url, name }, url)
+        }
+    };
+    let db = database::connect(&url).await.expect("connect");
+    database::migrate(&db).await.expect("migrate");
+    db.close().await.expect("close");
+    (database, url)
+}
+
 /// The running app of one test.
 pub struct TestApp {
     pub url: String,
@@ -305,6 +329,21 @@ pub fn claims(who: &As) -> Claims {
 impl TestApp {
     pub async fn spawn() -> TestApp {
         let (database, url) = fresh_database().await;
+        Self::serve(database, url).await
+    }
+
+    /// The app over a synthetic dataset of `n` organizations (`seed --scale n`).
+    pub async fn spawn_scaled(n: u64) -> TestApp {
+        let (database, url) = empty_database().await;
+        let db = database::connect(&url).await.expect("connect");
+        alliance_hub::seed::load_scale(&db, n)
+            .await
+            .expect("load the synthetic dataset");
+        db.close().await.expect("close");
+        Self::serve(database, url).await
+    }
+
+    async fn serve(database: TestDatabase, url: String) -> TestApp {
         let db = database::connect(&url)
             .await
             .expect("connect to the test database");

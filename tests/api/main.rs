@@ -6,6 +6,7 @@
 mod helpers;
 
 mod authentication;
+mod chain;
 mod concurrency;
 mod feed;
 mod formation;
@@ -16,5 +17,6 @@ mod rules;
 mod schema;
 mod seed;
 mod statements;
+mod stats;
 mod subscriptions;
 mod write_permissions;

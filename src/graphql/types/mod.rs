@@ -2,10 +2,12 @@
 
 pub mod activity;
 pub mod alliance;
+pub mod chain;
 pub mod change;
 pub mod node;
 pub mod organization;
 pub mod reference;
+pub mod stats;
 pub mod viewer;
 
 use std::sync::Arc;

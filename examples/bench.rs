@@ -1,0 +1,359 @@
+//! The benchmark: serves the real app on a database of a chosen scale, drives it over HTTP with
+//! concurrent clients, and reports per operation requests/s, p50/p99 latency and SQL statements
+//! per request, next to the same lookups as raw SQL (the floor).
+//!
+//! ```sh
+//! cargo run --release -- seed --scale 100000                  # once, into ./data (SQLite)
+//! cargo run --release --example bench -- --seconds 5 --clients 8
+//! DATABASE_URL=postgres://… cargo run --release --example bench
+//! ```
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::{
+    sync::{Arc, atomic::Ordering},
+    time::{Duration, Instant},
+};
+
+use alliance_hub::{
+    App,
+    auth::{Claims, JwtKeys},
+    database,
+    service::page::encode_cursor,
+};
+use clap::Parser;
+use sea_orm::{FromQueryResult, Statement, Value};
+use serde_json::{Value as Json, json};
+
+#[derive(Debug, Parser)]
+struct Args {
+    /// Database to serve (default: the embedded SQLite file under ./data).
+    #[arg(long, env = "DATABASE_URL")]
+    database_url: Option<String>,
+    /// Seconds per operation.
+    #[arg(long, default_value_t = 5)]
+    seconds: u64,
+    /// Concurrent clients.
+    #[arg(long, default_value_t = 8)]
+    clients: usize,
+}
+
+/// One operation: a GraphQL request (varying with the request number) and its raw-SQL floor.
+struct Operation {
+    name: &'static str,
+    graphql: Box<dyn Fn(usize) -> Json + Send + Sync>,
+    sql: Option<Box<dyn Fn(usize) -> String + Send + Sync>>,
+}
+
+#[derive(Debug, FromQueryResult)]
+struct Row {
+    id: i64,
+    uscc: Option<String>,
+    name_zh: String,
+}
+
+struct Report {
+    requests: usize,
+    rate: f64,
+    p50: Duration,
+    p99: Duration,
+}
+
+async fn drive<F, Fut>(clients: usize, seconds: u64, call: F) -> Report
+where
+    F: Fn(usize) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = ()> + Send,
+{
+    let call = Arc::new(call);
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let started = Instant::now();
+    let tasks: Vec<_> = (0..clients)
+        .map(|client| {
+            let call = call.clone();
+            tokio::spawn(async move {
+                let mut latencies = Vec::new();
+                let mut n = client;
+                while Instant::now() < deadline {
+                    let start = Instant::now();
+                    call(n).await;
+                    latencies.push(start.elapsed());
+                    n += clients;
+                }
+                latencies
+            })
+        })
+        .collect();
+    let mut latencies: Vec<Duration> = Vec::new();
+    for task in tasks {
+        latencies.extend(task.await.unwrap());
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    latencies.sort();
+    let at = |q: f64| latencies[((latencies.len() as f64 * q) as usize).min(latencies.len() - 1)];
+    Report {
+        requests: latencies.len(),
+        rate: latencies.len() as f64 / elapsed,
+        p50: at(0.5),
+        p99: at(0.99),
+    }
+}
+
+#[tokio::main]
+async fn main() {
+    let args = Args::parse();
+    let url = args
+        .database_url
+        .clone()
+        .unwrap_or_else(|| "sqlite://./data/alliance-hub.db?mode=rwc".into());
+    let db = database::connect(&url).await.expect("connect");
+    database::ensure_migrated(&db)
+        .await
+        .expect("a migrated, seeded database (alliance-hub seed --scale N)");
+    let secret = b"a-benchmark-secret-of-at-least-32-bytes".to_vec();
+    let keys = JwtKeys::new(
+        secret.clone(),
+        &[],
+        "alliance-hub".into(),
+        "alliance-hub".into(),
+    )
+    .unwrap();
+    let app = App::new(db.clone(), keys.clone());
+    let metrics = app.metrics.clone();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, alliance_hub::app(app)).await });
+    let now = chrono::Utc::now().timestamp();
+    let claims = Claims {
+        sub: "bench".into(),
+        role: "OFFICE".into(),
+        dept: None,
+        muni: None,
+        alliance: None,
+        exp: now + 3600,
+        iat: now,
+        iss: "alliance-hub".into(),
+        aud: "alliance-hub".into(),
+    };
+    let token = keys.sign(&claims).unwrap();
+
+    let backend = db.get_database_backend();
+    let units = Row::find_by_statement(Statement::from_string(
+        backend,
+        "SELECT id, uscc, name_zh FROM organization WHERE uscc IS NOT NULL ORDER BY id".to_owned(),
+    ))
+    .all(&db)
+    .await
+    .unwrap();
+    let count = units.len();
+    println!(
+        "backend: {backend:?}, organizations: {count}, clients: {}, seconds per operation: {}",
+        args.clients, args.seconds
+    );
+    let usccs: Arc<Vec<String>> = Arc::new(units.iter().filter_map(|u| u.uscc.clone()).collect());
+    let ids: Arc<Vec<i64>> = Arc::new(units.iter().map(|u| u.id).collect());
+    // The cursor after row 99 980 in NAME_ZH order: page 5000 of 20.
+    let deep = Row::find_by_statement(Statement::from_string(
+        backend,
+        format!(
+            "SELECT id, uscc, name_zh FROM organization ORDER BY name_zh, id LIMIT 1 OFFSET {}",
+            (20 * 4999).min(count - 1)
+        ),
+    ))
+    .one(&db)
+    .await
+    .unwrap()
+    .unwrap();
+    let deep_cursor = encode_cursor(&[
+        Value::String(Some(deep.name_zh.clone())),
+        Value::BigInt(Some(deep.id)),
+    ]);
+    let global = |id: i64| {
+        alliance_hub::domain::id::encode(alliance_hub::domain::id::Kind::Organization, id)
+    };
+
+    let list = |ids: &[String]| {
+        ids.iter()
+            .map(|u| format!("'{u}'"))
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    let operations: Vec<Operation> = vec![
+        {
+            let (usccs, sql_usccs) = (usccs.clone(), usccs.clone());
+            Operation {
+                name: "point lookup (organizationByUscc)",
+                graphql: Box::new(
+                    move |n| json!({ "query": "query($u: String!) { organizationByUscc(uscc: $u) { id nameZh uscc } }", "variables": { "u": usccs[n * 7919 % usccs.len()] } }),
+                ),
+                sql: Some(Box::new(move |n| {
+                    format!(
+                        "SELECT id, uscc, name_zh FROM organization WHERE uscc = '{}' AND archived_at IS NULL",
+                        sql_usccs[n * 7919 % sql_usccs.len()]
+                    )
+                })),
+            }
+        },
+        Operation {
+            name: "nested organization page",
+            graphql: Box::new(
+                |_| json!({ "query": "{ organizations(first: 50) { nodes { nameZh park { nameZh municipality { nameZh } } memberships { status alliance { code } } } } }" }),
+            ),
+            sql: Some(Box::new(|_| {
+                "SELECT o.id, o.uscc, o.name_zh FROM organization o LEFT JOIN industrial_park p ON p.id = o.park_id LEFT JOIN municipality m ON m.id = p.municipality_id LEFT JOIN membership ms ON ms.organization_id = o.id LEFT JOIN alliance a ON a.id = ms.alliance_id ORDER BY o.id LIMIT 50".into()
+            })),
+        },
+        {
+            let (usccs, sql_usccs) = (usccs.clone(), usccs.clone());
+            Operation {
+                name: "membership lookup of 100 USCCs",
+                graphql: Box::new(move |n| {
+                    let batch: Vec<&String> = (0..100)
+                        .map(|i| &usccs[(n * 100 + i) * 31 % usccs.len()])
+                        .collect();
+                    json!({ "query": "query($u: [String!]!) { membershipsByUscc(usccs: $u) { uscc memberships { status alliance { code } } } }", "variables": { "u": batch } })
+                }),
+                sql: Some(Box::new(move |n| {
+                    let batch: Vec<String> = (0..100)
+                        .map(|i| sql_usccs[(n * 100 + i) * 31 % sql_usccs.len()].clone())
+                        .collect();
+                    format!(
+                        "SELECT o.id, o.uscc, o.name_zh FROM organization o LEFT JOIN membership m ON m.organization_id = o.id WHERE o.uscc IN ({})",
+                        list(&batch)
+                    )
+                })),
+            }
+        },
+        {
+            let (ids, sql_ids) = (ids.clone(), ids.clone());
+            Operation {
+                name: "3-hop downstream neighbourhood",
+                graphql: Box::new(
+                    move |n| json!({ "query": "query($o: ID!) { chainNeighborhood(organizationId: $o, direction: DOWNSTREAM, maxDepth: 3) { nodes { depth } } }", "variables": { "o": global(ids[n * 104_729 % ids.len()]) } }),
+                ),
+                sql: Some(Box::new(move |n| {
+                    format!(
+                        "WITH RECURSIVE walk(org, depth) AS (SELECT CAST({} AS BIGINT), 0 UNION SELECT l.customer_id, w.depth + 1 FROM walk w JOIN supply_link l ON l.supplier_id = w.org WHERE w.depth < 3) SELECT org AS id, CAST(NULL AS VARCHAR) AS uscc, '' AS name_zh FROM walk",
+                        sql_ids[n * 104_729 % sql_ids.len()]
+                    )
+                })),
+            }
+        },
+        Operation {
+            name: "grouped stats (municipality × scale)",
+            graphql: Box::new(
+                |_| json!({ "query": "{ enterpriseStats(groupBy: [MUNICIPALITY, SCALE]) { count annualRevenue { sum avg } } }" }),
+            ),
+            sql: Some(Box::new(|_| {
+                "SELECT COUNT(*) AS id, CAST(NULL AS VARCHAR) AS uscc, '' AS name_zh FROM organization o LEFT JOIN enterprise_profile p ON p.organization_id = o.id GROUP BY o.municipality_id, p.scale".into()
+            })),
+        },
+        Operation {
+            name: "keyset page 1 (NAME_ZH)",
+            graphql: Box::new(
+                |_| json!({ "query": "{ organizations(first: 20, orderBy: [{field: NAME_ZH}]) { nodes { nameZh } } }" }),
+            ),
+            sql: Some(Box::new(|_| {
+                "SELECT id, uscc, name_zh FROM organization ORDER BY name_zh, id LIMIT 21".into()
+            })),
+        },
+        {
+            let cursor = deep_cursor.clone();
+            let (name, id) = (deep.name_zh.clone(), deep.id);
+            Operation {
+                name: "keyset page 5000 (NAME_ZH)",
+                graphql: Box::new(
+                    move |_| json!({ "query": "query($c: String!) { organizations(first: 20, after: $c, orderBy: [{field: NAME_ZH}]) { nodes { nameZh } } }", "variables": { "c": cursor } }),
+                ),
+                sql: Some(Box::new(move |_| {
+                    format!(
+                        "SELECT id, uscc, name_zh FROM organization WHERE name_zh > '{name}' OR (name_zh = '{name}' AND id > {id}) ORDER BY name_zh, id LIMIT 21"
+                    )
+                })),
+            }
+        },
+    ];
+
+    let client = reqwest::Client::new();
+    println!(
+        "\n| operation | GraphQL req/s | p50 | p99 | SQL/request | raw SQL req/s | raw p50 | GraphQL / raw |"
+    );
+    println!("|---|---|---|---|---|---|---|---|");
+    for operation in operations {
+        let operation = Arc::new(operation);
+        // Warm up, and fail loudly on an error rather than timing it.
+        let probe: Json = client
+            .post(format!("http://{address}/graphql"))
+            .bearer_auth(&token)
+            .json(&(operation.graphql)(0))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert!(probe.get("errors").is_none(), "{}: {probe}", operation.name);
+        let (before_requests, before_statements) = (
+            metrics.requests.load(Ordering::SeqCst),
+            metrics.sql_statements.load(Ordering::SeqCst),
+        );
+        let (c, t, op, url) = (
+            client.clone(),
+            token.clone(),
+            operation.clone(),
+            format!("http://{address}/graphql"),
+        );
+        let graphql = drive(args.clients, args.seconds, move |n| {
+            let (c, t, op, url) = (c.clone(), t.clone(), op.clone(), url.clone());
+            async move {
+                let response = c
+                    .post(&url)
+                    .bearer_auth(&t)
+                    .json(&(op.graphql)(n))
+                    .send()
+                    .await
+                    .unwrap();
+                let _ = response.bytes().await.unwrap();
+            }
+        })
+        .await;
+        let requests = metrics.requests.load(Ordering::SeqCst) - before_requests;
+        let statements = metrics.sql_statements.load(Ordering::SeqCst) - before_statements;
+        let (raw_rate, raw_p50) = match &operation.sql {
+            Some(_) => {
+                let (db, op) = (db.clone(), operation.clone());
+                let raw = drive(args.clients, args.seconds, move |n| {
+                    let (db, op) = (db.clone(), op.clone());
+                    async move {
+                        let sql = (op.sql.as_ref().unwrap())(n);
+                        let _ = Row::find_by_statement(Statement::from_string(
+                            db.get_database_backend(),
+                            sql,
+                        ))
+                        .all(&db)
+                        .await
+                        .unwrap();
+                    }
+                })
+                .await;
+                (
+                    format!("{:.0}", raw.rate),
+                    format!("{:.2} ms", raw.p50.as_secs_f64() * 1e3),
+                )
+            }
+            None => ("—".into(), "—".into()),
+        };
+        let ratio = raw_rate
+            .parse::<f64>()
+            .map(|r| format!("{:.0}%", graphql.rate / r * 100.0))
+            .unwrap_or_default();
+        println!(
+            "| {} | {:.0} | {:.2} ms | {:.2} ms | {:.1} | {raw_rate} | {raw_p50} | {ratio} |",
+            operation.name,
+            graphql.rate,
+            graphql.p50.as_secs_f64() * 1e3,
+            graphql.p99.as_secs_f64() * 1e3,
+            statements as f64 / requests.max(1) as f64,
+        );
+        let _ = graphql.requests;
+    }
+}

@@ -1,0 +1,288 @@
+//! The chain analytics' objects: neighbourhoods, paths, sector maps, flows, dependencies.
+
+use async_graphql::{Context, Enum, Object};
+use entity::{chain_segment, municipality};
+
+use super::{
+    activity::SupplyLink,
+    organization::Organization,
+    reference::{ChainSegment, Municipality},
+    row,
+};
+use crate::{
+    graphql::request,
+    service::chain::{self, SegmentCoverage},
+};
+
+/// Which way along the chain.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "crate::service::chain::Direction")]
+pub enum ChainDirection {
+    /// Towards customers.
+    Downstream,
+    /// Towards suppliers.
+    Upstream,
+    Both,
+}
+
+/// A unit reached from the starting unit.
+pub struct ChainNode(pub chain::Reached, pub Option<entity::organization::Model>);
+
+#[Object]
+impl ChainNode {
+    /// The unit (null if the caller may not see it).
+    async fn organization(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organization>> {
+        let viewer = request(ctx)?.viewer.clone();
+        Ok(self.1.clone().map(|m| Organization::new(&viewer, m)))
+    }
+    /// Links away from the starting unit (0 for the unit itself).
+    async fn depth(&self) -> i32 {
+        self.0.depth
+    }
+    async fn direction(&self) -> ChainDirection {
+        self.0.direction.into()
+    }
+}
+
+/// A supply link on the way, at the depth of the unit it reaches.
+pub struct ChainEdge(pub SupplyLink, pub i32);
+
+#[Object]
+impl ChainEdge {
+    async fn link(&self) -> &SupplyLink {
+        &self.0
+    }
+    async fn depth(&self) -> i32 {
+        self.1
+    }
+}
+
+/// A unit's neighbourhood in the chain graph.
+pub struct ChainNeighborhood(pub chain::Neighborhood);
+
+#[Object]
+impl ChainNeighborhood {
+    /// The units reached, nearest first (the starting unit at depth 0).
+    async fn nodes(&self) -> Vec<ChainNode> {
+        self.0
+            .nodes
+            .iter()
+            .map(|n| {
+                ChainNode(
+                    n.clone(),
+                    self.0.organizations.get(&n.organization).cloned(),
+                )
+            })
+            .collect()
+    }
+    /// The links from each level to the next.
+    async fn edges(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ChainEdge>> {
+        let viewer = request(ctx)?.viewer.clone();
+        Ok(self
+            .0
+            .edges
+            .iter()
+            .map(|(link, depth)| ChainEdge(SupplyLink::new(&viewer, link.clone()), *depth))
+            .collect())
+    }
+}
+
+/// One shortest supply path, supplier first.
+pub struct ChainPath(pub chain::SupplyPath);
+
+#[Object]
+impl ChainPath {
+    /// Number of links.
+    async fn length(&self) -> i32 {
+        self.0.links.len() as i32
+    }
+    async fn organizations(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<Option<Organization>>> {
+        let mut units = Vec::with_capacity(self.0.organizations.len());
+        for id in &self.0.organizations {
+            units.push(Organization::load(ctx, *id).await?);
+        }
+        Ok(units)
+    }
+    async fn links(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<SupplyLink>> {
+        let viewer = request(ctx)?.viewer.clone();
+        Ok(self
+            .0
+            .links
+            .iter()
+            .cloned()
+            .map(|l| SupplyLink::new(&viewer, l))
+            .collect())
+    }
+}
+
+/// How many enterprises of a segment are in one city.
+pub struct MunicipalityCount {
+    municipality: Option<i64>,
+    enterprises: i64,
+    share: Option<f64>,
+}
+
+#[Object]
+impl MunicipalityCount {
+    /// Null: outside the metro area.
+    async fn municipality(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Municipality>> {
+        match self.municipality {
+            Some(id) => Ok(row::<municipality::Entity>(ctx, id)
+                .await?
+                .map(Municipality)),
+            None => Ok(None),
+        }
+    }
+    async fn enterprises(&self) -> i64 {
+        self.enterprises
+    }
+    /// Share of the segment's metro-area enterprises (null outside the metro area).
+    async fn share(&self) -> Option<f64> {
+        self.share
+    }
+}
+
+/// One segment of a sector map.
+pub struct SegmentMap {
+    coverage: SegmentCoverage,
+    municipality: Option<i64>,
+}
+
+#[Object]
+impl SegmentMap {
+    async fn segment(&self) -> ChainSegment {
+        ChainSegment(self.coverage.segment.clone())
+    }
+    /// Enterprises working in the segment, per city (and outside the metro area).
+    async fn by_municipality(&self) -> Vec<MunicipalityCount> {
+        let total = self.coverage.in_metro as f64;
+        self.coverage
+            .by_municipality
+            .iter()
+            .map(|(m, n)| MunicipalityCount {
+                municipality: *m,
+                enterprises: *n,
+                share: m.map(|_| *n as f64 / total),
+            })
+            .collect()
+    }
+    /// Enterprises in the metro area.
+    async fn enterprises_in_metro(&self) -> i64 {
+        self.coverage.in_metro
+    }
+    /// In the city asked about (null when none was).
+    async fn enterprises_in_municipality(&self) -> Option<i64> {
+        self.municipality.map(|m| self.coverage.count_in(m))
+    }
+    /// Leading enterprises of the segment.
+    async fn leaders(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Organization>> {
+        let mut units = Vec::new();
+        for id in &self.coverage.leaders {
+            units.extend(Organization::load(ctx, *id).await?);
+        }
+        Ok(units)
+    }
+    /// No enterprise of the metro area works in this segment.
+    async fn gap_in_metro(&self) -> bool {
+        self.coverage.in_metro == 0
+    }
+    /// No enterprise of the city asked about works in this segment.
+    async fn gap_in_municipality(&self) -> Option<bool> {
+        self.municipality.map(|m| self.coverage.count_in(m) == 0)
+    }
+    /// How concentrated the segment's enterprises are across cities (Herfindahl–Hirschman,
+    /// 0–10000; 10000 = all in one city). High values with many enterprises in one city point at
+    /// homogeneous competition (同质化竞争).
+    async fn concentration(&self) -> Option<i64> {
+        self.coverage.hhi
+    }
+}
+
+/// A sector's chain map: its segments upstream → downstream and where they are missing.
+pub struct SectorChain {
+    pub segments: Vec<SegmentCoverage>,
+    pub municipality: Option<i64>,
+}
+
+#[Object]
+impl SectorChain {
+    async fn segments(&self) -> Vec<SegmentMap> {
+        self.segments
+            .iter()
+            .cloned()
+            .map(|coverage| SegmentMap {
+                coverage,
+                municipality: self.municipality,
+            })
+            .collect()
+    }
+    /// Segments with no enterprise in the metro area (or, with `municipality`, in that city).
+    async fn gaps(&self) -> Vec<ChainSegment> {
+        self.segments
+            .iter()
+            .filter(|c| match self.municipality {
+                Some(m) => c.count_in(m) == 0,
+                None => c.in_metro == 0,
+            })
+            .map(|c| ChainSegment(c.segment.clone()))
+            .collect()
+    }
+}
+
+/// Supply links from units of one city to units of another.
+pub struct Flow(pub chain::Flow);
+
+#[Object]
+impl Flow {
+    /// Null: outside the metro area.
+    async fn supplier_municipality(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<Municipality>> {
+        match self.0.supplier_municipality {
+            Some(id) => Ok(row::<municipality::Entity>(ctx, id)
+                .await?
+                .map(Municipality)),
+            None => Ok(None),
+        }
+    }
+    async fn customer_municipality(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<Municipality>> {
+        match self.0.customer_municipality {
+            Some(id) => Ok(row::<municipality::Entity>(ctx, id)
+                .await?
+                .map(Municipality)),
+            None => Ok(None),
+        }
+    }
+    async fn links(&self) -> i64 {
+        self.0.links
+    }
+    /// Supplier and customer are in different cities (or one is outside).
+    async fn crosses_municipality(&self) -> bool {
+        self.0.supplier_municipality != self.0.customer_municipality
+    }
+}
+
+/// A customer whose only in-area supplier for a segment is one unit.
+pub struct SingleSourceDependency(pub chain::SingleSource);
+
+#[Object]
+impl SingleSourceDependency {
+    async fn customer(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organization>> {
+        Organization::load(ctx, self.0.customer_id).await
+    }
+    async fn supplier(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organization>> {
+        Organization::load(ctx, self.0.supplier_id).await
+    }
+    async fn segment(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<ChainSegment>> {
+        Ok(row::<chain_segment::Entity>(ctx, self.0.segment_id)
+            .await?
+            .map(ChainSegment))
+    }
+}

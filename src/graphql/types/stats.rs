@@ -1,0 +1,216 @@
+//! Dashboard statistics: grouped counts and figures, with suppressed cells marked.
+
+use async_graphql::{Context, Enum, Object, SimpleObject};
+use entity::municipality;
+
+use super::{alliance::Alliance, reference::Municipality, row};
+use crate::service::stats::{self, Aggregate};
+
+/// What enterprise statistics are grouped by.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "crate::service::stats::EnterpriseDimension")]
+pub enum EnterpriseGroupBy {
+    Municipality,
+    Park,
+    /// The sector of the unit's primary chain segment.
+    Sector,
+    /// The unit's primary chain segment.
+    Segment,
+    Scale,
+    Kind,
+    FoundedYear,
+}
+
+/// What support statistics are grouped by.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "crate::service::stats::SupportDimension")]
+pub enum SupportGroupBy {
+    Department,
+    Kind,
+    /// The year granted.
+    Year,
+    /// The alliance benefiting.
+    Alliance,
+    /// The beneficiary unit's city.
+    Municipality,
+}
+
+/// Aggregates of one figure over a group (null when suppressed or empty).
+#[derive(SimpleObject, Debug, Clone, Copy)]
+pub struct Figure {
+    pub sum: Option<f64>,
+    pub avg: Option<f64>,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+}
+
+impl From<Aggregate> for Figure {
+    fn from(a: Aggregate) -> Self {
+        Self {
+            sum: a.sum,
+            avg: a.avg,
+            min: a.min,
+            max: a.max,
+        }
+    }
+}
+
+/// One dimension's value in a group's key.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct GroupKey {
+    /// The dimension, as in `groupBy`.
+    pub dimension: String,
+    /// Its value: a code (`YINCHUAN`, `LARGE`), a year, or a global id; null for none.
+    pub value: Option<String>,
+}
+
+/// One group of a statistics table.
+pub struct StatGroup {
+    pub group: stats::Group,
+    pub dimensions: Vec<String>,
+    /// Turns a raw key value of dimension `i` into its API form (codes, global ids).
+    pub values: Vec<Option<String>>,
+}
+
+#[Object]
+impl StatGroup {
+    async fn key(&self) -> Vec<GroupKey> {
+        self.dimensions
+            .iter()
+            .zip(&self.values)
+            .map(|(d, v)| GroupKey {
+                dimension: d.clone(),
+                value: v.clone(),
+            })
+            .collect()
+    }
+    /// Units in the group (null when suppressed).
+    async fn count(&self) -> Option<i64> {
+        (!self.group.suppressed).then_some(self.group.count)
+    }
+    /// Fewer than three enterprises (or beneficiaries) — or a cell that would reveal one by
+    /// subtraction: no figures are given.
+    async fn suppressed(&self) -> bool {
+        self.group.suppressed
+    }
+    async fn employees(&self) -> Option<Figure> {
+        self.figure("employees")
+    }
+    async fn annual_revenue(&self) -> Option<Figure> {
+        self.figure("annualRevenue")
+    }
+    async fn rnd_spend(&self) -> Option<Figure> {
+        self.figure("rndSpend")
+    }
+    async fn tax_paid(&self) -> Option<Figure> {
+        self.figure("taxPaid")
+    }
+    /// Support amounts (support statistics).
+    async fn amount(&self) -> Option<Figure> {
+        self.figure("amount")
+    }
+}
+
+impl StatGroup {
+    fn figure(&self, name: &str) -> Option<Figure> {
+        self.group
+            .figures
+            .iter()
+            .find(|(n, _)| *n == name)
+            .filter(|_| !self.group.suppressed)
+            .map(|(_, a)| (*a).into())
+    }
+}
+
+/// Members of one alliance.
+pub struct AllianceMemberStats(pub stats::AllianceMembers);
+
+#[derive(SimpleObject)]
+pub struct KindCount {
+    pub kind: String,
+    pub members: i64,
+}
+
+pub struct MunicipalityMembers(Option<i64>, i64);
+
+#[Object]
+impl MunicipalityMembers {
+    /// Null: outside the metro area.
+    async fn municipality(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Municipality>> {
+        match self.0 {
+            Some(id) => Ok(row::<municipality::Entity>(ctx, id)
+                .await?
+                .map(Municipality)),
+            None => Ok(None),
+        }
+    }
+    async fn members(&self) -> i64 {
+        self.1
+    }
+}
+
+#[Object]
+impl AllianceMemberStats {
+    async fn alliance(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Alliance>> {
+        Alliance::load(ctx, self.0.alliance).await
+    }
+    /// Active members.
+    async fn members(&self) -> i64 {
+        self.0.active
+    }
+    async fn by_kind(&self) -> Vec<KindCount> {
+        self.0
+            .by_kind
+            .iter()
+            .map(|(kind, members)| KindCount {
+                kind: kind.clone(),
+                members: *members,
+            })
+            .collect()
+    }
+    async fn by_municipality(&self) -> Vec<MunicipalityMembers> {
+        self.0
+            .by_municipality
+            .iter()
+            .map(|(m, n)| MunicipalityMembers(*m, *n))
+            .collect()
+    }
+}
+
+/// Memberships in one year.
+#[derive(SimpleObject)]
+pub struct MembersInYear {
+    pub year: i32,
+    pub joined: i64,
+    pub left: i64,
+    /// Active at the year's end.
+    pub active: i64,
+}
+
+/// Members by alliance, stage, kind and city, and over time.
+pub struct AllianceStats {
+    pub alliances: Vec<stats::AllianceMembers>,
+    pub over_time: Vec<stats::MembersInYear>,
+}
+
+#[Object]
+impl AllianceStats {
+    async fn alliances(&self) -> Vec<AllianceMemberStats> {
+        self.alliances
+            .iter()
+            .cloned()
+            .map(AllianceMemberStats)
+            .collect()
+    }
+    async fn over_time(&self) -> Vec<MembersInYear> {
+        self.over_time
+            .iter()
+            .map(|y| MembersInYear {
+                year: y.year,
+                joined: y.joined,
+                left: y.left,
+                active: y.active,
+            })
+            .collect()
+    }
+}

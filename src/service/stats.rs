@@ -1,0 +1,552 @@
+//! Statistics for dashboards, computed in SQL with GROUP BY and made safe to publish:
+//! below OFFICE, a group of fewer than [`MIN_CELL`] enterprises (or beneficiaries) is returned
+//! suppressed, without figures, and complementary suppression makes sure no suppressed cell can be
+//! recovered by subtraction: along every line of the table (all dimensions fixed but one) there
+//! are either no suppressed cells or at least two.
+
+use std::collections::HashMap;
+
+use entity::{enterprise_profile, organization};
+use sea_orm::{
+    ConnectionTrait, DatabaseConnection, DbBackend, QueryResult,
+    sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement},
+};
+
+use super::{
+    access::Viewer,
+    filter::Filter,
+    listing::{Named, OrganizationField, organization_filter_condition},
+};
+use crate::error::{Error, Result};
+
+/// Smallest group whose figures are published below OFFICE.
+pub const MIN_CELL: i64 = 3;
+
+/// Statistics answered since the last committed change. The key is the request's shape and the
+/// viewer's suppression class; an entry is good while the audit trail's highest id (which every
+/// write on every replica moves) is unchanged. Writes made outside the API are not seen.
+#[derive(Debug, Default)]
+pub struct StatsCache {
+    entries: std::sync::Mutex<HashMap<String, (i64, Vec<Group>)>>,
+}
+
+/// Most entries kept; beyond, the cache starts afresh.
+const CACHE_ENTRIES: usize = 1000;
+
+impl StatsCache {
+    fn get(&self, key: &str, watermark: i64) -> Option<Vec<Group>> {
+        let entries = self.entries.lock().ok()?;
+        entries
+            .get(key)
+            .filter(|(mark, _)| *mark == watermark)
+            .map(|(_, groups)| groups.clone())
+    }
+
+    fn put(&self, key: String, watermark: i64, groups: &[Group]) {
+        if let Ok(mut entries) = self.entries.lock() {
+            if entries.len() >= CACHE_ENTRIES {
+                entries.clear();
+            }
+            entries.insert(key, (watermark, groups.to_vec()));
+        }
+    }
+}
+
+/// The audit trail's highest id: it moves with every committed change.
+async fn watermark(db: &DatabaseConnection) -> Result<i64> {
+    let row = db
+        .query_one_raw(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            "SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) AS mark FROM audit_event",
+        ))
+        .await?;
+    Ok(row
+        .map(|r| r.try_get::<i64>("", "mark"))
+        .transpose()
+        .map_err(Error::internal)?
+        .unwrap_or(0))
+}
+
+/// Who sees what of a statistic: suppression and tax-incentive amounts depend on it.
+fn viewer_class(viewer: &Viewer) -> &'static str {
+    if viewer.is_office() {
+        "office"
+    } else if viewer.principal.department == Some(entity::enums::DepartmentCode::Tax) {
+        "tax"
+    } else {
+        "other"
+    }
+}
+
+/// Answers from the cache, or computes and keeps the answer.
+async fn cached<F>(
+    db: &DatabaseConnection,
+    cache: &StatsCache,
+    viewer: &Viewer,
+    shape: String,
+    compute: F,
+) -> Result<Vec<Group>>
+where
+    F: std::future::Future<Output = Result<Vec<Group>>>,
+{
+    let key = format!("{}|{shape}", viewer_class(viewer));
+    let mark = watermark(db).await?;
+    if let Some(groups) = cache.get(&key, mark) {
+        return Ok(groups);
+    }
+    let groups = compute.await?;
+    cache.put(key, mark, &groups);
+    Ok(groups)
+}
+
+/// What enterprise statistics may be grouped by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EnterpriseDimension {
+    Municipality,
+    Park,
+    Sector,
+    Segment,
+    Scale,
+    Kind,
+    FoundedYear,
+}
+
+/// What support statistics may be grouped by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SupportDimension {
+    Department,
+    Kind,
+    Year,
+    Alliance,
+    Municipality,
+}
+
+/// count, sum, average, min and max of one figure.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Aggregate {
+    pub sum: Option<f64>,
+    pub avg: Option<f64>,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+}
+
+/// A group key: one value per dimension asked for, in the order asked (`None` = no value).
+pub type Key = Vec<Option<String>>;
+
+/// One group of a statistics table.
+#[derive(Debug, Clone)]
+pub struct Group {
+    pub key: Key,
+    /// Units in the group (organizations; support measures).
+    pub count: i64,
+    /// Enterprises (or distinct beneficiaries) the figures are computed over.
+    pub subjects: i64,
+    pub figures: Vec<(&'static str, Aggregate)>,
+    pub suppressed: bool,
+}
+
+fn aggregate(row: &QueryResult, name: &str) -> Result<Aggregate> {
+    let get = |suffix: &str| {
+        row.try_get::<Option<f64>>("", &format!("{name}_{suffix}"))
+            .map_err(Error::internal)
+    };
+    Ok(Aggregate {
+        sum: get("sum")?,
+        avg: get("avg")?,
+        min: get("min")?,
+        max: get("max")?,
+    })
+}
+
+fn add_aggregates(select: &mut SelectStatement, name: &str, column: &str) {
+    for (suffix, function) in [
+        ("sum", "SUM"),
+        ("avg", "AVG"),
+        ("min", "MIN"),
+        ("max", "MAX"),
+    ] {
+        select.expr_as(
+            Expr::cust(format!("CAST({function}({column}) AS DOUBLE PRECISION)")),
+            Alias::new(format!("{name}_{suffix}")),
+        );
+    }
+}
+
+fn key_of(row: &QueryResult, dimensions: usize) -> Result<Key> {
+    (0..dimensions)
+        .map(|i| {
+            let name = format!("d{i}");
+            if let Ok(v) = row.try_get::<Option<i64>>("", &name) {
+                return Ok(v.map(|v| v.to_string()));
+            }
+            if let Ok(v) = row.try_get::<Option<i32>>("", &name) {
+                return Ok(v.map(|v| v.to_string()));
+            }
+            row.try_get::<Option<String>>("", &name)
+                .map_err(Error::internal)
+        })
+        .collect()
+}
+
+/// Applies primary and complementary suppression for viewers below OFFICE.
+pub fn suppress(groups: &mut [Group], viewer: &Viewer) {
+    if viewer.is_office() {
+        return;
+    }
+    for group in groups.iter_mut() {
+        group.suppressed = group.subjects > 0 && group.subjects < MIN_CELL;
+    }
+    let dimensions = groups.first().map_or(0, |g| g.key.len());
+    // A lone suppressed cell in a line (or the whole table, with one dimension) could be
+    // recovered from the line's total: suppress the smallest other cell too, until stable.
+    loop {
+        let mut changed = false;
+        for free in 0..dimensions {
+            let mut lines: HashMap<Key, Vec<usize>> = HashMap::new();
+            for (i, group) in groups.iter().enumerate() {
+                let mut line = group.key.clone();
+                line.remove(free);
+                lines.entry(line).or_default().push(i);
+            }
+            for cells in lines.values() {
+                let hidden = cells.iter().filter(|i| groups[**i].suppressed).count();
+                if hidden == 1 {
+                    let partner = cells
+                        .iter()
+                        .filter(|i| !groups[**i].suppressed && groups[**i].subjects > 0)
+                        .min_by_key(|i| groups[**i].subjects);
+                    if let Some(&i) = partner {
+                        groups[i].suppressed = true;
+                        changed = true;
+                    }
+                }
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    for group in groups.iter_mut().filter(|g| g.suppressed) {
+        group
+            .figures
+            .iter_mut()
+            .for_each(|(_, a)| *a = Aggregate::default());
+    }
+}
+
+/// Enterprise statistics grouped by `dimensions` (organizations of every kind are counted;
+/// figures come from enterprises). One statement.
+pub async fn enterprise_stats(
+    db: &DatabaseConnection,
+    cache: &StatsCache,
+    viewer: &Viewer,
+    dimensions: &[EnterpriseDimension],
+    filter: Option<&Filter<OrganizationField>>,
+) -> Result<Vec<Group>> {
+    viewer.require_signed_in("statistics")?;
+    if let Some(filter) = filter {
+        let withheld = viewer.organization_filter_withheld();
+        if let Some(field) = filter_fields(filter)
+            .into_iter()
+            .find(|f| withheld.contains(f))
+        {
+            return Err(Error::forbidden(format!("you may not filter on `{field}`")));
+        }
+    }
+    cached(
+        db,
+        cache,
+        viewer,
+        format!("enterprise|{dimensions:?}|{filter:?}"),
+        compute_enterprise_stats(db, viewer, dimensions, filter),
+    )
+    .await
+}
+
+async fn compute_enterprise_stats(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    dimensions: &[EnterpriseDimension],
+    filter: Option<&Filter<OrganizationField>>,
+) -> Result<Vec<Group>> {
+    if dimensions.len() > 4 {
+        return Err(Error::bad_input("group by at most four dimensions"));
+    }
+    let mut select = Query::select();
+    select
+        .from(organization::Entity)
+        .left_join(
+            enterprise_profile::Entity,
+            Expr::col((
+                enterprise_profile::Entity,
+                enterprise_profile::Column::OrganizationId,
+            ))
+            .equals((organization::Entity, organization::Column::Id)),
+        )
+        .and_where(Expr::col((organization::Entity, organization::Column::ArchivedAt)).is_null());
+    let needs_segment = dimensions.iter().any(|d| {
+        matches!(
+            d,
+            EnterpriseDimension::Sector | EnterpriseDimension::Segment
+        )
+    });
+    if needs_segment {
+        // Each unit counts once: under its primary segment.
+        select
+            .left_join(Alias::new("organization_segment"), Expr::cust("organization_segment.organization_id = organization.id AND organization_segment.is_primary"))
+            .left_join(Alias::new("chain_segment"), Expr::cust("chain_segment.id = organization_segment.segment_id"));
+    }
+    for (i, dimension) in dimensions.iter().enumerate() {
+        let column = match dimension {
+            EnterpriseDimension::Municipality => "organization.municipality_id",
+            EnterpriseDimension::Park => "organization.park_id",
+            EnterpriseDimension::Sector => "chain_segment.sector_id",
+            EnterpriseDimension::Segment => "organization_segment.segment_id",
+            EnterpriseDimension::Scale => "enterprise_profile.scale",
+            EnterpriseDimension::Kind => "organization.kind",
+            EnterpriseDimension::FoundedYear => "enterprise_profile.founded_year",
+        };
+        select.expr_as(Expr::cust(column), Alias::new(format!("d{i}")));
+        select.add_group_by([Expr::cust(column)]);
+    }
+    select.expr_as(Expr::cust("COUNT(*)"), Alias::new("units"));
+    select.expr_as(
+        Expr::cust("COUNT(enterprise_profile.organization_id)"),
+        Alias::new("subjects"),
+    );
+    let figures = [
+        ("employees", "enterprise_profile.employees"),
+        ("annualRevenue", "enterprise_profile.annual_revenue"),
+        ("rndSpend", "enterprise_profile.rnd_spend"),
+        ("taxPaid", "enterprise_profile.tax_paid"),
+    ];
+    for (name, column) in figures {
+        add_aggregates(&mut select, name, column);
+    }
+    if let Some(filter) = filter {
+        select.cond_where(organization_filter_condition(filter));
+    }
+    let rows = db
+        .query_all_raw(db.get_database_backend().build(&select))
+        .await?;
+    let mut groups = rows
+        .iter()
+        .map(|row| {
+            Ok(Group {
+                key: key_of(row, dimensions.len())?,
+                count: row.try_get("", "units").map_err(Error::internal)?,
+                subjects: row.try_get("", "subjects").map_err(Error::internal)?,
+                figures: figures
+                    .iter()
+                    .map(|(name, _)| Ok((*name, aggregate(row, name)?)))
+                    .collect::<Result<_>>()?,
+                suppressed: false,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    groups.sort_by(|a, b| a.key.cmp(&b.key));
+    suppress(&mut groups, viewer);
+    Ok(groups)
+}
+
+fn filter_fields(filter: &Filter<OrganizationField>) -> Vec<&'static str> {
+    match filter {
+        Filter::Is(field, _) => vec![field.api_name()],
+        Filter::All(parts) | Filter::Any(parts) => parts.iter().flat_map(filter_fields).collect(),
+        Filter::Not(inner) => filter_fields(inner),
+    }
+}
+
+/// Support statistics grouped by `dimensions`: count and amount aggregates of measures not
+/// revoked. Amounts of TAX_INCENTIVE measures enter the figures only for OFFICE and TAX.
+pub async fn support_stats(
+    db: &DatabaseConnection,
+    cache: &StatsCache,
+    viewer: &Viewer,
+    dimensions: &[SupportDimension],
+) -> Result<Vec<Group>> {
+    viewer.require_signed_in("statistics")?;
+    cached(
+        db,
+        cache,
+        viewer,
+        format!("support|{dimensions:?}"),
+        compute_support_stats(db, viewer, dimensions),
+    )
+    .await
+}
+
+async fn compute_support_stats(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    dimensions: &[SupportDimension],
+) -> Result<Vec<Group>> {
+    if dimensions.len() > 4 {
+        return Err(Error::bad_input("group by at most four dimensions"));
+    }
+    let backend = db.get_database_backend();
+    let year = match backend {
+        DbBackend::Postgres => "CAST(EXTRACT(YEAR FROM support_measure.granted_on) AS INTEGER)",
+        _ => "CAST(strftime('%Y', support_measure.granted_on) AS INTEGER)",
+    };
+    let mut select = Query::select();
+    select
+        .from(Alias::new("support_measure"))
+        .left_join(
+            Alias::new("organization"),
+            Expr::cust("organization.id = support_measure.beneficiary_organization_id"),
+        )
+        .left_join(
+            Alias::new("department"),
+            Expr::cust("department.id = support_measure.department_id"),
+        )
+        .and_where(Expr::cust("support_measure.status <> 'REVOKED'"));
+    for (i, dimension) in dimensions.iter().enumerate() {
+        let column = match dimension {
+            SupportDimension::Department => "department.code",
+            SupportDimension::Kind => "support_measure.kind",
+            SupportDimension::Year => year,
+            SupportDimension::Alliance => "support_measure.beneficiary_alliance_id",
+            SupportDimension::Municipality => "organization.municipality_id",
+        };
+        select.expr_as(Expr::cust(column), Alias::new(format!("d{i}")));
+        select.add_group_by([Expr::cust(column)]);
+    }
+    let amount = if viewer.is_office()
+        || viewer.principal.department == Some(entity::enums::DepartmentCode::Tax)
+    {
+        "support_measure.amount"
+    } else {
+        "CASE WHEN support_measure.kind = 'TAX_INCENTIVE' THEN NULL ELSE support_measure.amount END"
+    };
+    select.expr_as(Expr::cust("COUNT(*)"), Alias::new("units"));
+    select.expr_as(
+        Expr::cust("COUNT(DISTINCT COALESCE(CAST(support_measure.beneficiary_organization_id AS VARCHAR(20)), 'a' || CAST(support_measure.beneficiary_alliance_id AS VARCHAR(20))))"),
+        Alias::new("subjects"),
+    );
+    add_aggregates(&mut select, "amount", amount);
+    let rows = db.query_all_raw(backend.build(&select)).await?;
+    let mut groups = rows
+        .iter()
+        .map(|row| {
+            Ok(Group {
+                key: key_of(row, dimensions.len())?,
+                count: row.try_get("", "units").map_err(Error::internal)?,
+                subjects: row.try_get("", "subjects").map_err(Error::internal)?,
+                figures: vec![("amount", aggregate(row, "amount")?)],
+                suppressed: false,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    groups.sort_by(|a, b| a.key.cmp(&b.key));
+    suppress(&mut groups, viewer);
+    Ok(groups)
+}
+
+/// Members of one alliance, by kind and city (active memberships).
+#[derive(Debug, Clone, Default)]
+pub struct AllianceMembers {
+    pub alliance: i64,
+    pub active: i64,
+    pub by_kind: Vec<(String, i64)>,
+    pub by_municipality: Vec<(Option<i64>, i64)>,
+}
+
+/// Memberships per year: joined, left, and active at the year's end.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MembersInYear {
+    pub year: i32,
+    pub joined: i64,
+    pub left: i64,
+    pub active: i64,
+}
+
+/// Members by alliance, kind and city, and over time (structure, not figures: no suppression).
+pub async fn alliance_stats(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+) -> Result<(Vec<AllianceMembers>, Vec<MembersInYear>)> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    viewer.require_signed_in("statistics")?;
+    let visible = entity::alliance::Entity::find()
+        .filter(viewer.alliance_scope())
+        .all(db)
+        .await?;
+    let ids: Vec<i64> = visible.iter().map(|a| a.id).collect();
+    let memberships = entity::membership::Entity::find()
+        .filter(entity::membership::Column::AllianceId.is_in(ids.clone()))
+        .all(db)
+        .await?;
+    let units: HashMap<i64, organization::Model> = organization::Entity::find()
+        .filter(organization::Column::Id.is_in(memberships.iter().map(|m| m.organization_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o))
+        .collect();
+    let active = entity::enums::MembershipStatus::Active;
+    let per_alliance = ids
+        .iter()
+        .map(|&alliance| {
+            let mut stats = AllianceMembers {
+                alliance,
+                ..Default::default()
+            };
+            let mut kinds: HashMap<String, i64> = HashMap::new();
+            let mut cities: HashMap<Option<i64>, i64> = HashMap::new();
+            for m in memberships
+                .iter()
+                .filter(|m| m.alliance_id == alliance && m.status == active)
+            {
+                stats.active += 1;
+                if let Some(unit) = units.get(&m.organization_id) {
+                    *kinds
+                        .entry(sea_orm::ActiveEnum::to_value(&unit.kind))
+                        .or_default() += 1;
+                    *cities.entry(unit.municipality_id).or_default() += 1;
+                }
+            }
+            stats.by_kind = kinds.into_iter().collect();
+            stats.by_kind.sort();
+            stats.by_municipality = cities.into_iter().collect();
+            stats.by_municipality.sort();
+            stats
+        })
+        .collect();
+    use chrono::Datelike;
+    let years: Vec<i32> = memberships
+        .iter()
+        .flat_map(|m| [m.joined_on, m.left_on])
+        .flatten()
+        .map(|d| d.year())
+        .collect();
+    let over_time = match (years.iter().min(), years.iter().max()) {
+        (Some(&first), Some(&last)) => (first..=last)
+            .map(|year| {
+                let joined = memberships
+                    .iter()
+                    .filter(|m| m.joined_on.is_some_and(|d| d.year() == year))
+                    .count() as i64;
+                let left = memberships
+                    .iter()
+                    .filter(|m| m.left_on.is_some_and(|d| d.year() == year))
+                    .count() as i64;
+                let active = memberships
+                    .iter()
+                    .filter(|m| {
+                        m.joined_on.is_some_and(|d| d.year() <= year)
+                            && m.left_on.is_none_or(|d| d.year() > year)
+                    })
+                    .count() as i64;
+                MembersInYear {
+                    year,
+                    joined,
+                    left,
+                    active,
+                }
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    Ok((per_alliance, over_time))
+}

@@ -1,0 +1,290 @@
+//! Chain analytics: traversal and paths on a hand-built graph, maps on the demo data.
+
+use std::collections::HashSet;
+
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, analyst, error_code, office};
+
+/// Registers a unit of its own and returns its id.
+async fn unit(app: &TestApp, name: &str) -> String {
+    let data = app
+        .ok(&office(), "mutation($n: String!) { createOrganization(input: {kind: RESEARCH_INSTITUTE, nameZh: $n, municipality: YINCHUAN}) { organization { id } } }", json!({ "n": name }))
+        .await;
+    data["createOrganization"]["organization"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+async fn link(app: &TestApp, from: &str, to: &str) {
+    app.ok(&office(), "mutation($s: ID!, $c: ID!) { createSupplyLink(input: {supplier: $s, customer: $c, product: \"件\", sinceYear: 2024, annualValue: 1000}) { supplyLink { id } } }", json!({ "s": from, "c": to }))
+        .await;
+}
+
+/// A → B → C → A (a cycle), C → D → E, A → D, A → F → E.
+async fn graph(app: &TestApp) -> Vec<String> {
+    let mut ids = Vec::new();
+    for name in ["图甲", "图乙", "图丙", "图丁", "图戊", "图己"] {
+        ids.push(unit(app, name).await);
+    }
+    let [a, b, c, d, e, f] = [0, 1, 2, 3, 4, 5].map(|i| ids[i].clone());
+    for (from, to) in [
+        (&a, &b),
+        (&b, &c),
+        (&c, &a),
+        (&c, &d),
+        (&d, &e),
+        (&a, &d),
+        (&a, &f),
+        (&f, &e),
+    ] {
+        link(app, from, to).await;
+    }
+    ids
+}
+
+const NEIGHBORHOOD: &str = "query($o: ID!, $d: ChainDirection!, $depth: Int!) { chainNeighborhood(organizationId: $o, direction: $d, maxDepth: $depth) {
+    nodes { depth direction organization { id } } edges { depth link { supplier { id } customer { id } annualValue } } } }";
+
+fn depths(data: &Value) -> Vec<(String, i64)> {
+    data["chainNeighborhood"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| {
+            (
+                n["organization"]["id"].as_str().unwrap().to_owned(),
+                n["depth"].as_i64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_neighbourhood_walks_a_cycle_once_with_the_shortest_depths() {
+    let app = TestApp::spawn().await;
+    let ids = graph(&app).await;
+    let down = app
+        .ok(
+            &analyst(),
+            NEIGHBORHOOD,
+            json!({ "o": ids[0], "d": "DOWNSTREAM", "depth": 6 }),
+        )
+        .await;
+    let found = depths(&down);
+    let expect = |i: usize, depth: i64| (ids[i].clone(), depth);
+    let mut want = vec![
+        expect(0, 0),
+        expect(1, 1),
+        expect(3, 1),
+        expect(5, 1),
+        expect(2, 2),
+        expect(4, 2),
+    ];
+    want.sort_by_key(|(id, d)| (*d, id.clone()));
+    let mut got = found.clone();
+    got.sort_by_key(|(id, d)| (*d, id.clone()));
+    assert_eq!(
+        got, want,
+        "each unit once, at its shortest depth, though A → B → C → A is a cycle"
+    );
+    let unique: HashSet<&String> = found.iter().map(|(id, _)| id).collect();
+    assert_eq!(unique.len(), found.len());
+    // Links go from one level to the next; the analyst sees no link values.
+    let edges = down["chainNeighborhood"]["edges"].as_array().unwrap();
+    assert_eq!(
+        edges.len(),
+        6,
+        "A→B, A→D, A→F, then B→C, D→E, F→E: {edges:?}"
+    );
+    assert!(edges.iter().all(|e| e["link"]["annualValue"].is_null()));
+
+    let up = app
+        .ok(
+            &analyst(),
+            NEIGHBORHOOD,
+            json!({ "o": ids[0], "d": "UPSTREAM", "depth": 1 }),
+        )
+        .await;
+    assert_eq!(
+        depths(&up)
+            .into_iter()
+            .filter(|(_, d)| *d > 0)
+            .collect::<Vec<_>>(),
+        vec![(ids[2].clone(), 1)],
+        "C supplies A"
+    );
+}
+
+#[tokio::test]
+async fn the_depth_is_capped_and_the_public_gets_nothing() {
+    let app = TestApp::spawn().await;
+    let ids = graph(&app).await;
+    let shallow = app
+        .ok(
+            &analyst(),
+            NEIGHBORHOOD,
+            json!({ "o": ids[0], "d": "DOWNSTREAM", "depth": 1 }),
+        )
+        .await;
+    assert!(depths(&shallow).iter().all(|(_, d)| *d <= 1));
+    let deep = app
+        .query_as(
+            Some(&analyst()),
+            NEIGHBORHOOD,
+            json!({ "o": ids[0], "d": "BOTH", "depth": 7 }),
+        )
+        .await;
+    assert_eq!(error_code(&deep).as_deref(), Some("BAD_USER_INPUT"));
+    let public = app
+        .query_as(
+            None,
+            NEIGHBORHOOD,
+            json!({ "o": ids[0], "d": "BOTH", "depth": 2 }),
+        )
+        .await;
+    assert_eq!(error_code(&public).as_deref(), Some("FORBIDDEN"));
+}
+
+#[tokio::test]
+async fn the_shortest_supply_paths_are_found_and_only_those() {
+    let app = TestApp::spawn().await;
+    let ids = graph(&app).await;
+    let query = "query($f: ID!, $t: ID!) { chainPaths(fromId: $f, toId: $t) { length organizations { id } links { annualValue } } }";
+    let paths = app
+        .ok(&office(), query, json!({ "f": ids[0], "t": ids[4] }))
+        .await;
+    let mut routes: Vec<Vec<String>> = paths["chainPaths"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            p["organizations"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|o| o["id"].as_str().unwrap().to_owned())
+                .collect()
+        })
+        .collect();
+    routes.sort();
+    let mut want = vec![
+        vec![ids[0].clone(), ids[3].clone(), ids[4].clone()],
+        vec![ids[0].clone(), ids[5].clone(), ids[4].clone()],
+    ];
+    want.sort();
+    assert_eq!(
+        routes, want,
+        "A → D → E and A → F → E, not the longer A → B → C → D → E"
+    );
+    assert_eq!(
+        paths["chainPaths"][0]["links"][0]["annualValue"], 1000,
+        "the office sees values"
+    );
+    let none = app
+        .ok(&office(), query, json!({ "f": ids[4], "t": ids[0] }))
+        .await;
+    assert_eq!(
+        none["chainPaths"],
+        json!([]),
+        "nothing flows from E back to A"
+    );
+}
+
+#[tokio::test]
+async fn a_sector_map_shows_the_gaps_of_a_city() {
+    let app = TestApp::spawn().await;
+    // A segment no enterprise works in yet: a gap everywhere.
+    app.ok(&office(), r#"mutation { createChainSegment(input: {sector: EQUIPMENT, code: "EQUIP-11", ordinal: 11, position: DOWNSTREAM, nameZh: "氢能装备", nameEn: "Hydrogen equipment"}) { segment { id } } }"#, json!({})).await;
+    let map = app
+        .ok(&analyst(), "{ sectorChain(sector: EQUIPMENT, municipality: NINGDONG) { gaps { code } segments { segment { id code } enterprisesInMunicipality gapInMunicipality gapInMetro } } }", json!({}))
+        .await;
+    let segments = map["sectorChain"]["segments"].as_array().unwrap();
+    assert_eq!(segments.len(), 11);
+    let gaps: Vec<&str> = map["sectorChain"]["gaps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["code"].as_str().unwrap())
+        .collect();
+    assert!(gaps.contains(&"EQUIP-11"));
+    for s in segments {
+        let listed = app
+            .data("query($s: ID!) { enterprises(filter: {segment: {eq: $s}, municipality: {eq: NINGDONG}}) { totalCount } }", json!({ "s": s["segment"]["id"] }))
+            .await;
+        let count = listed["enterprises"]["totalCount"].as_i64().unwrap();
+        assert_eq!(
+            s["enterprisesInMunicipality"].as_i64().unwrap(),
+            count,
+            "{s}"
+        );
+        assert_eq!(s["gapInMunicipality"], count == 0);
+        assert_eq!(
+            gaps.contains(&s["segment"]["code"].as_str().unwrap()),
+            count == 0
+        );
+    }
+    assert!(
+        segments
+            .iter()
+            .any(|s| s["gapInMunicipality"] == true && s["gapInMetro"] == false),
+        "some segment exists elsewhere but not in Ningdong"
+    );
+}
+
+#[tokio::test]
+async fn cross_city_flows_add_up_to_the_sectors_links() {
+    let app = TestApp::spawn().await;
+    let flows = app.ok(&analyst(), "{ crossMunicipalityFlows(sector: CHEMICALS) { links crossesMunicipality } sector(code: CHEMICALS) { segments { id } } }", json!({})).await;
+    let total: i64 = flows["crossMunicipalityFlows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["links"].as_i64().unwrap())
+        .sum();
+    let segments: Vec<Value> = flows["sector"]["segments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].clone())
+        .collect();
+    let links = app
+        .ok(
+            &analyst(),
+            "query($s: [ID!]!) { supplyLinks(filter: {segment: {in: $s}}) { totalCount } }",
+            json!({ "s": segments }),
+        )
+        .await;
+    assert_eq!(total, links["supplyLinks"]["totalCount"].as_i64().unwrap());
+    assert!(
+        flows["crossMunicipalityFlows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["crossesMunicipality"] == true)
+    );
+}
+
+#[tokio::test]
+async fn single_source_dependencies_name_the_only_in_area_supplier() {
+    let app = TestApp::spawn().await;
+    let found = app.ok(&analyst(), "{ singleSourceDependencies(sector: NEW_MATERIALS, first: 5) { customer { id } supplier { id } segment { id } } }", json!({})).await;
+    for dependency in found["singleSourceDependencies"].as_array().unwrap() {
+        let suppliers = app
+            .data(
+                "query($c: ID!, $s: ID!) { supplyLinks(filter: {customer: {eq: $c}, segment: {eq: $s}}, first: 100) { nodes { supplier { id municipality { code } } } } }",
+                json!({ "c": dependency["customer"]["id"], "s": dependency["segment"]["id"] }),
+            )
+            .await;
+        let in_area: HashSet<String> = suppliers["supplyLinks"]["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|n| !n["supplier"]["municipality"].is_null())
+            .map(|n| n["supplier"]["id"].to_string())
+            .collect();
+        assert_eq!(in_area.len(), 1, "{dependency}");
+        assert!(in_area.contains(&dependency["supplier"]["id"].to_string()));
+    }
+}

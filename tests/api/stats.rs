@@ -1,0 +1,233 @@
+//! Dashboard statistics and small-cell suppression.
+
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, analyst, error_code, office};
+
+/// Two enterprises founded in a year no other enterprise was: a group of two.
+async fn two_of_a_kind(app: &TestApp) {
+    for name in ["宁夏甲一有限公司", "宁夏甲二有限公司"] {
+        app.ok(
+            &office(),
+            "mutation($n: String!) { createOrganization(input: {kind: ENTERPRISE, nameZh: $n, municipality: YINCHUAN,
+                enterprise: {scale: SMALL, employees: 20, annualRevenue: 5000000, foundedYear: 1901, industryClass: \"C3391\"}}) { organization { id } } }",
+            json!({ "n": name }),
+        )
+        .await;
+    }
+}
+
+const BY_YEAR: &str = "{ enterpriseStats(groupBy: [FOUNDED_YEAR]) { key { value } count suppressed annualRevenue { sum } } total: enterpriseStats(groupBy: []) { count annualRevenue { sum } } }";
+
+fn group<'a>(data: &'a Value, year: &str) -> &'a Value {
+    data["enterpriseStats"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["key"][0]["value"] == year)
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_group_of_two_enterprises_is_suppressed_below_the_office() {
+    let app = TestApp::spawn().await;
+    two_of_a_kind(&app).await;
+    let for_analyst = app.ok(&analyst(), BY_YEAR, json!({})).await;
+    let cell = group(&for_analyst, "1901");
+    assert_eq!(cell["suppressed"], true);
+    assert!(cell["count"].is_null() && cell["annualRevenue"].is_null());
+    let for_office = app.ok(&office(), BY_YEAR, json!({})).await;
+    let cell = group(&for_office, "1901");
+    assert_eq!(cell["suppressed"], false);
+    assert_eq!(cell["count"], 2);
+    assert_eq!(cell["annualRevenue"]["sum"], 10_000_000.0);
+}
+
+#[tokio::test]
+async fn totals_do_not_reveal_a_suppressed_cell_by_subtraction() {
+    let app = TestApp::spawn().await;
+    two_of_a_kind(&app).await;
+    let data = app.ok(&analyst(), BY_YEAR, json!({})).await;
+    let groups = data["enterpriseStats"].as_array().unwrap();
+    let hidden: Vec<&Value> = groups.iter().filter(|g| g["suppressed"] == true).collect();
+    assert!(hidden.len() >= 2, "never one suppressed cell alone");
+    let visible_units: i64 = groups.iter().filter_map(|g| g["count"].as_i64()).sum();
+    let visible_revenue: f64 = groups
+        .iter()
+        .filter_map(|g| g["annualRevenue"]["sum"].as_f64())
+        .sum();
+    let total_units = data["total"][0]["count"].as_i64().unwrap();
+    let total_revenue = data["total"][0]["annualRevenue"]["sum"].as_f64().unwrap();
+    assert_ne!(
+        total_units - visible_units,
+        2,
+        "the remainder is more than the hidden cell"
+    );
+    assert!(
+        (total_revenue - visible_revenue - 10_000_000.0).abs() > 1.0,
+        "nor is its revenue"
+    );
+}
+
+#[tokio::test]
+async fn grouped_figures_are_computed_by_the_database_per_group() {
+    let app = TestApp::spawn().await;
+    let stats = app.ok(&office(), "{ enterpriseStats(groupBy: [MUNICIPALITY, SCALE]) { key { dimension value } count employees { sum min max } } }", json!({})).await;
+    let groups = stats["enterpriseStats"].as_array().unwrap();
+    assert!(groups.len() > 4);
+    let units: i64 = groups.iter().map(|g| g["count"].as_i64().unwrap()).sum();
+    let all = app
+        .data("{ organizations { totalCount } }", json!({}))
+        .await;
+    assert_eq!(
+        units,
+        all["organizations"]["totalCount"].as_i64().unwrap(),
+        "every live unit in exactly one group"
+    );
+    assert!(
+        groups
+            .iter()
+            .all(|g| g["key"][0]["dimension"] == "MUNICIPALITY"
+                && g["key"][1]["dimension"] == "SCALE")
+    );
+    let filtered = app.ok(&office(), "{ enterpriseStats(groupBy: [SCALE], filter: {municipality: {eq: SHIZUISHAN}}) { count } }", json!({})).await;
+    let listed = app
+        .data(
+            "{ organizations(filter: {municipality: {eq: SHIZUISHAN}}) { totalCount } }",
+            json!({}),
+        )
+        .await;
+    let sum: i64 = filtered["enterpriseStats"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["count"].as_i64().unwrap())
+        .sum();
+    assert_eq!(sum, listed["organizations"]["totalCount"].as_i64().unwrap());
+    let public = app
+        .query_as(
+            None,
+            "{ enterpriseStats(groupBy: [SCALE]) { count } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(error_code(&public).as_deref(), Some("FORBIDDEN"));
+}
+
+#[tokio::test]
+async fn support_statistics_leave_tax_incentive_amounts_to_the_office_and_tax() {
+    let app = TestApp::spawn().await;
+    let query =
+        "{ supportStats(groupBy: [KIND]) { key { value } count suppressed amount { sum } } }";
+    let office_view = app.ok(&office(), query, json!({})).await;
+    let tax = office_view["supportStats"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["key"][0]["value"] == "TAX_INCENTIVE")
+        .unwrap()
+        .clone();
+    assert_eq!(tax["amount"]["sum"], 20_500_000.0);
+    let by_department = app
+        .ok(
+            &analyst(),
+            "{ supportStats(groupBy: [DEPARTMENT]) { key { value } suppressed amount { sum } } }",
+            json!({}),
+        )
+        .await;
+    let dst = by_department["supportStats"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["key"][0]["value"] == "DST")
+        .unwrap();
+    assert_eq!(dst["suppressed"], false);
+    assert_eq!(dst["amount"]["sum"], 14_500_000.0);
+    let tax_view = app
+        .ok(
+            &analyst(),
+            "{ supportStats(groupBy: []) { amount { sum } } }",
+            json!({}),
+        )
+        .await;
+    let office_total = app
+        .ok(
+            &office(),
+            "{ supportStats(groupBy: []) { amount { sum } } }",
+            json!({}),
+        )
+        .await;
+    let difference = office_total["supportStats"][0]["amount"]["sum"]
+        .as_f64()
+        .unwrap()
+        - tax_view["supportStats"][0]["amount"]["sum"]
+            .as_f64()
+            .unwrap();
+    assert_eq!(
+        difference, 20_500_000.0,
+        "the analyst's total leaves tax incentives out"
+    );
+}
+
+#[tokio::test]
+async fn alliance_statistics_count_members_by_kind_city_and_year() {
+    let app = TestApp::spawn().await;
+    let stats = app.ok(&analyst(), "{ allianceStats { alliances { alliance { code } members byKind { kind members } byMunicipality { members } } overTime { year joined left active } } }", json!({})).await;
+    let founded = stats["allianceStats"]["alliances"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["alliance"]["code"] == "YMA-NMAT")
+        .unwrap();
+    let by_kind: i64 = founded["byKind"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["members"].as_i64().unwrap())
+        .sum();
+    let by_city: i64 = founded["byMunicipality"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["members"].as_i64().unwrap())
+        .sum();
+    assert_eq!(by_kind, founded["members"].as_i64().unwrap());
+    assert_eq!(by_city, founded["members"].as_i64().unwrap());
+    let years = stats["allianceStats"]["overTime"].as_array().unwrap();
+    let y2023 = years.iter().find(|y| y["year"] == 2023).unwrap();
+    assert_eq!(y2023["left"], 1, "one member withdrew in 2023");
+}
+
+#[tokio::test]
+async fn statement_counts_stay_flat_as_data_grows() {
+    let query = r#"query($o: ID!) {
+        organizations(first: 50) { nodes { nameZh park { nameZh municipality { nameZh } } memberships { status alliance { code } } } }
+        chainNeighborhood(organizationId: $o, direction: DOWNSTREAM, maxDepth: 3) { nodes { depth organization { nameZh } } }
+        enterpriseStats(groupBy: [MUNICIPALITY, SCALE]) { count } }"#;
+    let mut costs = Vec::new();
+    for n in [1_000, 10_000] {
+        let app = TestApp::spawn_scaled(n).await;
+        let start = app
+            .data("{ organizations(first: 1) { nodes { id } } }", json!({}))
+            .await["organizations"]["nodes"][0]["id"]
+            .clone();
+        let before = app.state.metrics.statements();
+        app.data(query, json!({ "o": start })).await;
+        costs.push(app.state.metrics.statements() - before);
+    }
+    assert_eq!(
+        costs[0], costs[1],
+        "statements at scale 1000 and 10000: {costs:?}"
+    );
+}
+
+#[tokio::test]
+async fn statistics_follow_every_committed_change() {
+    let app = TestApp::spawn().await;
+    let query = "{ enterpriseStats(groupBy: []) { count } }";
+    let before = app.ok(&office(), query, json!({})).await["enterpriseStats"][0]["count"].as_i64().unwrap();
+    assert_eq!(app.ok(&office(), query, json!({})).await["enterpriseStats"][0]["count"].as_i64().unwrap(), before, "answered again unchanged");
+    app.ok(&office(), r#"mutation { createOrganization(input: {kind: UNIVERSITY, nameZh: "新学院", municipality: WUZHONG}) { organization { id } } }"#, json!({})).await;
+    let after = app.ok(&office(), query, json!({})).await["enterpriseStats"][0]["count"].as_i64().unwrap();
+    assert_eq!(after, before + 1, "a write moves the audit trail, and the cached answer is dropped");
+}
