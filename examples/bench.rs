@@ -228,11 +228,11 @@ async fn main() {
             Operation {
                 name: "3-hop downstream neighbourhood",
                 graphql: Box::new(
-                    move |n| json!({ "query": "query($o: ID!) { chainNeighborhood(organizationId: $o, direction: DOWNSTREAM, maxDepth: 3) { nodes { depth } } }", "variables": { "o": global(ids[n * 104_729 % ids.len()]) } }),
+                    move |n| json!({ "query": "query($o: ID!) { chainNeighborhood(organizationId: $o, direction: DOWNSTREAM, maxDepth: 3) { nodes { depth organization { nameZh } } } }", "variables": { "o": global(ids[n * 104_729 % ids.len()]) } }),
                 ),
                 sql: Some(Box::new(move |n| {
                     format!(
-                        "WITH RECURSIVE walk(org, depth) AS (SELECT CAST({} AS BIGINT), 0 UNION SELECT l.customer_id, w.depth + 1 FROM walk w JOIN supply_link l ON l.supplier_id = w.org WHERE w.depth < 3) SELECT org AS id, CAST(NULL AS VARCHAR) AS uscc, '' AS name_zh FROM walk",
+                        "WITH RECURSIVE walk(org, depth) AS (SELECT CAST({} AS BIGINT), 0 UNION SELECT l.customer_id, w.depth + 1 FROM walk w JOIN supply_link l ON l.supplier_id = w.org WHERE w.depth < 3) SELECT o.id, o.uscc, o.name_zh FROM walk JOIN organization o ON o.id = walk.org",
                         sql_ids[n * 104_729 % sql_ids.len()]
                     )
                 })),

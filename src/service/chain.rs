@@ -36,13 +36,41 @@ pub struct Reached {
     pub direction: Direction,
 }
 
-/// A unit's neighbourhood: the units reached and the links that reach them.
+/// A unit's neighbourhood: the units reached and the links (by id) that reach them. Their rows
+/// are loaded on demand: [`Neighborhood::links`], [`Neighborhood::organizations`].
 #[derive(Debug, Clone)]
 pub struct Neighborhood {
     pub nodes: Vec<Reached>,
-    pub edges: Vec<(supply_link::Model, i32)>,
-    /// The units reached that the viewer may see, loaded in one statement.
-    pub organizations: HashMap<i64, organization::Model>,
+    /// (link id, depth of the unit it reaches), level by level.
+    pub edges: Vec<(i64, i32)>,
+}
+
+impl Neighborhood {
+    /// The level-to-level links, in one statement.
+    pub async fn links(&self, db: &DatabaseConnection) -> Result<Vec<(supply_link::Model, i32)>> {
+        let mut rows = links_by_id(db, self.edges.iter().map(|(l, _)| *l)).await?;
+        Ok(self
+            .edges
+            .iter()
+            .filter_map(|(l, depth)| rows.remove(l).map(|link| (link, *depth)))
+            .collect())
+    }
+
+    /// The units reached that the viewer may see, in one statement.
+    pub async fn organizations(
+        &self,
+        db: &DatabaseConnection,
+        viewer: &Viewer,
+    ) -> Result<HashMap<i64, organization::Model>> {
+        let ids: Vec<i64> = self
+            .nodes
+            .iter()
+            .map(|n| n.organization)
+            .collect::<HashSet<_>>()
+            .into_iter()
+            .collect();
+        super::load::by_ids::<organization::Entity>(db, viewer, &ids).await
+    }
 }
 
 /// One shortest supply path.
@@ -262,24 +290,14 @@ pub async fn neighborhood(
             ids.len()
         )));
     }
-    let level_links: Vec<(i64, i32)> = down
+    let mut edges: Vec<(i64, i32)> = down
         .edges
         .iter()
         .chain(&up.edges)
         .map(|(link, depth, _)| (*link, *depth))
         .collect();
-    let mut links = links_by_id(db, level_links.iter().map(|(l, _)| *l)).await?;
-    let mut edges: Vec<(supply_link::Model, i32)> = level_links
-        .iter()
-        .filter_map(|(l, depth)| links.remove(l).map(|link| (link, *depth)))
-        .collect();
-    edges.sort_by_key(|(link, depth)| (*depth, link.id));
-    let organizations = super::load::by_ids::<organization::Entity>(db, viewer, &ids).await?;
-    Ok(Neighborhood {
-        nodes,
-        edges,
-        organizations,
-    })
+    edges.sort_by_key(|(link, depth)| (*depth, *link));
+    Ok(Neighborhood { nodes, edges })
 }
 
 /// Up to `first` shortest downstream supply paths from `from` to `to`, within `max_depth` links.

@@ -154,17 +154,34 @@ pub fn direction(descending: bool, backward: bool) -> Order {
     }
 }
 
-/// Rows strictly after the cursor in the (possibly reversed) order:
-/// `(k1 > v1) OR (k1 = v1 AND k2 > v2) OR …`.
+/// Rows strictly after the cursor in the (possibly reversed) order. When every key runs the same
+/// way this is a row-value comparison, `k1 >= v1 AND (k1, k2) > (v1, v2)`: the redundant bound on
+/// the first key lets both planners start an index range scan at the cursor. Mixed directions
+/// expand to `(k1 > v1) OR (k1 = v1 AND k2 > v2) OR …`.
 pub fn after_condition<C: ColumnTrait>(
     keys: &[Sort<C>],
     cursor: &[Value],
     backward: bool,
 ) -> Result<Condition> {
+    use sea_orm::sea_query::{Expr, ExprTrait};
     if cursor.len() != keys.len() {
         return Err(Error::bad_input(
             "the cursor does not belong to this list or order",
         ));
+    }
+    let first = keys.first().map(|k| direction(k.descending, backward));
+    if let Some(way) = first.filter(|way| {
+        keys.iter()
+            .all(|k| direction(k.descending, backward) == *way)
+    }) {
+        let columns = Expr::tuple(keys.iter().map(|k| Expr::col(k.column.as_column_ref())));
+        let values = Expr::tuple(cursor.iter().cloned().map(Expr::val));
+        let lead = Expr::col(keys[0].column.as_column_ref());
+        let (range, compared) = match way {
+            Order::Asc => (lead.gte(Expr::val(cursor[0].clone())), columns.gt(values)),
+            _ => (lead.lte(Expr::val(cursor[0].clone())), columns.lt(values)),
+        };
+        return Ok(Condition::all().add(range).add(compared));
     }
     let mut any = Condition::any();
     for (k, key) in keys.iter().enumerate() {

@@ -63,26 +63,31 @@ pub struct ChainNeighborhood(pub chain::Neighborhood);
 #[Object]
 impl ChainNeighborhood {
     /// The units reached, nearest first (the starting unit at depth 0).
-    async fn nodes(&self) -> Vec<ChainNode> {
-        self.0
+    async fn nodes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ChainNode>> {
+        let request = request(ctx)?;
+        // The units' rows are read (in one statement) only when the query asks for them.
+        let units = if ctx.look_ahead().field("organization").exists() {
+            self.0.organizations(&request.db, &request.viewer).await?
+        } else {
+            Default::default()
+        };
+        Ok(self
+            .0
             .nodes
             .iter()
-            .map(|n| {
-                ChainNode(
-                    n.clone(),
-                    self.0.organizations.get(&n.organization).cloned(),
-                )
-            })
-            .collect()
+            .map(|n| ChainNode(n.clone(), units.get(&n.organization).cloned()))
+            .collect())
     }
     /// The links from each level to the next.
     async fn edges(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ChainEdge>> {
-        let viewer = request(ctx)?.viewer.clone();
+        let request = request(ctx)?;
+        let viewer = request.viewer.clone();
         Ok(self
             .0
-            .edges
-            .iter()
-            .map(|(link, depth)| ChainEdge(SupplyLink::new(&viewer, link.clone()), *depth))
+            .links(&request.db)
+            .await?
+            .into_iter()
+            .map(|(link, depth)| ChainEdge(SupplyLink::new(&viewer, link), depth))
             .collect())
     }
 }
