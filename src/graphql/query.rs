@@ -34,7 +34,7 @@ use crate::{
         chain,
         listing::{self, Listing},
         load::Scoped,
-        lookup::{self, MAX_USCC_BATCH},
+        lookup,
         page::{Page, PageRequest},
     },
 };
@@ -453,11 +453,6 @@ impl AllianceQuery {
         usccs: Vec<String>,
     ) -> async_graphql::Result<Vec<UsccMemberships>> {
         let request = request(ctx)?;
-        if usccs.len() > MAX_USCC_BATCH {
-            return Err(
-                Error::bad_input(format!("at most {MAX_USCC_BATCH} codes per request")).into(),
-            );
-        }
         Ok(
             lookup::memberships_by_uscc(&request.db, &request.viewer, &usccs)
                 .await?

@@ -62,12 +62,9 @@ pub trait Named {
     fn api_name(&self) -> &'static str;
 }
 
-/// The SQL condition of an organization filter (for statistics over the same units).
-pub fn organization_filter_condition(filter: &Filter<OrganizationField>) -> Condition {
-    filter.condition()
-}
-
-fn condition_of<F: Field + Named>(
+/// A filter's SQL condition, refused (FORBIDDEN) if it names a field in `withheld`: listings and
+/// statistics filter through here.
+pub(crate) fn condition_of<F: Field + Named>(
     filter: Option<&Filter<F>>,
     withheld: &[&str],
 ) -> Result<Condition> {

@@ -3,7 +3,9 @@
 use std::collections::HashMap;
 
 use entity::{alliance, department, enums, membership, municipality, organization, sector};
-use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
+};
 
 use super::{access::Viewer, load::Scoped};
 use crate::{
@@ -105,15 +107,12 @@ pub async fn memberships_by_uscc(
     let ids: Vec<i64> = organizations.values().map(|o| o.id).collect();
     let mut memberships: HashMap<i64, Vec<membership::Model>> = HashMap::new();
     if !ids.is_empty() {
-        let visible_alliances = Condition::all().add(
-            membership::Column::AllianceId.in_subquery(sea_orm::QueryTrait::into_query(
-                sea_orm::QuerySelect::column(
-                    sea_orm::QuerySelect::select_only(alliance::Entity::find()),
-                    alliance::Column::Id,
-                )
-                .filter(alliance::Entity::scope(viewer)),
-            )),
-        );
+        let alliances = alliance::Entity::find()
+            .select_only()
+            .column(alliance::Column::Id)
+            .filter(alliance::Entity::scope(viewer))
+            .into_query();
+        let visible_alliances = membership::Column::AllianceId.in_subquery(alliances);
         for row in membership::Entity::find()
             .filter(membership::Column::OrganizationId.is_in(ids))
             .filter(membership::Entity::scope(viewer))
@@ -134,7 +133,7 @@ pub async fn memberships_by_uscc(
             let organization = organizations.get(uscc.as_str()).cloned();
             let memberships = organization
                 .as_ref()
-                .and_then(|o| memberships.remove(&o.id))
+                .and_then(|o| memberships.get(&o.id).cloned())
                 .unwrap_or_default();
             UsccMemberships {
                 uscc: uscc.to_string(),

@@ -4,8 +4,12 @@
 //! - [`page`] and [`filter`]: keyset pagination and typed filters for every list;
 //! - [`load`]: batched reads behind the DataLoaders;
 //! - [`listing`]: the root lists, scoped and filtered, ready to be paged and counted;
-//! - [`governance`]: facts derived from governance records (who holds a post when);
-//! - [`lookup`]: natural-key lookups (USCC, codes) and the batch membership lookup.
+//! - [`lookup`]: natural-key lookups (USCC, codes) and the batch membership lookup;
+//! - [`write`]: the one write path (serialized transaction, authorization, versions, audit);
+//! - [`rules`]: the seed plan's rules, one function each with its rule id;
+//! - [`directory`], [`support`], [`formation`], [`governance`]: the mutations by area;
+//! - [`changes`]: change notices for subscriptions and the feed's change kinds;
+//! - [`chain`], [`stats`]: chain analytics and dashboard statistics, computed in SQL.
 
 pub mod access;
 pub mod chain;

@@ -15,7 +15,7 @@ use sea_orm::{
 use super::{
     access::Viewer,
     filter::Filter,
-    listing::{Named, OrganizationField, organization_filter_condition},
+    listing::{OrganizationField, condition_of},
 };
 use crate::error::{Error, Result};
 
@@ -244,21 +244,13 @@ pub async fn enterprise_stats(
     filter: Option<&Filter<OrganizationField>>,
 ) -> Result<Vec<Group>> {
     viewer.require_signed_in("statistics")?;
-    if let Some(filter) = filter {
-        let withheld = viewer.organization_filter_withheld();
-        if let Some(field) = filter_fields(filter)
-            .into_iter()
-            .find(|f| withheld.contains(f))
-        {
-            return Err(Error::forbidden(format!("you may not filter on `{field}`")));
-        }
-    }
+    let condition = condition_of(filter, viewer.organization_filter_withheld())?;
     cached(
         db,
         cache,
         viewer,
         format!("enterprise|{dimensions:?}|{filter:?}"),
-        compute_enterprise_stats(db, viewer, dimensions, filter),
+        compute_enterprise_stats(db, viewer, dimensions, condition),
     )
     .await
 }
@@ -267,7 +259,7 @@ async fn compute_enterprise_stats(
     db: &DatabaseConnection,
     viewer: &Viewer,
     dimensions: &[EnterpriseDimension],
-    filter: Option<&Filter<OrganizationField>>,
+    condition: sea_orm::Condition,
 ) -> Result<Vec<Group>> {
     if dimensions.len() > 4 {
         return Err(Error::bad_input("group by at most four dimensions"));
@@ -323,9 +315,7 @@ async fn compute_enterprise_stats(
     for (name, column) in figures {
         add_aggregates(&mut select, name, column);
     }
-    if let Some(filter) = filter {
-        select.cond_where(organization_filter_condition(filter));
-    }
+    select.cond_where(condition);
     let rows = db
         .query_all_raw(db.get_database_backend().build(&select))
         .await?;
@@ -347,14 +337,6 @@ async fn compute_enterprise_stats(
     groups.sort_by(|a, b| a.key.cmp(&b.key));
     suppress(&mut groups, viewer);
     Ok(groups)
-}
-
-fn filter_fields(filter: &Filter<OrganizationField>) -> Vec<&'static str> {
-    match filter {
-        Filter::Is(field, _) => vec![field.api_name()],
-        Filter::All(parts) | Filter::Any(parts) => parts.iter().flat_map(filter_fields).collect(),
-        Filter::Not(inner) => filter_fields(inner),
-    }
 }
 
 /// Support statistics grouped by `dimensions`: count and amount aggregates of measures not

@@ -541,3 +541,25 @@ async fn expiring_posts_list_terms_ending_soon_soonest_first() {
         Some("FORBIDDEN")
     );
 }
+
+#[tokio::test]
+async fn a_code_asked_twice_is_answered_twice() {
+    let app = TestApp::spawn().await;
+    let unit = app.leader("NMAT-02").await;
+    let uscc = app
+        .data(
+            "query($id: ID!) { organization(id: $id) { uscc } }",
+            json!({ "id": unit }),
+        )
+        .await["organization"]["uscc"]
+        .clone();
+    let answer = app
+        .data(
+            "query($u: [String!]!) { membershipsByUscc(usccs: $u) { memberships { id } } }",
+            json!({ "u": [uscc, uscc] }),
+        )
+        .await;
+    let rows = answer["membershipsByUscc"].as_array().unwrap();
+    assert!(!rows[0]["memberships"].as_array().unwrap().is_empty());
+    assert_eq!(rows[0], rows[1]);
+}

@@ -68,7 +68,7 @@ pub struct GroupKey {
 pub struct StatGroup {
     pub group: stats::Group,
     pub dimensions: Vec<String>,
-    /// Turns a raw key value of dimension `i` into its API form (codes, global ids).
+    /// The key's values in their API form (codes, years, global ids), one per dimension.
     pub values: Vec<Option<String>>,
 }
 
