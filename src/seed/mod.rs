@@ -15,7 +15,10 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use entity::enums::{DepartmentCode, EnterpriseScale, MunicipalityCode, SectorCode};
-use sea_orm::{ActiveModelTrait, DatabaseConnection, DatabaseTransaction, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend,
+    TransactionTrait,
+};
 
 use crate::error::{Error, Result};
 
@@ -31,6 +34,19 @@ pub async fn load_demo(db: &DatabaseConnection) -> Result<()> {
     seeder.alliances().await?;
     seeder.support_measures().await?;
     txn.commit().await?;
+    refresh_statistics(db).await
+}
+
+/// Prepares the tables for reading after a bulk load. Without planner statistics PostgreSQL
+/// walks the chain by scanning every link at each level (seconds instead of milliseconds at
+/// scale) until autovacuum happens to pass by; `VACUUM` also sets the visibility map, so the
+/// first readers do not rewrite every page. SQLite needs only its statistics.
+async fn refresh_statistics(db: &DatabaseConnection) -> Result<()> {
+    let sql = match db.get_database_backend() {
+        DbBackend::Postgres => "VACUUM (ANALYZE)",
+        _ => "ANALYZE",
+    };
+    db.execute_unprepared(sql).await?;
     Ok(())
 }
 

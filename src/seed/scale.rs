@@ -296,5 +296,5 @@ pub async fn load_scale(db: &DatabaseConnection, n: u64) -> Result<()> {
         }
     }
     txn.commit().await?;
-    Ok(())
+    super::refresh_statistics(db).await
 }

@@ -8,7 +8,8 @@ use entity::{
     supply_link, support_measure,
 };
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, Statement,
 };
 use serde_json::json;
 
@@ -239,4 +240,24 @@ async fn seeding_a_database_that_has_data_fails_and_changes_nothing() {
     let before = fingerprint(app.db()).await;
     assert!(alliance_hub::seed::load_demo(app.db()).await.is_err());
     assert_eq!(before, fingerprint(app.db()).await);
+}
+
+#[tokio::test]
+async fn a_bulk_loaded_database_leaves_the_planner_its_statistics() {
+    // Without them PostgreSQL walks the chain by scanning every link at each level.
+    let app = TestApp::spawn_scaled(500).await;
+    let sql = match app.db().get_database_backend() {
+        DbBackend::Postgres => {
+            "SELECT COUNT(*) AS n FROM pg_stats WHERE schemaname = 'public' AND tablename = 'supply_link'"
+        }
+        _ => "SELECT COUNT(*) AS n FROM sqlite_stat1 WHERE tbl = 'supply_link'",
+    };
+    let row = app
+        .db()
+        .query_one_raw(Statement::from_string(app.db().get_database_backend(), sql))
+        .await
+        .unwrap()
+        .unwrap();
+    let statistics: i64 = row.try_get("", "n").unwrap();
+    assert!(statistics > 0, "no statistics on supply_link");
 }
