@@ -13,9 +13,12 @@ use entity::{
     sector, supply_link, support_measure, working_group,
 };
 use sea_orm::{
-    ColumnTrait, Condition, DatabaseConnection, EntityTrait, ModelTrait, QueryFilter, QueryOrder,
-    QuerySelect, QueryTrait, Value,
-    sea_query::{Alias, Asterisk, Expr, ExprTrait, Query, WindowStatement},
+    ColumnTrait, Condition, DatabaseConnection, DbBackend, EntityTrait, ModelTrait, QueryFilter,
+    QueryOrder, QuerySelect, QueryTrait, Value,
+    sea_query::{
+        Alias, ArrayType, Asterisk, BinOper, Expr, ExprTrait, Query, WindowStatement,
+        extension::postgres::PgFunc,
+    },
 };
 
 use super::{
@@ -107,6 +110,29 @@ pub fn int_of<M: ModelTrait>(model: &M, column: <M::Entity as EntityTrait>::Colu
     }
 }
 
+/// `column IN (ids)` for a batch of any size, with the ids bound as one value: the statement's
+/// text, and so the prepared statement and plan the database keeps for it, is the same whatever
+/// the batch size, where a list of a thousand placeholders would be parsed and planned anew on
+/// every request. PostgreSQL takes an array (`= ANY($1)`), SQLite a JSON array (`json_each`).
+pub fn among<C: ColumnTrait>(backend: DbBackend, column: C, ids: &[i64]) -> Expr {
+    match backend {
+        DbBackend::Postgres => {
+            let array = ids.iter().map(|id| Value::BigInt(Some(*id))).collect();
+            column.into_expr().eq(PgFunc::any(Expr::val(Value::Array(
+                ArrayType::BigInt,
+                Some(Box::new(array)),
+            ))))
+        }
+        _ => {
+            let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+            column.into_expr().binary(
+                BinOper::In,
+                Expr::cust_with_values("(SELECT value FROM json_each(?))", [format!("[{list}]")]),
+            )
+        }
+    }
+}
+
 /// Rows by id, within the viewer's scope.
 pub async fn by_ids<E: Scoped>(
     db: &DatabaseConnection,
@@ -114,7 +140,7 @@ pub async fn by_ids<E: Scoped>(
     ids: &[i64],
 ) -> Result<HashMap<i64, E::Model>> {
     let rows = E::find()
-        .filter(E::id_column().is_in(ids.iter().copied()))
+        .filter(among(db.get_database_backend(), E::id_column(), ids))
         .filter(E::scope(viewer))
         .all(db)
         .await?;
@@ -134,7 +160,7 @@ pub async fn grouped<E: Scoped>(
     order: &[Sort<E::Column>],
 ) -> Result<HashMap<i64, Vec<E::Model>>> {
     let mut select = E::find()
-        .filter(parent.is_in(parents.iter().copied()))
+        .filter(among(db.get_database_backend(), parent, parents))
         .filter(E::scope(viewer))
         .filter(extra);
     for key in page::with_tiebreak(order, E::id_column()) {
@@ -163,7 +189,7 @@ pub async fn child_pages<E: Scoped>(
 ) -> Result<HashMap<i64, Page<E::Model>>> {
     let keys = page::with_tiebreak(order, E::id_column());
     let mut inner = E::find()
-        .filter(parent.is_in(parents.iter().copied()))
+        .filter(among(db.get_database_backend(), parent, parents))
         .filter(E::scope(viewer))
         .filter(extra);
     if let Some(cursor) = &window.cursor {
@@ -212,7 +238,7 @@ pub async fn child_counts<E: Scoped>(
         .select_only()
         .column(parent)
         .column_as(Expr::col(E::id_column().as_column_ref()).count(), "n")
-        .filter(parent.is_in(parents.iter().copied()))
+        .filter(among(db.get_database_backend(), parent, parents))
         .filter(E::scope(viewer))
         .filter(extra)
         .group_by(parent)
