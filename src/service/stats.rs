@@ -298,8 +298,8 @@ async fn compute_enterprise_stats(
             EnterpriseDimension::Kind => "organization.kind",
             EnterpriseDimension::FoundedYear => "enterprise_profile.founded_year",
         };
-        select.expr_as(Expr::cust(column), Alias::new(format!("d{i}")));
-        select.add_group_by([Expr::cust(column)]);
+        select.expr_as(Expr::cust(column.to_owned()), Alias::new(format!("d{i}")));
+        select.add_group_by([Expr::cust(column.to_owned())]);
     }
     select.expr_as(Expr::cust("COUNT(*)"), Alias::new("units"));
     select.expr_as(
@@ -367,10 +367,8 @@ async fn compute_support_stats(
         return Err(Error::bad_input("group by at most four dimensions"));
     }
     let backend = db.get_database_backend();
-    let year = match backend {
-        DbBackend::Postgres => "CAST(EXTRACT(YEAR FROM support_measure.granted_on) AS INTEGER)",
-        _ => "CAST(strftime('%Y', support_measure.granted_on) AS INTEGER)",
-    };
+    let year = year_of(backend, "support_measure.granted_on");
+    let year = year.as_str();
     let mut select = Query::select();
     select
         .from(Alias::new("support_measure"))
@@ -391,8 +389,8 @@ async fn compute_support_stats(
             SupportDimension::Alliance => "support_measure.beneficiary_alliance_id",
             SupportDimension::Municipality => "organization.municipality_id",
         };
-        select.expr_as(Expr::cust(column), Alias::new(format!("d{i}")));
-        select.add_group_by([Expr::cust(column)]);
+        select.expr_as(Expr::cust(column.to_owned()), Alias::new(format!("d{i}")));
+        select.add_group_by([Expr::cust(column.to_owned())]);
     }
     let amount = if viewer.is_office()
         || viewer.principal.department == Some(entity::enums::DepartmentCode::Tax)
@@ -443,88 +441,136 @@ pub struct MembersInYear {
     pub active: i64,
 }
 
-/// Members by alliance, kind and city, and over time (structure, not figures: no suppression).
+/// The calendar year of a date column, as an integer (NULL stays NULL).
+fn year_of(backend: DbBackend, column: &str) -> String {
+    match backend {
+        DbBackend::Postgres => format!("CAST(EXTRACT(YEAR FROM {column}) AS INTEGER)"),
+        _ => format!("CAST(strftime('%Y', {column}) AS INTEGER)"),
+    }
+}
+
+/// Members by alliance, kind and city, and over time (structure, not figures: no suppression),
+/// from two grouped statements: active members by (alliance, kind, city), and memberships by
+/// (year joined, year left).
 pub async fn alliance_stats(
     db: &DatabaseConnection,
     viewer: &Viewer,
 ) -> Result<(Vec<AllianceMembers>, Vec<MembersInYear>)> {
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    use sea_orm::{EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait};
     viewer.require_signed_in("statistics")?;
-    let visible = entity::alliance::Entity::find()
+    let backend = db.get_database_backend();
+    let alliances: Vec<i64> = entity::alliance::Entity::find()
+        .select_only()
+        .column(entity::alliance::Column::Id)
         .filter(viewer.alliance_scope())
+        .order_by_asc(entity::alliance::Column::Id)
+        .into_tuple()
         .all(db)
         .await?;
-    let ids: Vec<i64> = visible.iter().map(|a| a.id).collect();
-    let memberships = entity::membership::Entity::find()
-        .filter(entity::membership::Column::AllianceId.is_in(ids.clone()))
-        .all(db)
-        .await?;
-    let units: HashMap<i64, organization::Model> = organization::Entity::find()
-        .filter(organization::Column::Id.is_in(memberships.iter().map(|m| m.organization_id)))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|o| (o.id, o))
-        .collect();
-    let active = entity::enums::MembershipStatus::Active;
-    let per_alliance = ids
+    let visible = || {
+        Expr::col((Alias::new("membership"), Alias::new("alliance_id"))).in_subquery(
+            entity::alliance::Entity::find()
+                .select_only()
+                .column(entity::alliance::Column::Id)
+                .filter(viewer.alliance_scope())
+                .into_query(),
+        )
+    };
+
+    let mut members = Query::select();
+    members
+        .from(Alias::new("membership"))
+        .inner_join(
+            Alias::new("organization"),
+            Expr::cust("organization.id = membership.organization_id"),
+        )
+        .expr_as(Expr::cust("membership.alliance_id"), Alias::new("alliance"))
+        .expr_as(Expr::cust("organization.kind"), Alias::new("kind"))
+        .expr_as(
+            Expr::cust("organization.municipality_id"),
+            Alias::new("municipality"),
+        )
+        .expr_as(Expr::cust("COUNT(*)"), Alias::new("n"))
+        .and_where(Expr::cust("membership.status = 'ACTIVE'"))
+        .and_where(visible())
+        .add_group_by([
+            Expr::cust("membership.alliance_id"),
+            Expr::cust("organization.kind"),
+            Expr::cust("organization.municipality_id"),
+        ]);
+    let mut cells: Vec<(i64, String, Option<i64>, i64)> = Vec::new();
+    for row in db.query_all_raw(backend.build(&members)).await? {
+        cells.push((
+            row.try_get("", "alliance").map_err(Error::internal)?,
+            row.try_get("", "kind").map_err(Error::internal)?,
+            row.try_get("", "municipality").map_err(Error::internal)?,
+            row.try_get("", "n").map_err(Error::internal)?,
+        ));
+    }
+    let per_alliance = alliances
         .iter()
         .map(|&alliance| {
-            let mut stats = AllianceMembers {
-                alliance,
-                ..Default::default()
-            };
             let mut kinds: HashMap<String, i64> = HashMap::new();
             let mut cities: HashMap<Option<i64>, i64> = HashMap::new();
-            for m in memberships
-                .iter()
-                .filter(|m| m.alliance_id == alliance && m.status == active)
-            {
-                stats.active += 1;
-                if let Some(unit) = units.get(&m.organization_id) {
-                    *kinds
-                        .entry(sea_orm::ActiveEnum::to_value(&unit.kind))
-                        .or_default() += 1;
-                    *cities.entry(unit.municipality_id).or_default() += 1;
-                }
+            for (_, kind, city, n) in cells.iter().filter(|c| c.0 == alliance) {
+                *kinds.entry(kind.clone()).or_default() += n;
+                *cities.entry(*city).or_default() += n;
             }
-            stats.by_kind = kinds.into_iter().collect();
-            stats.by_kind.sort();
-            stats.by_municipality = cities.into_iter().collect();
-            stats.by_municipality.sort();
-            stats
+            let mut by_kind: Vec<(String, i64)> = kinds.into_iter().collect();
+            by_kind.sort();
+            let mut by_municipality: Vec<(Option<i64>, i64)> = cities.into_iter().collect();
+            by_municipality.sort();
+            AllianceMembers {
+                alliance,
+                active: by_kind.iter().map(|(_, n)| n).sum(),
+                by_kind,
+                by_municipality,
+            }
         })
         .collect();
-    use chrono::Datelike;
-    let years: Vec<i32> = memberships
-        .iter()
-        .flat_map(|m| [m.joined_on, m.left_on])
-        .flatten()
-        .map(|d| d.year())
-        .collect();
-    let over_time = match (years.iter().min(), years.iter().max()) {
-        (Some(&first), Some(&last)) => (first..=last)
+
+    let (joined, left) = (
+        year_of(backend, "membership.joined_on"),
+        year_of(backend, "membership.left_on"),
+    );
+    let mut spans = Query::select();
+    spans
+        .from(Alias::new("membership"))
+        .expr_as(Expr::cust(joined.clone()), Alias::new("joined"))
+        .expr_as(Expr::cust(left.clone()), Alias::new("left_in"))
+        .expr_as(Expr::cust("COUNT(*)"), Alias::new("n"))
+        .and_where(Expr::cust(
+            "(membership.joined_on IS NOT NULL OR membership.left_on IS NOT NULL)",
+        ))
+        .and_where(visible())
+        .add_group_by([Expr::cust(joined), Expr::cust(left)]);
+    // (year joined, year left, memberships)
+    let mut years: Vec<(Option<i32>, Option<i32>, i64)> = Vec::new();
+    for row in db.query_all_raw(backend.build(&spans)).await? {
+        years.push((
+            row.try_get("", "joined").map_err(Error::internal)?,
+            row.try_get("", "left_in").map_err(Error::internal)?,
+            row.try_get("", "n").map_err(Error::internal)?,
+        ));
+    }
+    let seen = years.iter().flat_map(|(j, l, _)| [*j, *l]).flatten();
+    let over_time = match (seen.clone().min(), seen.max()) {
+        (Some(first), Some(last)) => (first..=last)
             .map(|year| {
-                let joined = memberships
-                    .iter()
-                    .filter(|m| m.joined_on.is_some_and(|d| d.year() == year))
-                    .count() as i64;
-                let left = memberships
-                    .iter()
-                    .filter(|m| m.left_on.is_some_and(|d| d.year() == year))
-                    .count() as i64;
-                let active = memberships
-                    .iter()
-                    .filter(|m| {
-                        m.joined_on.is_some_and(|d| d.year() <= year)
-                            && m.left_on.is_none_or(|d| d.year() > year)
-                    })
-                    .count() as i64;
+                let count = |keep: &dyn Fn(Option<i32>, Option<i32>) -> bool| -> i64 {
+                    years
+                        .iter()
+                        .filter(|(j, l, _)| keep(*j, *l))
+                        .map(|(_, _, n)| n)
+                        .sum()
+                };
                 MembersInYear {
                     year,
-                    joined,
-                    left,
-                    active,
+                    joined: count(&|j, _| j == Some(year)),
+                    left: count(&|_, l| l == Some(year)),
+                    active: count(&|j, l| {
+                        j.is_some_and(|j| j <= year) && l.is_none_or(|l| l > year)
+                    }),
                 }
             })
             .collect(),

@@ -196,6 +196,25 @@ async fn alliance_statistics_count_members_by_kind_city_and_year() {
     let years = stats["allianceStats"]["overTime"].as_array().unwrap();
     let y2023 = years.iter().find(|y| y["year"] == 2023).unwrap();
     assert_eq!(y2023["left"], 1, "one member withdrew in 2023");
+    for pair in years.windows(2) {
+        let field = |y: &Value, f: &str| y[f].as_i64().unwrap();
+        assert_eq!(
+            field(&pair[1], "active"),
+            field(&pair[0], "active") + field(&pair[1], "joined") - field(&pair[1], "left"),
+            "each year's members are the last year's, plus who joined, minus who left: {pair:?}"
+        );
+    }
+    let members_now: i64 = stats["allianceStats"]["alliances"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["members"].as_i64().unwrap())
+        .sum();
+    assert_eq!(
+        years.last().unwrap()["active"].as_i64().unwrap(),
+        members_now,
+        "the series ends with today's members"
+    );
 }
 
 #[tokio::test]
