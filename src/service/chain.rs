@@ -37,7 +37,7 @@ pub struct Reached {
 }
 
 /// A unit's neighbourhood: the units reached and the links (by id) that reach them. Their rows
-/// are loaded on demand: [`Neighborhood::links`], [`Neighborhood::organizations`].
+/// are loaded on demand: [`Neighborhood::links`], [`Neighborhood::nodes_with_units`].
 #[derive(Debug, Clone)]
 pub struct Neighborhood {
     pub nodes: Vec<Reached>,
@@ -56,20 +56,34 @@ impl Neighborhood {
             .collect())
     }
 
-    /// The units reached that the viewer may see, in one statement.
-    pub async fn organizations(
+    /// The nodes, each with its unit's row if the viewer may see it, read in one statement.
+    pub async fn nodes_with_units(
         &self,
         db: &DatabaseConnection,
         viewer: &Viewer,
-    ) -> Result<HashMap<i64, organization::Model>> {
-        let ids: Vec<i64> = self
+    ) -> Result<Vec<(Reached, Option<organization::Model>)>> {
+        // A unit reached both upstream and downstream is two nodes: count them, so that each row is
+        // moved into its last node and cloned only for the others.
+        let mut nodes_of: HashMap<i64, usize> = HashMap::new();
+        for node in &self.nodes {
+            *nodes_of.entry(node.organization).or_default() += 1;
+        }
+        let ids: Vec<i64> = nodes_of.keys().copied().collect();
+        let mut rows = super::load::by_ids::<organization::Entity>(db, viewer, &ids).await?;
+        Ok(self
             .nodes
             .iter()
-            .map(|n| n.organization)
-            .collect::<HashSet<_>>()
-            .into_iter()
-            .collect();
-        super::load::by_ids::<organization::Entity>(db, viewer, &ids).await
+            .map(|node| {
+                let left = nodes_of.entry(node.organization).or_default();
+                *left -= 1;
+                let row = if *left == 0 {
+                    rows.remove(&node.organization)
+                } else {
+                    rows.get(&node.organization).cloned()
+                };
+                (node.clone(), row)
+            })
+            .collect())
     }
 }
 
@@ -84,17 +98,14 @@ pub struct SupplyPath {
 fn statement(backend: DbBackend, sql: &str, values: Vec<Value>) -> Statement {
     let sql = match backend {
         DbBackend::Postgres => {
-            let mut n = 0;
-            sql.chars()
-                .map(|c| {
-                    if c == '?' {
-                        n += 1;
-                        format!("${n}")
-                    } else {
-                        c.to_string()
-                    }
-                })
-                .collect()
+            let mut numbered = String::with_capacity(sql.len() + 8);
+            for (n, part) in sql.split('?').enumerate() {
+                if n > 0 {
+                    numbered.push_str(&format!("${n}"));
+                }
+                numbered.push_str(part);
+            }
+            numbered
         }
         _ => sql.to_owned(),
     };
@@ -103,6 +114,8 @@ fn statement(backend: DbBackend, sql: &str, values: Vec<Value>) -> Statement {
 
 #[derive(Debug, FromQueryResult)]
 struct Step {
+    /// 1 for a step downstream, 0 upstream.
+    downstream: i32,
     org: i64,
     depth: i32,
     link: Option<i64>,
@@ -110,6 +123,7 @@ struct Step {
 }
 
 /// A walk from one unit: each unit's shortest distance, and the links from one level to the next.
+#[derive(Default)]
 struct Walk {
     distance: HashMap<i64, i32>,
     /// (link id, depth of the unit it reaches, the unit it comes from).
@@ -146,21 +160,24 @@ pub async fn segment_scope(
     Ok(Some(ids))
 }
 
-/// Walks up to `max_depth` links from `start` in one statement. Each level keeps distinct
-/// (unit, depth, link) rows and the depth is capped, so cycles end; the shortest distances and
-/// the level-to-level links are then read off the rows.
+/// The walks from one unit: downstream and upstream (either empty when not asked for).
+#[derive(Default)]
+struct Walks {
+    down: Walk,
+    up: Walk,
+}
+
+/// Walks up to `max_depth` links from `start`, one way or both, in one statement: a recursive CTE
+/// per direction, each starting from the unit's own row, so no row at all means no such unit
+/// (`None`). Each level keeps distinct (unit, depth, link) rows and the depth is capped, so
+/// cycles end; the shortest distances and the level-to-level links are then read off the rows.
 async fn walk(
     db: &DatabaseConnection,
     start: i64,
-    downstream: bool,
+    direction: Direction,
     max_depth: i32,
     segments: &Option<Vec<i64>>,
-) -> Result<Walk> {
-    let (from, to) = if downstream {
-        ("supplier_id", "customer_id")
-    } else {
-        ("customer_id", "supplier_id")
-    };
+) -> Result<Option<Walks>> {
     // Segment ids come from our own tables: integers, safe to inline.
     let segment_filter = match segments {
         Some(ids) if ids.is_empty() => " AND 1 = 0".to_owned(),
@@ -170,38 +187,71 @@ async fn walk(
         ),
         None => String::new(),
     };
-    let sql = format!(
-        "WITH RECURSIVE walk(org, depth, link, source) AS (
-            SELECT CAST(? AS BIGINT), 0, CAST(NULL AS BIGINT), CAST(NULL AS BIGINT)
-            UNION
-            SELECT l.{to}, w.depth + 1, l.id, w.org FROM walk w JOIN supply_link l ON l.{from} = w.org
-            WHERE w.depth < ? AND l.archived_at IS NULL{segment_filter}
-        )
-        SELECT org, depth, link, source FROM walk"
-    );
-    let backend = db.get_database_backend();
-    let steps = Step::find_by_statement(statement(
-        backend,
-        &sql,
-        vec![start.into(), max_depth.into()],
-    ))
-    .all(db)
-    .await?;
-    let mut distance: HashMap<i64, i32> = HashMap::new();
-    for step in &steps {
-        let d = distance.entry(step.org).or_insert(step.depth);
-        *d = (*d).min(step.depth);
-    }
-    let edges = steps
+    let ways: &[(&str, &str, &str, i32)] = match direction {
+        Direction::Downstream => &[("down", "supplier_id", "customer_id", 1)],
+        Direction::Upstream => &[("up", "customer_id", "supplier_id", 0)],
+        Direction::Both => &[
+            ("down", "supplier_id", "customer_id", 1),
+            ("up", "customer_id", "supplier_id", 0),
+        ],
+    };
+    let mut values: Vec<Value> = Vec::new();
+    let ctes: Vec<String> = ways
         .iter()
-        .filter_map(|s| {
-            let (link, source) = (s.link?, s.source?);
-            (distance.get(&s.org) == Some(&s.depth)
-                && distance.get(&source) == Some(&(s.depth - 1)))
-            .then_some((link, s.depth, source))
+        .map(|(name, from, to, _)| {
+            values.extend([start.into(), max_depth.into()]);
+            format!(
+                "{name}(org, depth, link, source) AS (
+                    SELECT id, 0, CAST(NULL AS BIGINT), CAST(NULL AS BIGINT) FROM organization WHERE id = ?
+                    UNION
+                    SELECT l.{to}, w.depth + 1, l.id, w.org FROM {name} w JOIN supply_link l ON l.{from} = w.org
+                    WHERE w.depth < ? AND l.archived_at IS NULL{segment_filter}
+                )"
+            )
         })
         .collect();
-    Ok(Walk { distance, edges })
+    let selects: Vec<String> = ways
+        .iter()
+        .map(|(name, _, _, downstream)| {
+            format!("SELECT {downstream} AS downstream, org, depth, link, source FROM {name}")
+        })
+        .collect();
+    let sql = format!(
+        "WITH RECURSIVE {} {}",
+        ctes.join(", "),
+        selects.join(" UNION ALL ")
+    );
+    let steps = Step::find_by_statement(statement(db.get_database_backend(), &sql, values))
+        .all(db)
+        .await?;
+    if steps.is_empty() {
+        return Ok(None);
+    }
+    let (down, up): (Vec<Step>, Vec<Step>) = steps.into_iter().partition(|s| s.downstream == 1);
+    Ok(Some(Walks {
+        down: Walk::from_steps(&down),
+        up: Walk::from_steps(&up),
+    }))
+}
+
+impl Walk {
+    fn from_steps(steps: &[Step]) -> Self {
+        let mut distance: HashMap<i64, i32> = HashMap::new();
+        for step in steps {
+            let d = distance.entry(step.org).or_insert(step.depth);
+            *d = (*d).min(step.depth);
+        }
+        let edges = steps
+            .iter()
+            .filter_map(|s| {
+                let (link, source) = (s.link?, s.source?);
+                (distance.get(&s.org) == Some(&s.depth)
+                    && distance.get(&source) == Some(&(s.depth - 1)))
+                .then_some((link, s.depth, source))
+            })
+            .collect();
+        Self { distance, edges }
+    }
 }
 
 async fn links_by_id(
@@ -210,12 +260,20 @@ async fn links_by_id(
 ) -> Result<HashMap<i64, supply_link::Model>> {
     let ids: Vec<i64> = ids.collect::<HashSet<_>>().into_iter().collect();
     Ok(supply_link::Entity::find()
-        .filter(supply_link::Column::Id.is_in(ids))
+        .filter(super::load::among(
+            db.get_database_backend(),
+            supply_link::Column::Id,
+            &ids,
+        ))
         .all(db)
         .await?
         .into_iter()
         .map(|l| (l.id, l))
         .collect())
+}
+
+fn no_such_unit() -> Error {
+    Error::not_found("no organization with that id")
 }
 
 fn check_depth(depth: i32) -> Result<()> {
@@ -239,24 +297,9 @@ pub async fn neighborhood(
 ) -> Result<Neighborhood> {
     viewer.require_signed_in("the chain graph")?;
     check_depth(max_depth)?;
-    organization::Entity::find_by_id(start)
-        .one(db)
+    let Walks { down, up } = walk(db, start, direction, max_depth, &segments)
         .await?
-        .ok_or_else(|| Error::not_found("no organization with that id"))?;
-    let empty = || Walk {
-        distance: HashMap::new(),
-        edges: Vec::new(),
-    };
-    let down = if direction != Direction::Upstream {
-        walk(db, start, true, max_depth, &segments).await?
-    } else {
-        empty()
-    };
-    let up = if direction != Direction::Downstream {
-        walk(db, start, false, max_depth, &segments).await?
-    } else {
-        empty()
-    };
+        .ok_or_else(no_such_unit)?;
     let mut nodes = vec![Reached {
         organization: start,
         depth: 0,
@@ -314,17 +357,22 @@ pub async fn shortest_paths(
     if !(1..=100).contains(&first) {
         return Err(Error::bad_input("`first` must be between 1 and 100"));
     }
-    for id in [from, to] {
-        organization::Entity::find_by_id(id)
+    let forward = walk(db, from, Direction::Downstream, max_depth, &None)
+        .await?
+        .ok_or_else(no_such_unit)?
+        .down;
+    let Some(&length) = forward.distance.get(&to).filter(|_| from != to) else {
+        // Not reached: an answer of no paths, if `to` exists at all.
+        organization::Entity::find_by_id(to)
             .one(db)
             .await?
-            .ok_or_else(|| Error::not_found("no organization with that id"))?;
-    }
-    let forward = walk(db, from, true, max_depth, &None).await?;
-    let Some(&length) = forward.distance.get(&to).filter(|_| from != to) else {
+            .ok_or_else(no_such_unit)?;
         return Ok(Vec::new());
     };
-    let backward = walk(db, to, false, length, &None).await?;
+    let backward = walk(db, to, Direction::Upstream, length, &None)
+        .await?
+        .ok_or_else(no_such_unit)?
+        .up;
     // Units on some shortest path: their distance from `from` plus their distance to `to` is the length.
     let on_path = |unit: &i64| matches!((forward.distance.get(unit), backward.distance.get(unit)), (Some(f), Some(b)) if f + b == length);
     let steps: Vec<(i64, i64)> = forward
@@ -565,4 +613,17 @@ pub async fn single_source_dependencies(
     ))
     .all(db)
     .await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_numbered_for_postgresql_only() {
+        let sql = "SELECT ? WHERE a = ? AND b < ?";
+        let numbered = statement(DbBackend::Postgres, sql, Vec::new());
+        assert_eq!(numbered.sql, "SELECT $1 WHERE a = $2 AND b < $3");
+        assert_eq!(statement(DbBackend::Sqlite, sql, Vec::new()).sql, sql);
+    }
 }

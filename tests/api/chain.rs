@@ -148,6 +148,82 @@ async fn the_depth_is_capped_and_the_public_gets_nothing() {
 }
 
 #[tokio::test]
+async fn both_ways_is_one_walk_and_a_unit_reached_both_ways_is_two_nodes() {
+    let app = TestApp::spawn().await;
+    let ids = graph(&app).await;
+    let before = app.state.metrics.statements();
+    let both = app
+        .ok(
+            &analyst(),
+            "query($o: ID!) { chainNeighborhood(organizationId: $o, direction: BOTH, maxDepth: 2) { nodes { depth direction organization { id } } } }",
+            json!({ "o": ids[0] }),
+        )
+        .await;
+    assert_eq!(
+        app.state.metrics.statements() - before,
+        2,
+        "one statement walks both ways, one reads the units"
+    );
+    let nodes: Vec<(String, i64, String)> = both["chainNeighborhood"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| {
+            (
+                n["organization"]["id"].as_str().unwrap().to_owned(),
+                n["depth"].as_i64().unwrap(),
+                n["direction"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let c = &ids[2];
+    let sightings: Vec<(i64, &str)> = nodes
+        .iter()
+        .filter(|(id, _, _)| id == c)
+        .map(|(_, depth, direction)| (*depth, direction.as_str()))
+        .collect();
+    assert_eq!(
+        sightings,
+        vec![(1, "UPSTREAM"), (2, "DOWNSTREAM")],
+        "C supplies A, and A reaches C through B: {nodes:?}"
+    );
+    assert_eq!(nodes[0], (ids[0].clone(), 0, "BOTH".to_owned()));
+}
+
+#[tokio::test]
+async fn an_unknown_unit_has_no_neighbourhood_and_no_paths() {
+    let app = TestApp::spawn().await;
+    let ids = graph(&app).await;
+    let unknown =
+        alliance_hub::domain::id::encode(alliance_hub::domain::id::Kind::Organization, 987_654);
+    for direction in ["DOWNSTREAM", "UPSTREAM", "BOTH"] {
+        let answer = app
+            .query_as(
+                Some(&analyst()),
+                NEIGHBORHOOD,
+                json!({ "o": unknown, "d": direction, "depth": 2 }),
+            )
+            .await;
+        assert_eq!(
+            error_code(&answer).as_deref(),
+            Some("NOT_FOUND"),
+            "{direction}"
+        );
+    }
+    let paths = "query($f: ID!, $t: ID!) { chainPaths(fromId: $f, toId: $t) { length } }";
+    for (from, to) in [(&unknown, &ids[0]), (&ids[0], &unknown)] {
+        let answer = app
+            .query_as(Some(&analyst()), paths, json!({ "f": from, "t": to }))
+            .await;
+        assert_eq!(
+            error_code(&answer).as_deref(),
+            Some("NOT_FOUND"),
+            "{answer}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn the_shortest_supply_paths_are_found_and_only_those() {
     let app = TestApp::spawn().await;
     let ids = graph(&app).await;

@@ -26,14 +26,13 @@ pub enum ChainDirection {
 }
 
 /// A unit reached from the starting unit.
-pub struct ChainNode(pub chain::Reached, pub Option<entity::organization::Model>);
+pub struct ChainNode(pub chain::Reached, pub Option<Organization>);
 
 #[Object]
 impl ChainNode {
     /// The unit (null if the caller may not see it).
-    async fn organization(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organization>> {
-        let viewer = request(ctx)?.viewer.clone();
-        Ok(self.1.clone().map(|m| Organization::new(&viewer, m)))
+    async fn organization(&self) -> Option<&Organization> {
+        self.1.as_ref()
     }
     /// Links away from the starting unit (0 for the unit itself).
     async fn depth(&self) -> i32 {
@@ -66,16 +65,21 @@ impl ChainNeighborhood {
     async fn nodes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ChainNode>> {
         let request = request(ctx)?;
         // The units' rows are read (in one statement) only when the query asks for them.
-        let units = if ctx.look_ahead().field("organization").exists() {
-            self.0.organizations(&request.db, &request.viewer).await?
-        } else {
-            Default::default()
-        };
+        if !ctx.look_ahead().field("organization").exists() {
+            return Ok(self
+                .0
+                .nodes
+                .iter()
+                .map(|n| ChainNode(n.clone(), None))
+                .collect());
+        }
+        let viewer = &request.viewer;
         Ok(self
             .0
-            .nodes
-            .iter()
-            .map(|n| ChainNode(n.clone(), units.get(&n.organization).cloned()))
+            .nodes_with_units(&request.db, viewer)
+            .await?
+            .into_iter()
+            .map(|(node, unit)| ChainNode(node, unit.map(|m| Organization::new(viewer, m))))
             .collect())
     }
     /// The links from each level to the next.
