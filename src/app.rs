@@ -9,7 +9,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::{
     auth::JwtKeys,
-    graphql::HubSchema,
+    graphql::ServedSchema,
     service::{changes::ChangeBus, stats::StatsCache},
 };
 
@@ -20,8 +20,8 @@ pub struct App {
     pub db: DatabaseConnection,
     /// Keys that bearer tokens are verified with.
     pub keys: Arc<JwtKeys>,
-    /// The GraphQL schema (built once, no data attached).
-    pub schema: HubSchema,
+    /// The GraphQL schema as served (built once, no data attached).
+    pub schema: ServedSchema,
     /// Counters served at `/metrics`.
     pub metrics: Arc<Metrics>,
     /// Committed changes, for subscriptions (fed by LISTEN/NOTIFY on PostgreSQL).
@@ -42,7 +42,7 @@ impl App {
         Self {
             db,
             keys: Arc::new(keys),
-            schema: crate::graphql::build_schema(),
+            schema: ServedSchema::new(),
             metrics,
             bus,
             stats,

@@ -16,8 +16,7 @@ pub mod types;
 use std::sync::Arc;
 
 use async_graphql::{
-    ErrorExtensionValues, Response, Schema, Value,
-    extensions::{Extension, ExtensionContext, ExtensionFactory, NextRequest, NextSubscribe},
+    Data, ErrorExtensionValues, Executor, Request, Response, Schema, Value,
     futures_util::stream::BoxStream,
 };
 use futures::StreamExt;
@@ -42,7 +41,6 @@ pub fn build_schema() -> HubSchema {
         mutation::Mutation::default(),
         subscription::Subscription,
     )
-    .extension(ErrorCodes)
     .limit_depth(MAX_DEPTH)
     .limit_complexity(MAX_COMPLEXITY)
     .limit_recursive_depth(64)
@@ -94,33 +92,39 @@ pub fn request<'a>(ctx: &async_graphql::Context<'a>) -> async_graphql::Result<&'
     ctx.data::<RequestContext>()
 }
 
-/// The schema extension that runs [`finalize_errors`] on every response, subscription events
-/// included.
-struct ErrorCodes;
+/// The schema as served over HTTP and WebSocket: every response, subscription events included,
+/// leaves through [`finalize_errors`]. This is not a schema extension on purpose: with any
+/// extension installed, async-graphql runs every field of every object through the extension
+/// chain (a boxed future and a registry lookup each), which large answers paid for dearly.
+#[derive(Clone)]
+pub struct ServedSchema(HubSchema);
 
-impl ExtensionFactory for ErrorCodes {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(ErrorCodesExtension)
+impl ServedSchema {
+    pub fn new() -> Self {
+        Self(build_schema())
     }
 }
 
-struct ErrorCodesExtension;
+impl Default for ServedSchema {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 
-#[async_graphql::async_trait::async_trait]
-impl Extension for ErrorCodesExtension {
-    async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
-        let mut response = next.run(ctx).await;
+impl Executor for ServedSchema {
+    async fn execute(&self, request: Request) -> Response {
+        let mut response = self.0.execute(request).await;
         finalize_errors(&mut response);
         response
     }
 
-    fn subscribe<'s>(
+    fn execute_stream(
         &self,
-        ctx: &ExtensionContext<'_>,
-        stream: BoxStream<'s, Response>,
-        next: NextSubscribe<'_>,
-    ) -> BoxStream<'s, Response> {
-        next.run(ctx, stream)
+        request: Request,
+        session_data: Option<Arc<Data>>,
+    ) -> BoxStream<'static, Response> {
+        self.0
+            .execute_stream_with_session_data(request, session_data.unwrap_or_default())
             .map(|mut response| {
                 finalize_errors(&mut response);
                 response
