@@ -3,6 +3,12 @@
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
+/// Answers are trees of many small allocations (rows, GraphQL values, JSON): mimalloc serves them
+/// at about half the cost of the system allocator, and cuts tail latency under load (see the
+/// README's benchmark).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let filter = EnvFilter::try_from_default_env()
