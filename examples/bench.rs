@@ -22,6 +22,10 @@ use alliance_hub::{
     service::page::encode_cursor,
 };
 use clap::Parser;
+
+/// The server binary's allocator, so that the app is measured as it is served.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use sea_orm::{FromQueryResult, Statement, Value};
 use serde_json::{Value as Json, json};
 
@@ -36,6 +40,9 @@ struct Args {
     /// Concurrent clients.
     #[arg(long, default_value_t = 8)]
     clients: usize,
+    /// Run only the operations whose name contains this text (e.g. `neighbourhood`).
+    #[arg(long)]
+    only: Option<String>,
 }
 
 /// One operation: a GraphQL request (varying with the request number) and its raw-SQL floor.
@@ -57,6 +64,24 @@ struct Report {
     rate: f64,
     p50: Duration,
     p99: Duration,
+    /// Machine-wide busy CPU time per request (server, database and clients together), when the
+    /// platform tells: steadier than latency on a machine the three share.
+    cpu_per_request: Option<Duration>,
+}
+
+/// Busy CPU time of the whole machine so far (Linux: `/proc/stat`, in clock ticks of 10 ms).
+fn busy_cpu() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/stat").ok()?;
+    let ticks: Vec<u64> = stat
+        .lines()
+        .next()?
+        .split_whitespace()
+        .skip(1)
+        .filter_map(|t| t.parse().ok())
+        .collect();
+    // user nice system idle iowait irq softirq steal …: busy is all but idle and iowait.
+    let busy: u64 = ticks.iter().take(8).sum::<u64>() - ticks.get(3)? - ticks.get(4)?;
+    Some(Duration::from_millis(busy * 10))
 }
 
 async fn drive<F, Fut>(clients: usize, seconds: u64, call: F) -> Report
@@ -67,6 +92,7 @@ where
     let call = Arc::new(call);
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let started = Instant::now();
+    let cpu_before = busy_cpu();
     let tasks: Vec<_> = (0..clients)
         .map(|client| {
             let call = call.clone();
@@ -88,6 +114,9 @@ where
         latencies.extend(task.await.unwrap());
     }
     let elapsed = started.elapsed().as_secs_f64();
+    let cpu_per_request = cpu_before
+        .zip(busy_cpu())
+        .map(|(before, after)| (after - before) / latencies.len().max(1) as u32);
     latencies.sort();
     let at = |q: f64| latencies[((latencies.len() as f64 * q) as usize).min(latencies.len() - 1)];
     Report {
@@ -95,6 +124,7 @@ where
         rate: latencies.len() as f64 / elapsed,
         p50: at(0.5),
         p99: at(0.99),
+        cpu_per_request,
     }
 }
 
@@ -275,10 +305,15 @@ async fn main() {
 
     let client = reqwest::Client::new();
     println!(
-        "\n| operation | GraphQL req/s | p50 | p99 | SQL/request | raw SQL req/s | raw p50 | GraphQL / raw |"
+        "\n| operation | GraphQL req/s | p50 | p99 | CPU/request | SQL/request | raw SQL req/s | raw p50 | GraphQL / raw |"
     );
-    println!("|---|---|---|---|---|---|---|---|");
-    for operation in operations {
+    println!("|---|---|---|---|---|---|---|---|---|");
+    let chosen = operations.into_iter().filter(|o| {
+        args.only
+            .as_ref()
+            .is_none_or(|only| o.name.contains(only.as_str()))
+    });
+    for operation in chosen {
         let operation = Arc::new(operation);
         // Warm up, and fail loudly on an error rather than timing it.
         let probe: Json = client
@@ -346,8 +381,12 @@ async fn main() {
             .parse::<f64>()
             .map(|r| format!("{:.0}%", graphql.rate / r * 100.0))
             .unwrap_or_default();
+        let cpu = graphql
+            .cpu_per_request
+            .map(|c| format!("{:.2} ms", c.as_secs_f64() * 1e3))
+            .unwrap_or_else(|| "—".into());
         println!(
-            "| {} | {:.0} | {:.2} ms | {:.2} ms | {:.1} | {raw_rate} | {raw_p50} | {ratio} |",
+            "| {} | {:.0} | {:.2} ms | {:.2} ms | {cpu} | {:.1} | {raw_rate} | {raw_p50} | {ratio} |",
             operation.name,
             graphql.rate,
             graphql.p50.as_secs_f64() * 1e3,
