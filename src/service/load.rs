@@ -144,10 +144,13 @@ pub async fn by_ids<E: Scoped>(
         .filter(E::scope(viewer))
         .all(db)
         .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|row| int_of(&row, E::id_column()).map(|id| (id, row)))
-        .collect())
+    // Sized up front: a thousand-row batch would otherwise be copied on every growth.
+    let mut by_id = HashMap::with_capacity(rows.len());
+    by_id.extend(
+        rows.into_iter()
+            .filter_map(|row| int_of(&row, E::id_column()).map(|id| (id, row))),
+    );
+    Ok(by_id)
 }
 
 /// All children of each parent (`parent` is the foreign-key column), in `order` then id.
