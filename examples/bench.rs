@@ -269,12 +269,26 @@ async fn main() {
             }
         },
         Operation {
-            name: "grouped stats (municipality × scale)",
+            name: "grouped stats (municipality × scale), cached",
             graphql: Box::new(
                 |_| json!({ "query": "{ enterpriseStats(groupBy: [MUNICIPALITY, SCALE]) { count annualRevenue { sum avg } } }" }),
             ),
             sql: Some(Box::new(|_| {
                 "SELECT COUNT(*) AS id, CAST(NULL AS VARCHAR) AS uscc, '' AS name_zh FROM organization o LEFT JOIN enterprise_profile p ON p.organization_id = o.id GROUP BY o.municipality_id, p.scale".into()
+            })),
+        },
+        Operation {
+            // A filter that differs on every request gives every request its own cache key: this is
+            // the aggregate computed afresh, as after a write.
+            name: "grouped stats, uncached",
+            graphql: Box::new(
+                |n| json!({ "query": "query($y: Int!) { enterpriseStats(groupBy: [MUNICIPALITY, SCALE], filter: {foundedYear: {lte: $y}}) { count annualRevenue { sum avg } } }", "variables": { "y": 3000 + n } }),
+            ),
+            sql: Some(Box::new(|n| {
+                format!(
+                    "SELECT COUNT(*) AS id, CAST(NULL AS VARCHAR) AS uscc, '' AS name_zh FROM organization o JOIN enterprise_profile p ON p.organization_id = o.id WHERE p.founded_year <= {} GROUP BY o.municipality_id, p.scale",
+                    3000 + n
+                )
             })),
         },
         Operation {
