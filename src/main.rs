@@ -3,9 +3,9 @@
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
-/// Answers are trees of many small allocations (rows, GraphQL values, JSON): mimalloc serves them
-/// at about half the cost of the system allocator, and cuts tail latency under load (see the
-/// README's benchmark).
+/// Answers are trees of many small allocations (rows, GraphQL values, JSON). With mimalloc the
+/// allocator's share of a large answer fell from about 23 % to 15 % of the server's CPU, and
+/// the p99 latency under load by a third (the README's benchmark).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

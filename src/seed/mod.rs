@@ -34,14 +34,14 @@ pub async fn load_demo(db: &DatabaseConnection) -> Result<()> {
     seeder.alliances().await?;
     seeder.support_measures().await?;
     txn.commit().await?;
-    refresh_statistics(db).await
+    prepare_for_reading(db).await
 }
 
 /// Prepares the tables for reading after a bulk load. Without planner statistics PostgreSQL
 /// walks the chain by scanning every link at each level (seconds instead of milliseconds at
 /// scale) until autovacuum happens to pass by; `VACUUM` also sets the visibility map, so the
 /// first readers do not rewrite every page. SQLite needs only its statistics.
-async fn refresh_statistics(db: &DatabaseConnection) -> Result<()> {
+async fn prepare_for_reading(db: &DatabaseConnection) -> Result<()> {
     let sql = match db.get_database_backend() {
         DbBackend::Postgres => "VACUUM (ANALYZE)",
         _ => "ANALYZE",

@@ -296,5 +296,5 @@ pub async fn load_scale(db: &DatabaseConnection, n: u64) -> Result<()> {
         }
     }
     txn.commit().await?;
-    super::refresh_statistics(db).await
+    super::prepare_for_reading(db).await
 }

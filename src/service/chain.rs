@@ -123,7 +123,6 @@ struct Step {
 }
 
 /// A walk from one unit: each unit's shortest distance, and the links from one level to the next.
-#[derive(Default)]
 struct Walk {
     distance: HashMap<i64, i32>,
     /// (link id, depth of the unit it reaches, the unit it comes from).
@@ -161,7 +160,6 @@ pub async fn segment_scope(
 }
 
 /// The walks from one unit: downstream and upstream (either empty when not asked for).
-#[derive(Default)]
 struct Walks {
     down: Walk,
     up: Walk,

@@ -47,7 +47,8 @@ async fn graph(app: &TestApp) -> Vec<String> {
 const NEIGHBORHOOD: &str = "query($o: ID!, $d: ChainDirection!, $depth: Int!) { chainNeighborhood(organizationId: $o, direction: $d, maxDepth: $depth) {
     nodes { depth direction organization { id } } edges { depth link { supplier { id } customer { id } annualValue } } } }";
 
-fn depths(data: &Value) -> Vec<(String, i64)> {
+/// (unit, depth, direction) of each node, in the answer's order.
+fn nodes(data: &Value) -> Vec<(String, i64, String)> {
     data["chainNeighborhood"]["nodes"]
         .as_array()
         .unwrap()
@@ -56,8 +57,16 @@ fn depths(data: &Value) -> Vec<(String, i64)> {
             (
                 n["organization"]["id"].as_str().unwrap().to_owned(),
                 n["depth"].as_i64().unwrap(),
+                n["direction"].as_str().unwrap().to_owned(),
             )
         })
+        .collect()
+}
+
+fn depths(data: &Value) -> Vec<(String, i64)> {
+    nodes(data)
+        .into_iter()
+        .map(|(id, depth, _)| (id, depth))
         .collect()
 }
 
@@ -164,18 +173,7 @@ async fn both_ways_is_one_walk_and_a_unit_reached_both_ways_is_two_nodes() {
         2,
         "one statement walks both ways, one reads the units"
     );
-    let nodes: Vec<(String, i64, String)> = both["chainNeighborhood"]["nodes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|n| {
-            (
-                n["organization"]["id"].as_str().unwrap().to_owned(),
-                n["depth"].as_i64().unwrap(),
-                n["direction"].as_str().unwrap().to_owned(),
-            )
-        })
-        .collect();
+    let nodes = nodes(&both);
     let c = &ids[2];
     let sightings: Vec<(i64, &str)> = nodes
         .iter()
