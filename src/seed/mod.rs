@@ -50,6 +50,16 @@ async fn prepare_for_reading(db: &DatabaseConnection) -> Result<()> {
     Ok(())
 }
 
+/// Enterprise scales to draw from, weighted: medium and small units are the most common.
+const SCALES: [EnterpriseScale; 6] = [
+    EnterpriseScale::Large,
+    EnterpriseScale::Medium,
+    EnterpriseScale::Medium,
+    EnterpriseScale::Small,
+    EnterpriseScale::Small,
+    EnterpriseScale::Micro,
+];
+
 /// SplitMix64: small, fast, and the same on every platform and version (unlike `StdRng`).
 struct Rng(u64);
 

@@ -316,14 +316,7 @@ impl Seeder<'_> {
                         .unwrap_or(&PARKS[0]);
                     let scale = match n {
                         0 => EnterpriseScale::Large,
-                        _ => *self.rng.pick(&[
-                            EnterpriseScale::Large,
-                            EnterpriseScale::Medium,
-                            EnterpriseScale::Medium,
-                            EnterpriseScale::Small,
-                            EnterpriseScale::Small,
-                            EnterpriseScale::Micro,
-                        ]),
+                        _ => *self.rng.pick(&super::SCALES),
                     };
                     self.enterprise(
                         segment,

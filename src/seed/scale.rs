@@ -110,14 +110,7 @@ pub async fn load_scale(db: &DatabaseConnection, n: u64) -> Result<()> {
             updated_at: Set(stamp),
         });
         if enterprise {
-            let scale = *rng.pick(&[
-                EnterpriseScale::Large,
-                EnterpriseScale::Medium,
-                EnterpriseScale::Medium,
-                EnterpriseScale::Small,
-                EnterpriseScale::Small,
-                EnterpriseScale::Micro,
-            ]);
+            let scale = *rng.pick(&super::SCALES);
             let revenue = rng.range(1_000_000, 20_000_000_000);
             profiles.push(enterprise_profile::ActiveModel {
                 organization_id: Set(id),

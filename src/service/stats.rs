@@ -319,16 +319,28 @@ async fn compute_enterprise_stats(
     let rows = db
         .query_all_raw(db.get_database_backend().build(&select))
         .await?;
+    let names: Vec<&'static str> = figures.iter().map(|(name, _)| *name).collect();
+    groups_of(&rows, dimensions.len(), &names, viewer)
+}
+
+/// The groups of a grouped statement's rows (keys `d0…`, counts `units` and `subjects`, the
+/// aggregates of each figure), in key order and suppressed for the viewer.
+fn groups_of(
+    rows: &[QueryResult],
+    dimensions: usize,
+    figures: &[&'static str],
+    viewer: &Viewer,
+) -> Result<Vec<Group>> {
     let mut groups = rows
         .iter()
         .map(|row| {
             Ok(Group {
-                key: key_of(row, dimensions.len())?,
+                key: key_of(row, dimensions)?,
                 count: row.try_get("", "units").map_err(Error::internal)?,
                 subjects: row.try_get("", "subjects").map_err(Error::internal)?,
                 figures: figures
                     .iter()
-                    .map(|(name, _)| Ok((*name, aggregate(row, name)?)))
+                    .map(|name| Ok((*name, aggregate(row, name)?)))
                     .collect::<Result<_>>()?,
                 suppressed: false,
             })
@@ -406,21 +418,7 @@ async fn compute_support_stats(
     );
     add_aggregates(&mut select, "amount", amount);
     let rows = db.query_all_raw(backend.build(&select)).await?;
-    let mut groups = rows
-        .iter()
-        .map(|row| {
-            Ok(Group {
-                key: key_of(row, dimensions.len())?,
-                count: row.try_get("", "units").map_err(Error::internal)?,
-                subjects: row.try_get("", "subjects").map_err(Error::internal)?,
-                figures: vec![("amount", aggregate(row, "amount")?)],
-                suppressed: false,
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
-    groups.sort_by(|a, b| a.key.cmp(&b.key));
-    suppress(&mut groups, viewer);
-    Ok(groups)
+    groups_of(&rows, dimensions.len(), &["amount"], viewer)
 }
 
 /// Members of one alliance, by kind and city (active memberships).

@@ -5,6 +5,7 @@ use entity::{chain_segment, municipality};
 
 use super::{
     activity::SupplyLink,
+    maybe_row,
     organization::Organization,
     reference::{ChainSegment, Municipality},
     row,
@@ -138,12 +139,9 @@ pub struct MunicipalityCount {
 impl MunicipalityCount {
     /// Null: outside the metro area.
     async fn municipality(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Municipality>> {
-        match self.municipality {
-            Some(id) => Ok(row::<municipality::Entity>(ctx, id)
-                .await?
-                .map(Municipality)),
-            None => Ok(None),
-        }
+        Ok(maybe_row::<municipality::Entity>(ctx, self.municipality)
+            .await?
+            .map(Municipality))
     }
     async fn enterprises(&self) -> i64 {
         self.enterprises
@@ -251,23 +249,21 @@ impl Flow {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Option<Municipality>> {
-        match self.0.supplier_municipality {
-            Some(id) => Ok(row::<municipality::Entity>(ctx, id)
+        Ok(
+            maybe_row::<municipality::Entity>(ctx, self.0.supplier_municipality)
                 .await?
-                .map(Municipality)),
-            None => Ok(None),
-        }
+                .map(Municipality),
+        )
     }
     async fn customer_municipality(
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Option<Municipality>> {
-        match self.0.customer_municipality {
-            Some(id) => Ok(row::<municipality::Entity>(ctx, id)
+        Ok(
+            maybe_row::<municipality::Entity>(ctx, self.0.customer_municipality)
                 .await?
-                .map(Municipality)),
-            None => Ok(None),
-        }
+                .map(Municipality),
+        )
     }
     async fn links(&self) -> i64 {
         self.0.links

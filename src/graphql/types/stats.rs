@@ -3,7 +3,7 @@
 use async_graphql::{Context, Enum, Object, SimpleObject};
 use entity::municipality;
 
-use super::{alliance::Alliance, reference::Municipality, row};
+use super::{alliance::Alliance, maybe_row, reference::Municipality};
 use crate::service::stats::{self, Aggregate};
 
 /// What enterprise statistics are grouped by.
@@ -137,12 +137,9 @@ pub struct MunicipalityMembers(Option<i64>, i64);
 impl MunicipalityMembers {
     /// Null: outside the metro area.
     async fn municipality(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Municipality>> {
-        match self.0 {
-            Some(id) => Ok(row::<municipality::Entity>(ctx, id)
-                .await?
-                .map(Municipality)),
-            None => Ok(None),
-        }
+        Ok(maybe_row::<municipality::Entity>(ctx, self.0)
+            .await?
+            .map(Municipality))
     }
     async fn members(&self) -> i64 {
         self.1
