@@ -476,12 +476,23 @@ impl Viewer {
 
     /// Support-measure detail for OFFICE and the owning department; TAX_INCENTIVE detail only for
     /// OFFICE and TAX.
+    /// TAX_INCENTIVE amounts, in detail and in statistics: OFFICE and the TAX department only.
+    pub fn sees_tax_incentive_amounts(&self) -> bool {
+        self.is_office() || self.is_department(DepartmentCode::Tax)
+    }
+
+    /// Statistics over fewer than three enterprises (or beneficiaries): OFFICE only; everyone
+    /// else gets such cells suppressed.
+    pub fn sees_small_cells(&self) -> bool {
+        self.is_office()
+    }
+
     pub fn support_measure(
         &self,
         model: support_measure::Model,
     ) -> Guarded<support_measure::Model> {
         let detail = if model.kind == SupportKind::TaxIncentive {
-            self.is_office() || self.is_department(DepartmentCode::Tax)
+            self.sees_tax_incentive_amounts()
         } else {
             self.is_office()
                 || (self.role() == Role::Department

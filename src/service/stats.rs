@@ -67,15 +67,13 @@ async fn watermark(db: &DatabaseConnection) -> Result<i64> {
         .unwrap_or(0))
 }
 
-/// Who sees what of a statistic: suppression and tax-incentive amounts depend on it.
-fn viewer_class(viewer: &Viewer) -> &'static str {
-    if viewer.is_office() {
-        "office"
-    } else if viewer.principal.department == Some(entity::enums::DepartmentCode::Tax) {
-        "tax"
-    } else {
-        "other"
-    }
+/// Who sees what of a statistic: exactly the two permissions that change its answer.
+fn viewer_class(viewer: &Viewer) -> String {
+    format!(
+        "small-cells:{},tax-incentives:{}",
+        viewer.sees_small_cells(),
+        viewer.sees_tax_incentive_amounts()
+    )
 }
 
 /// Answers from the cache, or computes and keeps the answer.
@@ -190,7 +188,7 @@ fn key_of(row: &QueryResult, dimensions: usize) -> Result<Key> {
 
 /// Applies primary and complementary suppression for viewers below OFFICE.
 pub fn suppress(groups: &mut [Group], viewer: &Viewer) {
-    if viewer.is_office() {
+    if viewer.sees_small_cells() {
         return;
     }
     for group in groups.iter_mut() {
@@ -404,9 +402,7 @@ async fn compute_support_stats(
         select.expr_as(Expr::cust(column.to_owned()), Alias::new(format!("d{i}")));
         select.add_group_by([Expr::cust(column.to_owned())]);
     }
-    let amount = if viewer.is_office()
-        || viewer.principal.department == Some(entity::enums::DepartmentCode::Tax)
-    {
+    let amount = if viewer.sees_tax_incentive_amounts() {
         "support_measure.amount"
     } else {
         "CASE WHEN support_measure.kind = 'TAX_INCENTIVE' THEN NULL ELSE support_measure.amount END"

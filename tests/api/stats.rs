@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, analyst, error_code, office};
+use crate::helpers::{As, TestApp, analyst, department, error_code, office};
 
 /// Two enterprises founded in a year no other enterprise was: a group of two.
 async fn two_of_a_kind(app: &TestApp) {
@@ -167,6 +167,36 @@ async fn support_statistics_leave_tax_incentive_amounts_to_the_office_and_tax() 
         difference, 20_500_000.0,
         "the analyst's total leaves tax incentives out"
     );
+}
+
+#[tokio::test]
+async fn a_dept_claim_on_another_role_does_not_show_tax_incentive_amounts() {
+    let app = TestApp::spawn().await;
+    let total = |who: As| {
+        let app = &app;
+        async move {
+            app.ok(
+                &who,
+                "{ supportStats(groupBy: []) { amount { sum } } }",
+                json!({}),
+            )
+            .await["supportStats"][0]["amount"]["sum"]
+                .as_f64()
+                .unwrap()
+        }
+    };
+    let with_tax_incentives = total(office()).await;
+    assert_eq!(total(department("TAX")).await, with_tax_incentives);
+    let analyst_claiming_tax = As {
+        dept: Some("TAX"),
+        ..analyst()
+    };
+    assert_eq!(
+        total(analyst_claiming_tax).await,
+        total(analyst()).await,
+        "only the TAX department sees tax incentives, not any token naming TAX"
+    );
+    assert!(total(analyst()).await < with_tax_incentives);
 }
 
 #[tokio::test]
