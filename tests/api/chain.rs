@@ -137,7 +137,16 @@ async fn the_depth_is_capped_and_the_public_gets_nothing() {
             json!({ "o": ids[0], "d": "DOWNSTREAM", "depth": 1 }),
         )
         .await;
-    assert!(depths(&shallow).iter().all(|(_, d)| *d <= 1));
+    let mut reached = depths(&shallow);
+    reached.sort();
+    let mut want = vec![
+        (ids[0].clone(), 0),
+        (ids[1].clone(), 1),
+        (ids[3].clone(), 1),
+        (ids[5].clone(), 1),
+    ];
+    want.sort();
+    assert_eq!(reached, want, "A and its customers B, D, F; nothing beyond");
     let deep = app
         .query_as(
             Some(&analyst()),
