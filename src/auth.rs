@@ -1,4 +1,5 @@
-//! Who is calling: JWT verification at the edge, and the [`Principal`] the service layer authorizes.
+//! Authentication at the edge: a bearer token verified and turned into the [`Principal`] that the
+//! service layer authorizes (who the caller is lives in [`crate::domain::principal`]).
 //!
 //! A missing token is [`Role::Public`]. A token that is present but malformed, expired, forged,
 //! from another issuer or audience, or that names an unknown role, is an error: never a silent
@@ -10,58 +11,10 @@ use entity::enums::{DepartmentCode, MunicipalityCode};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 
-use crate::error::Error;
-
-/// The roles of DESIGN.md. `Public` is the absence of a token.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum Role {
-    Office,
-    Department,
-    Municipality,
-    Secretariat,
-    Analyst,
-    Public,
-}
-
-impl Role {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Office => "OFFICE",
-            Role::Department => "DEPARTMENT",
-            Role::Municipality => "MUNICIPALITY",
-            Role::Secretariat => "SECRETARIAT",
-            Role::Analyst => "ANALYST",
-            Role::Public => "PUBLIC",
-        }
-    }
-}
-
-/// The authenticated caller, as the service layer sees it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Principal {
-    /// The token's `sub`; `anonymous` for PUBLIC.
-    pub subject: String,
-    pub role: Role,
-    /// The department of a DEPARTMENT token (`dept`).
-    pub department: Option<DepartmentCode>,
-    /// The municipality of a MUNICIPALITY token (`muni`).
-    pub municipality: Option<MunicipalityCode>,
-    /// The alliance (database id) of a SECRETARIAT token (`alliance`).
-    pub alliance: Option<i64>,
-}
-
-impl Principal {
-    pub fn public() -> Self {
-        Self {
-            subject: "anonymous".into(),
-            role: Role::Public,
-            department: None,
-            municipality: None,
-            alliance: None,
-        }
-    }
-}
+use crate::{
+    domain::principal::{Principal, Role},
+    error::Error,
+};
 
 /// The claims of DESIGN.md, as they travel in the token.
 #[derive(Debug, Clone, Serialize, Deserialize)]

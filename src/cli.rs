@@ -218,7 +218,7 @@ mod tests {
         };
         let token = mint_token(&cli.config, args).unwrap();
         let principal = cli.config.jwt_keys().unwrap().verify(&token).unwrap();
-        assert_eq!(principal.role, crate::auth::Role::Department);
+        assert_eq!(principal.role, crate::domain::principal::Role::Department);
         assert_eq!(
             principal.department,
             Some(entity::enums::DepartmentCode::Dst)

@@ -24,7 +24,7 @@ use tracing::{Span, field};
 
 use crate::{
     app::App,
-    auth::Principal,
+    domain::principal::Principal,
     error::{Code, Error},
     graphql::RequestContext,
     service::access::Viewer,

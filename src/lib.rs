@@ -3,9 +3,9 @@
 //! Data flows one way: HTTP → GraphQL → services → entities.
 //!
 //! - [`http`]: routes, limits, authentication at the edge ([`auth`]), tracing;
-//! - [`graphql`]: the schema, thin resolvers and DataLoaders;
-//! - [`service`]: permissions ([`service::access`]), listings, lookups, batched loads;
-//! - [`domain`]: identifiers parsed once (USCC, global ids);
+//! - [`graphql`]: the schema, thin resolvers and DataLoaders, in the same areas as the services;
+//! - [`service`]: permissions ([`service::access`]), rules, listings, lookups, batched loads, writes;
+//! - [`domain`]: values every layer shares (USCC, global ids, divisions, the caller's `Principal`);
 //! - [`seed`]: the deterministic demo dataset;
 //! - [`database`], [`config`], [`cli`], [`app`]: wiring;
 //! - [`error`]: the one error type and its `extensions.code` vocabulary.

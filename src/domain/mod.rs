@@ -1,4 +1,7 @@
-//! Identifiers and codes parsed once at the boundary (parse, don't validate).
+//! Values every layer shares, parsed once at the boundary (parse, don't validate): identifiers,
+//! codes, reference tables, and who is calling.
 
+pub mod division;
 pub mod id;
+pub mod principal;
 pub mod uscc;

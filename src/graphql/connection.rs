@@ -18,7 +18,7 @@ use crate::{
     service::{
         listing::Listing,
         load::Scoped,
-        page::{DEFAULT_PAGE_SIZE, Page},
+        page::{DEFAULT_PAGE_SIZE, Page, PageRequest},
     },
 };
 
@@ -96,4 +96,49 @@ pub fn page_cost(first: Option<i32>, last: Option<i32>, child: usize) -> usize {
 /// Loader errors are shared between the fields that waited on one batch.
 pub fn unwrap_shared(error: Arc<Error>) -> async_graphql::Error {
     async_graphql::Error::new_with_source(error)
+}
+
+/// Pages a listing and wraps it as a connection with a lazy `totalCount`.
+pub(crate) async fn list<E, N>(
+    ctx: &Context<'_>,
+    listing: Listing<E>,
+    page: PageRequest,
+    node: impl FnMut(E::Model) -> N,
+) -> async_graphql::Result<Conn<N>>
+where
+    E: Scoped,
+    E::Model: Sync,
+    N: async_graphql::OutputType,
+{
+    let request = request(ctx)?;
+    let rows: Page<E::Model> = listing.page(&request.db, &page).await?;
+    Ok(connection(
+        rows,
+        TotalCount::Listing(Arc::new(listing)),
+        node,
+    ))
+}
+
+/// The paging arguments of a connection field.
+pub(crate) fn page(
+    first: Option<i32>,
+    after: Option<String>,
+    last: Option<i32>,
+    before: Option<String>,
+) -> PageRequest {
+    PageRequest {
+        first,
+        after,
+        last,
+        before,
+    }
+}
+
+/// A page with nothing on it (a list the caller may not see).
+pub(crate) fn empty_page<T>() -> Page<T> {
+    Page {
+        items: Vec::new(),
+        has_next: false,
+        has_previous: false,
+    }
 }

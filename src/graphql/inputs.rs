@@ -1,10 +1,6 @@
 //! Filter and order inputs, turned into the service layer's typed filters and sorts.
 
 use async_graphql::{Enum, ID, InputObject, InputType};
-use entity::{
-    alliance, industrial_park, membership, organization, person, project, supply_link,
-    support_measure,
-};
 
 use super::{
     enums::{self, Code},
@@ -16,10 +12,9 @@ use crate::{
     service::{
         filter::{Filter, Op, Scalar},
         listing::{
-            self as svc, AllianceField, AuditField, MembershipField, OrganizationField, ParkField,
-            PersonField, ProjectField, SupplyLinkField, SupportField,
+            self as svc, AllianceField, AuditField, MembershipField, OrderBy, OrganizationField,
+            ParkField, PersonField, ProjectField, SupplyLinkField, SupportField,
         },
-        page::Sort,
     },
 };
 
@@ -332,7 +327,7 @@ filter_input!(
     /// Which audit events to list.
     AuditEventFilter => AuditField {
         /// The table, e.g. `organization`, `membership`.
-        entity: StringFilter => Entity,
+        entity: StringFilter => Table,
         /// The mutation, e.g. `updateOrganization`.
         operation: StringFilter => Operation,
         outcome: EnumFilter<enums::AuditOutcome> => Outcome,
@@ -352,7 +347,7 @@ pub enum OrderDirection {
 
 /// Declares an order input (`{field, direction}`) over the service's sortable fields.
 macro_rules! order_input {
-    ($(#[$doc:meta])* $name:ident, $field_enum:ident => $service:ident for $module:ident { $($variant:ident),+ $(,)? }) => {
+    ($(#[$doc:meta])* $name:ident, $field_enum:ident => $service:ident { $($variant:ident),+ $(,)? }) => {
         /// A field to sort by.
         #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
         pub enum $field_enum { $($variant),+ }
@@ -367,13 +362,13 @@ macro_rules! order_input {
 
         impl $name {
             /// The sort keys for an optional `orderBy` list (default: the natural order).
-            pub fn sorts(order: Option<Vec<Self>>) -> Vec<Sort<$module::Column>> {
+            pub fn sorts(order: Option<Vec<Self>>) -> Vec<OrderBy<svc::$service>> {
                 order
                     .unwrap_or_default()
                     .into_iter()
-                    .map(|o| {
-                        let field = match o.field { $($field_enum::$variant => svc::$service::$variant),+ };
-                        field.sort(o.direction == OrderDirection::Desc)
+                    .map(|o| OrderBy {
+                        field: match o.field { $($field_enum::$variant => svc::$service::$variant),+ },
+                        descending: o.direction == OrderDirection::Desc,
                     })
                     .collect()
             }
@@ -381,11 +376,11 @@ macro_rules! order_input {
     };
 }
 
-order_input!(/** Order of organizations. */ OrganizationOrderBy, OrganizationOrderField => OrganizationOrder for organization { NameZh, CreatedAt, UpdatedAt, Id });
-order_input!(/** Order of alliances. */ AllianceOrderBy, AllianceOrderField => AllianceOrder for alliance { NameZh, Code, CreatedAt, Id });
-order_input!(/** Order of memberships. */ MembershipOrderBy, MembershipOrderField => MembershipOrder for membership { AppliedOn, Id });
-order_input!(/** Order of parks. */ ParkOrderBy, ParkOrderField => ParkOrder for industrial_park { NameZh, Code, Id });
-order_input!(/** Order of people. */ PersonOrderBy, PersonOrderField => PersonOrder for person { NameZh, Id });
-order_input!(/** Order of projects. */ ProjectOrderBy, ProjectOrderField => ProjectOrder for project { ProposedOn, Budget, Id });
-order_input!(/** Order of support measures. */ SupportMeasureOrderBy, SupportMeasureOrderField => SupportOrder for support_measure { GrantedOn, Id });
-order_input!(/** Order of supply links. */ SupplyLinkOrderBy, SupplyLinkOrderField => SupplyLinkOrder for supply_link { SinceYear, Id });
+order_input!(/** Order of organizations. */ OrganizationOrderBy, OrganizationOrderField => OrganizationOrder { NameZh, CreatedAt, UpdatedAt, Id });
+order_input!(/** Order of alliances. */ AllianceOrderBy, AllianceOrderField => AllianceOrder { NameZh, Code, CreatedAt, Id });
+order_input!(/** Order of memberships. */ MembershipOrderBy, MembershipOrderField => MembershipOrder { AppliedOn, Id });
+order_input!(/** Order of parks. */ ParkOrderBy, ParkOrderField => ParkOrder { NameZh, Code, Id });
+order_input!(/** Order of people. */ PersonOrderBy, PersonOrderField => PersonOrder { NameZh, Id });
+order_input!(/** Order of projects. */ ProjectOrderBy, ProjectOrderField => ProjectOrder { ProposedOn, Budget, Id });
+order_input!(/** Order of support measures. */ SupportMeasureOrderBy, SupportMeasureOrderField => SupportOrder { GrantedOn, Id });
+order_input!(/** Order of supply links. */ SupplyLinkOrderBy, SupplyLinkOrderField => SupplyLinkOrder { SinceYear, Id });

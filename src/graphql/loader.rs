@@ -1,21 +1,20 @@
-//! The DataLoaders: one key type per relation, each batch one SQL statement via `service::load`.
+//! The DataLoaders: one key type per way of reading, each batch one SQL statement through the
+//! service layer ([`load`], [`relation`]), and the helpers resolvers read rows with.
 
 use std::{collections::HashMap, hash::Hash, marker::PhantomData, sync::Arc};
 
-use async_graphql::dataloader::Loader;
-use entity::{
-    alliance_stage_event, chain_segment, charter_consent, enums::MembershipStatus, industrial_park,
-    meeting, meeting_attendance, membership, organization, organization_segment, person, post,
-    project, project_participant, resolution, supply_link, support_measure, working_group,
-};
-use sea_orm::{ColumnTrait, Condition, DatabaseConnection};
+use async_graphql::{Context, dataloader::Loader};
+use entity::{enums::MembershipStatus, membership, organization};
+use sea_orm::DatabaseConnection;
 
+use super::{connection::unwrap_shared, request};
 use crate::{
-    error::Error,
+    error::{Error, Result},
     service::{
         access::Viewer,
-        load::{self, Scoped},
-        page::{Page, PageRequest, Sort},
+        load::Row,
+        page::{Page, PageRequest},
+        relation::{self, ChildRow, Relation},
     },
 };
 
@@ -33,43 +32,40 @@ impl HubLoader {
 
 type LoadResult<K, V> = Result<HashMap<K, V>, Arc<Error>>;
 
-/// A row of `E` by id.
-pub struct ById<E>(pub i64, PhantomData<fn() -> E>);
+/// A row by id; `M` is the row's model (`organization::Model`).
+pub struct ById<M>(pub i64, PhantomData<fn() -> M>);
 
-impl<E> ById<E> {
+impl<M> ById<M> {
     pub fn new(id: i64) -> Self {
         Self(id, PhantomData)
     }
 }
 
-impl<E> Clone for ById<E> {
+impl<M> Clone for ById<M> {
     fn clone(&self) -> Self {
         *self
     }
 }
-impl<E> Copy for ById<E> {}
-impl<E> PartialEq for ById<E> {
+impl<M> Copy for ById<M> {}
+impl<M> PartialEq for ById<M> {
     fn eq(&self, other: &Self) -> bool {
         self.0 == other.0
     }
 }
-impl<E> Eq for ById<E> {}
-impl<E> Hash for ById<E> {
+impl<M> Eq for ById<M> {}
+impl<M> Hash for ById<M> {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         self.0.hash(state);
     }
 }
 
-impl<E: Scoped> Loader<ById<E>> for HubLoader
-where
-    E::Model: Sync,
-{
-    type Value = E::Model;
+impl<M: Row + Clone> Loader<ById<M>> for HubLoader {
+    type Value = M;
     type Error = Arc<Error>;
 
-    async fn load(&self, keys: &[ById<E>]) -> LoadResult<ById<E>, E::Model> {
+    async fn load(&self, keys: &[ById<M>]) -> LoadResult<ById<M>, M> {
         let ids: Vec<i64> = keys.iter().map(|k| k.0).collect();
-        let rows = load::by_ids::<E>(&self.db, &self.viewer, &ids)
+        let rows = M::by_ids(&self.db, &self.viewer, &ids)
             .await
             .map_err(Arc::new)?;
         Ok(rows
@@ -79,51 +75,84 @@ where
     }
 }
 
-/// Declares a key type for "all children of a parent" and its batched loader.
-macro_rules! children {
-    ($(#[$doc:meta])* $key:ident => $module:ident by $parent:ident, order [$($sort:ident $dir:ident),*]) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub struct $key(pub i64);
+/// Every child of a parent along a [`Relation`] (`ChildrenOf::<SegmentsOfSector>`).
+pub struct ChildrenOf<R>(pub i64, PhantomData<fn() -> R>);
 
-        impl Loader<$key> for HubLoader {
-            type Value = Vec<$module::Model>;
-            type Error = Arc<Error>;
-
-            async fn load(&self, keys: &[$key]) -> LoadResult<$key, Vec<$module::Model>> {
-                let parents: Vec<i64> = keys.iter().map(|k| k.0).collect();
-                let order = [$(Sort { column: $module::Column::$sort, descending: children!(@desc $dir) }),*];
-                let groups = load::grouped::<$module::Entity>(&self.db, &self.viewer, $module::Column::$parent, &parents, Condition::all(), &order)
-                    .await
-                    .map_err(Arc::new)?;
-                Ok(groups.into_iter().map(|(parent, rows)| ($key(parent), rows)).collect())
-            }
-        }
-    };
-    (@desc asc) => { false };
-    (@desc desc) => { true };
+impl<R> Clone for ChildrenOf<R> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<R> Copy for ChildrenOf<R> {}
+impl<R> PartialEq for ChildrenOf<R> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0 == other.0
+    }
+}
+impl<R> Eq for ChildrenOf<R> {}
+impl<R> Hash for ChildrenOf<R> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.hash(state);
+    }
 }
 
-children!(/** A sector's chain segments, upstream first. */ SegmentsOfSector => chain_segment by SectorId, order [Ordinal asc]);
-children!(/** A municipality's parks. */ ParksOfMunicipality => industrial_park by MunicipalityId, order [Code asc]);
-children!(/** Which segments an organization works in. */ SegmentLinksOfOrganization => organization_segment by OrganizationId, order [IsPrimary desc]);
-children!(/** An organization's memberships. */ MembershipsOfOrganization => membership by OrganizationId, order [AppliedOn asc]);
-children!(/** The people of an organization. */ PeopleOfOrganization => person by OrganizationId, order [NameZh asc]);
-children!(/** An alliance's formation history. */ StageEventsOfAlliance => alliance_stage_event by AllianceId, order [OccurredOn asc]);
-children!(/** Initiators' consents to the charter. */ ConsentsOfAlliance => charter_consent by AllianceId, order [ConsentedOn asc]);
-children!(/** Every post ever held in an alliance. */ PostsOfAlliance => post by AllianceId, order [TermStart asc]);
-children!(/** Posts held for an organization. */ PostsOfOrganization => post by OrganizationId, order [TermStart asc]);
-children!(/** Posts a person holds or held. */ PostsOfPerson => post by PersonId, order [TermStart asc]);
-children!(/** An alliance's working groups. */ WorkingGroupsOfAlliance => working_group by AllianceId, order [EstablishedOn asc]);
-children!(/** An alliance's meetings, oldest first. */ MeetingsOfAlliance => meeting by AllianceId, order [HeldOn asc]);
-children!(/** An alliance's projects. */ ProjectsOfAlliance => project by AllianceId, order [ProposedOn asc]);
-children!(/** Resolutions of a meeting. */ ResolutionsOfMeeting => resolution by MeetingId, order []);
-children!(/** Who attended a meeting. */ AttendanceOfMeeting => meeting_attendance by MeetingId, order []);
-children!(/** Units taking part in a project. */ ParticipantsOfProject => project_participant by ProjectId, order []);
-children!(/** Links where the organization supplies. */ LinksSuppliedBy => supply_link by SupplierId, order []);
-children!(/** Links where the organization buys. */ LinksBoughtBy => supply_link by CustomerId, order []);
-children!(/** Support measures benefiting an organization. */ SupportForOrganization => support_measure by BeneficiaryOrganizationId, order [GrantedOn asc]);
-children!(/** Support measures benefiting an alliance. */ SupportForAlliance => support_measure by BeneficiaryAllianceId, order [GrantedOn asc]);
+impl<R: Relation> Loader<ChildrenOf<R>> for HubLoader
+where
+    ChildRow<R>: Sync,
+{
+    type Value = Vec<ChildRow<R>>;
+    type Error = Arc<Error>;
+
+    async fn load(&self, keys: &[ChildrenOf<R>]) -> LoadResult<ChildrenOf<R>, Vec<ChildRow<R>>> {
+        let parents: Vec<i64> = keys.iter().map(|k| k.0).collect();
+        let groups = relation::children::<R>(&self.db, &self.viewer, &parents)
+            .await
+            .map_err(Arc::new)?;
+        Ok(groups
+            .into_iter()
+            .map(|(parent, rows)| (ChildrenOf(parent, PhantomData), rows))
+            .collect())
+    }
+}
+
+/// One row by id through the loader (within the viewer's scope).
+pub(crate) async fn row<M: Row + Clone>(
+    ctx: &Context<'_>,
+    id: i64,
+) -> async_graphql::Result<Option<M>> {
+    request(ctx)?
+        .loader
+        .load_one(ById::<M>::new(id))
+        .await
+        .map_err(unwrap_shared)
+}
+
+/// An optional reference (a nullable foreign key) through the loader.
+pub(crate) async fn maybe_row<M: Row + Clone>(
+    ctx: &Context<'_>,
+    id: Option<i64>,
+) -> async_graphql::Result<Option<M>> {
+    match id {
+        Some(id) => row::<M>(ctx, id).await,
+        None => Ok(None),
+    }
+}
+
+/// The children of one parent along a relation (`children::<PostsOfPerson>(ctx, id)`).
+pub(crate) async fn children<R: Relation>(
+    ctx: &Context<'_>,
+    parent: i64,
+) -> async_graphql::Result<Vec<ChildRow<R>>>
+where
+    ChildRow<R>: Sync,
+{
+    Ok(request(ctx)?
+        .loader
+        .load_one(ChildrenOf::<R>(parent, PhantomData))
+        .await
+        .map_err(unwrap_shared)?
+        .unwrap_or_default())
+}
 
 /// One page of an alliance's members, optionally of one status.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -151,13 +180,6 @@ pub struct OrganizationsOfPark {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct OrganizationCountOfPark(pub i64);
 
-fn status_condition(status: Option<MembershipStatus>) -> Condition {
-    match status {
-        Some(status) => Condition::all().add(membership::Column::Status.eq(status)),
-        None => Condition::all(),
-    }
-}
-
 /// Groups page keys that share their arguments, so each group is one windowed statement.
 fn by_arguments<K, A: Eq + Hash + Clone>(
     keys: &[K],
@@ -182,18 +204,9 @@ impl Loader<MembersOfAlliance> for HubLoader {
         for ((status, request), group) in by_arguments(keys, |k| (k.status, k.page.clone())) {
             let window = request.window().map_err(Arc::new)?;
             let parents: Vec<i64> = group.iter().map(|k| k.alliance).collect();
-            let order = [Sort::asc(membership::Column::AppliedOn)];
-            let pages = load::child_pages::<membership::Entity>(
-                &self.db,
-                &self.viewer,
-                membership::Column::AllianceId,
-                &parents,
-                status_condition(status),
-                &order,
-                &window,
-            )
-            .await
-            .map_err(Arc::new)?;
+            let pages = relation::member_pages(&self.db, &self.viewer, &parents, status, &window)
+                .await
+                .map_err(Arc::new)?;
             for (alliance, page) in pages {
                 out.insert(
                     MembersOfAlliance {
@@ -217,15 +230,9 @@ impl Loader<MemberCountOfAlliance> for HubLoader {
         let mut out = HashMap::new();
         for (status, group) in by_arguments(keys, |k| k.status) {
             let parents: Vec<i64> = group.iter().map(|k| k.alliance).collect();
-            let counts = load::child_counts::<membership::Entity>(
-                &self.db,
-                &self.viewer,
-                membership::Column::AllianceId,
-                &parents,
-                status_condition(status),
-            )
-            .await
-            .map_err(Arc::new)?;
+            let counts = relation::member_counts(&self.db, &self.viewer, &parents, status)
+                .await
+                .map_err(Arc::new)?;
             out.extend(
                 counts
                     .into_iter()
@@ -248,18 +255,10 @@ impl Loader<OrganizationsOfPark> for HubLoader {
         for (request, group) in by_arguments(keys, |k| k.page.clone()) {
             let window = request.window().map_err(Arc::new)?;
             let parents: Vec<i64> = group.iter().map(|k| k.park).collect();
-            let order = [Sort::asc(organization::Column::NameZh)];
-            let pages = load::child_pages::<organization::Entity>(
-                &self.db,
-                &self.viewer,
-                organization::Column::ParkId,
-                &parents,
-                Condition::all(),
-                &order,
-                &window,
-            )
-            .await
-            .map_err(Arc::new)?;
+            let pages =
+                relation::organization_pages_of_parks(&self.db, &self.viewer, &parents, &window)
+                    .await
+                    .map_err(Arc::new)?;
             for (park, page) in pages {
                 out.insert(
                     OrganizationsOfPark {
@@ -283,15 +282,9 @@ impl Loader<OrganizationCountOfPark> for HubLoader {
         keys: &[OrganizationCountOfPark],
     ) -> LoadResult<OrganizationCountOfPark, i64> {
         let parents: Vec<i64> = keys.iter().map(|k| k.0).collect();
-        let counts = load::child_counts::<organization::Entity>(
-            &self.db,
-            &self.viewer,
-            organization::Column::ParkId,
-            &parents,
-            Condition::all(),
-        )
-        .await
-        .map_err(Arc::new)?;
+        let counts = relation::organization_counts_of_parks(&self.db, &self.viewer, &parents)
+            .await
+            .map_err(Arc::new)?;
         Ok(counts
             .into_iter()
             .map(|(park, n)| (OrganizationCountOfPark(park), n))

@@ -9,9 +9,12 @@ use sea_orm::ActiveValue::Set;
 
 use super::{
     Enterprise, Seeder,
-    reference::{self, DEPARTMENTS, INSTITUTIONS, MUNICIPALITIES, PARKS, SECTORS, division_name},
+    reference::{self, DEPARTMENTS, INSTITUTIONS, MUNICIPALITIES, PARKS, SECTORS},
 };
-use crate::{domain::uscc::Uscc, error::Result};
+use crate::{
+    domain::{division::division_name, uscc::Uscc},
+    error::Result,
+};
 
 /// Characters a USCC may use (GB 32100-2015).
 const USCC_CHARS: &[u8] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";

@@ -17,9 +17,12 @@ use sea_orm::{
 
 use super::{
     Rng, Seeder,
-    reference::{PARKS, SECTORS, division_name},
+    reference::{PARKS, SECTORS},
 };
-use crate::{domain::uscc::Uscc, error::Result};
+use crate::{
+    domain::{division::division_name, uscc::Uscc},
+    error::Result,
+};
 
 /// Rows per INSERT statement (well under both backends' bound-parameter limits).
 const CHUNK: usize = 1000;

@@ -19,7 +19,7 @@ use sea_orm::{
 use tokio::sync::OnceCell;
 
 use crate::{
-    auth::{Principal, Role},
+    domain::principal::{Principal, Role},
     error::{Error, Result},
 };
 

@@ -3,7 +3,10 @@
 //! if it commits) and received by each replica's `LISTEN` task; on SQLite (one process) through
 //! the in-process channel directly after commit.
 
-use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, Statement};
+use entity::audit_event;
+use sea_orm::{
+    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, EntityTrait, Statement,
+};
 use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
 
@@ -20,6 +23,14 @@ pub struct ChangeNotice {
     pub entity: String,
     pub entity_id: Option<i64>,
     pub alliance_id: Option<i64>,
+}
+
+impl ChangeNotice {
+    /// The audit event this notice announces (none if it has gone, which an append-only trail
+    /// does not do; a subscriber skips such a notice).
+    pub async fn event(&self, db: &DatabaseConnection) -> Result<Option<audit_event::Model>> {
+        Ok(audit_event::Entity::find_by_id(self.id).one(db).await?)
+    }
 }
 
 /// Fan-out of change notices to this replica's subscribers.

@@ -302,7 +302,7 @@ impl<'a> Writer<'a> {
                 name_en: Set(optional_text(new.name_en.as_deref(), "nameEn", 300)?),
                 municipality_id: Set(municipality_id),
                 park_id: Set(park.map(|p| p.id)),
-                region_name: Set(crate::seed::reference::division_name(&region).to_owned()),
+                region_name: Set(crate::domain::division::division_name(&region).to_owned()),
                 region_code: Set(region),
                 address: Set(optional_text(new.address.as_deref(), "address", 300)?),
                 website: Set(optional_text(new.website.as_deref(), "website", 300)?),
@@ -383,7 +383,7 @@ impl<'a> Writer<'a> {
             }
             if let Some(v) = &changes.region_code {
                 let code = division_code(v)?;
-                row.region_name = Set(crate::seed::reference::division_name(&code).to_owned());
+                row.region_name = Set(crate::domain::division::division_name(&code).to_owned());
                 row.region_code = Set(code);
             }
             if let Some(v) = &changes.address {

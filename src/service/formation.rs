@@ -1,15 +1,14 @@
-//! How an alliance is formed (Annex 2 §二), joined and left, and its joint projects.
+//! How an alliance is formed (Annex 2 §二), from initiative to founding (and dissolution).
 //! Each step checks its rules in `service::rules`; who may take it is `Viewer::may_govern`.
 
 use chrono::NaiveDate;
 use entity::{
     alliance, alliance_stage_event, charter_consent,
     enums::{
-        AllianceStage, Body, Decision, MeetingKind, MembershipStatus, ParticipantRole, PostKind,
-        ProjectKind, ProjectStage, ResolutionKind, SectorCode, WorkingGroupKind,
+        AllianceStage, Body, Decision, MeetingKind, MembershipStatus, PostKind, ResolutionKind,
+        SectorCode, WorkingGroupKind,
     },
-    meeting, membership, organization, person, post, project, project_participant, resolution,
-    sector, working_group,
+    meeting, membership, organization, person, post, resolution, sector, working_group,
 };
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, IntoActiveModel,
@@ -17,7 +16,7 @@ use sea_orm::{
 };
 
 use super::{
-    directory::{optional_text, text},
+    directory::text,
     governance::post_active_on,
     rules,
     write::{Tx, Writer, check_version},
@@ -33,19 +32,6 @@ pub struct NewAlliance {
     pub sector: SectorCode,
     pub initiators: Vec<i64>,
     pub convener: i64,
-    pub date: Option<NaiveDate>,
-}
-
-/// A new joint project.
-#[derive(Debug, Clone)]
-pub struct NewProject {
-    pub code: String,
-    pub title_zh: String,
-    pub title_en: Option<String>,
-    pub kind: ProjectKind,
-    pub budget: i64,
-    pub summary: Option<String>,
-    pub participants: Vec<(i64, ParticipantRole)>,
     pub date: Option<NaiveDate>,
 }
 
@@ -672,319 +658,6 @@ impl<'a> Writer<'a> {
             row.stage = Set(AllianceStage::Dissolved);
             row.dissolved_on = Set(Some(on));
             tx.save_alliance(&before, row).await
-        }
-        .await;
-        tx.finish(outcome).await
-    }
-
-    /// A unit applies to join (Annex 1 §3, §5).
-    pub async fn apply_for_membership(
-        self,
-        alliance_id: i64,
-        unit: i64,
-        date: Option<NaiveDate>,
-    ) -> Result<membership::Model> {
-        let mut tx = self.begin("applyForMembership").await?;
-        let outcome: Result<_> = async {
-            let tx = &mut tx;
-            let alliance = tx.governed(alliance_id).await?;
-            rules::not_dissolved(alliance.stage)?;
-            let org = tx
-                .find::<organization::Entity>(unit, "organization")
-                .await?;
-            if org.archived_at.is_some() {
-                return Err(Error::bad_input(format!("{} is archived", org.name_zh)));
-            }
-            rules::unit_may_join(&org)?;
-            rules::no_live_membership(
-                tx.live_membership(alliance_id, unit).await?.is_some(),
-                &org,
-            )?;
-            let row = membership::ActiveModel {
-                alliance_id: Set(alliance_id),
-                organization_id: Set(unit),
-                status: Set(MembershipStatus::Applied),
-                is_initiator: Set(false),
-                applied_on: Set(date.unwrap_or(tx.today())),
-                version: Set(1),
-                created_at: Set(tx.now),
-                updated_at: Set(tx.now),
-                ..Default::default()
-            }
-            .insert(&tx.db)
-            .await?;
-            tx.record("membership", row.id, Some(alliance_id), None, Some(&row))
-                .await?;
-            Ok(row)
-        }
-        .await;
-        tx.finish(outcome).await
-    }
-
-    /// Approves (admits) or rejects an application; a rejection states its reason.
-    pub async fn decide_membership(
-        self,
-        membership_id: i64,
-        expected_version: i32,
-        approve: bool,
-        reason: Option<&str>,
-        date: Option<NaiveDate>,
-    ) -> Result<membership::Model> {
-        let mut tx = self.begin("decideMembership").await?;
-        let outcome: Result<_> = async {
-            let tx = &mut tx;
-            let before = tx
-                .find::<membership::Entity>(membership_id, "membership")
-                .await?;
-            let alliance = tx.governed(before.alliance_id).await?;
-            check_version(before.version, expected_version, "membership")?;
-            if before.status != MembershipStatus::Applied {
-                return Err(Error::Conflict(format!(
-                    "the application was already decided ({:?})",
-                    before.status
-                )));
-            }
-            let reason = optional_text(reason, "reason", 500)?;
-            let mut row = before.clone().into_active_model();
-            if approve {
-                rules::not_dissolved(alliance.stage)?;
-                rules::admission_under_charter(alliance.charter_adopted_on.is_some())?;
-                rules::unit_may_join(
-                    &tx.find::<organization::Entity>(before.organization_id, "organization")
-                        .await?,
-                )?;
-                row.status = Set(MembershipStatus::Active);
-                row.joined_on = Set(Some(date.unwrap_or(tx.today())));
-            } else {
-                if reason.is_none() {
-                    return Err(Error::bad_input("a rejection states its `reason`"));
-                }
-                row.status = Set(MembershipStatus::Rejected);
-            }
-            row.decision_reason = Set(reason);
-            let after = tx
-                .save(
-                    "membership",
-                    membership_id,
-                    Some(before.alliance_id),
-                    &before,
-                    row,
-                )
-                .await?;
-            Ok(after)
-        }
-        .await;
-        tx.finish(outcome).await
-    }
-
-    /// A member leaves; the posts held for it in the alliance end that day.
-    pub async fn withdraw_membership(
-        self,
-        membership_id: i64,
-        expected_version: i32,
-        reason: Option<&str>,
-        date: Option<NaiveDate>,
-    ) -> Result<membership::Model> {
-        let mut tx = self.begin("withdrawMembership").await?;
-        let outcome: Result<_> = async {
-            let tx = &mut tx;
-            let before = tx
-                .find::<membership::Entity>(membership_id, "membership")
-                .await?;
-            tx.governed(before.alliance_id).await?;
-            check_version(before.version, expected_version, "membership")?;
-            if before.status != MembershipStatus::Active {
-                return Err(Error::Conflict(format!(
-                    "only an active membership can be withdrawn (this one is {:?})",
-                    before.status
-                )));
-            }
-            let on = date.unwrap_or(tx.today());
-            tx.end_posts(
-                before.alliance_id,
-                Condition::all().add(post::Column::OrganizationId.eq(before.organization_id)),
-                on,
-            )
-            .await?;
-            let mut row = before.clone().into_active_model();
-            row.status = Set(MembershipStatus::Withdrawn);
-            row.left_on = Set(Some(on));
-            row.decision_reason = Set(optional_text(reason, "reason", 500)?);
-            let after = tx
-                .save(
-                    "membership",
-                    membership_id,
-                    Some(before.alliance_id),
-                    &before,
-                    row,
-                )
-                .await?;
-            Ok(after)
-        }
-        .await;
-        tx.finish(outcome).await
-    }
-
-    /// Proposes a joint project; participants are active members, exactly one leads.
-    pub async fn propose_project(
-        self,
-        alliance_id: i64,
-        new: NewProject,
-    ) -> Result<project::Model> {
-        let mut tx = self.begin("proposeProject").await?;
-        let outcome: Result<_> = async {
-            let tx = &mut tx;
-            let alliance = tx.governed(alliance_id).await?;
-            rules::not_dissolved(alliance.stage)?;
-            let code = text(&new.code, "code", 40)?.to_ascii_uppercase();
-            if project::Entity::find()
-                .filter(project::Column::Code.eq(&code))
-                .count(&tx.db)
-                .await?
-                > 0
-            {
-                return Err(Error::Conflict(format!(
-                    "a project with code {code} exists"
-                )));
-            }
-            if new.budget < 0 {
-                return Err(Error::bad_input("`budget` must not be negative"));
-            }
-            if new
-                .participants
-                .iter()
-                .filter(|(_, role)| *role == ParticipantRole::Lead)
-                .count()
-                != 1
-            {
-                return Err(Error::bad_input("a project has exactly one lead unit"));
-            }
-            for (unit, _) in &new.participants {
-                if !tx.is_active_member(alliance_id, *unit).await? {
-                    return Err(Error::bad_input(
-                        "project participants are active members of the alliance",
-                    ));
-                }
-            }
-            let row = project::ActiveModel {
-                alliance_id: Set(alliance_id),
-                code: Set(code),
-                title_zh: Set(text(&new.title_zh, "titleZh", 200)?),
-                title_en: Set(optional_text(new.title_en.as_deref(), "titleEn", 300)?),
-                kind: Set(new.kind),
-                budget: Set(new.budget),
-                stage: Set(ProjectStage::Proposed),
-                summary: Set(optional_text(new.summary.as_deref(), "summary", 4000)?),
-                proposed_on: Set(new.date.unwrap_or(tx.today())),
-                is_demo: Set(false),
-                version: Set(1),
-                created_at: Set(tx.now),
-                updated_at: Set(tx.now),
-                ..Default::default()
-            }
-            .insert(&tx.db)
-            .await?;
-            for (unit, role) in &new.participants {
-                project_participant::ActiveModel {
-                    project_id: Set(row.id),
-                    organization_id: Set(*unit),
-                    role: Set(*role),
-                    created_at: Set(tx.now),
-                    ..Default::default()
-                }
-                .insert(&tx.db)
-                .await
-                .map_err(|_| Error::bad_input("a unit is listed twice among the participants"))?;
-            }
-            tx.record("project", row.id, Some(alliance_id), None, Some(&row))
-                .await?;
-            Ok(row)
-        }
-        .await;
-        tx.finish(outcome).await
-    }
-
-    /// The expert committee's review of feasibility, budget and plan, at an EXPERT_REVIEW meeting.
-    pub async fn review_project(
-        self,
-        project_id: i64,
-        expected_version: i32,
-        meeting_id: i64,
-        feasibility: &str,
-        budget: &str,
-        plan: &str,
-    ) -> Result<project::Model> {
-        let mut tx = self.begin("reviewProject").await?;
-        let outcome: Result<_> = async {
-            let tx = &mut tx;
-            let before = tx.find::<project::Entity>(project_id, "project").await?;
-            tx.governed(before.alliance_id).await?;
-            check_version(before.version, expected_version, "project")?;
-            let meeting = tx.find::<meeting::Entity>(meeting_id, "meeting").await?;
-            rules::reviewed_by_experts(
-                meeting.alliance_id == before.alliance_id
-                    && meeting.kind == MeetingKind::ExpertReview,
-            )?;
-            rules::project_moves(before.stage, ProjectStage::UnderReview)?;
-            let mut row = before.clone().into_active_model();
-            row.stage = Set(ProjectStage::UnderReview);
-            row.review_meeting_id = Set(Some(meeting.id));
-            row.review_feasibility = Set(Some(text(feasibility, "feasibility", 4000)?));
-            row.review_budget = Set(Some(text(budget, "budget", 4000)?));
-            row.review_plan = Set(Some(text(plan, "plan", 4000)?));
-            row.reviewed_on = Set(Some(meeting.held_on));
-            let after = tx
-                .save(
-                    "project",
-                    project_id,
-                    Some(before.alliance_id),
-                    &before,
-                    row,
-                )
-                .await?;
-            Ok(after)
-        }
-        .await;
-        tx.finish(outcome).await
-    }
-
-    /// Approves or rejects (after review), starts, or completes a project.
-    pub async fn advance_project(
-        self,
-        project_id: i64,
-        expected_version: i32,
-        to: ProjectStage,
-        date: Option<NaiveDate>,
-    ) -> Result<project::Model> {
-        let mut tx = self.begin("advanceProject").await?;
-        let outcome: Result<_> = async {
-            let tx = &mut tx;
-            let before = tx.find::<project::Entity>(project_id, "project").await?;
-            tx.governed(before.alliance_id).await?;
-            check_version(before.version, expected_version, "project")?;
-            if matches!(to, ProjectStage::Approved | ProjectStage::Rejected) {
-                rules::reviewed_by_experts(before.reviewed_on.is_some())?;
-            }
-            rules::project_moves(before.stage, to)?;
-            let on = Some(date.unwrap_or(tx.today()));
-            let mut row = before.clone().into_active_model();
-            row.stage = Set(to);
-            match to {
-                ProjectStage::Approved | ProjectStage::Rejected => row.decided_on = Set(on),
-                ProjectStage::InProgress => row.started_on = Set(on),
-                ProjectStage::Completed => row.completed_on = Set(on),
-                _ => {}
-            }
-            let after = tx
-                .save(
-                    "project",
-                    project_id,
-                    Some(before.alliance_id),
-                    &before,
-                    row,
-                )
-                .await?;
-            Ok(after)
         }
         .await;
         tx.finish(outcome).await

@@ -99,14 +99,32 @@ fn via_code<E: Scoped, C: ColumnTrait>(column: C, code: E::Column, op: &Op) -> C
     Condition::all().add(column.in_subquery(ids))
 }
 
+/// A field a list may be sorted by, and the column it sorts.
+pub trait SortField: Copy {
+    type Column: ColumnTrait;
+    fn sort(self, descending: bool) -> Sort<Self::Column>;
+}
+
+/// One sort key as the caller chose it: a sortable field and a direction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OrderBy<F> {
+    pub field: F,
+    pub descending: bool,
+}
+
+fn sorts<F: SortField>(order: &[OrderBy<F>]) -> Vec<Sort<F::Column>> {
+    order.iter().map(|o| o.field.sort(o.descending)).collect()
+}
+
 macro_rules! sort_fields {
     ($(#[$doc:meta])* $name:ident for $module:ident { $($variant:ident => $column:ident),+ $(,)? }) => {
         $(#[$doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq)]
         pub enum $name { $($variant),+ }
 
-        impl $name {
-            pub fn sort(self, descending: bool) -> Sort<$module::Column> {
+        impl SortField for $name {
+            type Column = $module::Column;
+            fn sort(self, descending: bool) -> Sort<$module::Column> {
                 let column = match self { $(Self::$variant => $module::Column::$column),+ };
                 Sort { column, descending }
             }
@@ -223,7 +241,7 @@ pub fn organizations(
     viewer: &Viewer,
     kinds: &[entity::enums::OrganizationKind],
     filter: Option<&Filter<OrganizationField>>,
-    order: &[Sort<organization::Column>],
+    order: &[OrderBy<OrganizationOrder>],
 ) -> Result<Listing<organization::Entity>> {
     let withheld = if viewer.is_public() {
         viewer.organization_filter_withheld()
@@ -234,7 +252,7 @@ pub fn organizations(
     if !kinds.is_empty() {
         condition = condition.add(organization::Column::Kind.is_in(kinds.iter().copied()));
     }
-    Ok(Listing::new(viewer, condition, order.to_vec()))
+    Ok(Listing::new(viewer, condition, sorts(order)))
 }
 
 // ---- alliances and memberships ---------------------------------------------------------------
@@ -284,12 +302,12 @@ sort_fields!(
 pub fn alliances(
     viewer: &Viewer,
     filter: Option<&Filter<AllianceField>>,
-    order: &[Sort<alliance::Column>],
+    order: &[OrderBy<AllianceOrder>],
 ) -> Result<Listing<alliance::Entity>> {
     Ok(Listing::new(
         viewer,
         condition_of(filter, &[])?,
-        order.to_vec(),
+        sorts(order),
     ))
 }
 
@@ -335,12 +353,12 @@ sort_fields!(
 pub fn memberships(
     viewer: &Viewer,
     filter: Option<&Filter<MembershipField>>,
-    order: &[Sort<membership::Column>],
+    order: &[OrderBy<MembershipOrder>],
 ) -> Result<Listing<membership::Entity>> {
     Ok(Listing::new(
         viewer,
         condition_of(filter, &[])?,
-        order.to_vec(),
+        sorts(order),
     ))
 }
 
@@ -386,12 +404,12 @@ sort_fields!(
 pub fn parks(
     viewer: &Viewer,
     filter: Option<&Filter<ParkField>>,
-    order: &[Sort<industrial_park::Column>],
+    order: &[OrderBy<ParkOrder>],
 ) -> Result<Listing<industrial_park::Entity>> {
     Ok(Listing::new(
         viewer,
         condition_of(filter, &[])?,
-        order.to_vec(),
+        sorts(order),
     ))
 }
 
@@ -441,13 +459,13 @@ sort_fields!(
 pub fn people(
     viewer: &Viewer,
     filter: Option<&Filter<PersonField>>,
-    order: &[Sort<person::Column>],
+    order: &[OrderBy<PersonOrder>],
 ) -> Result<Listing<person::Entity>> {
     viewer.require_signed_in("people")?;
     Ok(Listing::new(
         viewer,
         condition_of(filter, &[])?,
-        order.to_vec(),
+        sorts(order),
     ))
 }
 
@@ -493,13 +511,13 @@ sort_fields!(
 pub fn projects(
     viewer: &Viewer,
     filter: Option<&Filter<ProjectField>>,
-    order: &[Sort<project::Column>],
+    order: &[OrderBy<ProjectOrder>],
 ) -> Result<Listing<project::Entity>> {
     viewer.require_signed_in("projects")?;
     Ok(Listing::new(
         viewer,
         condition_of(filter, &[])?,
-        order.to_vec(),
+        sorts(order),
     ))
 }
 
@@ -552,14 +570,14 @@ sort_fields!(
 pub fn support_measures(
     viewer: &Viewer,
     filter: Option<&Filter<SupportField>>,
-    order: &[Sort<support_measure::Column>],
+    order: &[OrderBy<SupportOrder>],
 ) -> Result<Listing<support_measure::Entity>> {
     viewer.require_signed_in("support measures")?;
     let withheld = viewer.support_filter_withheld();
     Ok(Listing::new(
         viewer,
         condition_of(filter, withheld)?,
-        order.to_vec(),
+        sorts(order),
     ))
 }
 
@@ -605,13 +623,13 @@ sort_fields!(
 pub fn supply_links(
     viewer: &Viewer,
     filter: Option<&Filter<SupplyLinkField>>,
-    order: &[Sort<supply_link::Column>],
+    order: &[OrderBy<SupplyLinkOrder>],
 ) -> Result<Listing<supply_link::Entity>> {
     viewer.require_signed_in("supply links")?;
     Ok(Listing::new(
         viewer,
         condition_of(filter, &[])?,
-        order.to_vec(),
+        sorts(order),
     ))
 }
 
@@ -632,7 +650,8 @@ pub fn changes(viewer: &Viewer, tables: &[&'static str]) -> Result<Listing<audit
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AuditField {
-    Entity,
+    /// The table the event is about (the API calls it `entity`).
+    Table,
     Operation,
     Outcome,
     Actor,
@@ -642,7 +661,7 @@ pub enum AuditField {
 impl Named for AuditField {
     fn api_name(&self) -> &'static str {
         match self {
-            Self::Entity => "entity",
+            Self::Table => "entity",
             Self::Operation => "operation",
             Self::Outcome => "outcome",
             Self::Actor => "actor",
@@ -655,7 +674,7 @@ impl Field for AuditField {
     fn condition(&self, op: &Op) -> Condition {
         use audit_event::Column as C;
         match self {
-            Self::Entity => on_column(C::Entity, op),
+            Self::Table => on_column(C::Entity, op),
             Self::Operation => on_column(C::Operation, op),
             Self::Outcome => on_column(C::Outcome, op),
             Self::Actor => on_column(C::Actor, op),

@@ -13,8 +13,8 @@ use entity::{
     sector, supply_link, support_measure, working_group,
 };
 use sea_orm::{
-    ColumnTrait, Condition, DatabaseConnection, DbBackend, EntityTrait, ModelTrait, QueryFilter,
-    QueryOrder, QuerySelect, QueryTrait, Value,
+    ColumnTrait, Condition, DatabaseConnection, DbBackend, EntityTrait, FromQueryResult,
+    ModelTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Value,
     sea_query::{
         Alias, ArrayType, Asterisk, BinOper, Expr, ExprTrait, Query, WindowStatement,
         extension::postgres::PgFunc,
@@ -151,6 +151,30 @@ pub async fn by_ids<E: Scoped>(
             .filter_map(|row| int_of(&row, E::id_column()).map(|id| (id, row))),
     );
     Ok(by_id)
+}
+
+/// A row readable by id within the viewer's scope: a model whose table is [`Scoped`]. The API's
+/// row loader asks for rows by their model type and never names a table.
+pub trait Row: Sized + Send + Sync + 'static {
+    fn by_ids(
+        db: &DatabaseConnection,
+        viewer: &Viewer,
+        ids: &[i64],
+    ) -> impl Future<Output = Result<HashMap<i64, Self>>> + Send;
+}
+
+impl<M> Row for M
+where
+    M: ModelTrait + FromQueryResult + Sync + 'static,
+    M::Entity: Scoped + EntityTrait<Model = M>,
+{
+    fn by_ids(
+        db: &DatabaseConnection,
+        viewer: &Viewer,
+        ids: &[i64],
+    ) -> impl Future<Output = Result<HashMap<i64, Self>>> + Send {
+        by_ids::<M::Entity>(db, viewer, ids)
+    }
 }
 
 /// All children of each parent (`parent` is the foreign-key column), in `order` then id.

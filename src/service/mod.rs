@@ -2,12 +2,13 @@
 //!
 //! - [`access`]: the permission table (row scopes, withheld and masked fields);
 //! - [`page`] and [`filter`]: keyset pagination and typed filters for every list;
-//! - [`load`]: batched reads behind the DataLoaders;
+//! - [`load`] and [`relation`]: batched reads behind the DataLoaders, and the relations they follow;
 //! - [`listing`]: the root lists, scoped and filtered, ready to be paged and counted;
 //! - [`lookup`]: natural-key lookups (USCC, codes) and the batch membership lookup;
 //! - [`write`]: the one write path (serialized transaction, authorization, versions, audit);
 //! - [`rules`]: the seed plan's rules, one function each with its rule id;
-//! - [`directory`], [`support`], [`formation`], [`governance`]: the mutations by area;
+//! - [`directory`], [`support`], [`formation`], [`membership`], [`project`], [`governance`]: the
+//!   mutations by area;
 //! - [`changes`]: change notices for subscriptions and the feed's change kinds;
 //! - [`chain`], [`stats`]: chain analytics and dashboard statistics, computed in SQL.
 
@@ -21,7 +22,10 @@ pub mod governance;
 pub mod listing;
 pub mod load;
 pub mod lookup;
+pub mod membership;
 pub mod page;
+pub mod project;
+pub mod relation;
 pub mod rules;
 pub mod stats;
 pub mod support;

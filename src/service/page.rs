@@ -247,6 +247,11 @@ enum Key {
     Null,
 }
 
+/// The cursor of a list ordered by id alone (the change feed).
+pub fn id_cursor(id: i64) -> String {
+    encode_cursor(&[Value::BigInt(Some(id))])
+}
+
 pub fn encode_cursor(values: &[Value]) -> String {
     let keys: Vec<Key> = values
         .iter()

@@ -196,7 +196,10 @@ async fn a_secretariat_token_names_its_alliance() {
 }
 
 mod asymmetric_keys {
-    use alliance_hub::auth::{JwtKeys, PublicKey, Role};
+    use alliance_hub::{
+        auth::{JwtKeys, PublicKey},
+        domain::principal::Role,
+    };
     use jsonwebtoken::{Algorithm, EncodingKey, Header};
 
     use crate::helpers::{ISSUER, claims, office};

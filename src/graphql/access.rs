@@ -1,20 +1,20 @@
-//! `viewer`: who the caller is and what they may do.
+//! Who the caller is and what they may do: the `viewer` root field over `service::access`.
 
 use async_graphql::{Context, Enum, Object};
 
 use super::{
-    alliance::Alliance,
-    reference::{Department, Municipality},
+    directory::{Department, Municipality},
+    formation::Alliance,
 };
 use crate::{
-    auth,
+    domain::principal,
     graphql::request,
     service::{access, lookup},
 };
 
 /// A role of DESIGN.md; PUBLIC is a caller without a token.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
-#[graphql(remote = "crate::auth::Role")]
+#[graphql(remote = "crate::domain::principal::Role")]
 pub enum Role {
     Office,
     Department,
@@ -117,5 +117,17 @@ impl Viewer {
 }
 
 // Keep the remote enums honest: every role and capability of the service has an API name.
-const _: fn(auth::Role) -> Role = Role::from;
+const _: fn(principal::Role) -> Role = Role::from;
 const _: fn(access::Capability) -> Capability = Capability::from;
+
+/// The `viewer` root field.
+#[derive(Default)]
+pub struct AccessQuery;
+
+#[Object]
+impl AccessQuery {
+    /// The caller: who they are and what they may do.
+    async fn viewer(&self) -> Viewer {
+        Viewer
+    }
+}

@@ -7,26 +7,25 @@ use entity::{
     organization,
 };
 
-use super::{
-    activity::{Person, SupplyLink, SupportMeasure},
-    alliance::Membership,
-    children, maybe_row,
-    reference::{ChainSegment, Municipality, Park},
-    row,
-};
+use super::{ChainSegment, Municipality, Park, Person, SupplyLink};
 use crate::{
     domain::id::{self, Kind},
     graphql::{
         connection::unwrap_shared,
         enums,
-        loader::{
-            ById, LinksBoughtBy, LinksSuppliedBy, MembershipsOfOrganization, PeopleOfOrganization,
-            SegmentLinksOfOrganization, SupportForOrganization,
-        },
+        loader::{ById, children, maybe_row, row},
+        membership::Membership,
         request,
         scalars::Money,
+        support::SupportMeasure,
     },
-    service::access::{Guarded, Viewer},
+    service::{
+        access::{Guarded, Viewer},
+        relation::{
+            LinksBoughtBy, LinksSuppliedBy, MembershipsOfOrganization, PeopleOfOrganization,
+            SegmentLinksOfOrganization, SupportForOrganization,
+        },
+    },
 };
 
 /// Any unit: enterprise, university, research institute, association, financial institution.
@@ -122,7 +121,7 @@ impl Organization {
     /// Loads an organization by id through the loader.
     pub async fn load(ctx: &Context<'_>, id: i64) -> async_graphql::Result<Option<Self>> {
         let viewer = request(ctx)?.viewer.clone();
-        Ok(row::<organization::Entity>(ctx, id)
+        Ok(row::<organization::Model>(ctx, id)
             .await?
             .map(|m| Self::new(&viewer, m)))
     }
@@ -138,7 +137,7 @@ pub async fn profile(
     }
     let viewer = request(ctx)?.viewer.clone();
     let municipality = org.value.municipality_id;
-    Ok(row::<enterprise_profile::Entity>(ctx, org.value.id)
+    Ok(row::<enterprise_profile::Model>(ctx, org.value.id)
         .await?
         .map(|p| viewer.enterprise_profile(p, municipality)))
 }
@@ -168,11 +167,11 @@ macro_rules! organization_kind {
             }
             pub async fn municipality(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Municipality>> {
                 let id = self.0.show("municipality", |o| o.municipality_id).flatten();
-                Ok(maybe_row::<municipality::Entity>(ctx, id).await?.map(Municipality))
+                Ok(maybe_row::<municipality::Model>(ctx, id).await?.map(Municipality))
             }
             pub async fn park(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Park>> {
                 let id = self.0.show("park", |o| o.park_id).flatten();
-                Ok(maybe_row::<industrial_park::Entity>(ctx, id).await?.map(Park))
+                Ok(maybe_row::<industrial_park::Model>(ctx, id).await?.map(Park))
             }
             pub async fn region_code(&self, _ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
                 Ok(self.0.show("regionCode", |o| o.region_code.clone()))
@@ -194,7 +193,7 @@ macro_rules! organization_kind {
                 if self.0.show("segments", |_| ()).is_none() {
                     return Ok(None);
                 }
-                let keys: Vec<ById<chain_segment::Entity>> = children(ctx, SegmentLinksOfOrganization(self.0.value.id))
+                let keys: Vec<ById<chain_segment::Model>> = children::<SegmentLinksOfOrganization>(ctx, self.0.value.id)
                     .await?
                     .iter()
                     .map(|link| ById::new(link.segment_id))
@@ -205,27 +204,27 @@ macro_rules! organization_kind {
             /// Memberships of alliances (those the caller may see).
             pub async fn memberships(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Membership>> {
                 let viewer = request(ctx)?.viewer.clone();
-                Ok(children(ctx, MembershipsOfOrganization(self.0.value.id)).await?.into_iter().map(|m| Membership::new(&viewer, m)).collect())
+                Ok(children::<MembershipsOfOrganization>(ctx, self.0.value.id).await?.into_iter().map(|m| Membership::new(&viewer, m)).collect())
             }
             pub async fn people(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Vec<Person>>> {
                 if self.0.show("people", |_| ()).is_none() {
                     return Ok(None);
                 }
-                Ok(Some(Person::guard_all(ctx, children(ctx, PeopleOfOrganization(self.0.value.id)).await?).await?))
+                Ok(Some(Person::guard_all(ctx, children::<PeopleOfOrganization>(ctx, self.0.value.id).await?).await?))
             }
             pub async fn suppliers(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Vec<SupplyLink>>> {
                 if self.0.show("suppliers", |_| ()).is_none() {
                     return Ok(None);
                 }
                 let viewer = request(ctx)?.viewer.clone();
-                Ok(Some(children(ctx, LinksBoughtBy(self.0.value.id)).await?.into_iter().map(|l| SupplyLink::new(&viewer, l)).collect()))
+                Ok(Some(children::<LinksBoughtBy>(ctx, self.0.value.id).await?.into_iter().map(|l| SupplyLink::new(&viewer, l)).collect()))
             }
             pub async fn customers(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Vec<SupplyLink>>> {
                 if self.0.show("customers", |_| ()).is_none() {
                     return Ok(None);
                 }
                 let viewer = request(ctx)?.viewer.clone();
-                Ok(Some(children(ctx, LinksSuppliedBy(self.0.value.id)).await?.into_iter().map(|l| SupplyLink::new(&viewer, l)).collect()))
+                Ok(Some(children::<LinksSuppliedBy>(ctx, self.0.value.id).await?.into_iter().map(|l| SupplyLink::new(&viewer, l)).collect()))
             }
             /// Support measures this unit benefits from.
             pub async fn support_measures(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Vec<SupportMeasure>>> {
@@ -233,7 +232,7 @@ macro_rules! organization_kind {
                     return Ok(None);
                 }
                 let viewer = request(ctx)?.viewer.clone();
-                Ok(Some(children(ctx, SupportForOrganization(self.0.value.id)).await?.into_iter().map(|m| SupportMeasure::new(&viewer, m)).collect()))
+                Ok(Some(children::<SupportForOrganization>(ctx, self.0.value.id).await?.into_iter().map(|m| SupportMeasure::new(&viewer, m)).collect()))
             }
             pub async fn archived_at(&self, _ctx: &Context<'_>) -> async_graphql::Result<Option<DateTime<Utc>>> {
                 Ok(self.0.show("archivedAt", |o| o.archived_at).flatten())

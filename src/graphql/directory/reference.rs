@@ -4,18 +4,19 @@ use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
 use entity::{chain_segment, department, industrial_park, municipality, sector};
 
-use super::{children, organization::Organization, row, split_list};
+use super::Organization;
 use crate::{
     domain::id::{self, Kind},
     graphql::{
-        connection::{Conn, TotalCount, connection, page_cost, unwrap_shared},
+        connection::{Conn, TotalCount, connection, empty_page, page_cost, unwrap_shared},
         enums,
-        loader::{
-            OrganizationCountOfPark, OrganizationsOfPark, ParksOfMunicipality, SegmentsOfSector,
-        },
+        loader::{OrganizationCountOfPark, OrganizationsOfPark, children, row},
         request,
     },
-    service::page::PageRequest,
+    service::{
+        page::PageRequest,
+        relation::{ParksOfMunicipality, SegmentsOfSector},
+    },
 };
 
 /// A department of the autonomous region taking part in the guidance committee.
@@ -75,7 +76,7 @@ impl Municipality {
     }
     /// Industrial parks located here.
     async fn parks(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Park>> {
-        Ok(children(ctx, ParksOfMunicipality(self.0.id))
+        Ok(children::<ParksOfMunicipality>(ctx, self.0.id)
             .await?
             .into_iter()
             .map(Park)
@@ -110,7 +111,7 @@ impl Sector {
     }
     /// The chain's segments, upstream first.
     async fn segments(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ChainSegment>> {
-        Ok(children(ctx, SegmentsOfSector(self.0.id))
+        Ok(children::<SegmentsOfSector>(ctx, self.0.id)
             .await?
             .into_iter()
             .map(ChainSegment)
@@ -134,7 +135,7 @@ impl ChainSegment {
         &self.0.code
     }
     async fn sector(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Sector>> {
-        Ok(row::<sector::Entity>(ctx, self.0.sector_id)
+        Ok(row::<sector::Model>(ctx, self.0.sector_id)
             .await?
             .map(Sector))
     }
@@ -173,7 +174,7 @@ impl Park {
         &self.0.code
     }
     async fn municipality(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Municipality>> {
-        Ok(row::<municipality::Entity>(ctx, self.0.municipality_id)
+        Ok(row::<municipality::Model>(ctx, self.0.municipality_id)
             .await?
             .map(Municipality))
     }
@@ -224,10 +225,11 @@ impl Park {
     }
 }
 
-pub(crate) fn empty_page<T>() -> crate::service::page::Page<T> {
-    crate::service::page::Page {
-        items: Vec::new(),
-        has_next: false,
-        has_previous: false,
-    }
+/// Splits a comma-separated stored list (`"C3391,C3392"`) into its items.
+fn split_list(text: &str) -> Vec<String> {
+    text.split([',', '，', ';', '；'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
 }

@@ -1,27 +1,29 @@
 //! Relay's `Node`: any object by its global id.
 
-use async_graphql::{Context, ID, Interface};
+use async_graphql::{Context, ID, Interface, Object};
 use entity::{
     alliance_stage_event, chain_segment, charter_consent, department, industrial_park, meeting,
     membership, municipality, person, post, project, project_participant, resolution, sector,
     supply_link, support_measure, working_group,
 };
 
-use super::{
-    activity::{Person, Project, ProjectParticipant, SupplyLink, SupportMeasure},
-    alliance::{
-        Alliance, CharterConsent, Meeting, Membership, Post, Resolution, StageEvent, WorkingGroup,
-    },
-    organization::{
-        Enterprise, FinancialInstitution, IndustryAssociation, Organization, ResearchInstitute,
-        SocialOrganization, University,
-    },
-    reference::{ChainSegment, Department, Municipality, Park, Sector},
-    row,
-};
 use crate::{
     domain::id::{self, Kind},
-    graphql::request,
+    error::Error,
+    graphql::{
+        directory::{
+            ChainSegment, Department, Enterprise, FinancialInstitution, IndustryAssociation,
+            Municipality, Organization, Park, Person, ResearchInstitute, Sector,
+            SocialOrganization, SupplyLink, University,
+        },
+        formation::{Alliance, CharterConsent, StageEvent},
+        governance::{Meeting, Post, Resolution, WorkingGroup},
+        loader::row,
+        membership::Membership,
+        project::{Project, ProjectParticipant},
+        request,
+        support::SupportMeasure,
+    },
 };
 
 /// An object with a global id.
@@ -73,61 +75,87 @@ impl Node {
         let (kind, id) = id::decode(global)?;
         let viewer = request(ctx)?.viewer.clone();
         let node = match kind {
-            Kind::Department => row::<department::Entity>(ctx, id)
+            Kind::Department => row::<department::Model>(ctx, id)
                 .await?
                 .map(|m| Node::Department(Department(m))),
-            Kind::Municipality => row::<municipality::Entity>(ctx, id)
+            Kind::Municipality => row::<municipality::Model>(ctx, id)
                 .await?
                 .map(|m| Node::Municipality(Municipality(m))),
-            Kind::Sector => row::<sector::Entity>(ctx, id)
+            Kind::Sector => row::<sector::Model>(ctx, id)
                 .await?
                 .map(|m| Node::Sector(Sector(m))),
-            Kind::ChainSegment => row::<chain_segment::Entity>(ctx, id)
+            Kind::ChainSegment => row::<chain_segment::Model>(ctx, id)
                 .await?
                 .map(|m| Node::ChainSegment(ChainSegment(m))),
-            Kind::Park => row::<industrial_park::Entity>(ctx, id)
+            Kind::Park => row::<industrial_park::Model>(ctx, id)
                 .await?
                 .map(|m| Node::Park(Park(m))),
             Kind::Organization => Organization::load(ctx, id).await?.map(Node::from),
             Kind::Alliance => Alliance::load(ctx, id).await?.map(Node::Alliance),
-            Kind::StageEvent => row::<alliance_stage_event::Entity>(ctx, id)
+            Kind::StageEvent => row::<alliance_stage_event::Model>(ctx, id)
                 .await?
                 .map(|m| Node::StageEvent(StageEvent(m))),
-            Kind::Membership => row::<membership::Entity>(ctx, id)
+            Kind::Membership => row::<membership::Model>(ctx, id)
                 .await?
                 .map(|m| Node::Membership(Membership::new(&viewer, m))),
-            Kind::CharterConsent => row::<charter_consent::Entity>(ctx, id)
+            Kind::CharterConsent => row::<charter_consent::Model>(ctx, id)
                 .await?
                 .map(|m| Node::CharterConsent(CharterConsent(m))),
-            Kind::Person => match row::<person::Entity>(ctx, id).await? {
+            Kind::Person => match row::<person::Model>(ctx, id).await? {
                 Some(m) => Some(Node::Person(Person::guard(ctx, m).await?)),
                 None => None,
             },
-            Kind::Post => row::<post::Entity>(ctx, id)
+            Kind::Post => row::<post::Model>(ctx, id)
                 .await?
                 .map(|m| Node::Post(Post(m))),
-            Kind::WorkingGroup => row::<working_group::Entity>(ctx, id)
+            Kind::WorkingGroup => row::<working_group::Model>(ctx, id)
                 .await?
                 .map(|m| Node::WorkingGroup(WorkingGroup(m))),
-            Kind::Meeting => row::<meeting::Entity>(ctx, id)
+            Kind::Meeting => row::<meeting::Model>(ctx, id)
                 .await?
                 .map(|m| Node::Meeting(Meeting(m))),
-            Kind::Resolution => row::<resolution::Entity>(ctx, id)
+            Kind::Resolution => row::<resolution::Model>(ctx, id)
                 .await?
                 .map(|m| Node::Resolution(Resolution(m))),
-            Kind::Project => row::<project::Entity>(ctx, id)
+            Kind::Project => row::<project::Model>(ctx, id)
                 .await?
                 .map(|m| Node::Project(Project(m))),
-            Kind::ProjectParticipant => row::<project_participant::Entity>(ctx, id)
+            Kind::ProjectParticipant => row::<project_participant::Model>(ctx, id)
                 .await?
                 .map(|m| Node::ProjectParticipant(ProjectParticipant(m))),
-            Kind::SupplyLink => row::<supply_link::Entity>(ctx, id)
+            Kind::SupplyLink => row::<supply_link::Model>(ctx, id)
                 .await?
                 .map(|m| Node::SupplyLink(SupplyLink::new(&viewer, m))),
-            Kind::SupportMeasure => row::<support_measure::Entity>(ctx, id)
+            Kind::SupportMeasure => row::<support_measure::Model>(ctx, id)
                 .await?
                 .map(|m| Node::SupportMeasure(SupportMeasure::new(&viewer, m))),
         };
         Ok(node)
+    }
+}
+
+/// `node` and `nodes`: any object by its global id.
+#[derive(Default)]
+pub struct NodeQuery;
+
+#[Object]
+impl NodeQuery {
+    /// Any object by its global id (null if absent or not visible to the caller).
+    async fn node(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Node>> {
+        Node::load(ctx, &id).await
+    }
+
+    /// Objects by global id, in the order asked (null where absent or not visible). At most 100.
+    #[graphql(complexity = "ids.len() * child_complexity + 1")]
+    async fn nodes(
+        &self,
+        ctx: &Context<'_>,
+        ids: Vec<ID>,
+    ) -> async_graphql::Result<Vec<Option<Node>>> {
+        if ids.len() > 100 {
+            return Err(Error::bad_input("at most 100 ids per request").into());
+        }
+        let lookups = ids.iter().map(|id| Node::load(ctx, id));
+        futures::future::try_join_all(lookups).await
     }
 }

@@ -1,15 +1,28 @@
 //! The change feed's and the audit trail's objects.
 
-use async_graphql::{Context, Enum, ID, Json, Object};
+use async_graphql::{Context, Enum, ID, Json, Object, Subscription};
 use chrono::{DateTime, Utc};
 use entity::audit_event;
-use sea_orm::Value;
+use futures::{Stream, StreamExt, future::ready};
+use tokio::sync::broadcast::error::RecvError;
 
-use super::{alliance::Alliance, node::Node};
 use crate::{
     domain::id::{self, Kind},
-    graphql::{enums, request},
-    service::{changes, page::encode_cursor},
+    error::Error,
+    graphql::{
+        connection::{Conn, list, page_cost},
+        enums,
+        formation::Alliance,
+        inputs::AuditEventFilter,
+        node::Node,
+        request,
+    },
+    service::{
+        changes,
+        changes::{ChangeKind, ChangeNotice},
+        listing,
+        page::{PageRequest, id_cursor},
+    },
 };
 
 /// A kind of change to follow (a set of related records).
@@ -66,7 +79,7 @@ pub struct Change(pub audit_event::Model);
 impl Change {
     /// Where the feed continues from: pass it as `changes(after:)` to resume.
     async fn cursor(&self) -> String {
-        encode_cursor(&[Value::BigInt(Some(self.0.id))])
+        id_cursor(self.0.id)
     }
     async fn at(&self) -> DateTime<Utc> {
         self.0.at
@@ -174,5 +187,116 @@ impl AuditEvent {
     /// Why a mutation was denied.
     async fn message(&self) -> Option<&str> {
         self.0.message.as_deref()
+    }
+}
+
+/// The change feed and the audit trail.
+#[derive(Default)]
+pub struct FeedQuery;
+
+#[Object]
+impl FeedQuery {
+    /// What changed since `after`, in commit order, for department systems to sync from (not
+    /// public). Each change names the object; read it through `node` with your permissions.
+    /// Resume from the last `cursor` (or `pageInfo.endCursor`): every change comes exactly once.
+    #[graphql(complexity = "page_cost(first, None, child_complexity)")]
+    async fn changes(
+        &self,
+        ctx: &Context<'_>,
+        after: Option<String>,
+        types: Option<Vec<ChangeType>>,
+        first: Option<i32>,
+    ) -> async_graphql::Result<Conn<Change>> {
+        let kinds: Vec<_> = types
+            .unwrap_or_default()
+            .into_iter()
+            .map(Into::into)
+            .collect();
+        let tables = crate::service::changes::ChangeKind::tables(&kinds);
+        let listing = listing::changes(&request(ctx)?.viewer, &tables)?;
+        list(ctx, listing, PageRequest::forward(first, after), Change).await
+    }
+
+    /// The audit trail, newest first: every mutation, allowed or denied. OFFICE sees all; others
+    /// their own actions.
+    #[graphql(complexity = "page_cost(first, None, child_complexity)")]
+    async fn audit_events(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<AuditEventFilter>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<Conn<AuditEvent>> {
+        let filter = AuditEventFilter::convert(filter)?;
+        let listing = listing::audit_events(&request(ctx)?.viewer, filter.as_ref())?;
+        list(ctx, listing, PageRequest::forward(first, after), AuditEvent).await
+    }
+}
+
+/// Live changes over graphql-ws.
+#[derive(Default)]
+pub struct ChangesSubscription;
+
+/// The notices this replica receives, as changes, filtered by `keep`.
+fn changes_where<K>(
+    ctx: &Context<'_>,
+    keep: K,
+) -> async_graphql::Result<impl Stream<Item = Change> + use<K>>
+where
+    K: Fn(&ChangeNotice) -> bool + Send + 'static,
+{
+    let request = request(ctx)?;
+    let db = request.db.clone();
+    let receiver = request.bus.subscribe();
+    let notices = futures::stream::unfold(receiver, |mut receiver| async move {
+        loop {
+            match receiver.recv().await {
+                Ok(notice) => return Some((notice, receiver)),
+                // A slow subscriber skips what it missed; `changes(after:)` catches up.
+                Err(RecvError::Lagged(missed)) => {
+                    tracing::warn!(missed, "a subscriber lagged behind")
+                }
+                Err(RecvError::Closed) => return None,
+            }
+        }
+    });
+    Ok(notices
+        .filter(move |notice| ready(keep(notice)))
+        .filter_map(move |notice| {
+            let db = db.clone();
+            async move { notice.event(&db).await.ok().flatten().map(Change) }
+        }))
+}
+
+#[Subscription]
+impl ChangesSubscription {
+    /// Every committed change of the given types (all types when omitted). Not public.
+    async fn changes(
+        &self,
+        ctx: &Context<'_>,
+        types: Option<Vec<ChangeType>>,
+    ) -> async_graphql::Result<impl Stream<Item = Change> + use<>> {
+        request(ctx)?.viewer.require_signed_in("changes")?;
+        let kinds: Vec<ChangeKind> = types
+            .unwrap_or_default()
+            .into_iter()
+            .map(Into::into)
+            .collect();
+        let tables = ChangeKind::tables(&kinds);
+        changes_where(ctx, move |notice| tables.contains(&notice.entity.as_str()))
+    }
+
+    /// Everything that happens in one alliance: stages, members, meetings, elections, projects.
+    async fn alliance_events(
+        &self,
+        ctx: &Context<'_>,
+        alliance_id: ID,
+    ) -> async_graphql::Result<impl Stream<Item = Change> + use<>> {
+        request(ctx)?.viewer.require_signed_in("alliance events")?;
+        let alliance = id::decode_as(&alliance_id, Kind::Alliance)?;
+        if Alliance::load(ctx, alliance).await?.is_none() {
+            return Err(Error::not_found("no alliance with that id").into());
+        }
+        changes_where(ctx, move |notice| notice.alliance_id == Some(alliance))
     }
 }

@@ -3,8 +3,14 @@
 use async_graphql::{Context, Enum, Object, SimpleObject};
 use entity::municipality;
 
-use super::{alliance::Alliance, maybe_row, reference::Municipality};
-use crate::service::stats::{self, Aggregate};
+use crate::{
+    domain::id::{self, Kind},
+    graphql::{
+        directory::Municipality, formation::Alliance, inputs::OrganizationFilter,
+        loader::maybe_row, request,
+    },
+    service::stats::{self, Aggregate},
+};
 
 /// What enterprise statistics are grouped by.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -137,7 +143,7 @@ pub struct MunicipalityMembers(Option<i64>, i64);
 impl MunicipalityMembers {
     /// Null: outside the metro area.
     async fn municipality(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Municipality>> {
-        Ok(maybe_row::<municipality::Entity>(ctx, self.0)
+        Ok(maybe_row::<municipality::Model>(ctx, self.0)
             .await?
             .map(Municipality))
     }
@@ -209,5 +215,117 @@ impl AllianceStats {
                 active: y.active,
             })
             .collect()
+    }
+}
+
+/// The API form of a raw group-key value: codes stay codes, ids become global ids.
+fn key_value(kind: Option<Kind>, raw: &Option<String>) -> Option<String> {
+    match (kind, raw) {
+        (Some(kind), Some(raw)) => raw.parse::<i64>().ok().map(|id| id::encode(kind, id)),
+        (None, raw) => raw.clone(),
+        (_, None) => None,
+    }
+}
+
+fn groups<D: Copy>(
+    rows: Vec<crate::service::stats::Group>,
+    dims: &[D],
+    name: impl Fn(D) -> (String, Option<Kind>),
+) -> Vec<StatGroup> {
+    let named: Vec<(String, Option<Kind>)> = dims.iter().map(|d| name(*d)).collect();
+    rows.into_iter()
+        .map(|group| {
+            let values = group
+                .key
+                .iter()
+                .zip(&named)
+                .map(|(raw, (_, kind))| key_value(*kind, raw))
+                .collect();
+            StatGroup {
+                dimensions: named.iter().map(|(n, _)| n.clone()).collect(),
+                values,
+                group,
+            }
+        })
+        .collect()
+}
+
+/// Dashboard statistics (`service::stats`).
+#[derive(Default)]
+pub struct StatsQuery;
+
+#[Object]
+impl StatsQuery {
+    /// Units and enterprise figures grouped by up to four dimensions, computed in SQL. Figures
+    /// (count, sum, average, min, max) are aggregates for every role; below OFFICE, groups of
+    /// fewer than three enterprises come back suppressed, as do cells that would reveal them.
+    async fn enterprise_stats(
+        &self,
+        ctx: &Context<'_>,
+        group_by: Vec<EnterpriseGroupBy>,
+        filter: Option<OrganizationFilter>,
+    ) -> async_graphql::Result<Vec<StatGroup>> {
+        let request = request(ctx)?;
+        let dims: Vec<crate::service::stats::EnterpriseDimension> =
+            group_by.iter().map(|d| (*d).into()).collect();
+        let filter = OrganizationFilter::convert(filter)?;
+        let rows = crate::service::stats::enterprise_stats(
+            &request.db,
+            &request.stats,
+            &request.viewer,
+            &dims,
+            filter.as_ref(),
+        )
+        .await?;
+        Ok(groups(rows, &group_by, |d| {
+            use EnterpriseGroupBy as G;
+            let kind = match d {
+                G::Municipality => Some(Kind::Municipality),
+                G::Park => Some(Kind::Park),
+                G::Sector => Some(Kind::Sector),
+                G::Segment => Some(Kind::ChainSegment),
+                _ => None,
+            };
+            (async_graphql::Value::from(d).to_string(), kind)
+        }))
+    }
+
+    /// Members by alliance, kind and city, and per year.
+    async fn alliance_stats(&self, ctx: &Context<'_>) -> async_graphql::Result<AllianceStats> {
+        let request = request(ctx)?;
+        let (alliances, over_time) =
+            crate::service::stats::alliance_stats(&request.db, &request.viewer).await?;
+        Ok(AllianceStats {
+            alliances,
+            over_time,
+        })
+    }
+
+    /// Support measures (not revoked) grouped by up to four dimensions: count and amount figures,
+    /// with the same suppression; TAX_INCENTIVE amounts count only for OFFICE and TAX.
+    async fn support_stats(
+        &self,
+        ctx: &Context<'_>,
+        group_by: Vec<SupportGroupBy>,
+    ) -> async_graphql::Result<Vec<StatGroup>> {
+        let request = request(ctx)?;
+        let dims: Vec<crate::service::stats::SupportDimension> =
+            group_by.iter().map(|d| (*d).into()).collect();
+        let rows = crate::service::stats::support_stats(
+            &request.db,
+            &request.stats,
+            &request.viewer,
+            &dims,
+        )
+        .await?;
+        Ok(groups(rows, &group_by, |d| {
+            use SupportGroupBy as G;
+            let kind = match d {
+                G::Alliance => Some(Kind::Alliance),
+                G::Municipality => Some(Kind::Municipality),
+                _ => None,
+            };
+            (async_graphql::Value::from(d).to_string(), kind)
+        }))
     }
 }

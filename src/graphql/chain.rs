@@ -1,18 +1,21 @@
 //! The chain analytics' objects: neighbourhoods, paths, sector maps, flows, dependencies.
 
-use async_graphql::{Context, Enum, Object};
+use async_graphql::{Context, Enum, ID, Object};
 use entity::{chain_segment, municipality};
 
-use super::{
-    activity::SupplyLink,
-    maybe_row,
-    organization::Organization,
-    reference::{ChainSegment, Municipality},
-    row,
-};
 use crate::{
-    graphql::request,
-    service::chain::{self, SegmentCoverage},
+    domain::id::{self, Kind},
+    error::{Error, Result},
+    graphql::{
+        directory::{ChainSegment, Municipality, Organization, SupplyLink},
+        enums,
+        loader::{maybe_row, row},
+        request,
+    },
+    service::{
+        chain::{self, SegmentCoverage},
+        lookup,
+    },
 };
 
 /// Which way along the chain.
@@ -139,7 +142,7 @@ pub struct MunicipalityCount {
 impl MunicipalityCount {
     /// Null: outside the metro area.
     async fn municipality(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Municipality>> {
-        Ok(maybe_row::<municipality::Entity>(ctx, self.municipality)
+        Ok(maybe_row::<municipality::Model>(ctx, self.municipality)
             .await?
             .map(Municipality))
     }
@@ -250,7 +253,7 @@ impl Flow {
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Option<Municipality>> {
         Ok(
-            maybe_row::<municipality::Entity>(ctx, self.0.supplier_municipality)
+            maybe_row::<municipality::Model>(ctx, self.0.supplier_municipality)
                 .await?
                 .map(Municipality),
         )
@@ -260,7 +263,7 @@ impl Flow {
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Option<Municipality>> {
         Ok(
-            maybe_row::<municipality::Entity>(ctx, self.0.customer_municipality)
+            maybe_row::<municipality::Model>(ctx, self.0.customer_municipality)
                 .await?
                 .map(Municipality),
         )
@@ -286,8 +289,135 @@ impl SingleSourceDependency {
         Organization::load(ctx, self.0.supplier_id).await
     }
     async fn segment(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<ChainSegment>> {
-        Ok(row::<chain_segment::Entity>(ctx, self.0.segment_id)
+        Ok(row::<chain_segment::Model>(ctx, self.0.segment_id)
             .await?
             .map(ChainSegment))
+    }
+}
+
+/// Chain analytics (`service::chain`).
+#[derive(Default)]
+pub struct ChainQuery;
+
+#[Object]
+impl ChainQuery {
+    /// The units within `maxDepth` (1–6, default 3) supply links of a unit, computed in the
+    /// database; optionally following only links of some sectors or segments. Not public; link
+    /// values for OFFICE only.
+    #[allow(clippy::too_many_arguments)]
+    async fn chain_neighborhood(
+        &self,
+        ctx: &Context<'_>,
+        organization_id: ID,
+        #[graphql(default_with = "ChainDirection::Both")] direction: ChainDirection,
+        #[graphql(default = 3)] max_depth: i32,
+        sectors: Option<Vec<enums::SectorCode>>,
+        segments: Option<Vec<ID>>,
+    ) -> async_graphql::Result<ChainNeighborhood> {
+        let request = request(ctx)?;
+        let start = id::decode_as(&organization_id, Kind::Organization)?;
+        let sectors: Vec<_> = sectors
+            .unwrap_or_default()
+            .into_iter()
+            .map(Into::into)
+            .collect();
+        let segments: Vec<i64> = segments
+            .unwrap_or_default()
+            .iter()
+            .map(|s| id::decode_as(s, Kind::ChainSegment))
+            .collect::<Result<_, _>>()?;
+        let scope = chain::segment_scope(&request.db, &sectors, &segments).await?;
+        let found = chain::neighborhood(
+            &request.db,
+            &request.viewer,
+            start,
+            direction.into(),
+            max_depth,
+            scope,
+        )
+        .await?;
+        Ok(ChainNeighborhood(found))
+    }
+
+    /// Up to `first` (default 10) shortest supply paths from a supplier to a customer, within
+    /// `maxDepth` (1–6, default 6) links. Not public.
+    async fn chain_paths(
+        &self,
+        ctx: &Context<'_>,
+        from_id: ID,
+        to_id: ID,
+        #[graphql(default = 6)] max_depth: i32,
+        #[graphql(default = 10)] first: i32,
+    ) -> async_graphql::Result<Vec<ChainPath>> {
+        let request = request(ctx)?;
+        let (from, to) = (
+            id::decode_as(&from_id, Kind::Organization)?,
+            id::decode_as(&to_id, Kind::Organization)?,
+        );
+        let first = usize::try_from(first)
+            .map_err(|_| Error::bad_input("`first` must be between 1 and 100"))?;
+        let paths =
+            chain::shortest_paths(&request.db, &request.viewer, from, to, max_depth, first).await?;
+        Ok(paths.into_iter().map(ChainPath).collect())
+    }
+
+    /// A sector's chain upstream → downstream: per segment its enterprises per city, leaders,
+    /// concentration, and the gaps (segments with no enterprise in the metro area, or in
+    /// `municipality`). Not public.
+    async fn sector_chain(
+        &self,
+        ctx: &Context<'_>,
+        sector: enums::SectorCode,
+        municipality: Option<enums::MunicipalityCode>,
+    ) -> async_graphql::Result<SectorChain> {
+        let request = request(ctx)?;
+        let segments = chain::sector_chain(&request.db, &request.viewer, sector.into()).await?;
+        let municipality = match municipality {
+            Some(code) => Some(
+                lookup::municipality(&request.db, code.into())
+                    .await?
+                    .ok_or_else(|| Error::not_found("no such municipality"))?
+                    .id,
+            ),
+            None => None,
+        };
+        Ok(SectorChain {
+            segments,
+            municipality,
+        })
+    }
+
+    /// Supplier city × customer city counts of the sector's supply links. Not public.
+    async fn cross_municipality_flows(
+        &self,
+        ctx: &Context<'_>,
+        sector: enums::SectorCode,
+    ) -> async_graphql::Result<Vec<Flow>> {
+        let request = request(ctx)?;
+        Ok(
+            chain::cross_municipality_flows(&request.db, &request.viewer, sector.into())
+                .await?
+                .into_iter()
+                .map(Flow)
+                .collect(),
+        )
+    }
+
+    /// Customers whose only in-area supplier for a segment of the sector is one unit. Not public.
+    async fn single_source_dependencies(
+        &self,
+        ctx: &Context<'_>,
+        sector: enums::SectorCode,
+        #[graphql(default = 100)] first: i32,
+    ) -> async_graphql::Result<Vec<SingleSourceDependency>> {
+        let request = request(ctx)?;
+        let found = chain::single_source_dependencies(
+            &request.db,
+            &request.viewer,
+            sector.into(),
+            i64::from(first),
+        )
+        .await?;
+        Ok(found.into_iter().map(SingleSourceDependency).collect())
     }
 }

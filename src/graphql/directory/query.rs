@@ -1,0 +1,326 @@
+//! The directory's root lists and lookups.
+
+use std::sync::Arc;
+
+use async_graphql::{Context, ID, Object};
+use entity::{enums::OrganizationKind, industrial_park, organization};
+
+use super::{
+    Department, Enterprise, Municipality, Organization, Park, Person, Sector, SupplyLink,
+    University,
+};
+use crate::{
+    domain::id::{self, Kind},
+    graphql::{
+        connection::{Conn, TotalCount, connection, list, page, page_cost},
+        enums,
+        inputs::{
+            OrganizationFilter, OrganizationOrderBy, ParkFilter, ParkOrderBy, PersonFilter,
+            PersonOrderBy, SupplyLinkFilter, SupplyLinkOrderBy,
+        },
+        loader::row,
+        request,
+    },
+    service::{
+        listing, lookup,
+        page::{Page, PageRequest},
+    },
+};
+
+/// Reference data and parks.
+#[derive(Default)]
+pub struct ReferenceQuery;
+
+#[Object]
+impl ReferenceQuery {
+    /// The participating departments.
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+    async fn departments(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<Conn<Department>> {
+        let listing = listing::departments(&request(ctx)?.viewer);
+        list(ctx, listing, page(first, after, last, before), Department).await
+    }
+
+    async fn department(
+        &self,
+        ctx: &Context<'_>,
+        code: enums::DepartmentCode,
+    ) -> async_graphql::Result<Option<Department>> {
+        Ok(lookup::department(&request(ctx)?.db, code.into())
+            .await?
+            .map(Department))
+    }
+
+    /// The three cities and one base.
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+    async fn municipalities(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<Conn<Municipality>> {
+        let listing = listing::municipalities(&request(ctx)?.viewer);
+        list(ctx, listing, page(first, after, last, before), Municipality).await
+    }
+
+    async fn municipality(
+        &self,
+        ctx: &Context<'_>,
+        code: enums::MunicipalityCode,
+    ) -> async_graphql::Result<Option<Municipality>> {
+        Ok(lookup::municipality(&request(ctx)?.db, code.into())
+            .await?
+            .map(Municipality))
+    }
+
+    /// The key industries.
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+    async fn sectors(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<Conn<Sector>> {
+        let listing = listing::sectors(&request(ctx)?.viewer);
+        list(ctx, listing, page(first, after, last, before), Sector).await
+    }
+
+    async fn sector(
+        &self,
+        ctx: &Context<'_>,
+        code: enums::SectorCode,
+    ) -> async_graphql::Result<Option<Sector>> {
+        Ok(lookup::sector(&request(ctx)?.db, code.into())
+            .await?
+            .map(Sector))
+    }
+
+    /// Industrial parks and development zones.
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn parks(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<ParkFilter>,
+        order_by: Option<Vec<ParkOrderBy>>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<Conn<Park>> {
+        let filter = ParkFilter::convert(filter)?;
+        let listing = listing::parks(
+            &request(ctx)?.viewer,
+            filter.as_ref(),
+            &ParkOrderBy::sorts(order_by),
+        )?;
+        list(ctx, listing, page(first, after, last, before), Park).await
+    }
+
+    async fn park(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Park>> {
+        Ok(
+            row::<industrial_park::Model>(ctx, id::decode_as(&id, Kind::Park)?)
+                .await?
+                .map(Park),
+        )
+    }
+}
+
+/// Organizations, of every kind or one.
+#[derive(Default)]
+pub struct OrganizationQuery;
+
+impl OrganizationQuery {
+    /// Organizations of some kinds (all kinds when empty), each made into its API node.
+    async fn organizations_of<N: async_graphql::OutputType>(
+        ctx: &Context<'_>,
+        kinds: &[OrganizationKind],
+        filter: Option<OrganizationFilter>,
+        order_by: Option<Vec<OrganizationOrderBy>>,
+        page: PageRequest,
+        node: impl FnMut(organization::Model) -> N,
+    ) -> async_graphql::Result<Conn<N>> {
+        let filter = OrganizationFilter::convert(filter)?;
+        let order = OrganizationOrderBy::sorts(order_by);
+        let listing =
+            listing::organizations(&request(ctx)?.viewer, kinds, filter.as_ref(), &order)?;
+        list(ctx, listing, page, node).await
+    }
+}
+
+#[Object]
+impl OrganizationQuery {
+    /// Every unit, of every kind.
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn organizations(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<OrganizationFilter>,
+        order_by: Option<Vec<OrganizationOrderBy>>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<Conn<Organization>> {
+        let viewer = request(ctx)?.viewer.clone();
+        let page = page(first, after, last, before);
+        Self::organizations_of(ctx, &[], filter, order_by, page, |m| {
+            Organization::new(&viewer, m)
+        })
+        .await
+    }
+
+    /// Enterprises only.
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn enterprises(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<OrganizationFilter>,
+        order_by: Option<Vec<OrganizationOrderBy>>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<Conn<Enterprise>> {
+        let viewer = request(ctx)?.viewer.clone();
+        let page = page(first, after, last, before);
+        let kinds = [OrganizationKind::Enterprise];
+        Self::organizations_of(ctx, &kinds, filter, order_by, page, |m| {
+            Enterprise(viewer.organization(m))
+        })
+        .await
+    }
+
+    /// Universities and colleges only.
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn universities(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<OrganizationFilter>,
+        order_by: Option<Vec<OrganizationOrderBy>>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<Conn<University>> {
+        let viewer = request(ctx)?.viewer.clone();
+        let page = page(first, after, last, before);
+        let kinds = [OrganizationKind::University];
+        Self::organizations_of(ctx, &kinds, filter, order_by, page, |m| {
+            University(viewer.organization(m))
+        })
+        .await
+    }
+
+    async fn organization(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> async_graphql::Result<Option<Organization>> {
+        Organization::load(ctx, id::decode_as(&id, Kind::Organization)?).await
+    }
+
+    /// The live unit with this Unified Social Credit Code (input is trimmed, full-width folded,
+    /// upper-cased and checksum-validated).
+    async fn organization_by_uscc(
+        &self,
+        ctx: &Context<'_>,
+        uscc: String,
+    ) -> async_graphql::Result<Option<Organization>> {
+        let request = request(ctx)?;
+        let found = lookup::organization_by_uscc(&request.db, &request.viewer, &uscc).await?;
+        Ok(found.map(|m| Organization::new(&request.viewer, m)))
+    }
+}
+
+/// `people`.
+#[derive(Default)]
+pub struct PeopleQuery;
+
+#[Object]
+impl PeopleQuery {
+    /// People (not public). Contact details are masked unless the caller may see them.
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn people(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<PersonFilter>,
+        order_by: Option<Vec<PersonOrderBy>>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<Conn<Person>> {
+        let request = request(ctx)?;
+        let filter = PersonFilter::convert(filter)?;
+        let listing = listing::people(
+            &request.viewer,
+            filter.as_ref(),
+            &PersonOrderBy::sorts(order_by),
+        )?;
+        let rows = listing
+            .page(&request.db, &page(first, after, last, before))
+            .await?;
+        let mut guarded = Vec::with_capacity(rows.items.len());
+        for (cursor, model) in rows.items {
+            guarded.push((cursor, Person::guard(ctx, model).await?));
+        }
+        let rows = Page {
+            items: guarded,
+            has_next: rows.has_next,
+            has_previous: rows.has_previous,
+        };
+        Ok(connection(
+            rows,
+            TotalCount::Listing(Arc::new(listing)),
+            |p| p,
+        ))
+    }
+}
+
+/// `supplyLinks`: the chain graph's edges as a list.
+#[derive(Default)]
+pub struct SupplyLinkQuery;
+
+#[Object]
+impl SupplyLinkQuery {
+    /// The industrial-chain graph's edges (not public; values for OFFICE only).
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn supply_links(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<SupplyLinkFilter>,
+        order_by: Option<Vec<SupplyLinkOrderBy>>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<Conn<SupplyLink>> {
+        let viewer = request(ctx)?.viewer.clone();
+        let filter = SupplyLinkFilter::convert(filter)?;
+        let listing = listing::supply_links(
+            &viewer,
+            filter.as_ref(),
+            &SupplyLinkOrderBy::sorts(order_by),
+        )?;
+        list(ctx, listing, page(first, after, last, before), |m| {
+            SupplyLink::new(&viewer, m)
+        })
+        .await
+    }
+}

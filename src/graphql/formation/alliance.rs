@@ -1,0 +1,329 @@
+//! Alliances and their governance: stages, members, posts, working groups, meetings.
+
+use async_graphql::{Context, ID, Object};
+use chrono::{DateTime, Utc};
+use entity::{alliance, alliance_stage_event, charter_consent, sector};
+
+use crate::{
+    domain::id::{self, Kind},
+    graphql::{
+        connection::{Conn, TotalCount, connection, empty_page, page_cost, unwrap_shared},
+        directory::{Organization, Sector},
+        enums,
+        governance::{Meeting, Post, WorkingGroup},
+        loader::{MemberCountOfAlliance, MembersOfAlliance, children, row},
+        membership::Membership,
+        project::Project,
+        request,
+        scalars::Date,
+        support::SupportMeasure,
+    },
+    service::{
+        access::{Guarded, Viewer},
+        governance,
+        page::PageRequest,
+        relation::{
+            ConsentsOfAlliance, MeetingsOfAlliance, PostsOfAlliance, ProjectsOfAlliance,
+            StageEventsOfAlliance, SupportForAlliance, WorkingGroupsOfAlliance,
+        },
+    },
+};
+
+/// A key-industry alliance. PUBLIC sees founded alliances and their active members only.
+pub struct Alliance(pub Guarded<alliance::Model>);
+
+impl Alliance {
+    pub fn new(viewer: &Viewer, model: alliance::Model) -> Self {
+        Self(viewer.alliance(model))
+    }
+
+    pub async fn load(ctx: &Context<'_>, id: i64) -> async_graphql::Result<Option<Self>> {
+        let viewer = request(ctx)?.viewer.clone();
+        Ok(row::<alliance::Model>(ctx, id)
+            .await?
+            .map(|m| Self::new(&viewer, m)))
+    }
+
+    fn shows(&self, field: &'static str) -> bool {
+        self.0.show(field, |_| ()).is_some()
+    }
+}
+
+#[Object]
+impl Alliance {
+    pub async fn id(&self, _ctx: &Context<'_>) -> async_graphql::Result<ID> {
+        Ok(id::encode(Kind::Alliance, self.0.value.id).into())
+    }
+    async fn code(&self) -> &str {
+        &self.0.value.code
+    }
+    async fn name_zh(&self) -> &str {
+        &self.0.value.name_zh
+    }
+    async fn name_en(&self) -> &str {
+        &self.0.value.name_en
+    }
+    async fn sector(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Sector>> {
+        Ok(row::<sector::Model>(ctx, self.0.value.sector_id)
+            .await?
+            .map(Sector))
+    }
+    /// Where the alliance stands in its formation (five stages, then possibly dissolved).
+    async fn stage(&self) -> enums::AllianceStage {
+        self.0.value.stage.into()
+    }
+    async fn is_demo(&self) -> bool {
+        self.0.value.is_demo
+    }
+    /// The unit coordinating the formation (召集人).
+    async fn convener(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organization>> {
+        match self.0.show("convener", |a| a.convener_id).flatten() {
+            Some(id) => Organization::load(ctx, id).await,
+            None => Ok(None),
+        }
+    }
+    /// The chair unit (理事长单位).
+    async fn chair_unit(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organization>> {
+        match self.0.value.chair_unit_id {
+            Some(id) => Organization::load(ctx, id).await,
+            None => Ok(None),
+        }
+    }
+    /// Why an enterprise was chosen as chair unit while an association of the sector is a member.
+    async fn chair_unit_reason(&self) -> Option<&str> {
+        self.0
+            .show("chairUnitReason", |a| a.chair_unit_reason.as_deref())
+            .flatten()
+    }
+    /// The body bearing the alliance's external liability (对外承担责任的主体).
+    async fn liability_unit(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<Organization>> {
+        match self
+            .0
+            .show("liabilityUnit", |a| a.liability_unit_id)
+            .flatten()
+        {
+            Some(id) => Organization::load(ctx, id).await,
+            None => Ok(None),
+        }
+    }
+    async fn charter_version(&self) -> Option<&str> {
+        self.0
+            .show("charterVersion", |a| a.charter_version.as_deref())
+            .flatten()
+    }
+    async fn charter_adopted_on(&self) -> Option<Date> {
+        self.0
+            .show("charterAdoptedOn", |a| a.charter_adopted_on)
+            .flatten()
+            .map(Date)
+    }
+    async fn charter_signed_on(&self) -> Option<Date> {
+        self.0
+            .show("charterSignedOn", |a| a.charter_signed_on)
+            .flatten()
+            .map(Date)
+    }
+    async fn founded_on(&self) -> Option<Date> {
+        self.0.value.founded_on.map(Date)
+    }
+    async fn dissolved_on(&self) -> Option<Date> {
+        self.0.value.dissolved_on.map(Date)
+    }
+    /// Every stage transition, oldest first.
+    async fn stage_history(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<Vec<StageEvent>>> {
+        if !self.shows("stageHistory") {
+            return Ok(None);
+        }
+        Ok(Some(
+            children::<StageEventsOfAlliance>(ctx, self.0.value.id)
+                .await?
+                .into_iter()
+                .map(StageEvent)
+                .collect(),
+        ))
+    }
+    /// Initiating units' consents to charter drafts.
+    async fn charter_consents(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<Vec<CharterConsent>>> {
+        if !self.shows("charterConsents") {
+            return Ok(None);
+        }
+        Ok(Some(
+            children::<ConsentsOfAlliance>(ctx, self.0.value.id)
+                .await?
+                .into_iter()
+                .map(CharterConsent)
+                .collect(),
+        ))
+    }
+    /// Member units, by application date.
+    #[graphql(complexity = "page_cost(first, None, child_complexity)")]
+    async fn members(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        status: Option<enums::MembershipStatus>,
+    ) -> async_graphql::Result<Conn<Membership>> {
+        let request = request(ctx)?;
+        let status = status.map(Into::into);
+        let key = MembersOfAlliance {
+            alliance: self.0.value.id,
+            status,
+            page: PageRequest::forward(first, after),
+        };
+        let page = request
+            .loader
+            .load_one(key)
+            .await
+            .map_err(unwrap_shared)?
+            .unwrap_or_else(empty_page);
+        let viewer = request.viewer.clone();
+        let total = TotalCount::Members(MemberCountOfAlliance {
+            alliance: self.0.value.id,
+            status,
+        });
+        Ok(connection(page, total, |m| Membership::new(&viewer, m)))
+    }
+    /// Posts in the alliance's bodies. `activeOn`: only posts held on that day; `body`, `kind`: only those.
+    async fn posts(
+        &self,
+        ctx: &Context<'_>,
+        body: Option<enums::Body>,
+        kind: Option<enums::PostKind>,
+        active_on: Option<Date>,
+    ) -> async_graphql::Result<Option<Vec<Post>>> {
+        if !self.shows("posts") {
+            return Ok(None);
+        }
+        let posts = children::<PostsOfAlliance>(ctx, self.0.value.id).await?;
+        Ok(Some(
+            posts
+                .into_iter()
+                .filter(|p| body.is_none_or(|b| p.body == b.into()))
+                .filter(|p| kind.is_none_or(|k| p.kind == k.into()))
+                .filter(|p| active_on.is_none_or(|day| governance::post_active_on(p, day.0)))
+                .map(Post)
+                .collect(),
+        ))
+    }
+    async fn working_groups(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<Vec<WorkingGroup>>> {
+        if !self.shows("workingGroups") {
+            return Ok(None);
+        }
+        Ok(Some(
+            children::<WorkingGroupsOfAlliance>(ctx, self.0.value.id)
+                .await?
+                .into_iter()
+                .map(WorkingGroup)
+                .collect(),
+        ))
+    }
+    /// Meetings, oldest first.
+    async fn meetings(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Vec<Meeting>>> {
+        if !self.shows("meetings") {
+            return Ok(None);
+        }
+        Ok(Some(
+            children::<MeetingsOfAlliance>(ctx, self.0.value.id)
+                .await?
+                .into_iter()
+                .map(Meeting)
+                .collect(),
+        ))
+    }
+    async fn projects(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Vec<Project>>> {
+        if !self.shows("projects") {
+            return Ok(None);
+        }
+        Ok(Some(
+            children::<ProjectsOfAlliance>(ctx, self.0.value.id)
+                .await?
+                .into_iter()
+                .map(Project)
+                .collect(),
+        ))
+    }
+    /// Support measures granted to the alliance itself.
+    async fn support_measures(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<Vec<SupportMeasure>>> {
+        if !self.shows("supportMeasures") {
+            return Ok(None);
+        }
+        let viewer = request(ctx)?.viewer.clone();
+        Ok(Some(
+            children::<SupportForAlliance>(ctx, self.0.value.id)
+                .await?
+                .into_iter()
+                .map(|m| SupportMeasure::new(&viewer, m))
+                .collect(),
+        ))
+    }
+    async fn created_at(&self) -> Option<DateTime<Utc>> {
+        self.0.show("createdAt", |a| a.created_at)
+    }
+    async fn updated_at(&self) -> Option<DateTime<Utc>> {
+        self.0.show("updatedAt", |a| a.updated_at)
+    }
+    async fn version(&self) -> Option<i32> {
+        self.0.show("version", |a| a.version)
+    }
+    /// Fields withheld from this caller.
+    async fn withheld_fields(&self) -> Vec<String> {
+        self.0.withheld()
+    }
+}
+
+/// One step of an alliance's formation.
+pub struct StageEvent(pub alliance_stage_event::Model);
+
+#[Object]
+impl StageEvent {
+    pub async fn id(&self, _ctx: &Context<'_>) -> async_graphql::Result<ID> {
+        Ok(id::encode(Kind::StageEvent, self.0.id).into())
+    }
+    async fn from_stage(&self) -> Option<enums::AllianceStage> {
+        self.0.from_stage.map(Into::into)
+    }
+    async fn to_stage(&self) -> enums::AllianceStage {
+        self.0.to_stage.into()
+    }
+    async fn occurred_on(&self) -> Date {
+        Date(self.0.occurred_on)
+    }
+    async fn note(&self) -> Option<&str> {
+        self.0.note.as_deref()
+    }
+}
+
+/// An initiating unit's consent to a charter draft.
+pub struct CharterConsent(pub charter_consent::Model);
+
+#[Object]
+impl CharterConsent {
+    pub async fn id(&self, _ctx: &Context<'_>) -> async_graphql::Result<ID> {
+        Ok(id::encode(Kind::CharterConsent, self.0.id).into())
+    }
+    async fn organization(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organization>> {
+        Organization::load(ctx, self.0.organization_id).await
+    }
+    async fn charter_version(&self) -> &str {
+        &self.0.charter_version
+    }
+    async fn consented_on(&self) -> Date {
+        Date(self.0.consented_on)
+    }
+}

@@ -1,0 +1,269 @@
+//! Memberships (`service::membership`): the type, the lists, the lookup by USCC, and joining and leaving.
+
+use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+use entity::membership;
+
+use crate::{
+    domain::id::{self, Kind},
+    graphql::{
+        connection::{Conn, list, page, page_cost},
+        directory::Organization,
+        enums,
+        formation::Alliance,
+        governance::Post,
+        inputs::{MembershipFilter, MembershipOrderBy},
+        loader::children,
+        request,
+        scalars::Date,
+        write::{date, writer},
+    },
+    service::{
+        access::{Guarded, Viewer},
+        listing, lookup,
+        relation::PostsOfOrganization,
+    },
+};
+
+/// A unit's membership of an alliance.
+pub struct Membership(pub Guarded<membership::Model>);
+
+impl Membership {
+    pub fn new(viewer: &Viewer, model: membership::Model) -> Self {
+        Self(viewer.membership(model))
+    }
+}
+
+#[Object]
+impl Membership {
+    pub async fn id(&self, _ctx: &Context<'_>) -> async_graphql::Result<ID> {
+        Ok(id::encode(Kind::Membership, self.0.value.id).into())
+    }
+    async fn alliance(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Alliance>> {
+        Alliance::load(ctx, self.0.value.alliance_id).await
+    }
+    async fn organization(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organization>> {
+        Organization::load(ctx, self.0.value.organization_id).await
+    }
+    async fn status(&self) -> enums::MembershipStatus {
+        self.0.value.status.into()
+    }
+    /// One of the units that initiated the alliance.
+    async fn is_initiator(&self) -> bool {
+        self.0.value.is_initiator
+    }
+    async fn applied_on(&self) -> Option<Date> {
+        self.0.show("appliedOn", |m| m.applied_on).map(Date)
+    }
+    async fn joined_on(&self) -> Option<Date> {
+        self.0.value.joined_on.map(Date)
+    }
+    async fn left_on(&self) -> Option<Date> {
+        self.0.show("leftOn", |m| m.left_on).flatten().map(Date)
+    }
+    async fn decision_reason(&self) -> Option<&str> {
+        self.0
+            .show("decisionReason", |m| m.decision_reason.as_deref())
+            .flatten()
+    }
+    /// Posts held for this unit in this alliance (current and past terms).
+    async fn posts(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Vec<Post>>> {
+        if self.0.show("posts", |_| ()).is_none() {
+            return Ok(None);
+        }
+        let alliance = self.0.value.alliance_id;
+        let posts = children::<PostsOfOrganization>(ctx, self.0.value.organization_id).await?;
+        Ok(Some(
+            posts
+                .into_iter()
+                .filter(|p| p.alliance_id == alliance)
+                .map(Post)
+                .collect(),
+        ))
+    }
+    async fn created_at(&self) -> Option<DateTime<Utc>> {
+        self.0.show("createdAt", |m| m.created_at)
+    }
+    async fn updated_at(&self) -> Option<DateTime<Utc>> {
+        self.0.show("updatedAt", |m| m.updated_at)
+    }
+    async fn version(&self) -> Option<i32> {
+        self.0.show("version", |m| m.version)
+    }
+    /// Fields withheld from this caller.
+    async fn withheld_fields(&self) -> Vec<String> {
+        self.0.withheld()
+    }
+}
+
+/// `memberships` and `membershipsByUscc`.
+#[derive(Default)]
+pub struct MembershipQuery;
+
+#[Object]
+impl MembershipQuery {
+    /// Memberships of every alliance (PUBLIC: active memberships of founded alliances).
+    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn memberships(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<MembershipFilter>,
+        order_by: Option<Vec<MembershipOrderBy>>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<Conn<Membership>> {
+        let viewer = request(ctx)?.viewer.clone();
+        let filter = MembershipFilter::convert(filter)?;
+        let listing = listing::memberships(
+            &viewer,
+            filter.as_ref(),
+            &MembershipOrderBy::sorts(order_by),
+        )?;
+        list(ctx, listing, page(first, after, last, before), |m| {
+            Membership::new(&viewer, m)
+        })
+        .await
+    }
+
+    /// "Which alliances is each of these units in, since when, in which post?" for up to 100
+    /// USCCs in one request, answered in the order asked.
+    #[graphql(complexity = "usccs.len() * child_complexity + 1")]
+    async fn memberships_by_uscc(
+        &self,
+        ctx: &Context<'_>,
+        usccs: Vec<String>,
+    ) -> async_graphql::Result<Vec<UsccMemberships>> {
+        let request = request(ctx)?;
+        Ok(
+            lookup::memberships_by_uscc(&request.db, &request.viewer, &usccs)
+                .await?
+                .into_iter()
+                .map(UsccMemberships)
+                .collect(),
+        )
+    }
+}
+
+/// The answer for one code of `membershipsByUscc`.
+pub struct UsccMemberships(lookup::UsccMemberships);
+
+#[Object]
+impl UsccMemberships {
+    /// The code, normalised.
+    async fn uscc(&self) -> &str {
+        &self.0.uscc
+    }
+    /// The unit, if one with this code is registered (and visible to the caller).
+    async fn organization(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organization>> {
+        let viewer = request(ctx)?.viewer.clone();
+        Ok(self
+            .0
+            .organization
+            .clone()
+            .map(|m| Organization::new(&viewer, m)))
+    }
+    /// Its memberships, with their posts.
+    async fn memberships(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Membership>> {
+        let viewer = request(ctx)?.viewer.clone();
+        Ok(self
+            .0
+            .memberships
+            .iter()
+            .cloned()
+            .map(|m| Membership::new(&viewer, m))
+            .collect())
+    }
+}
+
+#[derive(InputObject)]
+pub struct ApplyForMembershipInput {
+    pub alliance: ID,
+    pub organization: ID,
+    pub date: Option<Date>,
+}
+
+#[derive(InputObject)]
+pub struct DecideMembershipInput {
+    pub membership: ID,
+    pub expected_version: i32,
+    pub approve: bool,
+    /// Required for a rejection.
+    pub reason: Option<String>,
+    pub date: Option<Date>,
+}
+
+#[derive(InputObject)]
+pub struct WithdrawMembershipInput {
+    pub membership: ID,
+    pub expected_version: i32,
+    pub reason: Option<String>,
+    pub date: Option<Date>,
+}
+
+#[derive(SimpleObject)]
+pub struct MembershipPayload {
+    pub membership: Membership,
+}
+
+#[derive(Default)]
+pub struct MembershipMutation;
+
+#[Object]
+impl MembershipMutation {
+    async fn apply_for_membership(
+        &self,
+        ctx: &Context<'_>,
+        input: ApplyForMembershipInput,
+    ) -> async_graphql::Result<MembershipPayload> {
+        let row = writer(ctx)?
+            .apply_for_membership(
+                id::decode_as(&input.alliance, Kind::Alliance)?,
+                id::decode_as(&input.organization, Kind::Organization)?,
+                date(input.date),
+            )
+            .await?;
+        Ok(MembershipPayload {
+            membership: Membership::new(&request(ctx)?.viewer, row),
+        })
+    }
+
+    async fn decide_membership(
+        &self,
+        ctx: &Context<'_>,
+        input: DecideMembershipInput,
+    ) -> async_graphql::Result<MembershipPayload> {
+        let row = writer(ctx)?
+            .decide_membership(
+                id::decode_as(&input.membership, Kind::Membership)?,
+                input.expected_version,
+                input.approve,
+                input.reason.as_deref(),
+                date(input.date),
+            )
+            .await?;
+        Ok(MembershipPayload {
+            membership: Membership::new(&request(ctx)?.viewer, row),
+        })
+    }
+
+    async fn withdraw_membership(
+        &self,
+        ctx: &Context<'_>,
+        input: WithdrawMembershipInput,
+    ) -> async_graphql::Result<MembershipPayload> {
+        let row = writer(ctx)?
+            .withdraw_membership(
+                id::decode_as(&input.membership, Kind::Membership)?,
+                input.expected_version,
+                input.reason.as_deref(),
+                date(input.date),
+            )
+            .await?;
+        Ok(MembershipPayload {
+            membership: Membership::new(&request(ctx)?.viewer, row),
+        })
+    }
+}

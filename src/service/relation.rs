@@ -1,0 +1,169 @@
+//! The relations the API follows from an object to its children: which table, which foreign key,
+//! in which order. Each is read in batches through [`load`], within the viewer's row scope, so a
+//! resolver names a relation and never builds a condition itself.
+
+use std::collections::HashMap;
+
+use entity::{
+    alliance_stage_event, chain_segment, charter_consent, enums::MembershipStatus, industrial_park,
+    meeting, meeting_attendance, membership, organization, organization_segment, person, post,
+    project, project_participant, resolution, supply_link, support_measure, working_group,
+};
+use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait};
+
+use super::{
+    access::Viewer,
+    load::{self, Scoped},
+    page::{Page, Sort, Window},
+};
+use crate::error::Result;
+
+/// The rows of a child table that belong to a parent, by foreign key, in a fixed order.
+pub trait Relation: Send + Sync + 'static {
+    type Child: Scoped;
+    /// The child's foreign key to the parent.
+    fn parent() -> <Self::Child as EntityTrait>::Column;
+    /// The order of one parent's children (the id breaks ties).
+    fn order() -> Vec<Sort<<Self::Child as EntityTrait>::Column>>;
+}
+
+/// The child rows of a relation's child table.
+pub type ChildRow<R> = <<R as Relation>::Child as EntityTrait>::Model;
+
+/// Every child of each parent, in one statement.
+pub async fn children<R: Relation>(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    parents: &[i64],
+) -> Result<HashMap<i64, Vec<ChildRow<R>>>> {
+    load::grouped::<R::Child>(
+        db,
+        viewer,
+        R::parent(),
+        parents,
+        Condition::all(),
+        &R::order(),
+    )
+    .await
+}
+
+/// Declares a relation: `Name => child_table by ForeignKey, order [Column asc|desc, …]`.
+macro_rules! relation {
+    ($(#[$doc:meta])* $name:ident => $module:ident by $parent:ident, order [$($sort:ident $dir:ident),*]) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy)]
+        pub struct $name;
+
+        impl Relation for $name {
+            type Child = $module::Entity;
+            fn parent() -> $module::Column {
+                $module::Column::$parent
+            }
+            fn order() -> Vec<Sort<$module::Column>> {
+                vec![$(Sort { column: $module::Column::$sort, descending: relation!(@desc $dir) }),*]
+            }
+        }
+    };
+    (@desc asc) => { false };
+    (@desc desc) => { true };
+}
+
+relation!(/** A sector's chain segments, upstream first. */ SegmentsOfSector => chain_segment by SectorId, order [Ordinal asc]);
+relation!(/** A municipality's parks. */ ParksOfMunicipality => industrial_park by MunicipalityId, order [Code asc]);
+relation!(/** Which segments an organization works in, its primary segment first. */ SegmentLinksOfOrganization => organization_segment by OrganizationId, order [IsPrimary desc]);
+relation!(/** An organization's memberships. */ MembershipsOfOrganization => membership by OrganizationId, order [AppliedOn asc]);
+relation!(/** The people of an organization. */ PeopleOfOrganization => person by OrganizationId, order [NameZh asc]);
+relation!(/** An alliance's formation history. */ StageEventsOfAlliance => alliance_stage_event by AllianceId, order [OccurredOn asc]);
+relation!(/** Initiators' consents to the charter. */ ConsentsOfAlliance => charter_consent by AllianceId, order [ConsentedOn asc]);
+relation!(/** Every post ever held in an alliance. */ PostsOfAlliance => post by AllianceId, order [TermStart asc]);
+relation!(/** Posts held for an organization. */ PostsOfOrganization => post by OrganizationId, order [TermStart asc]);
+relation!(/** Posts a person holds or held. */ PostsOfPerson => post by PersonId, order [TermStart asc]);
+relation!(/** An alliance's working groups. */ WorkingGroupsOfAlliance => working_group by AllianceId, order [EstablishedOn asc]);
+relation!(/** An alliance's meetings, oldest first. */ MeetingsOfAlliance => meeting by AllianceId, order [HeldOn asc]);
+relation!(/** An alliance's projects. */ ProjectsOfAlliance => project by AllianceId, order [ProposedOn asc]);
+relation!(/** Resolutions of a meeting. */ ResolutionsOfMeeting => resolution by MeetingId, order []);
+relation!(/** Who attended a meeting. */ AttendanceOfMeeting => meeting_attendance by MeetingId, order []);
+relation!(/** Units taking part in a project. */ ParticipantsOfProject => project_participant by ProjectId, order []);
+relation!(/** Links where the organization supplies. */ LinksSuppliedBy => supply_link by SupplierId, order []);
+relation!(/** Links where the organization buys. */ LinksBoughtBy => supply_link by CustomerId, order []);
+relation!(/** Support measures benefiting an organization. */ SupportForOrganization => support_measure by BeneficiaryOrganizationId, order [GrantedOn asc]);
+relation!(/** Support measures benefiting an alliance. */ SupportForAlliance => support_measure by BeneficiaryAllianceId, order [GrantedOn asc]);
+
+fn of_status(status: Option<MembershipStatus>) -> Condition {
+    match status {
+        Some(status) => Condition::all().add(membership::Column::Status.eq(status)),
+        None => Condition::all(),
+    }
+}
+
+/// One page of members (of one status, or all) for each alliance, in the order they applied.
+pub async fn member_pages(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    alliances: &[i64],
+    status: Option<MembershipStatus>,
+    window: &Window,
+) -> Result<HashMap<i64, Page<membership::Model>>> {
+    load::child_pages::<membership::Entity>(
+        db,
+        viewer,
+        membership::Column::AllianceId,
+        alliances,
+        of_status(status),
+        &[Sort::asc(membership::Column::AppliedOn)],
+        window,
+    )
+    .await
+}
+
+/// How many members (of one status, or all) each alliance has.
+pub async fn member_counts(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    alliances: &[i64],
+    status: Option<MembershipStatus>,
+) -> Result<HashMap<i64, i64>> {
+    load::child_counts::<membership::Entity>(
+        db,
+        viewer,
+        membership::Column::AllianceId,
+        alliances,
+        of_status(status),
+    )
+    .await
+}
+
+/// One page of the organizations located in each park, by Chinese name.
+pub async fn organization_pages_of_parks(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    parks: &[i64],
+    window: &Window,
+) -> Result<HashMap<i64, Page<organization::Model>>> {
+    load::child_pages::<organization::Entity>(
+        db,
+        viewer,
+        organization::Column::ParkId,
+        parks,
+        Condition::all(),
+        &[Sort::asc(organization::Column::NameZh)],
+        window,
+    )
+    .await
+}
+
+/// How many organizations each park hosts.
+pub async fn organization_counts_of_parks(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    parks: &[i64],
+) -> Result<HashMap<i64, i64>> {
+    load::child_counts::<organization::Entity>(
+        db,
+        viewer,
+        organization::Column::ParkId,
+        parks,
+        Condition::all(),
+    )
+    .await
+}
