@@ -4,15 +4,16 @@
 use std::sync::Arc;
 
 use async_graphql::{
-    Data, ErrorExtensionValues, Executor, Request, Response, Value, futures_util::stream::BoxStream,
+    Data, ErrorExtensionValues, Executor, Request, Response, Value,
+    futures_util::stream::BoxStream, parser::types::ExecutableDocument,
 };
 use futures::StreamExt;
 
-use super::{HubSchema, build_schema};
+use super::{HubSchema, build_schema, order::order_as_asked};
 use crate::error::{Code, Error};
 
 /// The schema as served over HTTP and WebSocket: every response, subscription events included,
-/// leaves through [`finalize_errors`]. This is not a schema extension on purpose: with any
+/// leaves through [`finalize_errors`] and is put in the order the document asked. This is not a schema extension on purpose: with any
 /// extension installed, async-graphql runs every field of every object through the extension
 /// chain (a boxed future and a registry lookup each), which large answers paid for dearly.
 #[derive(Clone)]
@@ -30,22 +31,52 @@ impl Default for ServedSchema {
     }
 }
 
+/// The document a request asked, kept to put its answer in order (none if it did not parse).
+struct Asked {
+    document: ExecutableDocument,
+    operation: Option<String>,
+}
+
+impl Asked {
+    fn of(request: &mut Request) -> Option<Arc<Self>> {
+        let document = request.parsed_query().ok()?.clone();
+        Some(Arc::new(Self {
+            document,
+            operation: request.operation_name.clone(),
+        }))
+    }
+
+    /// What every answer goes through before it leaves.
+    fn finish(asked: Option<&Self>, response: &mut Response) {
+        finalize_errors(response);
+        if let Some(asked) = asked {
+            order_as_asked(
+                &asked.document,
+                asked.operation.as_deref(),
+                &mut response.data,
+            );
+        }
+    }
+}
+
 impl Executor for ServedSchema {
-    async fn execute(&self, request: Request) -> Response {
+    async fn execute(&self, mut request: Request) -> Response {
+        let asked = Asked::of(&mut request);
         let mut response = self.0.execute(request).await;
-        finalize_errors(&mut response);
+        Asked::finish(asked.as_deref(), &mut response);
         response
     }
 
     fn execute_stream(
         &self,
-        request: Request,
+        mut request: Request,
         session_data: Option<Arc<Data>>,
     ) -> BoxStream<'static, Response> {
+        let asked = Asked::of(&mut request);
         self.0
             .execute_stream_with_session_data(request, session_data.unwrap_or_default())
-            .map(|mut response| {
-                finalize_errors(&mut response);
+            .map(move |mut response| {
+                Asked::finish(asked.as_deref(), &mut response);
                 response
             })
             .boxed()

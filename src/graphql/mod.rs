@@ -9,7 +9,8 @@
 //! - [`chain`], [`stats`]: chain analytics and dashboard statistics;
 //! - [`changes`]: the change feed, the audit trail and live subscriptions;
 //! - shared: [`connection`], [`inputs`] (filters and orders), [`enums`], [`scalars`], [`loader`],
-//!   [`write`] (what mutations share), [`context`] and [`executor`].
+//!   [`write`] (what mutations share), [`context`], [`executor`] and [`order`] (answers in the
+//!   order asked).
 //!
 //! The schema is built without data ([`build_schema`]), so its SDL can be printed and snapshotted
 //! without a database; each request brings its own [`RequestContext`].
@@ -28,6 +29,7 @@ pub mod inputs;
 pub mod loader;
 pub mod membership;
 pub mod node;
+pub mod order;
 pub mod project;
 pub mod scalars;
 pub mod stats;

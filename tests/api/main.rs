@@ -8,6 +8,7 @@ mod helpers;
 mod authentication;
 mod chain;
 mod concurrency;
+mod edge;
 mod feed;
 mod formation;
 mod http;

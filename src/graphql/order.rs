@@ -1,0 +1,174 @@
+//! Answers in the order asked. The GraphQL spec orders a response's keys as the selection set
+//! orders its fields (fragments expanded in place), but async-graphql 7 inserts each field as its
+//! future completes, so `{ totalCount pageInfo nodes }` could come back in any order. This puts
+//! every object of an answer back in the order of the document that asked for it.
+
+use std::collections::{HashMap, HashSet};
+
+use async_graphql::{
+    Name, Positioned, Value,
+    parser::types::{
+        DocumentOperations, ExecutableDocument, FragmentDefinition, Selection, SelectionSet,
+    },
+};
+
+type Fragments = HashMap<Name, Positioned<FragmentDefinition>>;
+
+/// Reorders the keys of `data` (and of every object within it) as the operation asked them.
+pub fn order_as_asked(document: &ExecutableDocument, operation: Option<&str>, data: &mut Value) {
+    let selected = match (&document.operations, operation) {
+        (DocumentOperations::Single(op), _) => Some(op),
+        (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name),
+        (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => ops.values().next(),
+        (DocumentOperations::Multiple(_), None) => None,
+    };
+    if let Some(op) = selected {
+        reorder(&[&op.node.selection_set.node], &document.fragments, data);
+    }
+}
+
+/// The response keys of some selection sets in order, each with the selection sets below it
+/// (a key selected twice merges both sub-selections, as the spec's field merging does).
+fn keys_in_order<'a>(
+    sets: &[&'a SelectionSet],
+    fragments: &'a Fragments,
+) -> Vec<(&'a Name, Vec<&'a SelectionSet>)> {
+    let mut keys: Vec<(&Name, Vec<&SelectionSet>)> = Vec::new();
+    let mut spread = HashSet::new();
+    for set in sets {
+        collect(set, fragments, &mut keys, &mut spread);
+    }
+    keys
+}
+
+fn collect<'a>(
+    set: &'a SelectionSet,
+    fragments: &'a Fragments,
+    keys: &mut Vec<(&'a Name, Vec<&'a SelectionSet>)>,
+    spread: &mut HashSet<&'a Name>,
+) {
+    for selection in &set.items {
+        match &selection.node {
+            Selection::Field(field) => {
+                let key = &field.node.response_key().node;
+                let below = &field.node.selection_set.node;
+                match keys.iter_mut().find(|(k, _)| *k == key) {
+                    Some((_, sets)) => sets.push(below),
+                    None => keys.push((key, vec![below])),
+                }
+            }
+            Selection::InlineFragment(fragment) => {
+                collect(&fragment.node.selection_set.node, fragments, keys, spread)
+            }
+            Selection::FragmentSpread(name) => {
+                let name = &name.node.fragment_name.node;
+                // A fragment spread twice adds nothing new; the check also ends any cycle.
+                if spread.insert(name)
+                    && let Some(fragment) = fragments.get(name)
+                {
+                    collect(&fragment.node.selection_set.node, fragments, keys, spread);
+                }
+            }
+        }
+    }
+}
+
+fn reorder(sets: &[&SelectionSet], fragments: &Fragments, value: &mut Value) {
+    if sets.iter().all(|set| set.items.is_empty()) {
+        return;
+    }
+    match value {
+        Value::List(items) => {
+            // Every item of a list was asked the same thing: work out the order once.
+            let keys = keys_in_order(sets, fragments);
+            for item in items {
+                apply(&keys, fragments, item);
+            }
+        }
+        Value::Object(_) => apply(&keys_in_order(sets, fragments), fragments, value),
+        _ => {}
+    }
+}
+
+fn apply(keys: &[(&Name, Vec<&SelectionSet>)], fragments: &Fragments, value: &mut Value) {
+    match value {
+        Value::List(items) => items.iter_mut().for_each(|i| apply(keys, fragments, i)),
+        Value::Object(map) => {
+            let position = |name: &Name| keys.iter().position(|(k, _)| *k == name);
+            let in_order = map
+                .keys()
+                .map(position)
+                .try_fold(None, |last: Option<usize>, at| match (last, at) {
+                    (Some(last), Some(at)) if at < last => Err(()),
+                    (_, at) => Ok(at.or(last)),
+                })
+                .is_ok();
+            if !in_order {
+                map.sort_by_cached_key(|name, _| position(name).unwrap_or(usize::MAX));
+            }
+            for (key, below) in keys {
+                if let Some(child) = map.get_mut(*key) {
+                    reorder(below, fragments, child);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use async_graphql::{indexmap::IndexMap, parser::parse_query};
+
+    use super::*;
+
+    fn object(pairs: Vec<(&str, Value)>) -> Value {
+        Value::Object(
+            pairs
+                .into_iter()
+                .map(|(k, v)| (Name::new(k), v))
+                .collect::<IndexMap<_, _>>(),
+        )
+    }
+
+    fn keys(value: &Value) -> Vec<String> {
+        match value {
+            Value::Object(map) => map.keys().map(|k| k.to_string()).collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    #[test]
+    fn keys_follow_the_selection_with_fragments_expanded_in_place() {
+        let document =
+            parse_query("query Q { a { z ...F y } b } fragment F on T { x ... on T { w } z }")
+                .unwrap();
+        let mut data = object(vec![
+            ("b", Value::from(1)),
+            (
+                "a",
+                Value::List(vec![object(vec![
+                    ("y", Value::from(1)),
+                    ("w", Value::from(2)),
+                    ("x", Value::from(3)),
+                    ("z", Value::from(4)),
+                ])]),
+            ),
+        ]);
+        order_as_asked(&document, Some("Q"), &mut data);
+        assert_eq!(keys(&data), ["a", "b"]);
+        let Value::Object(map) = &data else { panic!() };
+        let Value::List(items) = &map["a"] else {
+            panic!()
+        };
+        assert_eq!(keys(&items[0]), ["z", "x", "w", "y"]);
+    }
+
+    #[test]
+    fn aliases_are_ordered_by_their_response_key() {
+        let document = parse_query("{ second: f(n: 2) first: f(n: 1) }").unwrap();
+        let mut data = object(vec![("first", Value::from(1)), ("second", Value::from(2))]);
+        order_as_asked(&document, None, &mut data);
+        assert_eq!(keys(&data), ["second", "first"]);
+    }
+}
