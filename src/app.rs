@@ -9,6 +9,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::{
     auth::JwtKeys,
+    config::ServeConfig,
     graphql::ServedSchema,
     service::{changes::ChangeBus, stats::StatsCache},
 };
@@ -28,12 +29,19 @@ pub struct App {
     pub bus: ChangeBus,
     /// Statistics answered since the last committed change.
     pub stats: Arc<StatsCache>,
+    /// The edge's settings: introspection, CORS origins.
+    pub edge: Arc<ServeConfig>,
 }
 
 impl App {
     /// Builds the state, hooks the SQL statement counter into the connection and starts the
     /// change bus. Needs a Tokio runtime.
-    pub fn new(mut db: DatabaseConnection, keys: JwtKeys) -> Self {
+    pub fn new(db: DatabaseConnection, keys: JwtKeys) -> Self {
+        Self::serving(db, keys, ServeConfig::default())
+    }
+
+    /// The state with the edge configured as given (`serve`).
+    pub fn serving(mut db: DatabaseConnection, keys: JwtKeys, edge: ServeConfig) -> Self {
         let metrics = Arc::new(Metrics::default());
         let counter = metrics.clone();
         db.set_metric_callback(move |info| counter.record_statement(info.elapsed, info.failed));
@@ -42,10 +50,11 @@ impl App {
         Self {
             db,
             keys: Arc::new(keys),
-            schema: ServedSchema::new(),
+            schema: ServedSchema::new(edge.introspection),
             metrics,
             bus,
             stats,
+            edge: Arc::new(edge),
         }
     }
 }

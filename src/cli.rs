@@ -22,6 +22,8 @@ use crate::{
 pub struct Cli {
     #[command(flatten)]
     pub config: Config,
+    #[command(flatten)]
+    pub serve: ServeConfig,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -29,7 +31,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve the API (the default).
-    Serve(ServeConfig),
+    Serve,
     /// Apply pending database migrations.
     Migrate,
     /// Load the demo dataset into an empty database (migrating it first).
@@ -71,14 +73,12 @@ pub struct TokenArgs {
 
 /// Runs the parsed command line.
 pub async fn run(cli: Cli) -> Result<()> {
-    match cli
-        .command
-        .unwrap_or(Command::Serve(ServeConfig::default_from_env()))
-    {
-        Command::Serve(serve) => {
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => {
             let db = database::open(&cli.config).await?;
-            let app = App::new(db, cli.config.jwt_keys()?);
-            crate::serve(app, serve.listen).await
+            let listen = cli.serve.listen;
+            let app = App::serving(db, cli.config.jwt_keys()?, cli.serve);
+            crate::serve(app, listen).await
         }
         Command::Migrate => {
             let db = database::connect(&cli.config.database_url()).await?;
@@ -178,16 +178,6 @@ pub fn parse_ttl(text: &str) -> Result<Duration> {
     Ok(Duration::from_secs(seconds))
 }
 
-impl ServeConfig {
-    fn default_from_env() -> Self {
-        let listen = std::env::var("HUB_LISTEN")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or_else(|| ([127, 0, 0, 1], 8080).into());
-        Self { listen }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -238,6 +228,21 @@ mod tests {
             };
             assert!(mint_token(&cli.config, token_args).is_err(), "{args:?}");
         }
+    }
+
+    #[test]
+    fn global_flags_are_accepted_after_the_subcommand() {
+        let token = cli(&["token", "--role", "office", "--data-dir", "/srv/hub"]);
+        assert_eq!(token.config.data_dir, std::path::PathBuf::from("/srv/hub"));
+        let serve = cli(&[
+            "serve",
+            "--listen",
+            "0.0.0.0:9000",
+            "--introspection",
+            "off",
+        ]);
+        assert_eq!(serve.serve.listen.port(), 9000);
+        assert!(!serve.serve.introspection);
     }
 
     #[test]

@@ -13,28 +13,38 @@ use crate::{
 #[derive(Debug, Clone, clap::Args)]
 pub struct Config {
     /// Database URL (`sqlite://…` or `postgres://…`). Default: a SQLite file in the data directory.
-    #[arg(long, env = "DATABASE_URL")]
+    #[arg(long, global = true, env = "DATABASE_URL")]
     pub database_url: Option<String>,
     /// Where the embedded SQLite database and the generated JWT secret live.
-    #[arg(long, env = "HUB_DATA_DIR", default_value = "./data")]
+    #[arg(long, global = true, env = "HUB_DATA_DIR", default_value = "./data")]
     pub data_dir: PathBuf,
     /// HS256 secret for bearer tokens. Default: generated once and kept in the data directory.
-    #[arg(long, env = "HUB_JWT_SECRET", hide_env_values = true)]
+    #[arg(long, global = true, env = "HUB_JWT_SECRET", hide_env_values = true)]
     pub jwt_secret: Option<String>,
     /// Required `iss` claim.
-    #[arg(long, env = "HUB_JWT_ISSUER", default_value = "alliance-hub")]
+    #[arg(
+        long,
+        global = true,
+        env = "HUB_JWT_ISSUER",
+        default_value = "alliance-hub"
+    )]
     pub jwt_issuer: String,
     /// Required `aud` claim.
-    #[arg(long, env = "HUB_JWT_AUDIENCE", default_value = "alliance-hub")]
+    #[arg(
+        long,
+        global = true,
+        env = "HUB_JWT_AUDIENCE",
+        default_value = "alliance-hub"
+    )]
     pub jwt_audience: String,
     /// PEM file of an RS256 public key whose tokens are also accepted.
-    #[arg(long, env = "HUB_JWT_RS256_PUBLIC_KEY")]
+    #[arg(long, global = true, env = "HUB_JWT_RS256_PUBLIC_KEY")]
     pub jwt_rs256_public_key: Option<PathBuf>,
     /// PEM file of an ES256 public key whose tokens are also accepted.
-    #[arg(long, env = "HUB_JWT_ES256_PUBLIC_KEY")]
+    #[arg(long, global = true, env = "HUB_JWT_ES256_PUBLIC_KEY")]
     pub jwt_es256_public_key: Option<PathBuf>,
     /// PEM file of an Ed25519 (EdDSA) public key whose tokens are also accepted.
-    #[arg(long, env = "HUB_JWT_EDDSA_PUBLIC_KEY")]
+    #[arg(long, global = true, env = "HUB_JWT_EDDSA_PUBLIC_KEY")]
     pub jwt_eddsa_public_key: Option<PathBuf>,
 }
 
@@ -102,12 +112,46 @@ impl Config {
     }
 }
 
-/// Settings of the `serve` subcommand.
+/// Settings of the HTTP edge (`serve`).
 #[derive(Debug, Clone, clap::Args)]
 pub struct ServeConfig {
     /// Address to listen on.
-    #[arg(long, env = "HUB_LISTEN", default_value = "127.0.0.1:8080")]
+    #[arg(
+        long,
+        global = true,
+        env = "HUB_LISTEN",
+        default_value = "127.0.0.1:8080"
+    )]
     pub listen: SocketAddr,
+    /// Whether the schema answers introspection (`on` or `off`). The schema is public; turn it off
+    /// only where clients load `schema.graphql` instead.
+    #[arg(
+        long, global = true, env = "HUB_INTROSPECTION", default_value = "on",
+        value_parser = on_off, action = clap::ArgAction::Set
+    )]
+    pub introspection: bool,
+    /// Origins that browsers may call the API from, comma-separated (`https://dash.example.cn`).
+    /// None by default: only same-origin pages (GraphiQL) can call it from a browser.
+    #[arg(long, global = true, env = "HUB_CORS_ORIGINS", value_delimiter = ',')]
+    pub cors_origins: Vec<String>,
+}
+
+impl Default for ServeConfig {
+    fn default() -> Self {
+        Self {
+            listen: ([127, 0, 0, 1], 8080).into(),
+            introspection: true,
+            cors_origins: Vec::new(),
+        }
+    }
+}
+
+fn on_off(text: &str) -> std::result::Result<bool, String> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "on" | "true" | "1" | "yes" => Ok(true),
+        "off" | "false" | "0" | "no" => Ok(false),
+        other => Err(format!("`{other}`: use on or off")),
+    }
 }
 
 fn write_private(path: &std::path::Path, contents: &str) -> Result<()> {

@@ -4,30 +4,75 @@
 use std::sync::Arc;
 
 use async_graphql::{
-    Data, ErrorExtensionValues, Executor, Request, Response, Value,
+    Data, ErrorExtensionValues, Executor, Request, Response, ServerError, Value,
     futures_util::stream::BoxStream, parser::types::ExecutableDocument,
 };
 use futures::StreamExt;
 
-use super::{HubSchema, build_schema, order::order_as_asked};
+use super::{
+    HubSchema, MAX_COMPLEXITY, MAX_DEPTH, build_schema,
+    limits::{MAX_INTROSPECTION_DEPTH, check_introspection, is_introspection, operation},
+    order::order_as_asked,
+    schema_builder,
+};
 use crate::error::{Code, Error};
 
 /// The schema as served over HTTP and WebSocket: every response, subscription events included,
 /// leaves through [`finalize_errors`] and is put in the order the document asked. This is not a schema extension on purpose: with any
 /// extension installed, async-graphql runs every field of every object through the extension
 /// chain (a boxed future and a registry lookup each), which large answers paid for dearly.
+///
+/// Introspection-only documents run on a second copy of the schema that has introspection's own
+/// limits instead of the data depth limit, which the standard introspection query exceeds.
 #[derive(Clone)]
-pub struct ServedSchema(HubSchema);
+pub struct ServedSchema {
+    data: HubSchema,
+    /// `None` when introspection is switched off (`HUB_INTROSPECTION=off`).
+    introspection: Option<HubSchema>,
+}
 
 impl ServedSchema {
-    pub fn new() -> Self {
-        Self(build_schema())
+    pub fn new(introspection: bool) -> Self {
+        if !introspection {
+            return Self {
+                data: schema_builder()
+                    .limit_depth(MAX_DEPTH)
+                    .limit_complexity(MAX_COMPLEXITY)
+                    .disable_introspection()
+                    .finish(),
+                introspection: None,
+            };
+        }
+        Self {
+            data: build_schema(),
+            introspection: Some(
+                schema_builder()
+                    .limit_depth(MAX_INTROSPECTION_DEPTH)
+                    .limit_complexity(MAX_COMPLEXITY)
+                    .finish(),
+            ),
+        }
+    }
+
+    /// The schema to run a document on, or why it may not run.
+    fn route(&self, asked: Option<&Asked>) -> Result<&HubSchema, Error> {
+        let Some(asked) = asked else {
+            return Ok(&self.data);
+        };
+        let Some(op) = operation(&asked.document, asked.operation.as_deref()) else {
+            return Ok(&self.data);
+        };
+        check_introspection(&asked.document, op, self.introspection.is_some())?;
+        match &self.introspection {
+            Some(schema) if is_introspection(&asked.document, op) => Ok(schema),
+            _ => Ok(&self.data),
+        }
     }
 }
 
 impl Default for ServedSchema {
     fn default() -> Self {
-        Self::new()
+        Self::new(true)
     }
 }
 
@@ -62,7 +107,10 @@ impl Asked {
 impl Executor for ServedSchema {
     async fn execute(&self, mut request: Request) -> Response {
         let asked = Asked::of(&mut request);
-        let mut response = self.0.execute(request).await;
+        let mut response = match self.route(asked.as_deref()) {
+            Ok(schema) => schema.execute(request).await,
+            Err(refusal) => refused(refusal),
+        };
         Asked::finish(asked.as_deref(), &mut response);
         response
     }
@@ -73,14 +121,26 @@ impl Executor for ServedSchema {
         session_data: Option<Arc<Data>>,
     ) -> BoxStream<'static, Response> {
         let asked = Asked::of(&mut request);
-        self.0
-            .execute_stream_with_session_data(request, session_data.unwrap_or_default())
+        let responses = match self.route(asked.as_deref()) {
+            Ok(schema) => {
+                schema.execute_stream_with_session_data(request, session_data.unwrap_or_default())
+            }
+            Err(refusal) => futures::stream::once(async move { refused(refusal) }).boxed(),
+        };
+        responses
             .map(move |mut response| {
                 Asked::finish(asked.as_deref(), &mut response);
                 response
             })
             .boxed()
     }
+}
+
+/// The answer to a document refused before it ran.
+fn refused(error: Error) -> Response {
+    let mut refusal = ServerError::new(error.to_string(), None);
+    refusal.source = Some(Arc::new(error));
+    Response::from_errors(vec![refusal])
 }
 
 /// Gives every error of a response its `extensions.code` (and `rule`), and replaces the text of

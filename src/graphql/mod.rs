@@ -9,8 +9,8 @@
 //! - [`chain`], [`stats`]: chain analytics and dashboard statistics;
 //! - [`changes`]: the change feed, the audit trail and live subscriptions;
 //! - shared: [`connection`], [`inputs`] (filters and orders), [`enums`], [`scalars`], [`loader`],
-//!   [`write`] (what mutations share), [`context`], [`executor`] and [`order`] (answers in the
-//!   order asked).
+//!   [`write`] (what mutations share), [`context`], [`executor`], [`limits`] (checked before a
+//!   document runs) and [`order`] (answers in the order asked).
 //!
 //! The schema is built without data ([`build_schema`]), so its SDL can be printed and snapshotted
 //! without a database; each request brings its own [`RequestContext`].
@@ -26,6 +26,7 @@ pub mod executor;
 pub mod formation;
 pub mod governance;
 pub mod inputs;
+pub mod limits;
 pub mod loader;
 pub mod membership;
 pub mod node;
@@ -36,7 +37,7 @@ pub mod stats;
 pub mod support;
 pub mod write;
 
-use async_graphql::{MergedObject, MergedSubscription, Schema};
+use async_graphql::{MergedObject, MergedSubscription, SDLExportOptions, Schema, SchemaBuilder};
 
 pub use context::{RequestContext, request};
 pub use executor::{ServedSchema, finalize_errors};
@@ -84,21 +85,27 @@ pub struct Subscription(changes::ChangesSubscription);
 
 pub type HubSchema = Schema<Query, Mutation, Subscription>;
 
-/// Builds the schema with its limits and no data attached.
-pub fn build_schema() -> HubSchema {
+/// The schema's types and settings, before any limit is chosen.
+fn schema_builder() -> SchemaBuilder<Query, Mutation, Subscription> {
     Schema::build(
         Query::default(),
         Mutation::default(),
         Subscription::default(),
     )
-    .limit_depth(MAX_DEPTH)
-    .limit_complexity(MAX_COMPLEXITY)
     .limit_recursive_depth(64)
     .disable_suggestions()
-    .finish()
 }
 
-/// The SDL of the schema, as committed in `schema.graphql`.
+/// Builds the schema with its limits and no data attached.
+pub fn build_schema() -> HubSchema {
+    schema_builder()
+        .limit_depth(MAX_DEPTH)
+        .limit_complexity(MAX_COMPLEXITY)
+        .finish()
+}
+
+/// The SDL of the schema, as committed in `schema.graphql` (with `@specifiedBy` on the scalars
+/// that have a specification, as introspection reports them).
 pub fn sdl() -> String {
-    build_schema().sdl()
+    build_schema().sdl_with_options(SDLExportOptions::new().include_specified_by())
 }

@@ -7,23 +7,15 @@ use std::collections::{HashMap, HashSet};
 
 use async_graphql::{
     Name, Positioned, Value,
-    parser::types::{
-        DocumentOperations, ExecutableDocument, FragmentDefinition, Selection, SelectionSet,
-    },
+    parser::types::{ExecutableDocument, FragmentDefinition, Selection, SelectionSet},
 };
 
 type Fragments = HashMap<Name, Positioned<FragmentDefinition>>;
 
 /// Reorders the keys of `data` (and of every object within it) as the operation asked them.
 pub fn order_as_asked(document: &ExecutableDocument, operation: Option<&str>, data: &mut Value) {
-    let selected = match (&document.operations, operation) {
-        (DocumentOperations::Single(op), _) => Some(op),
-        (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name),
-        (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => ops.values().next(),
-        (DocumentOperations::Multiple(_), None) => None,
-    };
-    if let Some(op) = selected {
-        reorder(&[&op.node.selection_set.node], &document.fragments, data);
+    if let Some(op) = super::limits::operation(document, operation) {
+        reorder(&[&op.selection_set.node], &document.fragments, data);
     }
 }
 

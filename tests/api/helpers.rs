@@ -16,6 +16,7 @@ use std::{
 use alliance_hub::{
     App,
     auth::{Claims, JwtKeys},
+    config::ServeConfig,
     database,
 };
 use sea_orm::{ConnectionTrait, DatabaseConnection};
@@ -328,8 +329,13 @@ pub fn claims(who: &As) -> Claims {
 
 impl TestApp {
     pub async fn spawn() -> TestApp {
+        Self::spawn_with(ServeConfig::default()).await
+    }
+
+    /// The app over the demo dataset, with the edge configured as given.
+    pub async fn spawn_with(edge: ServeConfig) -> TestApp {
         let (database, url) = fresh_database().await;
-        Self::serve(database, url).await
+        Self::serve(database, url, edge).await
     }
 
     /// The app over a synthetic dataset of `n` organizations (`seed --scale n`).
@@ -340,15 +346,15 @@ impl TestApp {
             .await
             .expect("load the synthetic dataset");
         db.close().await.expect("close");
-        Self::serve(database, url).await
+        Self::serve(database, url, ServeConfig::default()).await
     }
 
-    async fn serve(database: TestDatabase, url: String) -> TestApp {
+    async fn serve(database: TestDatabase, url: String, edge: ServeConfig) -> TestApp {
         let db = database::connect(&url)
             .await
             .expect("connect to the test database");
         let database_url = url.clone();
-        let state = App::new(db, keys(SECRET));
+        let state = App::serving(db, keys(SECRET), edge);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind a port");

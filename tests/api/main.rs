@@ -7,6 +7,7 @@ mod helpers;
 
 mod authentication;
 mod chain;
+mod clients;
 mod concurrency;
 mod edge;
 mod feed;
