@@ -132,8 +132,8 @@ pub struct ServeConfig {
     pub introspection: bool,
     /// Origins that browsers may call the API from, comma-separated (`https://dash.example.cn`).
     /// None by default: only same-origin pages (GraphiQL) can call it from a browser.
-    #[arg(long, global = true, env = "HUB_CORS_ORIGINS", value_delimiter = ',')]
-    pub cors_origins: Vec<String>,
+    #[arg(long, global = true, env = "HUB_CORS_ORIGINS", value_delimiter = ',', value_parser = origin)]
+    pub cors_origins: Vec<axum::http::HeaderValue>,
 }
 
 impl Default for ServeConfig {
@@ -144,6 +144,20 @@ impl Default for ServeConfig {
             cors_origins: Vec::new(),
         }
     }
+}
+
+/// An origin as browsers send it: `scheme://host[:port]`, nothing after.
+fn origin(text: &str) -> std::result::Result<axum::http::HeaderValue, String> {
+    let text = text.trim().trim_end_matches('/');
+    let (scheme, rest) = text.split_once("://").ok_or(format!(
+        "`{text}` is not an origin: write it as https://host[:port]"
+    ))?;
+    if !matches!(scheme, "http" | "https") || rest.is_empty() || rest.contains(['/', '?', '#']) {
+        return Err(format!(
+            "`{text}` is not an origin: write it as https://host[:port]"
+        ));
+    }
+    axum::http::HeaderValue::from_str(text).map_err(|_| format!("`{text}` is not an origin"))
 }
 
 fn on_off(text: &str) -> std::result::Result<bool, String> {

@@ -14,12 +14,16 @@ use axum::{
     Router,
     body::Bytes,
     extract::{DefaultBodyLimit, State, WebSocketUpgrade},
-    http::{HeaderMap, Request, StatusCode, header},
+    http::{HeaderMap, HeaderName, HeaderValue, Method, Request, StatusCode, header},
     response::{Html, IntoResponse, Response},
     routing::get,
 };
 use serde_json::json;
-use tower_http::trace::TraceLayer;
+use tower_http::{
+    compression::{CompressionLayer, predicate::SizeAbove},
+    cors::{AllowOrigin, CorsLayer},
+    trace::TraceLayer,
+};
 use tracing::{Span, field};
 
 use crate::{
@@ -33,9 +37,16 @@ use crate::{
 /// Largest request body accepted.
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
 
+/// How long browsers may cache a CORS preflight answer.
+const PREFLIGHT_MAX_AGE: Duration = Duration::from_secs(600);
+
+/// Answers smaller than this go out uncompressed (the headers would cost more than they save).
+const COMPRESS_ABOVE_BYTES: u16 = 1024;
+
 /// The whole HTTP application (tests call this too).
 pub fn app(state: App) -> Router {
-    Router::new()
+    let cors = cors(&state.edge.cors_origins);
+    let router = Router::new()
         .route("/graphql", get(graphiql).post(graphql))
         .route("/graphql/ws", get(graphql_ws))
         .route("/healthz", get(|| async { "ok" }))
@@ -61,7 +72,30 @@ pub fn app(state: App) -> Router {
                     );
                 }),
         )
-        .with_state(state)
+        .layer(CompressionLayer::new().compress_when(SizeAbove::new(COMPRESS_ABOVE_BYTES)))
+        .with_state(state);
+    match cors {
+        Some(cors) => router.layer(cors),
+        None => router,
+    }
+}
+
+/// Cross-origin calls from the configured origins only (none: no CORS headers at all, so only
+/// same-origin pages such as GraphiQL can call from a browser). Credentials and the
+/// `Authorization` header are allowed; preflights are cached.
+fn cors(origins: &[HeaderValue]) -> Option<CorsLayer> {
+    if origins.is_empty() {
+        return None;
+    }
+    Some(
+        CorsLayer::new()
+            .allow_origin(AllowOrigin::list(origins.iter().cloned()))
+            .allow_methods([Method::GET, Method::POST])
+            .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE, header::ACCEPT])
+            .expose_headers([HeaderName::from_static("x-request-id")])
+            .allow_credentials(true)
+            .max_age(PREFLIGHT_MAX_AGE),
+    )
 }
 
 async fn graphiql() -> Html<String> {

@@ -370,6 +370,11 @@ impl TestApp {
         }
     }
 
+    /// The HTTP client, for requests the helpers do not shape.
+    pub fn client(&self) -> &reqwest::Client {
+        &self.client
+    }
+
     pub fn db(&self) -> &DatabaseConnection {
         &self.state.db
     }
