@@ -3,9 +3,9 @@
 use alliance_hub::config::ServeConfig;
 use axum::http::HeaderValue;
 use reqwest::{Method, StatusCode};
-use serde_json::json;
+use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, office};
+use crate::helpers::{TestApp, error_code, office};
 
 /// The raw bytes of an answer, as a client (or a byte-level cache) receives them.
 async fn raw(app: &TestApp, query: &str) -> String {
@@ -167,4 +167,142 @@ async fn answers_are_compressed_with_gzip_or_brotli_as_the_client_accepts() {
         assert_eq!(got.as_deref(), Some(coding));
         assert!(size * 3 < plain, "{coding}: {size} of {plain} bytes");
     }
+}
+
+const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
+
+/// A POST of `query` accepting `accept`: the status, the content type and the body.
+async fn post_accepting(app: &TestApp, accept: &str, query: &str) -> (StatusCode, String, Value) {
+    let answer = app
+        .post("/graphql")
+        .await
+        .header("accept", accept)
+        .json(&json!({ "query": query }))
+        .send()
+        .await
+        .unwrap();
+    let status = answer.status();
+    let media = answer.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    (status, media, answer.json().await.unwrap())
+}
+
+#[tokio::test]
+async fn graphql_response_json_answers_request_errors_with_400_and_field_errors_with_200() {
+    let app = TestApp::spawn().await;
+    for (query, status) in [
+        ("{ viewer { role ", StatusCode::BAD_REQUEST),
+        ("{ viewer { noSuchField } }", StatusCode::BAD_REQUEST),
+        ("{ changes { nodes { cursor } } }", StatusCode::OK),
+        ("{ viewer { role } }", StatusCode::OK),
+    ] {
+        let (got, media, body) = post_accepting(&app, GRAPHQL_RESPONSE, query).await;
+        assert_eq!(got, status, "{query}: {body}");
+        assert!(media.starts_with(GRAPHQL_RESPONSE), "{media}");
+        if status == StatusCode::BAD_REQUEST {
+            assert!(
+                body.get("data").is_none() || body["data"].is_null(),
+                "{body}"
+            );
+            assert_eq!(error_code(&body).as_deref(), Some("BAD_USER_INPUT"));
+        }
+        // Clients that know only application/json get 200 for every GraphQL error, as before.
+        let (legacy, media, _) = post_accepting(&app, "application/json", query).await;
+        assert_eq!(legacy, StatusCode::OK, "{query}");
+        assert!(media.starts_with("application/json"), "{media}");
+    }
+    // The public may not read the change feed: an error on a field, after execution began.
+    let (_, _, body) =
+        post_accepting(&app, GRAPHQL_RESPONSE, "{ changes { nodes { cursor } } }").await;
+    assert_eq!(error_code(&body).as_deref(), Some("FORBIDDEN"), "{body}");
+}
+
+#[tokio::test]
+async fn refusals_keep_their_status_and_the_graphql_error_shape_under_graphql_response_json() {
+    let app = TestApp::spawn().await;
+    let refused = app
+        .post("/graphql")
+        .await
+        .header("accept", GRAPHQL_RESPONSE)
+        .bearer_auth("not-a-token")
+        .json(&json!({ "query": "{ viewer { role } }" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
+    assert!(
+        refused.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with(GRAPHQL_RESPONSE)
+    );
+    let body: Value = refused.json().await.unwrap();
+    assert_eq!(error_code(&body).as_deref(), Some("UNAUTHENTICATED"));
+
+    let refused = app
+        .post("/graphql")
+        .await
+        .header("accept", GRAPHQL_RESPONSE)
+        .header("content-type", "text/plain")
+        .body("{ viewer { role } }")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+}
+
+async fn get_graphql(app: &TestApp, params: &[(&str, &str)]) -> reqwest::Response {
+    app.client()
+        .get(format!("{}/graphql", app.url))
+        .header("accept", GRAPHQL_RESPONSE)
+        .query(params)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn queries_may_be_sent_by_get_and_mutations_may_not() {
+    let app = TestApp::spawn().await;
+    let answer = get_graphql(
+        &app,
+        &[
+            (
+                "query",
+                "query Dept($code: DepartmentCode!) { department(code: $code) { code } }",
+            ),
+            ("variables", r#"{"code": "DST"}"#),
+            ("operationName", "Dept"),
+        ],
+    )
+    .await;
+    assert_eq!(answer.status(), StatusCode::OK);
+    let body: Value = answer.json().await.unwrap();
+    assert_eq!(body["data"]["department"]["code"], "DST", "{body}");
+
+    let answer = get_graphql(
+        &app,
+        &[(
+            "query",
+            "mutation { archivePark(input: {id: \"x\", expectedVersion: 1}) { park { id } } }",
+        )],
+    )
+    .await;
+    assert_eq!(answer.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(answer.headers()["allow"], "POST");
+    let body: Value = answer.json().await.unwrap();
+    assert_eq!(error_code(&body).as_deref(), Some("BAD_USER_INPUT"));
+
+    let answer = get_graphql(
+        &app,
+        &[("query", "{ viewer { role } }"), ("variables", "{not json")],
+    )
+    .await;
+    assert_eq!(answer.status(), StatusCode::BAD_REQUEST);
+
+    // Without a query, only a browser asking for HTML gets GraphiQL.
+    let answer = get_graphql(&app, &[]).await;
+    assert_eq!(answer.status(), StatusCode::BAD_REQUEST);
 }

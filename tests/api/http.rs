@@ -14,9 +14,15 @@ async fn health_and_readiness_answer_ok() {
 }
 
 #[tokio::test]
-async fn graphiql_is_served_on_get() {
+async fn graphiql_is_served_to_a_browser_on_get() {
     let app = TestApp::spawn().await;
-    let page = app.get("/graphql").await;
+    let page = app
+        .client()
+        .get(format!("{}/graphql", app.url))
+        .header("accept", "text/html,application/xhtml+xml,*/*;q=0.8")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(page.status(), StatusCode::OK);
     assert!(
         page.text()
@@ -70,6 +76,12 @@ async fn a_body_over_256_kib_is_refused_with_413() {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(
+        error_code(&body).as_deref(),
+        Some("BAD_USER_INPUT"),
+        "{body}"
+    );
 }
 
 #[tokio::test]

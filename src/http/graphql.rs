@@ -1,0 +1,316 @@
+//! GraphQL over HTTP, as the GraphQL Foundation's specification describes it.
+//!
+//! - `POST /graphql` with an `application/json` body (415 otherwise, 413 over the size limit);
+//!   `GET /graphql?query=…&variables=…&operationName=…` for queries (a mutation by GET is 405).
+//! - A client that accepts `application/graphql-response+json` gets that media type and its status
+//!   codes: 400 when the document does not parse or validate, 401/403/413/415/429 where they
+//!   apply, 200 once execution began. Otherwise the answer is `application/json` with status 200
+//!   for every GraphQL error, as older clients expect.
+//! - A browser asking for `text/html` without a query gets GraphiQL.
+//!
+//! Every refusal has the GraphQL error shape with its `extensions.code`.
+
+use std::sync::atomic::Ordering;
+
+use async_graphql::{Executor, Request, http::GraphiQLSource, parser::types::OperationType};
+use axum::{
+    body::Bytes,
+    extract::{
+        Query, State,
+        rejection::{BytesRejection, FailedToBufferBody},
+    },
+    http::{HeaderMap, HeaderValue, StatusCode, header},
+    response::{Html, IntoResponse, Response},
+};
+use serde::Deserialize;
+use tracing::Span;
+
+use super::{authenticate, refuse};
+use crate::{
+    app::App,
+    error::{Code, Error},
+    graphql::{RequestContext, limits::operation},
+    service::access::Viewer,
+};
+
+/// The media type of the GraphQL-over-HTTP specification.
+const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
+
+/// How the answer is to be sent, from the request's `Accept` header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Media {
+    /// `application/graphql-response+json`: status codes tell request errors apart.
+    GraphqlResponse,
+    /// `application/json` (also when `Accept` is absent or `*/*`): 200 for GraphQL errors.
+    Json,
+}
+
+impl Media {
+    fn of(headers: &HeaderMap) -> Self {
+        if accepts(headers, GRAPHQL_RESPONSE) {
+            Media::GraphqlResponse
+        } else {
+            Media::Json
+        }
+    }
+
+    fn content_type(self) -> HeaderValue {
+        HeaderValue::from_static(match self {
+            Media::GraphqlResponse => "application/graphql-response+json; charset=utf-8",
+            Media::Json => "application/json",
+        })
+    }
+
+    /// A refusal before execution, in the GraphQL error shape and this media type.
+    fn refuse(self, status: StatusCode, code: Code, message: &str) -> Response {
+        let mut response = refuse(status, code, message);
+        response
+            .headers_mut()
+            .insert(header::CONTENT_TYPE, self.content_type());
+        response
+    }
+}
+
+/// Whether the `Accept` header lists `media` (parameters and quality values aside).
+fn accepts(headers: &HeaderMap, media: &str) -> bool {
+    headers
+        .get_all(header::ACCEPT)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|range| range.split(';').next())
+        .any(|range| range.trim().eq_ignore_ascii_case(media))
+}
+
+pub(super) async fn post(
+    State(app): State<App>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let media = Media::of(&headers);
+    let body = match body {
+        Ok(body) => body,
+        Err(BytesRejection::FailedToBufferBody(FailedToBufferBody::LengthLimitError(_))) => {
+            return media.refuse(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                Code::BadUserInput,
+                &format!(
+                    "the request body is over {} KiB",
+                    super::MAX_BODY_BYTES / 1024
+                ),
+            );
+        }
+        Err(other) => {
+            return media.refuse(
+                StatusCode::BAD_REQUEST,
+                Code::BadUserInput,
+                &other.body_text(),
+            );
+        }
+    };
+    let is_json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json"));
+    if !is_json {
+        return media.refuse(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Code::BadUserInput,
+            "send the request as application/json",
+        );
+    }
+    match parse_body(&body) {
+        Ok(request) => run(&app, &headers, request, media).await,
+        Err(message) => media.refuse(StatusCode::BAD_REQUEST, Code::BadUserInput, &message),
+    }
+}
+
+/// The parameters of a GraphQL request by GET; `variables` and `extensions` are JSON text.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct GetParams {
+    query: Option<String>,
+    variables: Option<String>,
+    operation_name: Option<String>,
+    extensions: Option<String>,
+}
+
+pub(super) async fn get(
+    State(app): State<App>,
+    headers: HeaderMap,
+    params: Result<Query<GetParams>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let media = Media::of(&headers);
+    let params = match params {
+        Ok(Query(params)) => params,
+        Err(rejection) => {
+            return media.refuse(
+                StatusCode::BAD_REQUEST,
+                Code::BadUserInput,
+                &rejection.body_text(),
+            );
+        }
+    };
+    let Some(query) = params.query else {
+        if accepts(&headers, "text/html") {
+            return graphiql();
+        }
+        return media.refuse(
+            StatusCode::BAD_REQUEST,
+            Code::BadUserInput,
+            "a GraphQL request by GET needs a `query` parameter",
+        );
+    };
+    let json = |name: &str, text: Option<String>| -> Result<serde_json::Value, String> {
+        match text {
+            Some(text) => serde_json::from_str(&text)
+                .map_err(|e| format!("the `{name}` parameter is not JSON: {e}")),
+            None => Ok(serde_json::Value::Null),
+        }
+    };
+    // The same request a POST body would carry, so both are read by one parser.
+    let body = json("variables", params.variables).and_then(|variables| {
+        let extensions = json("extensions", params.extensions)?;
+        Ok(serde_json::json!({
+            "query": query,
+            "operationName": params.operation_name,
+            "variables": variables,
+            "extensions": if extensions.is_null() { serde_json::json!({}) } else { extensions },
+        }))
+    });
+    let mut request = match body.and_then(|body| {
+        serde_json::from_value::<Request>(body).map_err(|e| format!("not a GraphQL request: {e}"))
+    }) {
+        Ok(request) => request,
+        Err(message) => return media.refuse(StatusCode::BAD_REQUEST, Code::BadUserInput, &message),
+    };
+    // Only queries may be sent by GET: a GET must not change anything (and caches may repeat it).
+    let name = request.operation_name.clone();
+    if let Ok(document) = request.parsed_query()
+        && let Some(op) = operation(document, name.as_deref())
+        && op.ty != OperationType::Query
+    {
+        let mut refusal = media.refuse(
+            StatusCode::METHOD_NOT_ALLOWED,
+            Code::BadUserInput,
+            "only queries may be sent by GET: send mutations and subscriptions by POST",
+        );
+        refusal
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("POST"));
+        return refusal;
+    }
+    run(&app, &headers, request, media).await
+}
+
+fn graphiql() -> Response {
+    Html(
+        GraphiQLSource::build()
+            .endpoint("/graphql")
+            .title("alliance-hub")
+            .finish(),
+    )
+    .into_response()
+}
+
+/// Authenticates the caller, runs the request and answers it in the negotiated media type.
+async fn run(app: &App, headers: &HeaderMap, request: Request, media: Media) -> Response {
+    let principal = match authenticate(app, headers) {
+        Ok(principal) => principal,
+        Err(err) => {
+            app.metrics.unauthenticated.fetch_add(1, Ordering::Relaxed);
+            return media.refuse(
+                StatusCode::UNAUTHORIZED,
+                Code::Unauthenticated,
+                &err.to_string(),
+            );
+        }
+    };
+    Span::current().record("auth.role", principal.role.as_str());
+    if let Some(operation) = &request.operation_name {
+        Span::current().record("graphql.operation", operation.as_str());
+    }
+    let viewer = match Viewer::new(&app.db, principal).await {
+        Ok(viewer) => viewer,
+        Err(err) => {
+            tracing::error!(error.detail = %err_detail(&err), "could not resolve the caller");
+            return media.refuse(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                Code::Internal,
+                "internal error",
+            );
+        }
+    };
+    let context = RequestContext::new(app.db.clone(), viewer, app.bus.clone(), app.stats.clone());
+    let response = app.schema.execute(request.data(context)).await;
+    app.metrics.requests.fetch_add(1, Ordering::Relaxed);
+    if !response.errors.is_empty() {
+        app.metrics
+            .requests_with_errors
+            .fetch_add(1, Ordering::Relaxed);
+    }
+    let status = match media {
+        Media::GraphqlResponse => status_of(&response),
+        Media::Json => StatusCode::OK,
+    };
+    let body = match serde_json::to_vec(&response) {
+        Ok(body) => body,
+        Err(err) => {
+            tracing::error!(error.detail = %err, "could not serialize an answer");
+            return media.refuse(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                Code::Internal,
+                "internal error",
+            );
+        }
+    };
+    (status, [(header::CONTENT_TYPE, media.content_type())], body).into_response()
+}
+
+/// The status of an answer under `application/graphql-response+json`: a request that never reached
+/// execution (no data, and no error on a field) is the client's to fix, by its code; once
+/// execution began the answer is 200 whatever its errors.
+fn status_of(response: &async_graphql::Response) -> StatusCode {
+    let never_ran = response.data == async_graphql::Value::Null
+        && !response.errors.is_empty()
+        && response.errors.iter().all(|e| e.path.is_empty());
+    if !never_ran {
+        return StatusCode::OK;
+    }
+    let code = response.errors.first().and_then(|e| {
+        e.extensions
+            .as_ref()
+            .and_then(|x| x.get("code"))
+            .and_then(|v| match v {
+                async_graphql::Value::String(code) => Some(code.clone()),
+                _ => None,
+            })
+    });
+    match code.as_deref() {
+        Some("UNAUTHENTICATED") => StatusCode::UNAUTHORIZED,
+        Some("FORBIDDEN") => StatusCode::FORBIDDEN,
+        Some("RATE_LIMITED") => StatusCode::TOO_MANY_REQUESTS,
+        Some("TIMEOUT") => StatusCode::GATEWAY_TIMEOUT,
+        Some("UNAVAILABLE") => StatusCode::SERVICE_UNAVAILABLE,
+        Some("INTERNAL") => StatusCode::INTERNAL_SERVER_ERROR,
+        _ => StatusCode::BAD_REQUEST,
+    }
+}
+
+fn err_detail(err: &Error) -> String {
+    match err {
+        Error::Internal(detail) => detail.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// One GraphQL request from a JSON body; batches (arrays) are refused.
+fn parse_body(body: &[u8]) -> Result<Request, String> {
+    let value: serde_json::Value =
+        serde_json::from_slice(body).map_err(|e| format!("the body is not valid JSON: {e}"))?;
+    if value.is_array() {
+        return Err("batched requests are not supported: send one operation per request".into());
+    }
+    serde_json::from_value(value).map_err(|e| format!("the body is not a GraphQL request: {e}"))
+}

@@ -1,0 +1,138 @@
+//! HTTP: routes, limits, CORS and compression, authentication at the edge, one tracing span per
+//! request. [`graphql`] speaks GraphQL over HTTP at `/graphql`, [`ws`] graphql-ws at
+//! `/graphql/ws`. A bad token is answered 401 before any resolver runs.
+
+use std::time::Duration;
+
+use axum::{
+    Router,
+    extract::{DefaultBodyLimit, State},
+    http::{HeaderMap, HeaderName, HeaderValue, Method, Request, StatusCode, header},
+    response::{IntoResponse, Response},
+    routing::get,
+};
+use serde_json::json;
+use tower_http::{
+    compression::{CompressionLayer, predicate::SizeAbove},
+    cors::{AllowOrigin, CorsLayer},
+    trace::TraceLayer,
+};
+use tracing::{Span, field};
+
+use crate::{
+    app::App,
+    domain::principal::Principal,
+    error::{Code, Error},
+};
+
+mod graphql;
+mod ws;
+
+/// Largest request body accepted.
+pub const MAX_BODY_BYTES: usize = 256 * 1024;
+
+/// How long browsers may cache a CORS preflight answer.
+const PREFLIGHT_MAX_AGE: Duration = Duration::from_secs(600);
+
+/// Answers smaller than this go out uncompressed (the headers would cost more than they save).
+const COMPRESS_ABOVE_BYTES: u16 = 1024;
+
+/// The whole HTTP application (tests call this too).
+pub fn app(state: App) -> Router {
+    let cors = cors(&state.edge.cors_origins);
+    let router = Router::new()
+        .route("/graphql", get(graphql::get).post(graphql::post))
+        .route("/graphql/ws", get(ws::graphql_ws))
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(ready))
+        .route("/metrics", get(metrics))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|request: &Request<_>| {
+                    tracing::info_span!(
+                        "request",
+                        http.method = %request.method(),
+                        http.path = %request.uri().path(),
+                        graphql.operation = field::Empty,
+                        auth.role = field::Empty,
+                    )
+                })
+                .on_response(|response: &Response, latency: Duration, _span: &Span| {
+                    tracing::info!(
+                        http.status = response.status().as_u16(),
+                        duration_ms = latency.as_millis() as u64,
+                        "answered"
+                    );
+                }),
+        )
+        .layer(CompressionLayer::new().compress_when(SizeAbove::new(COMPRESS_ABOVE_BYTES)))
+        .with_state(state);
+    match cors {
+        Some(cors) => router.layer(cors),
+        None => router,
+    }
+}
+
+/// Cross-origin calls from the configured origins only (none: no CORS headers at all, so only
+/// same-origin pages such as GraphiQL can call from a browser). Credentials and the
+/// `Authorization` header are allowed; preflights are cached.
+fn cors(origins: &[HeaderValue]) -> Option<CorsLayer> {
+    if origins.is_empty() {
+        return None;
+    }
+    Some(
+        CorsLayer::new()
+            .allow_origin(AllowOrigin::list(origins.iter().cloned()))
+            .allow_methods([Method::GET, Method::POST])
+            .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE, header::ACCEPT])
+            .expose_headers([HeaderName::from_static("x-request-id")])
+            .allow_credentials(true)
+            .max_age(PREFLIGHT_MAX_AGE),
+    )
+}
+
+async fn ready(State(app): State<App>) -> impl IntoResponse {
+    match app.db.ping().await {
+        Ok(()) => (StatusCode::OK, "ready"),
+        Err(err) => {
+            tracing::warn!(error = %err, "database not reachable");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unreachable")
+        }
+    }
+}
+
+async fn metrics(State(app): State<App>) -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        app.metrics.render(),
+    )
+}
+
+/// An error answered before GraphQL runs, in the GraphQL error shape.
+fn refuse(status: StatusCode, code: Code, message: &str) -> Response {
+    (
+        status,
+        axum::Json(
+            json!({ "errors": [{ "message": message, "extensions": { "code": code.as_str() } }] }),
+        ),
+    )
+        .into_response()
+}
+
+/// The caller, from the `Authorization` header: none is PUBLIC; anything else must verify.
+fn authenticate(app: &App, headers: &HeaderMap) -> Result<Principal, Error> {
+    let Some(value) = headers.get(header::AUTHORIZATION) else {
+        return Ok(Principal::public());
+    };
+    let value = value
+        .to_str()
+        .map_err(|_| Error::Unauthenticated("invalid Authorization header".into()))?;
+    let token = value
+        .strip_prefix("Bearer ")
+        .or_else(|| value.strip_prefix("bearer "))
+        .ok_or_else(|| {
+            Error::Unauthenticated("the Authorization header must be `Bearer <token>`".into())
+        })?;
+    app.keys.verify(token.trim())
+}
