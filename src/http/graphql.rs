@@ -12,7 +12,7 @@
 
 use std::sync::atomic::Ordering;
 
-use async_graphql::{Executor, Request, http::GraphiQLSource, parser::types::OperationType};
+use async_graphql::{Executor, Request, parser::types::OperationType};
 use axum::{
     body::Bytes,
     extract::{
@@ -20,7 +20,7 @@ use axum::{
         rejection::{BytesRejection, FailedToBufferBody},
     },
     http::{HeaderMap, HeaderValue, StatusCode, header},
-    response::{Html, IntoResponse, Response},
+    response::{IntoResponse, Response},
 };
 use serde::Deserialize;
 use tracing::Span;
@@ -154,7 +154,7 @@ pub(super) async fn get(
     };
     let Some(query) = params.query else {
         if accepts(&headers, "text/html") {
-            return graphiql();
+            return super::console::page();
         }
         return media.refuse(
             StatusCode::BAD_REQUEST,
@@ -202,16 +202,6 @@ pub(super) async fn get(
         return refusal;
     }
     run(&app, &headers, request, media).await
-}
-
-fn graphiql() -> Response {
-    Html(
-        GraphiQLSource::build()
-            .endpoint("/graphql")
-            .title("alliance-hub")
-            .finish(),
-    )
-    .into_response()
 }
 
 /// Authenticates the caller, runs the request and answers it in the negotiated media type.

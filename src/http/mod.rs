@@ -25,6 +25,7 @@ use crate::{
     error::{Code, Error},
 };
 
+mod console;
 mod graphql;
 mod ws;
 
@@ -43,6 +44,7 @@ pub fn app(state: App) -> Router {
     let router = Router::new()
         .route("/graphql", get(graphql::get).post(graphql::post))
         .route("/graphql/ws", get(ws::graphql_ws))
+        .route("/graphiql/{file}", get(console::file))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ready))
         .route("/metrics", get(metrics))

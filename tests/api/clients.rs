@@ -118,3 +118,45 @@ async fn introspection_can_be_switched_off() {
     let answer = ask(&app, "{ viewer { role } }").await;
     assert_eq!(answer["data"]["viewer"]["role"], "PUBLIC", "{answer}");
 }
+
+#[tokio::test]
+async fn graphiql_runs_a_query_and_a_subscription_with_no_other_host_reachable() {
+    if !installed() {
+        return;
+    }
+    let app = TestApp::spawn().await;
+    let out = node("graphiql.mjs", &[&app.url, &app.token(&office())]).await;
+    assert!(out.contains("query and subscription answered"), "{out}");
+}
+
+#[tokio::test]
+async fn the_console_page_and_its_files_come_from_the_hub_itself() {
+    let app = TestApp::spawn().await;
+    let page = app
+        .client()
+        .get(format!("{}/graphql", app.url))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let references: Vec<&str> = page
+        .split(['"', '\''])
+        .filter(|part| part.starts_with("/graphiql/") || part.contains("://"))
+        .collect();
+    assert!(
+        references.iter().all(|r| r.starts_with("/graphiql/")),
+        "{references:?}"
+    );
+    for reference in references {
+        let file = app.get(reference).await;
+        assert_eq!(file.status(), reqwest::StatusCode::OK, "{reference}");
+        assert!(file.bytes().await.unwrap().len() > 1000, "{reference}");
+    }
+    assert_eq!(
+        app.get("/graphiql/nothing.js").await.status(),
+        reqwest::StatusCode::NOT_FOUND
+    );
+}
