@@ -134,7 +134,13 @@ fn mint_token(config: &Config, args: &TokenArgs) -> Result<String> {
             Err(_) => id::decode_as(a, Kind::Alliance).map(|_| a.to_owned()),
         })
         .transpose()?;
-    let keys = config.jwt_keys()?;
+    let keys = config.existing_jwt_keys()?;
+    if config.jwt_secret.is_none() {
+        eprintln!(
+            "signed with the secret in {}",
+            config.secret_path().display()
+        );
+    }
     let now = chrono::Utc::now().timestamp();
     let ttl = i64::try_from(parse_ttl(&args.ttl)?.as_secs()).unwrap_or(i64::MAX);
     let claims = Claims {
@@ -228,6 +234,29 @@ mod tests {
             };
             assert!(mint_token(&cli.config, token_args).is_err(), "{args:?}");
         }
+    }
+
+    #[test]
+    fn a_token_is_not_signed_with_a_secret_the_server_does_not_have() {
+        let empty = std::env::temp_dir().join(format!("hub-no-secret-{}", std::process::id()));
+        let cli = Cli::try_parse_from([
+            "alliance-hub",
+            "token",
+            "--role",
+            "office",
+            "--data-dir",
+            empty.to_str().unwrap(),
+        ])
+        .unwrap();
+        let Some(Command::Token(args)) = &cli.command else {
+            panic!("not the token command")
+        };
+        let refused = mint_token(&cli.config, args).unwrap_err().to_string();
+        assert!(refused.contains("jwt-secret"), "{refused}");
+        assert!(
+            !empty.join("jwt-secret").exists(),
+            "no secret may be invented"
+        );
     }
 
     #[test]

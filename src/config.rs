@@ -67,6 +67,21 @@ impl Config {
     /// The verification keys. Without `HUB_JWT_SECRET`, a random secret is generated on first use
     /// and kept in `<data dir>/jwt-secret` (mode 0600), so tokens survive restarts.
     pub fn jwt_keys(&self) -> Result<JwtKeys> {
+        self.keys(true)
+    }
+
+    /// The keys a server with this configuration verifies with, never a new secret: what the
+    /// `token` subcommand signs with, so that its tokens are ones the server accepts.
+    pub fn existing_jwt_keys(&self) -> Result<JwtKeys> {
+        self.keys(false)
+    }
+
+    /// Where the generated secret is kept.
+    pub fn secret_path(&self) -> PathBuf {
+        self.data_dir.join("jwt-secret")
+    }
+
+    fn keys(&self, may_create: bool) -> Result<JwtKeys> {
         let secret = match &self.jwt_secret {
             Some(secret) if secret.len() < 32 => {
                 return Err(Error::bad_input(
@@ -74,7 +89,7 @@ impl Config {
                 ));
             }
             Some(secret) => secret.as_bytes().to_vec(),
-            None => self.stored_secret()?,
+            None => self.stored_secret(may_create)?,
         };
         let mut public_keys = Vec::new();
         for (algorithm, path) in [
@@ -97,13 +112,21 @@ impl Config {
         )
     }
 
-    fn stored_secret(&self) -> Result<Vec<u8>> {
+    fn stored_secret(&self, may_create: bool) -> Result<Vec<u8>> {
         use base64::{Engine, engine::general_purpose::STANDARD};
-        let path = self.data_dir.join("jwt-secret");
+        let path = self.secret_path();
         if let Ok(text) = std::fs::read_to_string(&path) {
             return STANDARD
                 .decode(text.trim())
                 .map_err(|_| Error::internal(format!("{} is corrupt", path.display())));
+        }
+        if !may_create {
+            return Err(Error::bad_input(format!(
+                "no signing secret: {} does not exist and HUB_JWT_SECRET is not set. Give the \
+                 server's data directory (--data-dir or HUB_DATA_DIR, where it keeps jwt-secret) \
+                 or its HUB_JWT_SECRET; a new secret would sign tokens the server rejects",
+                path.display()
+            )));
         }
         std::fs::create_dir_all(&self.data_dir).map_err(Error::internal)?;
         let secret: [u8; 48] = rand::random();

@@ -34,7 +34,10 @@ pub async fn serve(app: App, listen: std::net::SocketAddr) -> error::Result<()> 
         .map_err(|e| error::Error::internal(format!("cannot listen on {listen}: {e}")))?;
     // The bound address, not the configured one: with port 0 the system picks the port.
     let listen = listener.local_addr().map_err(error::Error::internal)?;
-    tracing::info!(%listen, "serving GraphQL at /graphql");
+    tracing::info!(
+        %listen,
+        "serving GraphQL at http://{listen}/graphql (GraphiQL in a browser), subscriptions at ws://{listen}/graphql/ws"
+    );
     axum::serve(listener, http::app(app))
         .with_graceful_shutdown(shutdown_signal())
         .await

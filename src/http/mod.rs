@@ -15,6 +15,7 @@ use serde_json::json;
 use tower_http::{
     compression::{CompressionLayer, predicate::SizeAbove},
     cors::{AllowOrigin, CorsLayer},
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
     trace::TraceLayer,
 };
 use tracing::{Span, field};
@@ -31,6 +32,9 @@ mod ws;
 
 /// Largest request body accepted.
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
+
+/// The header that carries a request's id, both ways.
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// How long browsers may cache a CORS preflight answer.
 const PREFLIGHT_MAX_AGE: Duration = Duration::from_secs(600);
@@ -52,8 +56,14 @@ pub fn app(state: App) -> Router {
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|request: &Request<_>| {
+                    let id = request
+                        .headers()
+                        .get(REQUEST_ID)
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or_default();
                     tracing::info_span!(
                         "request",
+                        request.id = %id,
                         http.method = %request.method(),
                         http.path = %request.uri().path(),
                         graphql.operation = field::Empty,
@@ -68,6 +78,10 @@ pub fn app(state: App) -> Router {
                     );
                 }),
         )
+        // Outermost first on the way in: every request gets an id (or keeps the caller's), which
+        // the span above logs and the answer carries back in `x-request-id`.
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
         .layer(CompressionLayer::new().compress_when(SizeAbove::new(COMPRESS_ABOVE_BYTES)))
         .with_state(state);
     match cors {
@@ -88,7 +102,7 @@ fn cors(origins: &[HeaderValue]) -> Option<CorsLayer> {
             .allow_origin(AllowOrigin::list(origins.iter().cloned()))
             .allow_methods([Method::GET, Method::POST])
             .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE, header::ACCEPT])
-            .expose_headers([HeaderName::from_static("x-request-id")])
+            .expose_headers([REQUEST_ID])
             .allow_credentials(true)
             .max_age(PREFLIGHT_MAX_AGE),
     )

@@ -306,3 +306,67 @@ async fn queries_may_be_sent_by_get_and_mutations_may_not() {
     let answer = get_graphql(&app, &[]).await;
     assert_eq!(answer.status(), StatusCode::BAD_REQUEST);
 }
+
+#[tokio::test]
+async fn every_answer_carries_a_request_id_and_keeps_the_callers() {
+    let app = TestApp::spawn().await;
+    let answer = app.get("/healthz").await;
+    let id = answer.headers()["x-request-id"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(id.len(), 36, "a UUID: {id}");
+    let answer = app
+        .client()
+        .get(format!("{}/healthz", app.url))
+        .header("x-request-id", "dashboard-42")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.headers()["x-request-id"], "dashboard-42");
+}
+
+#[tokio::test]
+async fn the_binary_reads_dot_env_and_logs_its_url_without_colours_to_a_file() {
+    use tokio::io::AsyncBufReadExt;
+    let dir = std::env::temp_dir().join(format!("hub-dotenv-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join(".env"),
+        "HUB_DATA_DIR=./from-dotenv\nHUB_LISTEN=127.0.0.1:0\nRUST_LOG=info\n",
+    )
+    .unwrap();
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_alliance-hub"))
+        .current_dir(&dir)
+        .env_remove("HUB_DATA_DIR")
+        .env_remove("HUB_LISTEN")
+        .env_remove("DATABASE_URL")
+        .env_remove("LOG_FORMAT")
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut lines = tokio::io::BufReader::new(child.stderr.take().unwrap()).lines();
+    let mut seen = Vec::new();
+    while let Some(line) = lines.next_line().await.unwrap() {
+        seen.push(line.clone());
+        if line.contains("serving GraphQL at http://127.0.0.1:") {
+            break;
+        }
+    }
+    child.kill().await.unwrap();
+    let started = seen.last().cloned().unwrap_or_default();
+    assert!(
+        started.contains("/graphql (GraphiQL in a browser)"),
+        "{seen:?}"
+    );
+    assert!(
+        seen.iter().all(|l| !l.contains('\u{1b}')),
+        "colour codes in a log file: {seen:?}"
+    );
+    assert!(
+        dir.join("from-dotenv/alliance-hub.db").exists(),
+        "the .env was not read"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -163,6 +163,41 @@ async fn a_bad_token_is_refused_at_connection_init() {
     );
 }
 
+/// Opens a graphql-ws connection, sends `messages` as they are, and returns the close code the
+/// server ends it with.
+async fn close_code_after(base_url: &str, messages: &[&str]) -> Option<u16> {
+    let mut request = format!("{}/graphql/ws", base_url.replace("http://", "ws://"))
+        .into_client_request()
+        .unwrap();
+    request.headers_mut().insert(
+        "Sec-WebSocket-Protocol",
+        HeaderValue::from_static("graphql-transport-ws"),
+    );
+    let (mut ws, _) = connect_async(request).await.unwrap();
+    for message in messages {
+        ws.send(Message::Text((*message).into())).await.unwrap();
+    }
+    loop {
+        match tokio::time::timeout(Duration::from_secs(10), ws.next()).await {
+            Ok(Some(Ok(Message::Close(frame)))) => return frame.map(|f| u16::from(f.code)),
+            Ok(Some(Ok(_))) => continue,
+            _ => return None,
+        }
+    }
+}
+
+#[tokio::test]
+async fn connections_close_with_the_graphql_ws_protocols_codes() {
+    let app = TestApp::spawn().await;
+    let init =
+        |payload: Value| json!({ "type": "connection_init", "payload": payload }).to_string();
+    let forbidden = init(json!({ "Authorization": "Bearer not-a-token" }));
+    assert_eq!(close_code_after(&app.url, &[&forbidden]).await, Some(4403));
+    let early = json!({ "id": "1", "type": "subscribe", "payload": { "query": "subscription { changes { type } }" } }).to_string();
+    assert_eq!(close_code_after(&app.url, &[&early]).await, Some(4401));
+    assert_eq!(close_code_after(&app.url, &["not json"]).await, Some(4400));
+}
+
 #[tokio::test]
 async fn the_public_may_not_subscribe() {
     let app = TestApp::spawn().await;
