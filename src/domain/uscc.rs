@@ -19,12 +19,7 @@ impl Uscc {
     /// Parses user input: trims it, folds full-width characters to ASCII, upper-cases it and
     /// checks length, alphabet and check character. The error says which of these failed.
     pub fn parse(input: &str) -> Result<Self, Error> {
-        let folded: String = input
-            .trim()
-            .chars()
-            .map(fold_full_width)
-            .collect::<String>()
-            .to_ascii_uppercase();
+        let folded = Self::normalize(input);
         let bad = |why: String| {
             Error::bad_input(format!("`{}` is not a valid USCC: {why}", input.trim()))
         };
@@ -53,6 +48,16 @@ impl Uscc {
             )));
         }
         Ok(Self(folded))
+    }
+
+    /// The input as it is checked: trimmed, full-width characters folded to ASCII, upper-cased.
+    pub fn normalize(input: &str) -> String {
+        input
+            .trim()
+            .chars()
+            .map(fold_full_width)
+            .collect::<String>()
+            .to_ascii_uppercase()
     }
 
     /// Completes the first 17 characters with their check character (for generated demo data).

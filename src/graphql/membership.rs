@@ -1,6 +1,6 @@
 //! Memberships (`service::membership`): the type, the lists, the lookup by USCC, and joining and leaving.
 
-use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
+use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::membership;
 
@@ -129,7 +129,8 @@ impl MembershipQuery {
     }
 
     /// "Which alliances is each of these units in, since when, in which post?" for up to 100
-    /// USCCs in one request, answered in the order asked.
+    /// USCCs in one request, answered in the order asked, each code on its own: an invalid code
+    /// is answered `INVALID` with its reason and never hides the others.
     #[graphql(complexity = "usccs.len() * child_complexity + 1")]
     async fn memberships_by_uscc(
         &self,
@@ -150,11 +151,31 @@ impl MembershipQuery {
 /// The answer for one code of `membershipsByUscc`.
 pub struct UsccMemberships(lookup::UsccMemberships);
 
+/// What `membershipsByUscc` found for one code.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "crate::service::lookup::UsccStatus")]
+pub enum UsccStatus {
+    /// A unit with this code is registered and visible to the caller.
+    Found,
+    /// The code is valid, but no live unit the caller may see carries it.
+    Unknown,
+    /// The code is not a valid USCC; `reason` says why (length, a character, the check character).
+    Invalid,
+}
+
 #[Object]
 impl UsccMemberships {
-    /// The code, normalised.
+    /// The code as given, normalised: trimmed, full-width characters folded, upper-cased.
     async fn uscc(&self) -> &str {
         &self.0.uscc
+    }
+    /// Whether the code was found, unknown or invalid.
+    async fn status(&self) -> UsccStatus {
+        self.0.status.into()
+    }
+    /// Why an invalid code is invalid (null otherwise).
+    async fn reason(&self) -> Option<&str> {
+        self.0.reason.as_deref()
     }
     /// The unit, if one with this code is registered (and visible to the caller).
     async fn organization(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organization>> {

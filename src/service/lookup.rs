@@ -61,17 +61,32 @@ pub async fn sector(
         .await?)
 }
 
+/// What a batch lookup found for one code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UsccStatus {
+    /// A unit with this code is registered and visible to the caller.
+    Found,
+    /// The code is valid, but no live unit the caller may see carries it.
+    Unknown,
+    /// The code is not a valid USCC (length, alphabet or check character).
+    Invalid,
+}
+
 /// The answer for one USCC of a batch lookup.
 #[derive(Debug, Clone)]
 pub struct UsccMemberships {
-    /// The code as the caller wrote it, normalised.
+    /// The code as the caller wrote it, normalised (trimmed, full-width folded, upper-cased).
     pub uscc: String,
+    pub status: UsccStatus,
+    /// Why an invalid code is invalid.
+    pub reason: Option<String>,
     pub organization: Option<organization::Model>,
     pub memberships: Vec<membership::Model>,
 }
 
 /// For up to [`MAX_USCC_BATCH`] codes, the unit and its memberships (all statuses the viewer
-/// may see), in two statements. Invalid codes are refused together, each with its reason.
+/// may see), in two statements. Each code is answered on its own: an invalid code is reported
+/// as such, with its reason, and never hides the others.
 pub async fn memberships_by_uscc(
     db: &DatabaseConnection,
     viewer: &Viewer,
@@ -83,18 +98,20 @@ pub async fn memberships_by_uscc(
             usccs.len()
         )));
     }
-    let mut parsed = Vec::with_capacity(usccs.len());
-    let mut problems = Vec::new();
-    for code in usccs {
-        match Uscc::parse(code) {
-            Ok(uscc) => parsed.push(uscc),
-            Err(err) => problems.push(err.to_string()),
-        }
+    let parsed: Vec<Result<Uscc, Error>> = usccs.iter().map(|code| Uscc::parse(code)).collect();
+    let codes: Vec<&str> = parsed
+        .iter()
+        .filter_map(|p| p.as_ref().ok())
+        .map(Uscc::as_str)
+        .collect();
+    if codes.is_empty() {
+        // Nothing valid to look up: no statement at all.
+        return Ok(usccs
+            .iter()
+            .zip(parsed)
+            .map(|(code, p)| answer(code, p, None, Vec::new()))
+            .collect());
     }
-    if !problems.is_empty() {
-        return Err(Error::bad_input(problems.join("; ")));
-    }
-    let codes: Vec<&str> = parsed.iter().map(Uscc::as_str).collect();
     let organizations: HashMap<String, organization::Model> = organization::Entity::find()
         .filter(organization::Column::Uscc.is_in(codes.iter().copied()))
         .filter(organization::Column::ArchivedAt.is_null())
@@ -127,19 +144,39 @@ pub async fn memberships_by_uscc(
                 .push(row);
         }
     }
-    Ok(parsed
-        .into_iter()
-        .map(|uscc| {
-            let organization = organizations.get(uscc.as_str()).cloned();
-            let memberships = organization
+    Ok(usccs
+        .iter()
+        .zip(parsed)
+        .map(|(code, parsed)| {
+            let organization = parsed
+                .as_ref()
+                .ok()
+                .and_then(|uscc| organizations.get(uscc.as_str()).cloned());
+            let found = organization
                 .as_ref()
                 .and_then(|o| memberships.get(&o.id).cloned())
                 .unwrap_or_default();
-            UsccMemberships {
-                uscc: uscc.to_string(),
-                organization,
-                memberships,
-            }
+            answer(code, parsed, organization, found)
         })
         .collect())
+}
+
+fn answer(
+    code: &str,
+    parsed: Result<Uscc, Error>,
+    organization: Option<organization::Model>,
+    memberships: Vec<membership::Model>,
+) -> UsccMemberships {
+    let (status, reason) = match (&parsed, &organization) {
+        (Err(err), _) => (UsccStatus::Invalid, Some(err.to_string())),
+        (Ok(_), Some(_)) => (UsccStatus::Found, None),
+        (Ok(_), None) => (UsccStatus::Unknown, None),
+    };
+    UsccMemberships {
+        uscc: Uscc::normalize(code),
+        status,
+        reason,
+        organization,
+        memberships,
+    }
 }

@@ -349,20 +349,64 @@ async fn memberships_by_uscc_answers_a_hundred_codes_in_order() {
         )
         .await;
     assert_eq!(error_code(&too_many).as_deref(), Some("BAD_USER_INPUT"));
-    let invalid = app
-        .query_as(
-            Some(&office()),
-            r#"{ membershipsByUscc(usccs: ["91110000600037341L", "123"]) { uscc } }"#,
-            json!({}),
+}
+
+#[tokio::test]
+async fn memberships_by_uscc_answers_each_code_on_its_own() {
+    let app = TestApp::spawn().await;
+    let data = app
+        .data("{ enterprises(first: 2) { nodes { uscc } } }", json!({}))
+        .await;
+    let known = data["enterprises"]["nodes"][0]["uscc"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // The same code typed with full-width characters and in lower case, as clerks do.
+    let typed: String = known
+        .to_lowercase()
+        .chars()
+        .map(|c| {
+            if c.is_ascii_digit() {
+                char::from_u32(c as u32 + 0xFEE0).unwrap()
+            } else {
+                c
+            }
+        })
+        .collect();
+    let mut wrong_check = known.clone();
+    wrong_check.replace_range(17.., if known.ends_with('0') { "1" } else { "0" });
+    let codes = json!([known, " 91110000600037341L ", wrong_check, "123", typed]);
+    let answer = app
+        .data(
+            "query($codes: [String!]!) { membershipsByUscc(usccs: $codes) { uscc status reason organization { uscc } } }",
+            json!({ "codes": codes }),
         )
         .await;
-    assert_eq!(error_code(&invalid).as_deref(), Some("BAD_USER_INPUT"));
+    let rows = answer["membershipsByUscc"].as_array().unwrap();
+    let row = |i: usize| {
+        (
+            rows[i]["status"].as_str().unwrap(),
+            rows[i]["uscc"].as_str().unwrap(),
+        )
+    };
+    assert_eq!(row(0), ("FOUND", known.as_str()));
+    assert_eq!(rows[0]["organization"]["uscc"], known.as_str());
+    assert_eq!(row(1), ("UNKNOWN", "91110000600037341L"));
+    assert!(rows[1]["reason"].is_null() && rows[1]["organization"].is_null());
+    assert_eq!(row(2), ("INVALID", wrong_check.as_str()));
     assert!(
-        invalid["errors"][0]["message"]
+        rows[2]["reason"]
             .as_str()
             .unwrap()
-            .contains("`123`")
+            .contains("check character"),
+        "{answer}"
     );
+    assert_eq!(row(3), ("INVALID", "123"));
+    assert!(
+        rows[3]["reason"].as_str().unwrap().contains("18"),
+        "{answer}"
+    );
+    assert_eq!(row(4), ("FOUND", known.as_str()));
 }
 
 #[tokio::test]
