@@ -1,6 +1,9 @@
 //! The change feed's and the audit trail's objects.
 
-use async_graphql::{Context, Enum, ID, Json, Object, Subscription};
+use async_graphql::{
+    Context, Enum, ID, Json, Object, Subscription,
+    connection::{Edge, EmptyFields, PageInfo},
+};
 use chrono::{DateTime, Utc};
 use entity::audit_event;
 use futures::{Stream, StreamExt, future::ready};
@@ -20,8 +23,9 @@ use crate::{
     service::{
         changes,
         changes::{ChangeKind, ChangeNotice},
+        feed::{self, FeedChange, FeedPage},
         listing,
-        page::{PageRequest, id_cursor},
+        page::PageRequest,
     },
 };
 
@@ -71,15 +75,17 @@ fn global_id(entity: &str, id: i64) -> Option<String> {
     Some(id::encode(kind, id))
 }
 
-/// One committed change. It names what changed, never the values: read the object through
-/// `node` (which applies the caller's permissions) to see its current state.
-pub struct Change(pub audit_event::Model);
+/// One committed change: every row one mutation wrote for one object. It names what changed,
+/// never the values: read the object through `node` (which applies the caller's permissions) to
+/// see its current state.
+#[derive(Clone)]
+pub struct Change(pub FeedChange);
 
 #[Object]
 impl Change {
     /// Where the feed continues from: pass it as `changes(after:)` to resume.
     async fn cursor(&self) -> String {
-        id_cursor(self.0.id)
+        self.0.cursor()
     }
     async fn at(&self) -> DateTime<Utc> {
         self.0.at
@@ -94,18 +100,11 @@ impl Change {
     }
     /// The changed object's global id.
     async fn entity_id(&self) -> Option<ID> {
-        self.0
-            .entity_id
-            .and_then(|id| global_id(&self.0.entity, id))
-            .map(ID::from)
+        self.global_id().map(ID::from)
     }
     /// The changed object as it is now, if the caller may see it.
     async fn node(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Node>> {
-        match self
-            .0
-            .entity_id
-            .and_then(|id| global_id(&self.0.entity, id))
-        {
+        match self.global_id() {
             Some(global) => Node::load(ctx, &global).await,
             None => Ok(None),
         }
@@ -117,15 +116,62 @@ impl Change {
             None => Ok(None),
         }
     }
-    /// Names of the fields that changed (those whose values the caller may never see are left out).
-    async fn changed_fields(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<String>> {
-        let fields = changes::changed_fields(
-            self.0.before_state.as_deref(),
-            self.0.after_state.as_deref(),
-        );
-        Ok(request(ctx)?
-            .viewer
-            .visible_changed_fields(&self.0.entity, fields))
+    /// Names of the fields that changed, over every row the mutation wrote for the object (those
+    /// whose values the caller may never see are left out).
+    async fn changed_fields(&self) -> &[String] {
+        &self.0.changed_fields
+    }
+}
+
+impl Change {
+    fn global_id(&self) -> Option<String> {
+        self.0
+            .entity_id
+            .and_then(|id| global_id(&self.0.entity, id))
+    }
+}
+
+/// A page of the change feed. Unlike other lists, a page with no new changes keeps the cursor it
+/// was given as `endCursor`, so a client that stores `endCursor` never starts over.
+pub struct ChangeConnection {
+    page: FeedPage,
+    after: Option<String>,
+    tables: Vec<&'static str>,
+}
+
+#[Object]
+impl ChangeConnection {
+    /// Information to aid in pagination.
+    async fn page_info(&self) -> PageInfo {
+        PageInfo {
+            has_previous_page: self.after.is_some(),
+            has_next_page: self.page.has_next,
+            start_cursor: self.page.changes.first().map(FeedChange::cursor),
+            end_cursor: self
+                .page
+                .changes
+                .last()
+                .map(FeedChange::cursor)
+                .or_else(|| self.after.clone()),
+        }
+    }
+    /// A list of edges.
+    async fn edges(&self) -> Vec<Edge<String, Change, EmptyFields>> {
+        self.page
+            .changes
+            .iter()
+            .map(|change| Edge::new(change.cursor(), Change(change.clone())))
+            .collect()
+    }
+    /// A list of nodes.
+    async fn nodes(&self) -> Vec<Change> {
+        self.page.changes.iter().cloned().map(Change).collect()
+    }
+    /// How many items the whole list has (all pages).
+    async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<i64> {
+        let request = request(ctx)?;
+        let count = feed::count(&request.db, &request.viewer, &self.tables).await?;
+        Ok(i64::try_from(count).unwrap_or(i64::MAX))
     }
 }
 
@@ -206,15 +252,20 @@ impl FeedQuery {
         after: Option<String>,
         types: Option<Vec<ChangeType>>,
         first: Option<i32>,
-    ) -> async_graphql::Result<Conn<Change>> {
+    ) -> async_graphql::Result<ChangeConnection> {
         let kinds: Vec<_> = types
             .unwrap_or_default()
             .into_iter()
             .map(Into::into)
             .collect();
-        let tables = crate::service::changes::ChangeKind::tables(&kinds);
-        let listing = listing::changes(&request(ctx)?.viewer, &tables)?;
-        list(ctx, listing, PageRequest::forward(first, after), Change).await
+        let tables = ChangeKind::tables(&kinds);
+        let request = request(ctx)?;
+        let page = feed::page(&request.db, &request.viewer, &tables, after.clone(), first).await?;
+        Ok(ChangeConnection {
+            page,
+            after,
+            tables,
+        })
     }
 
     /// The audit trail, newest first: every mutation, allowed or denied. OFFICE sees all; others
@@ -247,6 +298,7 @@ where
 {
     let request = request(ctx)?;
     let db = request.db.clone();
+    let viewer = request.viewer.clone();
     let receiver = request.bus.subscribe();
     let notices = futures::stream::unfold(receiver, |mut receiver| async move {
         loop {
@@ -263,8 +315,16 @@ where
     Ok(notices
         .filter(move |notice| ready(keep(notice)))
         .filter_map(move |notice| {
-            let db = db.clone();
-            async move { notice.event(&db).await.ok().flatten().map(Change) }
+            let (db, viewer) = (db.clone(), viewer.clone());
+            async move {
+                match feed::announced(&db, &viewer, &notice).await {
+                    Ok(change) => change.map(Change),
+                    Err(err) => {
+                        tracing::warn!(error = %err, notice.id, "could not read an announced change");
+                        None
+                    }
+                }
+            }
         }))
 }
 

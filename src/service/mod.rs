@@ -9,13 +9,15 @@
 //! - [`rules`]: the seed plan's rules, one function each with its rule id;
 //! - [`directory`], [`support`], [`formation`], [`membership`], [`project`], [`governance`]: the
 //!   mutations by area;
-//! - [`changes`]: change notices for subscriptions and the feed's change kinds;
+//! - [`changes`] and [`feed`]: change notices for subscriptions, the change kinds, and the feed
+//!   (one change per object per mutation);
 //! - [`chain`], [`stats`]: chain analytics and dashboard statistics, computed in SQL.
 
 pub mod access;
 pub mod chain;
 pub mod changes;
 pub mod directory;
+pub mod feed;
 pub mod filter;
 pub mod formation;
 pub mod governance;

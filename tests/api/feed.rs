@@ -164,3 +164,103 @@ async fn the_office_sees_the_whole_audit_trail_and_others_their_own_actions() {
     let filtered = app.ok(&office(), r#"{ auditEvents(filter: {outcome: {eq: ALLOWED}, operation: {eq: "updateOrganization"}}) { totalCount } }"#, json!({})).await;
     assert_eq!(filtered["auditEvents"]["totalCount"], 1);
 }
+
+const CREATE_ENTERPRISE: &str = "mutation($n: String!) { createOrganization(input: {kind: ENTERPRISE, nameZh: $n, municipality: YINCHUAN,
+    enterprise: {scale: SMALL, employees: 30, annualRevenue: 1000000, foundedYear: 2020, industryClass: \"C3985\"}}) { organization { id } } }";
+
+#[tokio::test]
+async fn one_mutation_on_one_object_is_one_change_with_its_fields_united() {
+    let app = TestApp::spawn().await;
+    let before = app
+        .ok(
+            &office(),
+            FEED,
+            json!({ "types": ["ORGANIZATION"], "first": 100 }),
+        )
+        .await;
+    let after = before["changes"]["pageInfo"]["endCursor"].clone();
+    let created = app
+        .ok(
+            &office(),
+            CREATE_ENTERPRISE,
+            json!({ "n": "宁夏合并测试有限公司" }),
+        )
+        .await;
+    let id = created["createOrganization"]["organization"]["id"].clone();
+    // The enterprise and its profile are two rows of the audit trail, one change of the feed.
+    let page = app
+        .ok(
+            &office(),
+            FEED,
+            json!({ "types": ["ORGANIZATION"], "after": after }),
+        )
+        .await;
+    let nodes = page["changes"]["nodes"].as_array().unwrap();
+    assert_eq!(nodes.len(), 1, "{page}");
+    assert_eq!(nodes[0]["entityId"], id);
+    assert_eq!(nodes[0]["operation"], "createOrganization");
+    let fields: Vec<&str> = nodes[0]["changedFields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_str().unwrap())
+        .collect();
+    assert!(
+        fields.contains(&"nameZh") && fields.contains(&"annualRevenue"),
+        "{fields:?}"
+    );
+    // An analyst sees the same single change without the restricted figure's name.
+    let page = app
+        .ok(
+            &analyst(),
+            FEED,
+            json!({ "types": ["ORGANIZATION"], "after": after }),
+        )
+        .await;
+    let fields = page["changes"]["nodes"][0]["changedFields"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert!(fields.contains(&json!("nameZh")) && !fields.contains(&json!("annualRevenue")));
+    // totalCount counts the change once.
+    let count = |page: &Value| page["changes"]["totalCount"].as_i64().unwrap();
+    let query = "query($t: [ChangeType!]) { changes(types: $t) { totalCount } }";
+    let types = json!({ "t": ["ORGANIZATION"] });
+    let total_before = count(&app.ok(&office(), query, types.clone()).await);
+    app.ok(
+        &office(),
+        CREATE_ENTERPRISE,
+        json!({ "n": "宁夏合并测试二有限公司" }),
+    )
+    .await;
+    assert_eq!(
+        count(&app.ok(&office(), query, types).await),
+        total_before + 1
+    );
+}
+
+#[tokio::test]
+async fn a_page_with_no_new_changes_keeps_the_cursor_it_was_given() {
+    let app = TestApp::spawn().await;
+    let unit = app.leader("NMAT-04").await;
+    rename(&app, &unit, "Once").await;
+    // Read the feed to its end.
+    let mut end = Value::Null;
+    loop {
+        let page = app
+            .ok(&office(), FEED, json!({ "first": 100, "after": end }))
+            .await;
+        end = page["changes"]["pageInfo"]["endCursor"].clone();
+        if page["changes"]["pageInfo"]["hasNextPage"] == false {
+            break;
+        }
+    }
+    assert!(end.is_string());
+    let empty = app.ok(&office(), FEED, json!({ "after": end })).await;
+    assert!(cursors(&empty).is_empty());
+    assert_eq!(empty["changes"]["pageInfo"]["endCursor"], end, "{empty}");
+    // Resuming from it still finds the next change.
+    rename(&app, &unit, "Twice").await;
+    let next = app.ok(&office(), FEED, json!({ "after": end })).await;
+    assert_eq!(cursors(&next).len(), 1, "{next}");
+}

@@ -298,3 +298,54 @@ async fn a_change_made_through_one_server_reaches_a_subscriber_on_another() {
         "{event}"
     );
 }
+
+#[tokio::test]
+async fn a_subscriber_gets_one_event_per_object_per_mutation() {
+    let app = TestApp::spawn().await;
+    let unit = app.leader("NMAT-04").await;
+    let mut subscriber = Subscriber::connect(&app.url, Some(&app.token(&office())))
+        .await
+        .unwrap();
+    subscriber
+        .subscribe(
+            "subscription { changes(types: [ORGANIZATION]) { operation entityId changedFields } }",
+            json!({}),
+        )
+        .await;
+    let mut n = 0;
+    let create = || {
+        n += 1;
+        let name = format!("宁夏订阅测试{n}有限公司");
+        let app = &app;
+        async move {
+            app.ok(&office(), "mutation($n: String!) { createOrganization(input: {kind: ENTERPRISE, nameZh: $n, municipality: YINCHUAN,
+                enterprise: {scale: SMALL, employees: 20, annualRevenue: 5000000, foundedYear: 2020, industryClass: \"C3391\"}}) { organization { id } } }", json!({ "n": name }))
+                .await;
+        }
+    };
+    let event = first_event(&mut subscriber, create).await;
+    assert_eq!(event["data"]["changes"]["operation"], "createOrganization");
+    let fields = event["data"]["changes"]["changedFields"].clone();
+    assert!(
+        fields.as_array().unwrap().contains(&json!("annualRevenue")),
+        "{event}"
+    );
+    // The enterprise's profile came in the same event: until the next mutation's event, every
+    // created enterprise was announced once.
+    rename(&app, &unit).await;
+    let mut created = vec![event["data"]["changes"]["entityId"].clone()];
+    loop {
+        let next = subscriber.event(Duration::from_secs(10)).await.unwrap();
+        match next["data"]["changes"]["operation"].as_str() {
+            Some("updateOrganization") => break,
+            Some("createOrganization") => created.push(next["data"]["changes"]["entityId"].clone()),
+            _ => panic!("unexpected event {next}"),
+        }
+    }
+    let unique: std::collections::HashSet<String> = created.iter().map(Value::to_string).collect();
+    assert_eq!(
+        unique.len(),
+        created.len(),
+        "an enterprise announced twice: {created:?}"
+    );
+}
