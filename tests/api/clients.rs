@@ -160,3 +160,28 @@ async fn the_console_page_and_its_files_come_from_the_hub_itself() {
         reqwest::StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn the_client_examples_generate_with_codegen_and_run_against_the_hub() {
+    if !installed() {
+        return;
+    }
+    let out = std::env::temp_dir().join(format!("hub-codegen-{}", std::process::id()));
+    node("codegen.mjs", &[out.to_str().unwrap()]).await;
+    let manifest: serde_json::Map<String, Value> =
+        serde_json::from_slice(&std::fs::read(out.join("persisted-documents.json")).unwrap())
+            .unwrap();
+    std::fs::remove_dir_all(&out).unwrap();
+    let app = TestApp::spawn().await;
+    for document in manifest.values() {
+        let document = document.as_str().unwrap();
+        let answer = app
+            .query_as(
+                Some(&office()),
+                document,
+                json!({ "usccs": ["91110000600037341L"] }),
+            )
+            .await;
+        assert!(answer.get("errors").is_none(), "{document}: {answer}");
+    }
+}
