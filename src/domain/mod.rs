@@ -3,5 +3,6 @@
 
 pub mod division;
 pub mod id;
+pub mod labels;
 pub mod principal;
 pub mod uscc;

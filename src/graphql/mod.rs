@@ -8,6 +8,7 @@
 //! - [`support`], [`formation`], [`membership`], [`project`], [`governance`]: the alliance's life;
 //! - [`chain`], [`stats`]: chain analytics and dashboard statistics;
 //! - [`changes`]: the change feed, the audit trail and live subscriptions;
+//! - [`labels`]: the names of coded values, for charts;
 //! - shared: [`connection`], [`inputs`] (filters and orders), [`enums`], [`scalars`], [`loader`],
 //!   [`write`] (what mutations share), [`context`], [`executor`], [`limits`] (checked before a
 //!   document runs) and [`order`] (answers in the order asked).
@@ -26,6 +27,7 @@ pub mod executor;
 pub mod formation;
 pub mod governance;
 pub mod inputs;
+pub mod labels;
 pub mod limits;
 pub mod loader;
 pub mod membership;
@@ -66,6 +68,7 @@ pub struct Query(
     changes::FeedQuery,
     chain::ChainQuery,
     stats::StatsQuery,
+    labels::LabelsQuery,
 );
 
 /// The root mutation type.

@@ -1,10 +1,17 @@
 //! Dashboard statistics: grouped counts and figures, with suppressed cells marked.
 
 use async_graphql::{Context, Enum, Object, SimpleObject};
-use entity::municipality;
+use entity::{
+    alliance, chain_segment,
+    enums::{DepartmentCode, EnterpriseScale, OrganizationKind, SupportKind},
+    industrial_park, municipality, sector,
+};
 
 use crate::{
-    domain::id::{self, Kind},
+    domain::{
+        id::{self, Kind},
+        labels::{self, Labelled},
+    },
     graphql::{
         directory::Municipality, formation::Alliance, inputs::OrganizationFilter,
         loader::maybe_row, request,
@@ -61,32 +68,125 @@ impl From<Aggregate> for Figure {
     }
 }
 
-/// One dimension's value in a group's key.
-#[derive(SimpleObject, Debug, Clone)]
+/// What a dimension's raw values are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Values {
+    /// Ids of rows of this kind (their code and names come from the row).
+    Rows(Kind),
+    /// Codes of the named enumeration (labelled in `domain::labels`).
+    Codes(&'static str),
+    /// Years.
+    Years,
+}
+
+/// A dimension of a statistics table, as asked for in `groupBy`.
+#[derive(Debug, Clone)]
+struct Dimension {
+    name: String,
+    values: Values,
+}
+
+/// One dimension's value in a group's key, with what a chart shows for it.
 pub struct GroupKey {
+    dimension: String,
+    values: Values,
+    /// The raw value: a code, a year, or a database id; `None` for none.
+    raw: Option<String>,
+}
+
+/// A value's code and names.
+struct Named {
+    code: String,
+    zh: String,
+    en: String,
+}
+
+#[Object]
+impl GroupKey {
     /// The dimension, as in `groupBy`.
-    pub dimension: String,
-    /// Its value: a code (`YINCHUAN`, `LARGE`), a year, or a global id; null for none.
-    pub value: Option<String>,
+    async fn dimension(&self) -> &str {
+        &self.dimension
+    }
+    /// Its value: a code (`LARGE`), a year, or a global id (municipalities, parks, sectors,
+    /// segments, alliances); null for none (e.g. a unit outside the metro area).
+    async fn value(&self) -> Option<String> {
+        match (self.values, &self.raw) {
+            (Values::Rows(kind), Some(raw)) => {
+                raw.parse::<i64>().ok().map(|id| id::encode(kind, id))
+            }
+            (_, raw) => raw.clone(),
+        }
+    }
+    /// The value's code: `YINCHUAN`, `NEW_MATERIALS`, a park's or an alliance's code, `LARGE`,
+    /// a year.
+    async fn code(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
+        Ok(self.named(ctx).await?.map(|n| n.code))
+    }
+    /// Its name in Chinese (银川市, 大型, 2020年).
+    async fn label_zh(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
+        Ok(self.named(ctx).await?.map(|n| n.zh))
+    }
+    /// Its name in English (Yinchuan, Large, 2020).
+    async fn label_en(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
+        Ok(self.named(ctx).await?.map(|n| n.en))
+    }
+}
+
+impl GroupKey {
+    async fn named(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Named>> {
+        let Some(raw) = &self.raw else {
+            return Ok(None);
+        };
+        let named = |code: String, zh: &str, en: &str| Named {
+            code,
+            zh: zh.to_owned(),
+            en: en.to_owned(),
+        };
+        let id = || raw.parse::<i64>().ok();
+        Ok(match self.values {
+            Values::Years => Some(named(raw.clone(), &format!("{raw}年"), raw)),
+            Values::Codes(enumeration) => labels::label_of(enumeration, raw)
+                .map(|label| named(raw.clone(), label.zh, label.en)),
+            // Municipalities and sectors are fixed enumerations: their names are the labels'.
+            Values::Rows(Kind::Municipality) => maybe_row::<municipality::Model>(ctx, id())
+                .await?
+                .map(|m| (m.code.code(), m.code.label()))
+                .map(|(code, label)| named(code, label.zh, label.en)),
+            Values::Rows(Kind::Sector) => maybe_row::<sector::Model>(ctx, id())
+                .await?
+                .map(|s| (s.code.code(), s.code.label()))
+                .map(|(code, label)| named(code, label.zh, label.en)),
+            Values::Rows(Kind::Park) => maybe_row::<industrial_park::Model>(ctx, id())
+                .await?
+                .map(|p| named(p.code.clone(), &p.name_zh, &p.name_en)),
+            Values::Rows(Kind::ChainSegment) => maybe_row::<chain_segment::Model>(ctx, id())
+                .await?
+                .map(|s| named(s.code.clone(), &s.name_zh, &s.name_en)),
+            Values::Rows(Kind::Alliance) => maybe_row::<alliance::Model>(ctx, id())
+                .await?
+                .map(|a| named(a.code.clone(), &a.name_zh, &a.name_en)),
+            Values::Rows(_) => None,
+        })
+    }
 }
 
 /// One group of a statistics table.
 pub struct StatGroup {
-    pub group: stats::Group,
-    pub dimensions: Vec<String>,
-    /// The key's values in their API form (codes, years, global ids), one per dimension.
-    pub values: Vec<Option<String>>,
+    group: stats::Group,
+    dimensions: Vec<Dimension>,
 }
 
 #[Object]
 impl StatGroup {
+    /// One value per dimension, in the order of `groupBy`.
     async fn key(&self) -> Vec<GroupKey> {
         self.dimensions
             .iter()
-            .zip(&self.values)
-            .map(|(d, v)| GroupKey {
-                dimension: d.clone(),
-                value: v.clone(),
+            .zip(&self.group.key)
+            .map(|(d, raw)| GroupKey {
+                dimension: d.name.clone(),
+                values: d.values,
+                raw: raw.clone(),
             })
             .collect()
     }
@@ -218,34 +318,25 @@ impl AllianceStats {
     }
 }
 
-/// The API form of a raw group-key value: codes stay codes, ids become global ids.
-fn key_value(kind: Option<Kind>, raw: &Option<String>) -> Option<String> {
-    match (kind, raw) {
-        (Some(kind), Some(raw)) => raw.parse::<i64>().ok().map(|id| id::encode(kind, id)),
-        (None, raw) => raw.clone(),
-        (_, None) => None,
-    }
-}
-
 fn groups<D: Copy>(
-    rows: Vec<crate::service::stats::Group>,
+    rows: Vec<stats::Group>,
     dims: &[D],
-    name: impl Fn(D) -> (String, Option<Kind>),
-) -> Vec<StatGroup> {
-    let named: Vec<(String, Option<Kind>)> = dims.iter().map(|d| name(*d)).collect();
+    describe: impl Fn(D) -> Values,
+) -> Vec<StatGroup>
+where
+    async_graphql::Value: From<D>,
+{
+    let dimensions: Vec<Dimension> = dims
+        .iter()
+        .map(|d| Dimension {
+            name: async_graphql::Value::from(*d).to_string(),
+            values: describe(*d),
+        })
+        .collect();
     rows.into_iter()
-        .map(|group| {
-            let values = group
-                .key
-                .iter()
-                .zip(&named)
-                .map(|(raw, (_, kind))| key_value(*kind, raw))
-                .collect();
-            StatGroup {
-                dimensions: named.iter().map(|(n, _)| n.clone()).collect(),
-                values,
-                group,
-            }
+        .map(|group| StatGroup {
+            group,
+            dimensions: dimensions.clone(),
         })
         .collect()
 }
@@ -277,16 +368,14 @@ impl StatsQuery {
             filter.as_ref(),
         )
         .await?;
-        Ok(groups(rows, &group_by, |d| {
-            use EnterpriseGroupBy as G;
-            let kind = match d {
-                G::Municipality => Some(Kind::Municipality),
-                G::Park => Some(Kind::Park),
-                G::Sector => Some(Kind::Sector),
-                G::Segment => Some(Kind::ChainSegment),
-                _ => None,
-            };
-            (async_graphql::Value::from(d).to_string(), kind)
+        Ok(groups(rows, &group_by, |d| match d {
+            EnterpriseGroupBy::Municipality => Values::Rows(Kind::Municipality),
+            EnterpriseGroupBy::Park => Values::Rows(Kind::Park),
+            EnterpriseGroupBy::Sector => Values::Rows(Kind::Sector),
+            EnterpriseGroupBy::Segment => Values::Rows(Kind::ChainSegment),
+            EnterpriseGroupBy::Scale => Values::Codes(EnterpriseScale::NAME),
+            EnterpriseGroupBy::Kind => Values::Codes(OrganizationKind::NAME),
+            EnterpriseGroupBy::FoundedYear => Values::Years,
         }))
     }
 
@@ -318,14 +407,12 @@ impl StatsQuery {
             &dims,
         )
         .await?;
-        Ok(groups(rows, &group_by, |d| {
-            use SupportGroupBy as G;
-            let kind = match d {
-                G::Alliance => Some(Kind::Alliance),
-                G::Municipality => Some(Kind::Municipality),
-                _ => None,
-            };
-            (async_graphql::Value::from(d).to_string(), kind)
+        Ok(groups(rows, &group_by, |d| match d {
+            SupportGroupBy::Department => Values::Codes(DepartmentCode::NAME),
+            SupportGroupBy::Kind => Values::Codes(SupportKind::NAME),
+            SupportGroupBy::Year => Values::Years,
+            SupportGroupBy::Alliance => Values::Rows(Kind::Alliance),
+            SupportGroupBy::Municipality => Values::Rows(Kind::Municipality),
         }))
     }
 }

@@ -296,3 +296,71 @@ async fn statistics_follow_every_committed_change() {
         "a write moves the audit trail, and the cached answer is dropped"
     );
 }
+
+#[tokio::test]
+async fn group_keys_carry_codes_and_labels_a_chart_can_show() {
+    let app = TestApp::spawn().await;
+    let stats = app
+        .ok(
+            &office(),
+            "{ enterpriseStats(groupBy: [MUNICIPALITY, SCALE]) { key { dimension value code labelZh labelEn } }
+               supportStats(groupBy: [DEPARTMENT, YEAR]) { key { dimension value code labelZh labelEn } } }",
+            json!({}),
+        )
+        .await;
+    let keys: Vec<&Value> = stats["enterpriseStats"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|g| g["key"].as_array().unwrap())
+        .chain(
+            stats["supportStats"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .flat_map(|g| g["key"].as_array().unwrap()),
+        )
+        .collect();
+    let find = |code: &str| {
+        keys.iter()
+            .find(|k| k["code"] == code)
+            .unwrap_or_else(|| panic!("no key {code}: {stats}"))
+    };
+    let yinchuan = find("YINCHUAN");
+    assert_eq!(yinchuan["labelZh"], "银川市");
+    assert_eq!(yinchuan["labelEn"], "Yinchuan");
+    assert!(
+        yinchuan["value"].as_str().unwrap() != "YINCHUAN",
+        "the value stays the global id"
+    );
+    let large = find("LARGE");
+    assert_eq!(
+        (large["labelZh"].as_str(), large["labelEn"].as_str()),
+        (Some("大型"), Some("Large"))
+    );
+    let dst = find("DST");
+    assert_eq!(dst["labelZh"], "自治区科学技术厅");
+    assert!(
+        keys.iter()
+            .any(|k| k["dimension"] == "YEAR" && k["labelZh"].as_str().unwrap().ends_with('年'))
+    );
+    // Every key with a value has its names.
+    assert!(keys.iter().all(|k| k["value"].is_null() || (k["labelZh"].is_string() && k["labelEn"].is_string())), "{stats}");
+}
+
+#[tokio::test]
+async fn labels_name_every_code_of_the_schema_enumerations() {
+    let app = TestApp::spawn().await;
+    let answer = app
+        .data_as(None, "{ labels(enums: [\"EnterpriseScale\", \"SupportKind\"]) { name values { code zh en } } }", json!({}))
+        .await;
+    let all = answer["labels"].as_array().unwrap();
+    assert_eq!(all.len(), 2);
+    assert_eq!(all[0]["name"], "EnterpriseScale");
+    assert_eq!(
+        all[0]["values"][0],
+        json!({ "code": "LARGE", "zh": "大型", "en": "Large" })
+    );
+    let every = app.data_as(None, "{ labels { name } }", json!({})).await;
+    assert!(every["labels"].as_array().unwrap().len() >= 20);
+}
