@@ -10,7 +10,9 @@ use sea_orm::DatabaseConnection;
 use crate::{
     auth::JwtKeys,
     config::ServeConfig,
+    error::Result,
     graphql::ServedSchema,
+    graphql::documents::Documents,
     service::{changes::ChangeBus, stats::StatsCache},
 };
 
@@ -31,17 +33,34 @@ pub struct App {
     pub stats: Arc<StatsCache>,
     /// The edge's settings: introspection, CORS origins.
     pub edge: Arc<ServeConfig>,
+    /// Persisted and trusted documents.
+    pub documents: Arc<Documents>,
 }
 
 impl App {
     /// Builds the state, hooks the SQL statement counter into the connection and starts the
     /// change bus. Needs a Tokio runtime.
     pub fn new(db: DatabaseConnection, keys: JwtKeys) -> Self {
-        Self::serving(db, keys, ServeConfig::default())
+        let documents = Documents::new(db.clone());
+        Self::build(db, keys, ServeConfig::default(), documents)
     }
 
-    /// The state with the edge configured as given (`serve`).
-    pub fn serving(mut db: DatabaseConnection, keys: JwtKeys, edge: ServeConfig) -> Self {
+    /// The state with the edge configured as given (`serve`); a bad trusted-documents manifest
+    /// stops it.
+    pub fn serving(db: DatabaseConnection, keys: JwtKeys, edge: ServeConfig) -> Result<Self> {
+        let documents = match &edge.trusted_documents {
+            Some(manifest) => Documents::trusted(db.clone(), manifest)?,
+            None => Documents::new(db.clone()),
+        };
+        Ok(Self::build(db, keys, edge, documents))
+    }
+
+    fn build(
+        mut db: DatabaseConnection,
+        keys: JwtKeys,
+        edge: ServeConfig,
+        documents: Documents,
+    ) -> Self {
         let metrics = Arc::new(Metrics::default());
         let counter = metrics.clone();
         db.set_metric_callback(move |info| counter.record_statement(info.elapsed, info.failed));
@@ -55,6 +74,7 @@ impl App {
             bus,
             stats,
             edge: Arc::new(edge),
+            documents: Arc::new(documents),
         }
     }
 }

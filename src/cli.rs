@@ -77,7 +77,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Serve => {
             let db = database::open(&cli.config).await?;
             let listen = cli.serve.listen;
-            let app = App::serving(db, cli.config.jwt_keys()?, cli.serve);
+            let app = App::serving(db, cli.config.jwt_keys()?, cli.serve)?;
             crate::serve(app, listen).await
         }
         Command::Migrate => {

@@ -157,6 +157,11 @@ pub struct ServeConfig {
     /// None by default: only same-origin pages (GraphiQL) can call it from a browser.
     #[arg(long, global = true, env = "HUB_CORS_ORIGINS", value_delimiter = ',', value_parser = origin)]
     pub cors_origins: Vec<axum::http::HeaderValue>,
+    /// A manifest of trusted documents (`{"sha256:<hex>": "<document>"}`, as GraphQL Code
+    /// Generator's client preset writes it): only those run, except for OFFICE. Unset: any
+    /// document runs, and clients may persist documents by hash.
+    #[arg(long, global = true, env = "HUB_TRUSTED_DOCUMENTS")]
+    pub trusted_documents: Option<PathBuf>,
 }
 
 impl Default for ServeConfig {
@@ -165,6 +170,7 @@ impl Default for ServeConfig {
             listen: ([127, 0, 0, 1], 8080).into(),
             introspection: true,
             cors_origins: Vec::new(),
+            trusted_documents: None,
         }
     }
 }

@@ -18,6 +18,7 @@ pub mod membership;
 pub mod municipality;
 pub mod organization;
 pub mod organization_segment;
+pub mod persisted_document;
 pub mod person;
 pub mod post;
 pub mod project;

@@ -3,6 +3,7 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261201_000001_create_schema;
+mod m20261204_000001_persisted_documents;
 
 /// All migrations, in order.
 #[derive(Debug)]
@@ -11,6 +12,9 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261201_000001_create_schema::Migration)]
+        vec![
+            Box::new(m20261201_000001_create_schema::Migration),
+            Box::new(m20261204_000001_persisted_documents::Migration),
+        ]
     }
 }

@@ -137,7 +137,7 @@ impl Executor for ServedSchema {
 }
 
 /// The answer to a document refused before it ran.
-fn refused(error: Error) -> Response {
+pub(crate) fn refused(error: Error) -> Response {
     let mut refusal = ServerError::new(error.to_string(), None);
     refusal.source = Some(Arc::new(error));
     Response::from_errors(vec![refusal])

@@ -10,8 +10,9 @@
 //! - [`changes`]: the change feed, the audit trail and live subscriptions;
 //! - [`labels`]: the names of coded values, for charts;
 //! - shared: [`connection`], [`inputs`] (filters and orders), [`enums`], [`scalars`], [`loader`],
-//!   [`write`] (what mutations share), [`context`], [`executor`], [`limits`] (checked before a
-//!   document runs) and [`order`] (answers in the order asked).
+//!   [`write`] (what mutations share), [`context`], [`executor`], [`documents`] (persisted and
+//!   trusted documents), [`limits`] (checked before a document runs) and [`order`] (answers in
+//!   the order asked).
 //!
 //! The schema is built without data ([`build_schema`]), so its SDL can be printed and snapshotted
 //! without a database; each request brings its own [`RequestContext`].
@@ -22,6 +23,7 @@ pub mod changes;
 pub mod connection;
 pub mod context;
 pub mod directory;
+pub mod documents;
 pub mod enums;
 pub mod executor;
 pub mod formation;

@@ -28,8 +28,13 @@ use tracing::Span;
 use super::{authenticate, refuse};
 use crate::{
     app::App,
+    domain::principal::Role,
     error::{Code, Error},
-    graphql::{RequestContext, limits::operation},
+    graphql::{
+        RequestContext,
+        executor::{finalize_errors, refused},
+        limits::operation,
+    },
     service::access::Viewer,
 };
 
@@ -121,7 +126,7 @@ pub(super) async fn post(
         );
     }
     match parse_body(&body) {
-        Ok(request) => run(&app, &headers, request, media).await,
+        Ok(request) => run(&app, &headers, request, media, Method::Post).await,
         Err(message) => media.refuse(StatusCode::BAD_REQUEST, Code::BadUserInput, &message),
     }
 }
@@ -152,7 +157,11 @@ pub(super) async fn get(
             );
         }
     };
-    let Some(query) = params.query else {
+    // A persisted query names its document in `extensions` and sends no text.
+    let Some(query) = params
+        .query
+        .or_else(|| params.extensions.is_some().then(String::new))
+    else {
         if accepts(&headers, "text/html") {
             return super::console::page();
         }
@@ -179,33 +188,50 @@ pub(super) async fn get(
             "extensions": if extensions.is_null() { serde_json::json!({}) } else { extensions },
         }))
     });
-    let mut request = match body.and_then(|body| {
+    let request = match body.and_then(|body| {
         serde_json::from_value::<Request>(body).map_err(|e| format!("not a GraphQL request: {e}"))
     }) {
         Ok(request) => request,
         Err(message) => return media.refuse(StatusCode::BAD_REQUEST, Code::BadUserInput, &message),
     };
-    // Only queries may be sent by GET: a GET must not change anything (and caches may repeat it).
-    let name = request.operation_name.clone();
-    if let Ok(document) = request.parsed_query()
-        && let Some(op) = operation(document, name.as_deref())
-        && op.ty != OperationType::Query
-    {
-        let mut refusal = media.refuse(
-            StatusCode::METHOD_NOT_ALLOWED,
-            Code::BadUserInput,
-            "only queries may be sent by GET: send mutations and subscriptions by POST",
-        );
-        refusal
-            .headers_mut()
-            .insert(header::ALLOW, HeaderValue::from_static("POST"));
-        return refusal;
-    }
-    run(&app, &headers, request, media).await
+    run(&app, &headers, request, media, Method::Get).await
 }
 
-/// Authenticates the caller, runs the request and answers it in the negotiated media type.
-async fn run(app: &App, headers: &HeaderMap, request: Request, media: Media) -> Response {
+/// How the request came.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Method {
+    Get,
+    Post,
+}
+
+/// Only queries may be sent by GET: a GET must not change anything (and caches may repeat it).
+fn refuse_if_not_a_query(request: &mut Request, media: Media) -> Option<Response> {
+    let name = request.operation_name.clone();
+    let document = request.parsed_query().ok()?;
+    let op = operation(document, name.as_deref())?;
+    if op.ty == OperationType::Query {
+        return None;
+    }
+    let mut refusal = media.refuse(
+        StatusCode::METHOD_NOT_ALLOWED,
+        Code::BadUserInput,
+        "only queries may be sent by GET: send mutations and subscriptions by POST",
+    );
+    refusal
+        .headers_mut()
+        .insert(header::ALLOW, HeaderValue::from_static("POST"));
+    Some(refusal)
+}
+
+/// Authenticates the caller, finds the document (a persisted one by its hash), runs it and answers
+/// in the negotiated media type.
+async fn run(
+    app: &App,
+    headers: &HeaderMap,
+    mut request: Request,
+    media: Media,
+    method: Method,
+) -> Response {
     let principal = match authenticate(app, headers) {
         Ok(principal) => principal,
         Err(err) => {
@@ -218,6 +244,20 @@ async fn run(app: &App, headers: &HeaderMap, request: Request, media: Media) -> 
         }
     };
     Span::current().record("auth.role", principal.role.as_str());
+    if let Err(refusal) = app
+        .documents
+        .resolve(&mut request, principal.role == Role::Office)
+        .await
+    {
+        let mut response = refused(refusal);
+        finalize_errors(&mut response);
+        return answer(media, &response);
+    }
+    if method == Method::Get
+        && let Some(refusal) = refuse_if_not_a_query(&mut request, media)
+    {
+        return refusal;
+    }
     if let Some(operation) = &request.operation_name {
         Span::current().record("graphql.operation", operation.as_str());
     }
@@ -240,11 +280,16 @@ async fn run(app: &App, headers: &HeaderMap, request: Request, media: Media) -> 
             .requests_with_errors
             .fetch_add(1, Ordering::Relaxed);
     }
+    answer(media, &response)
+}
+
+/// An answer in the negotiated media type, with its status.
+fn answer(media: Media, response: &async_graphql::Response) -> Response {
     let status = match media {
-        Media::GraphqlResponse => status_of(&response),
+        Media::GraphqlResponse => status_of(response),
         Media::Json => StatusCode::OK,
     };
-    let body = match serde_json::to_vec(&response) {
+    let body = match serde_json::to_vec(response) {
         Ok(body) => body,
         Err(err) => {
             tracing::error!(error.detail = %err, "could not serialize an answer");
@@ -295,12 +340,26 @@ fn err_detail(err: &Error) -> String {
     }
 }
 
-/// One GraphQL request from a JSON body; batches (arrays) are refused.
+/// One GraphQL request from a JSON body; batches (arrays) are refused. A `documentId` (the
+/// persisted-documents convention) is read as `extensions.persistedQuery`.
 fn parse_body(body: &[u8]) -> Result<Request, String> {
-    let value: serde_json::Value =
+    let mut value: serde_json::Value =
         serde_json::from_slice(body).map_err(|e| format!("the body is not valid JSON: {e}"))?;
     if value.is_array() {
         return Err("batched requests are not supported: send one operation per request".into());
+    }
+    if let Some(object) = value.as_object_mut()
+        && let Some(id) = object.remove("documentId")
+    {
+        let extensions = object
+            .entry("extensions")
+            .or_insert_with(|| serde_json::json!({}));
+        if let Some(extensions) = extensions.as_object_mut() {
+            extensions.insert(
+                "persistedQuery".into(),
+                serde_json::json!({ "version": 1, "sha256Hash": id }),
+            );
+        }
     }
     serde_json::from_value(value).map_err(|e| format!("the body is not a GraphQL request: {e}"))
 }

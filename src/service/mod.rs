@@ -7,6 +7,7 @@
 //! - [`lookup`]: natural-key lookups (USCC, codes) and the batch membership lookup;
 //! - [`write`]: the one write path (serialized transaction, authorization, versions, audit);
 //! - [`rules`]: the seed plan's rules, one function each with its rule id;
+//! - [`documents`]: GraphQL documents persisted by their hash;
 //! - [`directory`], [`support`], [`formation`], [`membership`], [`project`], [`governance`]: the
 //!   mutations by area;
 //! - [`changes`] and [`feed`]: change notices for subscriptions, the change kinds, and the feed
@@ -17,6 +18,7 @@ pub mod access;
 pub mod chain;
 pub mod changes;
 pub mod directory;
+pub mod documents;
 pub mod feed;
 pub mod filter;
 pub mod formation;

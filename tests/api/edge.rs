@@ -3,6 +3,7 @@
 use alliance_hub::config::ServeConfig;
 use axum::http::HeaderValue;
 use reqwest::{Method, StatusCode};
+use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, error_code, office};
@@ -369,4 +370,151 @@ async fn the_binary_reads_dot_env_and_logs_its_url_without_colours_to_a_file() {
         "the .env was not read"
     );
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+fn sha256(text: &str) -> String {
+    alliance_hub::graphql::documents::hash_of(text)
+}
+
+async fn post_body(app: &TestApp, who: Option<&crate::helpers::As>, body: Value) -> Value {
+    let mut request = app.post("/graphql").await.json(&body);
+    if let Some(who) = who {
+        request = request.bearer_auth(app.token(who));
+    }
+    request.send().await.unwrap().json().await.unwrap()
+}
+
+#[tokio::test]
+async fn automatic_persisted_queries_register_on_a_miss_and_answer_by_hash() {
+    let app = TestApp::spawn().await;
+    let query = "{ departments { totalCount } }";
+    let persisted = json!({ "persistedQuery": { "version": 1, "sha256Hash": sha256(query) } });
+    // A miss: the message Apollo's persisted-query link looks for.
+    let miss = post_body(&app, None, json!({ "extensions": persisted })).await;
+    assert_eq!(
+        miss["errors"][0]["message"], "PersistedQueryNotFound",
+        "{miss}"
+    );
+    assert_eq!(error_code(&miss).as_deref(), Some("BAD_USER_INPUT"));
+    // The text with its hash runs and registers the document, in the database for every replica.
+    let registered = post_body(
+        &app,
+        None,
+        json!({ "query": query, "extensions": persisted }),
+    )
+    .await;
+    assert_eq!(
+        registered["data"]["departments"]["totalCount"], 7,
+        "{registered}"
+    );
+    let stored = app
+        .db()
+        .query_one_raw(sea_orm::Statement::from_string(
+            app.db().get_database_backend(),
+            format!(
+                "SELECT document FROM persisted_document WHERE hash = '{}'",
+                sha256(query)
+            ),
+        ))
+        .await
+        .unwrap();
+    assert!(stored.is_some());
+    // Now the hash alone is enough, by POST or by GET.
+    let hit = post_body(&app, None, json!({ "extensions": persisted })).await;
+    assert_eq!(hit["data"]["departments"]["totalCount"], 7, "{hit}");
+    let by_get = get_graphql(&app, &[("extensions", &persisted.to_string())]).await;
+    assert_eq!(by_get.status(), StatusCode::OK);
+    let by_get: Value = by_get.json().await.unwrap();
+    assert_eq!(by_get["data"]["departments"]["totalCount"], 7, "{by_get}");
+    // A hash that is not the text's is refused, and nothing is registered under it.
+    let forged = post_body(
+        &app,
+        None,
+        json!({ "query": "{ viewer { role } }", "extensions": persisted }),
+    )
+    .await;
+    assert_eq!(
+        error_code(&forged).as_deref(),
+        Some("BAD_USER_INPUT"),
+        "{forged}"
+    );
+}
+
+#[tokio::test]
+async fn a_persisted_mutation_may_not_be_sent_by_get() {
+    let app = TestApp::spawn().await;
+    let mutation =
+        "mutation { archivePark(input: {id: \"x\", expectedVersion: 1}) { park { id } } }";
+    let persisted = json!({ "persistedQuery": { "version": 1, "sha256Hash": sha256(mutation) } });
+    post_body(
+        &app,
+        Some(&office()),
+        json!({ "query": mutation, "extensions": persisted }),
+    )
+    .await;
+    let answer = get_graphql(&app, &[("extensions", &persisted.to_string())]).await;
+    assert_eq!(answer.status(), StatusCode::METHOD_NOT_ALLOWED);
+}
+
+#[tokio::test]
+async fn with_a_trusted_manifest_only_its_documents_run_except_for_the_office() {
+    let listed = "query Departments { departments { totalCount } }";
+    let manifest = std::env::temp_dir().join(format!("hub-trusted-{}.json", std::process::id()));
+    std::fs::write(
+        &manifest,
+        json!({ format!("sha256:{}", sha256(listed)): listed }).to_string(),
+    )
+    .unwrap();
+    let app = TestApp::spawn_with(ServeConfig {
+        trusted_documents: Some(manifest.clone()),
+        ..Default::default()
+    })
+    .await;
+    let analyst = crate::helpers::analyst();
+    // By id, as GraphQL Code Generator's clients send it, and by text.
+    let by_id = post_body(
+        &app,
+        Some(&analyst),
+        json!({ "documentId": format!("sha256:{}", sha256(listed)) }),
+    )
+    .await;
+    assert_eq!(by_id["data"]["departments"]["totalCount"], 7, "{by_id}");
+    let by_text = post_body(&app, Some(&analyst), json!({ "query": listed })).await;
+    assert_eq!(by_text["data"]["departments"]["totalCount"], 7, "{by_text}");
+    // Anything else is refused, and not registered either.
+    let other = "{ viewer { role } }";
+    let refused = post_body(&app, Some(&analyst), json!({ "query": other })).await;
+    assert_eq!(
+        error_code(&refused).as_deref(),
+        Some("FORBIDDEN"),
+        "{refused}"
+    );
+    let persisted = json!({ "persistedQuery": { "version": 1, "sha256Hash": sha256(other) } });
+    let refused = post_body(
+        &app,
+        Some(&analyst),
+        json!({ "query": other, "extensions": persisted }),
+    )
+    .await;
+    assert_eq!(error_code(&refused).as_deref(), Some("FORBIDDEN"));
+    // The office may run any document.
+    let office = post_body(&app, Some(&office()), json!({ "query": other })).await;
+    assert_eq!(office["data"]["viewer"]["role"], "OFFICE", "{office}");
+
+    // A manifest whose hash does not match its document stops start-up, naming the setting.
+    std::fs::write(&manifest, json!({ sha256("x"): listed }).to_string()).unwrap();
+    let db = app.db().clone();
+    let refusal = alliance_hub::App::serving(
+        db,
+        crate::helpers::keys("a-secret-long-enough-for-the-test-keys"),
+        ServeConfig {
+            trusted_documents: Some(manifest.clone()),
+            ..Default::default()
+        },
+    )
+    .err()
+    .unwrap()
+    .to_string();
+    assert!(refusal.contains("HUB_TRUSTED_DOCUMENTS"), "{refusal}");
+    std::fs::remove_file(&manifest).unwrap();
 }

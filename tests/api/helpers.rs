@@ -354,7 +354,7 @@ impl TestApp {
             .await
             .expect("connect to the test database");
         let database_url = url.clone();
-        let state = App::serving(db, keys(SECRET), edge);
+        let state = App::serving(db, keys(SECRET), edge).expect("the app's settings");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind a port");
