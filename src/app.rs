@@ -88,6 +88,8 @@ pub struct Metrics {
     pub requests_with_errors: AtomicU64,
     /// Requests refused for a bad token.
     pub unauthenticated: AtomicU64,
+    /// Requests stopped at the deadline.
+    pub timeouts: AtomicU64,
     /// SQL statements executed.
     pub sql_statements: AtomicU64,
     /// SQL statements that failed.
@@ -130,6 +132,11 @@ impl Metrics {
                 "hub_unauthenticated_total",
                 "Requests refused for a bad token.",
                 &self.unauthenticated,
+            ),
+            (
+                "hub_timeouts_total",
+                "Requests stopped at the deadline.",
+                &self.timeouts,
             ),
             (
                 "hub_sql_statements_total",

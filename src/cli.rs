@@ -75,7 +75,7 @@ pub struct TokenArgs {
 pub async fn run(cli: Cli) -> Result<()> {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => {
-            let db = database::open(&cli.config).await?;
+            let db = database::open(&cli.config, cli.serve.request_timeout).await?;
             let listen = cli.serve.listen;
             let app = App::serving(db, cli.config.jwt_keys()?, cli.serve)?;
             crate::serve(app, listen).await

@@ -162,6 +162,10 @@ pub struct ServeConfig {
     /// document runs, and clients may persist documents by hash.
     #[arg(long, global = true, env = "HUB_TRUSTED_DOCUMENTS")]
     pub trusted_documents: Option<PathBuf>,
+    /// How long a request may run (`10s`, `500ms`, `2m`): past it the work is stopped and the
+    /// answer is TIMEOUT. PostgreSQL's `statement_timeout` is set to the same.
+    #[arg(long, global = true, env = "HUB_REQUEST_TIMEOUT", default_value = "10s", value_parser = duration)]
+    pub request_timeout: std::time::Duration,
 }
 
 impl Default for ServeConfig {
@@ -171,8 +175,35 @@ impl Default for ServeConfig {
             introspection: true,
             cors_origins: Vec::new(),
             trusted_documents: None,
+            request_timeout: std::time::Duration::from_secs(10),
         }
     }
+}
+
+/// A duration as operators write it: `10s`, `500ms`, `2m`, or a number of seconds.
+fn duration(text: &str) -> std::result::Result<std::time::Duration, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let n: u64 = number
+        .parse()
+        .map_err(|_| format!("`{text}` is not a duration: write 10s, 500ms or 2m"))?;
+    let duration = match unit.trim() {
+        "" | "s" => std::time::Duration::from_secs(n),
+        "ms" => std::time::Duration::from_millis(n),
+        "m" => std::time::Duration::from_secs(n * 60),
+        _ => {
+            return Err(format!(
+                "`{text}` is not a duration: write 10s, 500ms or 2m"
+            ));
+        }
+    };
+    if duration.is_zero() {
+        return Err("a duration must be positive".into());
+    }
+    Ok(duration)
 }
 
 /// An origin as browsers send it: `scheme://host[:port]`, nothing after.

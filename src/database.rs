@@ -15,6 +15,15 @@ use crate::{
 /// reads through memory-mapped I/O (no system call per page), enforced foreign keys and a busy
 /// timeout (the last two are sqlx's defaults).
 pub async fn connect(url: &str) -> Result<DatabaseConnection> {
+    connect_with(url, None).await
+}
+
+/// [`connect`], with every PostgreSQL statement limited to `statement_timeout` (the server's
+/// request deadline), so a statement the hub has given up on does not go on running.
+pub async fn connect_with(
+    url: &str,
+    statement_timeout: Option<std::time::Duration>,
+) -> Result<DatabaseConnection> {
     let sqlite_file = url
         .strip_prefix("sqlite://")
         .and_then(|rest| rest.split('?').next());
@@ -29,6 +38,12 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection> {
             sqlite
                 .journal_mode(SqliteJournalMode::Wal)
                 .pragma("mmap_size", SQLITE_MMAP_BYTES.to_string())
+        })
+        .map_sqlx_postgres_opts(move |postgres| match statement_timeout {
+            Some(limit) => {
+                postgres.options([("statement_timeout", format!("{}ms", limit.as_millis()))])
+            }
+            None => postgres,
         })
         .sqlx_logging(false);
     Database::connect(options)
@@ -64,8 +79,11 @@ pub async fn has_data(db: &DatabaseConnection) -> Result<bool> {
 
 /// Opens the configured database; the embedded default is created, migrated and seeded on first
 /// start, an external one must already be migrated.
-pub async fn open(config: &Config) -> Result<DatabaseConnection> {
-    let db = connect(&config.database_url()).await?;
+pub async fn open(
+    config: &Config,
+    statement_timeout: std::time::Duration,
+) -> Result<DatabaseConnection> {
+    let db = connect_with(&config.database_url(), Some(statement_timeout)).await?;
     if config.is_embedded() {
         migrate(&db).await?;
         if !has_data(&db).await? {

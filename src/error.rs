@@ -6,6 +6,8 @@
 //! - the thing does not exist (or the caller may not know it exists): [`Error::NotFound`];
 //! - a stale `expectedVersion` or a unique-key race: [`Error::Conflict`];
 //! - a rule of DOMAIN.md is broken: [`Error::Rule`] with its stable rule id;
+//! - the request ran out of time: [`Error::Timeout`]; something it needs is down:
+//!   [`Error::Unavailable`] (both worth retrying);
 //! - anything else (database down, a bug): [`Error::Internal`]. It is logged once, where it is
 //!   turned into a response, and the client only ever sees "internal error".
 
@@ -37,6 +39,12 @@ pub enum Error {
     /// Too many requests for the caller's budget.
     #[error("{0}")]
     RateLimited(String),
+    /// The request ran out of time and was stopped (retryable).
+    #[error("{0}")]
+    Timeout(String),
+    /// A resource the request needs is unreachable for now (retryable).
+    #[error("{0}")]
+    Unavailable(String),
     /// Anything unexpected. The inner text is for the log only.
     #[error("internal error")]
     Internal(String),
@@ -52,6 +60,8 @@ pub enum Code {
     Conflict,
     RuleViolation,
     RateLimited,
+    Timeout,
+    Unavailable,
     Internal,
 }
 
@@ -65,6 +75,8 @@ impl Code {
             Code::Conflict => "CONFLICT",
             Code::RuleViolation => "RULE_VIOLATION",
             Code::RateLimited => "RATE_LIMITED",
+            Code::Timeout => "TIMEOUT",
+            Code::Unavailable => "UNAVAILABLE",
             Code::Internal => "INTERNAL",
         }
     }
@@ -86,6 +98,8 @@ impl Error {
             Error::Conflict(_) => Code::Conflict,
             Error::Rule { .. } => Code::RuleViolation,
             Error::RateLimited(_) => Code::RateLimited,
+            Error::Timeout(_) => Code::Timeout,
+            Error::Unavailable(_) => Code::Unavailable,
             Error::Internal(_) => Code::Internal,
         }
     }

@@ -273,7 +273,22 @@ async fn run(
         }
     };
     let context = RequestContext::new(app.db.clone(), viewer, app.bus.clone(), app.stats.clone());
-    let response = app.schema.execute(request.data(context)).await;
+    let deadline = app.edge.request_timeout;
+    // Past the deadline the request's future is dropped: its work stops and its database
+    // connection goes back to the pool.
+    let response =
+        match tokio::time::timeout(deadline, app.schema.execute(request.data(context))).await {
+            Ok(response) => response,
+            Err(_) => {
+                app.metrics.timeouts.fetch_add(1, Ordering::Relaxed);
+                let mut response = refused(Error::Timeout(format!(
+                    "the request ran longer than {} ms and was stopped",
+                    deadline.as_millis()
+                )));
+                finalize_errors(&mut response);
+                response
+            }
+        };
     app.metrics.requests.fetch_add(1, Ordering::Relaxed);
     if !response.errors.is_empty() {
         app.metrics

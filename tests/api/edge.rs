@@ -518,3 +518,92 @@ async fn with_a_trusted_manifest_only_its_documents_run_except_for_the_office() 
     assert!(refusal.contains("HUB_TRUSTED_DOCUMENTS"), "{refusal}");
     std::fs::remove_file(&manifest).unwrap();
 }
+
+#[tokio::test]
+async fn a_request_past_its_deadline_is_stopped_with_timeout_and_its_connection_released() {
+    // A deadline already past: a request that waits on the database runs out of time (unless
+    // the database answers before the timer's next tick, which the counts below allow for).
+    let app = TestApp::spawn_with(ServeConfig {
+        request_timeout: std::time::Duration::ZERO,
+        ..Default::default()
+    })
+    .await;
+    let query = "{ organizations(first: 100) { totalCount nodes { nameZh } } }";
+    let mut stopped = 0;
+    // More requests than the pool has connections, answered as both media types.
+    for n in 0..32 {
+        let accept = if n % 2 == 0 {
+            GRAPHQL_RESPONSE
+        } else {
+            "application/json"
+        };
+        let (status, _, body) = post_accepting(&app, accept, query).await;
+        if error_code(&body).as_deref() == Some("TIMEOUT") {
+            stopped += 1;
+            let expected = if n % 2 == 0 {
+                StatusCode::GATEWAY_TIMEOUT
+            } else {
+                StatusCode::OK
+            };
+            assert_eq!(status, expected, "{body}");
+            assert!(body["data"].is_null(), "{body}");
+        }
+    }
+    assert!(stopped >= 16, "only {stopped} of 32 requests were stopped");
+    // No connection was left behind by the stopped requests.
+    let alive = app
+        .db()
+        .query_one_raw(sea_orm::Statement::from_string(
+            app.db().get_database_backend(),
+            "SELECT 1",
+        ))
+        .await
+        .unwrap();
+    assert!(alive.is_some());
+    let metrics = app.get("/metrics").await.text().await.unwrap();
+    assert!(
+        metrics.contains(&format!("hub_timeouts_total {stopped}\n")),
+        "{metrics}"
+    );
+}
+
+#[test]
+fn the_request_deadline_is_read_as_operators_write_it() {
+    use clap::Parser;
+    let parse = |value: &str| {
+        alliance_hub::cli::Cli::try_parse_from(["alliance-hub", "--request-timeout", value])
+            .map(|cli| cli.serve.request_timeout)
+    };
+    assert_eq!(parse("10s").unwrap(), std::time::Duration::from_secs(10));
+    assert_eq!(
+        parse("750ms").unwrap(),
+        std::time::Duration::from_millis(750)
+    );
+    assert_eq!(parse("2m").unwrap(), std::time::Duration::from_secs(120));
+    assert!(parse("soon").is_err() && parse("0").is_err());
+}
+
+#[tokio::test]
+async fn postgresql_statements_are_held_to_the_request_deadline() {
+    let app = TestApp::spawn().await;
+    if !app.database_url.starts_with("postgres") {
+        return; // SQLite statements run in-process and stop with the request.
+    }
+    let db = alliance_hub::database::connect_with(
+        &app.database_url,
+        Some(std::time::Duration::from_millis(1500)),
+    )
+    .await
+    .unwrap();
+    let row = db
+        .query_one_raw(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            "SHOW statement_timeout",
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    let limit: String = row.try_get_by_index(0).unwrap();
+    assert_eq!(limit, "1500ms");
+    db.close().await.unwrap();
+}
