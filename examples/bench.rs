@@ -11,7 +11,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::{
-    sync::{Arc, atomic::Ordering},
+    sync::Arc,
     time::{Duration, Instant},
 };
 
@@ -341,10 +341,7 @@ async fn main() {
             .await
             .unwrap();
         assert!(probe.get("errors").is_none(), "{}: {probe}", operation.name);
-        let (before_requests, before_statements) = (
-            metrics.requests.load(Ordering::SeqCst),
-            metrics.sql_statements.load(Ordering::SeqCst),
-        );
+        let (before_requests, before_statements) = (metrics.requests(), metrics.statements());
         let (c, t, op, url) = (
             client.clone(),
             token.clone(),
@@ -365,8 +362,8 @@ async fn main() {
             }
         })
         .await;
-        let requests = metrics.requests.load(Ordering::SeqCst) - before_requests;
-        let statements = metrics.sql_statements.load(Ordering::SeqCst) - before_statements;
+        let requests = metrics.requests() - before_requests;
+        let statements = metrics.statements() - before_statements;
         let (raw_rate, raw_p50) = match &operation.sql {
             Some(_) => {
                 let (db, op) = (db.clone(), operation.clone());

@@ -1,8 +1,16 @@
 //! The application state shared by every request.
 
-use std::sync::{
-    Arc,
-    atomic::{AtomicU64, Ordering},
+use std::{
+    collections::HashSet,
+    sync::{
+        Arc, Mutex,
+        atomic::{AtomicU64, Ordering},
+    },
+};
+
+use metrics::{Unit, counter, describe_counter, describe_histogram, histogram};
+use metrics_exporter_prometheus::{
+    Matcher, PrometheusBuilder, PrometheusHandle, PrometheusRecorder,
 };
 
 use sea_orm::DatabaseConnection;
@@ -79,34 +87,146 @@ impl App {
     }
 }
 
-/// Process-wide counters (Prometheus text at `/metrics`).
-#[derive(Debug, Default)]
+/// What `/metrics` serves, recorded with the `metrics` crate into this app's own Prometheus
+/// recorder (not a process-global one, so that several apps in one process, as in the tests,
+/// count apart). Two counters are also kept as plain numbers, which the tests and the benchmark
+/// read exactly: requests answered and SQL statements run.
 pub struct Metrics {
-    /// GraphQL requests answered.
-    pub requests: AtomicU64,
-    /// GraphQL requests answered with at least one error.
-    pub requests_with_errors: AtomicU64,
-    /// Requests refused for a bad token.
-    pub unauthenticated: AtomicU64,
-    /// Requests stopped at the deadline.
-    pub timeouts: AtomicU64,
-    /// SQL statements executed.
-    pub sql_statements: AtomicU64,
-    /// SQL statements that failed.
-    pub sql_failures: AtomicU64,
-    /// Total time spent in SQL, in microseconds.
-    pub sql_micros: AtomicU64,
+    recorder: PrometheusRecorder,
+    handle: PrometheusHandle,
+    /// Operation names seen so far: past [`MAX_OPERATION_LABELS`] new ones count as `other`.
+    operations: Mutex<HashSet<String>>,
+    requests: AtomicU64,
+    sql_statements: AtomicU64,
 }
 
+/// How many distinct operation names label the latency histogram (clients choose the names).
+const MAX_OPERATION_LABELS: usize = 200;
+
+/// Latency buckets of the request histogram, in seconds.
+const LATENCY_BUCKETS: [f64; 12] = [
+    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0,
+];
+
+impl std::fmt::Debug for Metrics {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Metrics")
+            .field("requests", &self.requests)
+            .field("sql_statements", &self.sql_statements)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        let recorder = PrometheusBuilder::new()
+            .set_buckets_for_metric(Matcher::Full(REQUEST_SECONDS.to_owned()), &LATENCY_BUCKETS)
+            .map(PrometheusBuilder::build_recorder)
+            .unwrap_or_else(|_| PrometheusBuilder::new().build_recorder());
+        let handle = recorder.handle();
+        let metrics = Self {
+            recorder,
+            handle,
+            operations: Mutex::new(HashSet::new()),
+            requests: AtomicU64::new(0),
+            sql_statements: AtomicU64::new(0),
+        };
+        metrics.record(|| {
+            describe_counter!(REQUESTS, "GraphQL requests answered.");
+            describe_counter!(
+                REQUESTS_WITH_ERRORS,
+                "GraphQL requests answered with errors."
+            );
+            describe_counter!(UNAUTHENTICATED, "Requests refused for a bad token.");
+            describe_counter!(TIMEOUTS, "Requests stopped at the deadline.");
+            describe_counter!(SQL_STATEMENTS, "SQL statements executed.");
+            describe_counter!(SQL_FAILURES, "SQL statements that failed.");
+            describe_histogram!(SQL_SECONDS, Unit::Seconds, "Time spent in SQL statements.");
+            describe_histogram!(
+                REQUEST_SECONDS,
+                Unit::Seconds,
+                "GraphQL request latency by operation name."
+            );
+            // Present from the start, so a scrape shows zeros rather than nothing.
+            for name in [REQUESTS, REQUESTS_WITH_ERRORS, UNAUTHENTICATED, TIMEOUTS] {
+                counter!(name).absolute(0);
+            }
+        });
+        metrics
+    }
+}
+
+const REQUESTS: &str = "hub_graphql_requests_total";
+const REQUESTS_WITH_ERRORS: &str = "hub_graphql_requests_with_errors_total";
+const UNAUTHENTICATED: &str = "hub_unauthenticated_total";
+const TIMEOUTS: &str = "hub_timeouts_total";
+const SQL_STATEMENTS: &str = "hub_sql_statements_total";
+const SQL_FAILURES: &str = "hub_sql_failures_total";
+const SQL_SECONDS: &str = "hub_sql_statement_duration_seconds";
+const REQUEST_SECONDS: &str = "hub_graphql_request_duration_seconds";
+
 impl Metrics {
+    fn record(&self, f: impl FnOnce()) {
+        metrics::with_local_recorder(&self.recorder, f);
+    }
+
     fn record_statement(&self, elapsed: std::time::Duration, failed: bool) {
         self.sql_statements.fetch_add(1, Ordering::Relaxed);
-        self.sql_micros.fetch_add(
-            u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX),
-            Ordering::Relaxed,
-        );
-        if failed {
-            self.sql_failures.fetch_add(1, Ordering::Relaxed);
+        self.record(|| {
+            counter!(SQL_STATEMENTS).increment(1);
+            histogram!(SQL_SECONDS).record(elapsed.as_secs_f64());
+            if failed {
+                counter!(SQL_FAILURES).increment(1);
+            }
+        });
+    }
+
+    /// A GraphQL request answered, with its operation name (if any) and how long it took.
+    pub fn request_answered(
+        &self,
+        operation: Option<&str>,
+        elapsed: std::time::Duration,
+        with_errors: bool,
+    ) {
+        self.requests.fetch_add(1, Ordering::Relaxed);
+        let operation = self.operation_label(operation);
+        self.record(|| {
+            counter!(REQUESTS).increment(1);
+            if with_errors {
+                counter!(REQUESTS_WITH_ERRORS).increment(1);
+            }
+            histogram!(REQUEST_SECONDS, "operation" => operation).record(elapsed.as_secs_f64());
+        });
+    }
+
+    /// A request refused for a bad token.
+    pub fn unauthenticated(&self) {
+        self.record(|| counter!(UNAUTHENTICATED).increment(1));
+    }
+
+    /// A request stopped at its deadline.
+    pub fn timed_out(&self) {
+        self.record(|| counter!(TIMEOUTS).increment(1));
+    }
+
+    /// The label of an operation name: the name itself while few names have been seen.
+    fn operation_label(&self, operation: Option<&str>) -> String {
+        let Some(name) = operation
+            .filter(|n| n.len() <= 64 && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+        else {
+            return if operation.is_some() {
+                "other"
+            } else {
+                "anonymous"
+            }
+            .to_owned();
+        };
+        match self.operations.lock() {
+            Ok(mut seen) if seen.contains(name) || seen.len() < MAX_OPERATION_LABELS => {
+                seen.insert(name.to_owned());
+                name.to_owned()
+            }
+            _ => "other".to_owned(),
         }
     }
 
@@ -115,53 +235,13 @@ impl Metrics {
         self.sql_statements.load(Ordering::SeqCst)
     }
 
-    /// The counters in Prometheus' text format.
+    /// How many GraphQL requests were answered so far (the benchmark's denominator).
+    pub fn requests(&self) -> u64 {
+        self.requests.load(Ordering::SeqCst)
+    }
+
+    /// Everything recorded, in Prometheus' text format.
     pub fn render(&self) -> String {
-        let counters = [
-            (
-                "hub_graphql_requests_total",
-                "GraphQL requests answered.",
-                &self.requests,
-            ),
-            (
-                "hub_graphql_requests_with_errors_total",
-                "GraphQL requests answered with errors.",
-                &self.requests_with_errors,
-            ),
-            (
-                "hub_unauthenticated_total",
-                "Requests refused for a bad token.",
-                &self.unauthenticated,
-            ),
-            (
-                "hub_timeouts_total",
-                "Requests stopped at the deadline.",
-                &self.timeouts,
-            ),
-            (
-                "hub_sql_statements_total",
-                "SQL statements executed.",
-                &self.sql_statements,
-            ),
-            (
-                "hub_sql_failures_total",
-                "SQL statements that failed.",
-                &self.sql_failures,
-            ),
-            (
-                "hub_sql_time_microseconds_total",
-                "Time spent in SQL.",
-                &self.sql_micros,
-            ),
-        ];
-        counters
-            .iter()
-            .map(|(name, help, value)| {
-                format!(
-                    "# HELP {name} {help}\n# TYPE {name} counter\n{name} {}\n",
-                    value.load(Ordering::Relaxed)
-                )
-            })
-            .collect()
+        self.handle.render()
     }
 }

@@ -10,8 +10,6 @@
 //!
 //! Every refusal has the GraphQL error shape with its `extensions.code`.
 
-use std::sync::atomic::Ordering;
-
 use async_graphql::{Executor, Request, parser::types::OperationType};
 use axum::{
     body::Bytes,
@@ -235,7 +233,7 @@ async fn run(
     let principal = match authenticate(app, headers) {
         Ok(principal) => principal,
         Err(err) => {
-            app.metrics.unauthenticated.fetch_add(1, Ordering::Relaxed);
+            app.metrics.unauthenticated();
             return media.refuse(
                 StatusCode::UNAUTHORIZED,
                 Code::Unauthenticated,
@@ -273,6 +271,8 @@ async fn run(
         }
     };
     let context = RequestContext::new(app.db.clone(), viewer, app.bus.clone(), app.stats.clone());
+    let operation = request.operation_name.clone();
+    let started = std::time::Instant::now();
     let deadline = app.edge.request_timeout;
     // Past the deadline the request's future is dropped: its work stops and its database
     // connection goes back to the pool.
@@ -280,7 +280,7 @@ async fn run(
         match tokio::time::timeout(deadline, app.schema.execute(request.data(context))).await {
             Ok(response) => response,
             Err(_) => {
-                app.metrics.timeouts.fetch_add(1, Ordering::Relaxed);
+                app.metrics.timed_out();
                 let mut response = refused(Error::Timeout(format!(
                     "the request ran longer than {} ms and was stopped",
                     deadline.as_millis()
@@ -289,12 +289,11 @@ async fn run(
                 response
             }
         };
-    app.metrics.requests.fetch_add(1, Ordering::Relaxed);
-    if !response.errors.is_empty() {
-        app.metrics
-            .requests_with_errors
-            .fetch_add(1, Ordering::Relaxed);
-    }
+    app.metrics.request_answered(
+        operation.as_deref(),
+        started.elapsed(),
+        !response.errors.is_empty(),
+    );
     answer(media, &response)
 }
 

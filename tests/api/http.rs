@@ -39,6 +39,24 @@ async fn metrics_count_requests_and_statements() {
     app.data("{ departments { totalCount } }", json!({})).await;
     let text = app.get("/metrics").await.text().await.unwrap();
     assert!(text.contains("hub_graphql_requests_total 1"), "{text}");
+    // Latency per operation, as a histogram with buckets.
+    app.post("/graphql")
+        .await
+        .json(&json!({ "query": "query Depts { departments { totalCount } }", "operationName": "Depts" }))
+        .send()
+        .await
+        .unwrap();
+    let text = app.get("/metrics").await.text().await.unwrap();
+    assert!(
+        text.contains(
+            "hub_graphql_request_duration_seconds_bucket{operation=\"Depts\",le=\"0.01\"}"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("hub_graphql_request_duration_seconds_count{operation=\"anonymous\"} 1"),
+        "{text}"
+    );
     assert!(
         text.lines()
             .any(|l| l.starts_with("hub_sql_statements_total ") && !l.ends_with(" 0")),
