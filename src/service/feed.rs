@@ -40,6 +40,24 @@ impl FeedChange {
     pub fn cursor(&self) -> String {
         id_cursor(self.last_event)
     }
+
+    /// Takes in the later rows of the same change.
+    fn absorb(&mut self, later: FeedChange) {
+        self.last_event = later.last_event;
+        self.alliance_id = self.alliance_id.or(later.alliance_id);
+        self.changed_fields.extend(later.changed_fields);
+        self.changed_fields.sort();
+        self.changed_fields.dedup();
+    }
+
+    /// Whether a later change (by `actor`, of this change's `own_actor`) continues this one.
+    fn continued_by(&self, own_actor: &str, later: &FeedChange, actor: &str) -> bool {
+        own_actor == actor
+            && self.at == later.at
+            && self.operation == later.operation
+            && self.entity == later.entity
+            && self.entity_id == later.entity_id
+    }
 }
 
 /// One page of the feed.
@@ -58,16 +76,6 @@ fn object_table(entity: &str) -> &str {
     }
 }
 
-/// Whether two audited rows belong to one change: one mutation (its transaction's time, actor and
-/// operation) on one object.
-fn same_change(change: &FeedChange, actor: &str, row: &audit_event::Model, actor_of: &str) -> bool {
-    change.at == row.at
-        && actor == actor_of
-        && change.operation == row.operation
-        && change.entity == object_table(&row.entity)
-        && change.entity_id == row.entity_id
-}
-
 /// Merges consecutive rows of one change; `rows` are in commit (id) order.
 fn merge(viewer: &Viewer, rows: Vec<audit_event::Model>) -> Vec<(String, FeedChange)> {
     let mut changes: Vec<(String, FeedChange)> = Vec::new();
@@ -76,28 +84,21 @@ fn merge(viewer: &Viewer, rows: Vec<audit_event::Model>) -> Vec<(String, FeedCha
             &row.entity,
             changed_fields(row.before_state.as_deref(), row.after_state.as_deref()),
         );
-        if let Some((actor, last)) = changes.last_mut()
-            && same_change(last, actor, &row, &row.actor)
-        {
-            last.last_event = row.id;
-            last.alliance_id = last.alliance_id.or(row.alliance_id);
-            last.changed_fields.extend(fields);
-            last.changed_fields.sort();
-            last.changed_fields.dedup();
-            continue;
+        let change = FeedChange {
+            last_event: row.id,
+            at: row.at,
+            operation: row.operation,
+            entity: object_table(&row.entity).to_owned(),
+            entity_id: row.entity_id,
+            alliance_id: row.alliance_id,
+            changed_fields: fields,
+        };
+        match changes.last_mut() {
+            Some((actor, last)) if last.continued_by(actor, &change, &row.actor) => {
+                last.absorb(change)
+            }
+            _ => changes.push((row.actor, change)),
         }
-        changes.push((
-            row.actor.clone(),
-            FeedChange {
-                last_event: row.id,
-                at: row.at,
-                operation: row.operation.clone(),
-                entity: object_table(&row.entity).to_owned(),
-                entity_id: row.entity_id,
-                alliance_id: row.alliance_id,
-                changed_fields: fields,
-            },
-        ));
     }
     changes
 }
@@ -126,18 +127,10 @@ pub async fn page(
         // A change cut by the batch boundary continues in this batch.
         if let (Some((actor, last)), Some((next_actor, first))) =
             (changes.last_mut(), merged.first())
-            && actor == next_actor
-            && last.at == first.at
-            && last.operation == first.operation
-            && last.entity == first.entity
-            && last.entity_id == first.entity_id
+            && last.continued_by(actor, first, next_actor)
         {
             let (_, first) = merged.remove(0);
-            last.last_event = first.last_event;
-            last.alliance_id = last.alliance_id.or(first.alliance_id);
-            last.changed_fields.extend(first.changed_fields);
-            last.changed_fields.sort();
-            last.changed_fields.dedup();
+            last.absorb(first);
         }
         changes.extend(merged);
         if changes.len() > wanted || exhausted {
