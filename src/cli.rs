@@ -7,7 +7,7 @@ use clap::{Parser, Subcommand};
 use crate::{
     app::App,
     auth::{Claims, token_roles},
-    config::{Config, ServeConfig},
+    config::{Config, ServeConfig, parse_duration},
     database,
     domain::id::{self, Kind},
     error::{Error, Result},
@@ -161,27 +161,9 @@ fn mint_token(config: &Config, args: &TokenArgs) -> Result<String> {
     Ok(token)
 }
 
-/// `3600`, `30m`, `8h`, `7d`.
+/// A token's lifetime: `3600`, `30m`, `8h`, `7d` (see [`parse_duration`]).
 pub fn parse_ttl(text: &str) -> Result<Duration> {
-    let text = text.trim();
-    let (number, unit) = text.split_at(
-        text.find(|c: char| !c.is_ascii_digit())
-            .unwrap_or(text.len()),
-    );
-    let n: u64 = number
-        .parse()
-        .map_err(|_| Error::bad_input(format!("`{text}` is not a duration")))?;
-    let seconds = match unit {
-        "" | "s" => n,
-        "m" => n * 60,
-        "h" => n * 3600,
-        "d" => n * 86_400,
-        _ => return Err(Error::bad_input(format!("`{text}`: use s, m, h or d"))),
-    };
-    if seconds == 0 {
-        return Err(Error::bad_input("a token's lifetime must be positive"));
-    }
-    Ok(Duration::from_secs(seconds))
+    parse_duration(text).map_err(Error::bad_input)
 }
 
 #[cfg(test)]

@@ -164,7 +164,7 @@ pub struct ServeConfig {
     pub trusted_documents: Option<PathBuf>,
     /// How long a request may run (`10s`, `500ms`, `2m`): past it the work is stopped and the
     /// answer is TIMEOUT. PostgreSQL's `statement_timeout` is set to the same.
-    #[arg(long, global = true, env = "HUB_REQUEST_TIMEOUT", default_value = "10s", value_parser = duration)]
+    #[arg(long, global = true, env = "HUB_REQUEST_TIMEOUT", default_value = "10s", value_parser = parse_duration)]
     pub request_timeout: std::time::Duration,
 }
 
@@ -180,25 +180,24 @@ impl Default for ServeConfig {
     }
 }
 
-/// A duration as operators write it: `10s`, `500ms`, `2m`, or a number of seconds.
-fn duration(text: &str) -> std::result::Result<std::time::Duration, String> {
+/// A duration as operators write it: a number of seconds, or with a unit (`500ms`, `10s`, `30m`,
+/// `8h`, `7d`). Zero is refused. Request deadlines and token lifetimes both read it.
+pub fn parse_duration(text: &str) -> std::result::Result<std::time::Duration, String> {
     let text = text.trim();
     let split = text
         .find(|c: char| !c.is_ascii_digit())
         .unwrap_or(text.len());
     let (number, unit) = text.split_at(split);
-    let n: u64 = number
-        .parse()
-        .map_err(|_| format!("`{text}` is not a duration: write 10s, 500ms or 2m"))?;
+    let unknown = || format!("`{text}` is not a duration: write 500ms, 10s, 30m, 8h or 7d");
+    let n: u64 = number.parse().map_err(|_| unknown())?;
+    let seconds = |factor: u64| std::time::Duration::from_secs(n.saturating_mul(factor));
     let duration = match unit.trim() {
-        "" | "s" => std::time::Duration::from_secs(n),
         "ms" => std::time::Duration::from_millis(n),
-        "m" => std::time::Duration::from_secs(n * 60),
-        _ => {
-            return Err(format!(
-                "`{text}` is not a duration: write 10s, 500ms or 2m"
-            ));
-        }
+        "" | "s" => seconds(1),
+        "m" => seconds(60),
+        "h" => seconds(3600),
+        "d" => seconds(86_400),
+        _ => return Err(unknown()),
     };
     if duration.is_zero() {
         return Err("a duration must be positive".into());
