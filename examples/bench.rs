@@ -147,11 +147,24 @@ async fn main() {
         "alliance-hub".into(),
     )
     .unwrap();
-    let app = App::new(db.clone(), keys.clone());
+    // Budgets are charged as in production, with one too large to run out: the benchmark
+    // measures what counting costs, not what a spent budget refuses.
+    let edge = alliance_hub::config::ServeConfig {
+        cost_budgets: alliance_hub::service::budget::BudgetLimits::parse("OFFICE=1000000000000")
+            .unwrap(),
+        ..Default::default()
+    };
+    let app = App::serving(db.clone(), keys.clone(), edge).unwrap();
     let metrics = app.metrics.clone();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, alliance_hub::app(app)).await });
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            alliance_hub::app(app).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .await
+    });
     let now = chrono::Utc::now().timestamp();
     let claims = Claims {
         sub: "bench".into(),
@@ -163,6 +176,8 @@ async fn main() {
         iat: now,
         iss: "alliance-hub".into(),
         aud: "alliance-hub".into(),
+        nbf: None,
+        nonce: None,
     };
     let token = keys.sign(&claims).unwrap();
 

@@ -8,6 +8,7 @@ pub mod alliance_stage_event;
 pub mod audit_event;
 pub mod chain_segment;
 pub mod charter_consent;
+pub mod cost_spending;
 pub mod department;
 pub mod enterprise_profile;
 pub mod enums;

@@ -4,6 +4,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261201_000001_create_schema;
 mod m20261204_000001_persisted_documents;
+mod m20261204_000002_cost_spending;
 
 /// All migrations, in order.
 #[derive(Debug)]
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261201_000001_create_schema::Migration),
             Box::new(m20261204_000001_persisted_documents::Migration),
+            Box::new(m20261204_000002_cost_spending::Migration),
         ]
     }
 }

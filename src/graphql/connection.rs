@@ -18,7 +18,7 @@ use crate::{
     service::{
         listing::Listing,
         load::Scoped,
-        page::{DEFAULT_PAGE_SIZE, Page, PageRequest},
+        page::{Page, PageRequest},
     },
 };
 
@@ -85,12 +85,6 @@ where
             .map(|(cursor, row)| Edge::new(cursor, node(row))),
     );
     connection
-}
-
-/// The complexity of a list field: page size × the cost of one item.
-pub fn page_cost(first: Option<i32>, last: Option<i32>, child: usize) -> usize {
-    let size = first.or(last).unwrap_or(DEFAULT_PAGE_SIZE).clamp(1, 100) as usize;
-    size.saturating_mul(child.max(1)).saturating_add(1)
 }
 
 /// Loader errors are shared between the fields that waited on one batch.

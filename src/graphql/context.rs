@@ -5,7 +5,7 @@ use std::sync::Arc;
 use sea_orm::DatabaseConnection;
 
 use super::loader::HubLoader;
-use crate::service::{access::Viewer, changes::ChangeBus, stats::StatsCache};
+use crate::service::{access::Viewer, changes::ChangeBus, stats::StatsCache, write::WriteQueue};
 
 /// What every resolver of one request (or subscription connection) reads: the database, the
 /// caller, the loaders, and the change bus.
@@ -15,6 +15,8 @@ pub struct RequestContext {
     pub loader: async_graphql::dataloader::DataLoader<HubLoader>,
     pub bus: ChangeBus,
     pub stats: Arc<StatsCache>,
+    /// Where this process's writers wait their turn.
+    pub writes: WriteQueue,
 }
 
 impl RequestContext {
@@ -23,6 +25,7 @@ impl RequestContext {
         viewer: Viewer,
         bus: ChangeBus,
         stats: Arc<StatsCache>,
+        writes: WriteQueue,
     ) -> Self {
         let viewer = Arc::new(viewer);
         // Large batches keep one statement per level even for a big neighbourhood (≤ 5000 units).
@@ -37,6 +40,7 @@ impl RequestContext {
             loader,
             bus,
             stats,
+            writes,
         }
     }
 }

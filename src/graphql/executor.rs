@@ -1,26 +1,38 @@
 //! The schema as served: every response, subscription events included, leaves through
 //! [`finalize_errors`], the one place errors become what clients see.
 
-use std::sync::Arc;
+use std::{any::TypeId, sync::Arc};
+
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use async_graphql::{
-    Data, ErrorExtensionValues, Executor, Request, Response, ServerError, Value,
+    Data, ErrorExtensionValues, Executor, Request, Response, ServerError, Value, Variables,
     futures_util::stream::BoxStream, parser::types::ExecutableDocument,
 };
 use futures::StreamExt;
 
 use super::{
-    HubSchema, MAX_COMPLEXITY, MAX_DEPTH, build_schema,
-    limits::{MAX_INTROSPECTION_DEPTH, check_introspection, is_introspection, operation},
+    HubSchema, MAX_DEPTH, build_schema,
+    cost::{CostModel, Measure},
+    limits::{
+        MAX_INTROSPECTION_DEPTH, check_introspection, check_measure, check_text_inputs,
+        is_introspection, operation,
+    },
     order::order_as_asked,
     schema_builder,
 };
-use crate::error::{Code, Error};
+use crate::{
+    error::{Code, Error},
+    service::budget::{Budgets, Charge, Payer, Standing},
+};
 
-/// The schema as served over HTTP and WebSocket: every response, subscription events included,
-/// leaves through [`finalize_errors`] and is put in the order the document asked. This is not a schema extension on purpose: with any
-/// extension installed, async-graphql runs every field of every object through the extension
-/// chain (a boxed future and a registry lookup each), which large answers paid for dearly.
+/// The schema as served over HTTP and WebSocket. Before a document runs it is held to the
+/// limits and charged to the caller's budget ([`Payer`] in the request's data); its answer
+/// reports the cost (`extensions.cost`), every error leaves through [`finalize_errors`], and
+/// the data is put in the order the document asked. This is not a schema extension on purpose:
+/// with any extension installed, async-graphql runs every field of every object through the
+/// extension chain (a boxed future and a registry lookup each), which large answers paid for
+/// dearly.
 ///
 /// Introspection-only documents run on a second copy of the schema that has introspection's own
 /// limits instead of the data depth limit, which the standard introspection query exceeds.
@@ -29,57 +41,195 @@ pub struct ServedSchema {
     data: HubSchema,
     /// `None` when introspection is switched off (`HUB_INTROSPECTION=off`).
     introspection: Option<HubSchema>,
+    cost: Arc<CostModel>,
+    /// `None`: nobody is charged (the schema used on its own, as by the benchmark's baseline).
+    budgets: Option<Budgets>,
+    /// Points that may be running at once, across requests: a flood of costly requests is
+    /// refused at once rather than run side by side until memory runs out.
+    running: Arc<Semaphore>,
+    running_capacity: u64,
 }
 
+/// The default of `HUB_MAX_IN_FLIGHT_COST`: five of the costliest requests at once.
+pub const MAX_RUNNING_COST: u64 = 250_000;
+
 impl ServedSchema {
-    pub fn new(introspection: bool) -> Self {
-        if !introspection {
-            return Self {
-                data: schema_builder()
-                    .limit_depth(MAX_DEPTH)
-                    .limit_complexity(MAX_COMPLEXITY)
-                    .disable_introspection()
-                    .finish(),
-                introspection: None,
-            };
-        }
+    pub fn new(introspection: bool, budgets: Option<Budgets>) -> Self {
+        Self::with_running_cost(introspection, budgets, MAX_RUNNING_COST)
+    }
+
+    /// [`Self::new`], with at most `running_cost` points running at once.
+    pub fn with_running_cost(
+        introspection: bool,
+        budgets: Option<Budgets>,
+        running_cost: u64,
+    ) -> Self {
+        let data = if introspection {
+            build_schema()
+        } else {
+            schema_builder()
+                .limit_depth(MAX_DEPTH)
+                .disable_introspection()
+                .finish()
+        };
+        let cost = CostModel::from_sdl(&data.sdl()).unwrap_or_else(|err| {
+            // The SDL is the schema's own: it always parses.
+            tracing::error!(error = %err, "the cost model could not read the schema");
+            CostModel::default()
+        });
         Self {
-            data: build_schema(),
-            introspection: Some(
+            data,
+            introspection: introspection.then(|| {
                 schema_builder()
                     .limit_depth(MAX_INTROSPECTION_DEPTH)
-                    .limit_complexity(MAX_COMPLEXITY)
-                    .finish(),
-            ),
+                    .finish()
+            }),
+            cost: Arc::new(cost),
+            budgets,
+            running: Arc::new(Semaphore::new(
+                usize::try_from(running_cost).unwrap_or(Semaphore::MAX_PERMITS),
+            )),
+            running_capacity: running_cost.max(1),
         }
     }
 
-    /// The schema to run a document on, or why it may not run.
-    fn route(&self, asked: Option<&Asked>) -> Result<&HubSchema, Error> {
+    /// Holds a document to the limits and charges it: the schema to run it on, or why it may not
+    /// run.
+    fn admit(&self, asked: Option<&Asked>, payer: Option<&Payer>) -> Admission<'_> {
+        let mut admission = Admission {
+            schema: Ok(&self.data),
+            measure: None,
+            charge: None,
+            running: None,
+        };
         let Some(asked) = asked else {
-            return Ok(&self.data);
+            return admission;
         };
         let Some(op) = operation(&asked.document, asked.operation.as_deref()) else {
-            return Ok(&self.data);
+            return admission;
         };
-        check_introspection(&asked.document, op, self.introspection.is_some())?;
-        match &self.introspection {
-            Some(schema) if is_introspection(&asked.document, op) => Ok(schema),
-            _ => Ok(&self.data),
+        let measured = check_introspection(&asked.document, op, self.introspection.is_some())
+            .and_then(|()| check_text_inputs(&asked.document, op, &asked.variables))
+            .and_then(|()| self.cost.measure(&asked.document, op, &asked.variables));
+        let measure = match measured {
+            Ok(measure) => measure,
+            Err(refusal) => {
+                admission.schema = Err(refusal);
+                return admission;
+            }
+        };
+        admission.measure = Some(measure);
+        let running = check_measure(&measure).and_then(|()| self.start_running(measure.cost));
+        match running {
+            Ok(permit) => admission.running = Some(permit),
+            Err(refusal) => {
+                admission.schema = Err(refusal);
+                return admission;
+            }
         }
+        let charged = match &self.budgets {
+            Some(budgets) => budgets.charge(payer, measure.cost).map(Some),
+            None => Ok(None),
+        };
+        match charged {
+            Ok(charge) => admission.charge = charge,
+            Err(refusal) => {
+                admission.schema = Err(refusal);
+                return admission;
+            }
+        }
+        if let Some(schema) = &self.introspection
+            && is_introspection(&asked.document, op)
+        {
+            admission.schema = Ok(schema);
+        }
+        admission
     }
+
+    /// Takes the request's points from those that may run at once, or refuses it (retryable).
+    fn start_running(&self, cost: u64) -> Result<OwnedSemaphorePermit, Error> {
+        let points = u32::try_from(cost.clamp(1, self.running_capacity)).unwrap_or(u32::MAX);
+        self.running
+            .clone()
+            .try_acquire_many_owned(points)
+            .map_err(|_| {
+                Error::Unavailable(
+                    "the server is busy with costly requests; retry shortly or ask for less".into(),
+                )
+            })
+    }
+
+    /// Settles the charge at the answer's actual cost and reports both in `extensions.cost`.
+    fn account(
+        &self,
+        asked: Option<&Asked>,
+        measure: Option<Measure>,
+        charge: Option<Charge>,
+        response: &mut Response,
+    ) {
+        let Some(measure) = measure else {
+            return;
+        };
+        let actual = asked.map_or(0, |asked| {
+            operation(&asked.document, asked.operation.as_deref()).map_or(0, |op| {
+                self.cost
+                    .actual(&asked.document, op, &asked.variables, &response.data)
+            })
+        });
+        let standing = match (&self.budgets, charge) {
+            (Some(budgets), Some(charge)) => budgets.settle(charge, actual),
+            _ => None,
+        };
+        response
+            .extensions
+            .insert("cost".into(), cost_report(&measure, actual, standing));
+    }
+}
+
+/// A document held to the limits: the schema it runs on (or why not), what it was measured to
+/// and what it was charged.
+struct Admission<'a> {
+    schema: Result<&'a HubSchema, Error>,
+    measure: Option<Measure>,
+    charge: Option<Charge>,
+    /// Its share of the points running at once, given back when the request ends.
+    running: Option<OwnedSemaphorePermit>,
+}
+
+/// `extensions.cost`: points requested and actually spent, and the caller's budget after.
+fn cost_report(measure: &Measure, actual: u64, standing: Option<Standing>) -> Value {
+    let mut report = async_graphql::indexmap::IndexMap::new();
+    report.insert(
+        async_graphql::Name::new("requested"),
+        Value::from(measure.cost),
+    );
+    report.insert(async_graphql::Name::new("actual"), Value::from(actual));
+    if let Some(standing) = standing {
+        let budget = [
+            ("limit", standing.limit),
+            ("remaining", standing.remaining),
+            ("resetsIn", standing.resets_in),
+        ]
+        .into_iter()
+        .map(|(k, v)| (async_graphql::Name::new(k), Value::from(v)))
+        .collect();
+        report.insert(async_graphql::Name::new("budget"), Value::Object(budget));
+    }
+    Value::Object(report)
 }
 
 impl Default for ServedSchema {
     fn default() -> Self {
-        Self::new(true)
+        Self::new(true, None)
     }
 }
 
-/// The document a request asked, kept to put its answer in order (none if it did not parse).
+/// The document a request asked, kept to measure it and to put its answer in order (none if it
+/// did not parse).
 struct Asked {
     document: ExecutableDocument,
     operation: Option<String>,
+    variables: Variables,
 }
 
 impl Asked {
@@ -88,6 +238,7 @@ impl Asked {
         Some(Arc::new(Self {
             document,
             operation: request.operation_name.clone(),
+            variables: request.variables.clone(),
         }))
     }
 
@@ -104,13 +255,26 @@ impl Asked {
     }
 }
 
+/// The payer a request or connection carries in its data.
+pub(crate) fn payer_in(data: &Data) -> Option<&Payer> {
+    data.get(&TypeId::of::<Payer>())?.downcast_ref()
+}
+
 impl Executor for ServedSchema {
     async fn execute(&self, mut request: Request) -> Response {
         let asked = Asked::of(&mut request);
-        let mut response = match self.route(asked.as_deref()) {
+        let payer = payer_in(&request.data).cloned();
+        let Admission {
+            schema,
+            measure,
+            charge,
+            running: _running,
+        } = self.admit(asked.as_deref(), payer.as_ref());
+        let mut response = match schema {
             Ok(schema) => schema.execute(request).await,
             Err(refusal) => refused(refusal),
         };
+        self.account(asked.as_deref(), measure, charge, &mut response);
         Asked::finish(asked.as_deref(), &mut response);
         response
     }
@@ -121,12 +285,21 @@ impl Executor for ServedSchema {
         session_data: Option<Arc<Data>>,
     ) -> BoxStream<'static, Response> {
         let asked = Asked::of(&mut request);
-        let responses = match self.route(asked.as_deref()) {
-            Ok(schema) => {
-                schema.execute_stream_with_session_data(request, session_data.unwrap_or_default())
-            }
+        let session_data = session_data.unwrap_or_default();
+        let payer = payer_in(&request.data)
+            .or_else(|| payer_in(&session_data))
+            .cloned();
+        // A subscription is charged once, when it starts, at what it asked.
+        let admission = self.admit(asked.as_deref(), payer.as_ref());
+        let responses = match admission.schema {
+            Ok(schema) => schema.execute_stream_with_session_data(request, session_data),
             Err(refusal) => futures::stream::once(async move { refused(refusal) }).boxed(),
         };
+        if let (Some(budgets), Some(charge), Some(measure)) =
+            (&self.budgets, admission.charge, admission.measure)
+        {
+            let _ = budgets.settle(charge, measure.cost);
+        }
         responses
             .map(move |mut response| {
                 Asked::finish(asked.as_deref(), &mut response);
@@ -151,21 +324,27 @@ pub fn finalize_errors(response: &mut Response) {
         let ours = error
             .source::<Error>()
             .or_else(|| error.source::<Arc<Error>>().map(AsRef::as_ref));
-        let (code, rule) = match ours {
+        let (code, rule, retry_after) = match ours {
             Some(Error::Internal(detail)) => {
                 tracing::error!(error.detail = %detail, graphql.path = ?error.path, "internal error");
                 error.message = "internal error".into();
-                (Code::Internal, None)
+                (Code::Internal, None, None)
             }
-            Some(ours) => (ours.code(), rule_of(ours)),
+            Some(Error::RateLimited { retry_after, .. }) => {
+                (Code::RateLimited, None, Some(*retry_after))
+            }
+            Some(ours) => (ours.code(), rule_of(ours), None),
             // Raised by async-graphql itself: parse and validation errors, limits, arguments of
             // the wrong type. All of them are the caller's to fix.
-            None => (Code::BadUserInput, None),
+            None => (Code::BadUserInput, None, None),
         };
         let extensions = error
             .extensions
             .get_or_insert_with(ErrorExtensionValues::default);
         extensions.set("code", Value::from(code.as_str()));
+        if let Some(seconds) = retry_after {
+            extensions.set("retryAfter", Value::from(seconds));
+        }
         if let Some(rule) = rule {
             extensions.set("rule", Value::from(rule));
         }

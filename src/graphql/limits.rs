@@ -1,5 +1,6 @@
 //! Limits checked on the parsed document before it runs, in time linear in its size (fragments
-//! are measured once each, never expanded).
+//! are measured once each, never expanded): its cost ([`super::cost`]), how many fields, aliases
+//! and directives it holds with its fragments spread, and how deep its introspection nests.
 //!
 //! Introspection has its own bound. The standard introspection query of graphql-js nests deeper
 //! than data queries may (`ofType` seven times), so it is not held to the data depth limit; what
@@ -17,7 +18,102 @@ use async_graphql::{
     },
 };
 
+use super::cost::Measure;
 use crate::error::Error;
+
+/// The most a single request may cost, in points (see [`super::cost`]).
+pub const MAX_COST: u64 = 50_000;
+
+/// The most fields a document may select, counting each fragment as often as it is spread
+/// (graphql-js's full introspection query selects 229).
+pub const MAX_FIELDS: u64 = 500;
+
+/// The most aliased fields a document may hold, fragments spread.
+pub const MAX_ALIASES: u64 = 30;
+
+/// The most directives a document may hold, fragments spread.
+pub const MAX_DIRECTIVES: u64 = 50;
+
+/// Refuses a request that sends text no field accepts (control or bidirectional-override
+/// characters, [`crate::domain::text`]) anywhere: in a variable or in an argument written in
+/// the document (fragments included), filters as well as mutations.
+pub fn check_text_inputs(
+    document: &ExecutableDocument,
+    op: &OperationDefinition,
+    variables: &async_graphql::Variables,
+) -> Result<(), Error> {
+    for (name, value) in variables.iter() {
+        check_value(&format!("${name}"), value)?;
+    }
+    let fragments = document
+        .fragments
+        .values()
+        .map(|f| &f.node.selection_set.node);
+    for set in std::iter::once(&op.selection_set.node).chain(fragments) {
+        check_set(set)?;
+    }
+    Ok(())
+}
+
+fn check_set(set: &SelectionSet) -> Result<(), Error> {
+    for selection in &set.items {
+        match &selection.node {
+            Selection::Field(field) => {
+                for (name, value) in &field.node.arguments {
+                    // Variables count as null here: they are checked on their own.
+                    let literal = value
+                        .node
+                        .clone()
+                        .into_const_with(|_| Ok::<_, ()>(async_graphql::Value::Null))
+                        .unwrap_or(async_graphql::Value::Null);
+                    check_value(name.node.as_str(), &literal)?;
+                }
+                check_set(&field.node.selection_set.node)?;
+            }
+            Selection::InlineFragment(inline) => check_set(&inline.node.selection_set.node)?,
+            Selection::FragmentSpread(_) => {}
+        }
+    }
+    Ok(())
+}
+
+fn check_value(field: &str, value: &async_graphql::Value) -> Result<(), Error> {
+    use async_graphql::Value;
+    match value {
+        Value::String(text) => crate::domain::text::check_characters(text, field),
+        Value::List(items) => items.iter().try_for_each(|item| check_value(field, item)),
+        Value::Object(fields) => fields
+            .iter()
+            .try_for_each(|(name, item)| check_value(name.as_str(), item)),
+        _ => Ok(()),
+    }
+}
+
+/// Refuses a document over any of the limits, saying which and by how much.
+pub fn check_measure(measure: &Measure) -> Result<(), Error> {
+    let over = |count: u64, what: &str, max: u64| {
+        Error::bad_input(format!(
+            "the document holds {count} {what} (fragments counted where they are spread); at \
+             most {max} are accepted"
+        ))
+    };
+    if measure.fields > MAX_FIELDS {
+        return Err(over(measure.fields, "fields", MAX_FIELDS));
+    }
+    if measure.aliases > MAX_ALIASES {
+        return Err(over(measure.aliases, "aliases", MAX_ALIASES));
+    }
+    if measure.directives > MAX_DIRECTIVES {
+        return Err(over(measure.directives, "directives", MAX_DIRECTIVES));
+    }
+    if measure.cost > MAX_COST {
+        return Err(Error::bad_input(format!(
+            "the document costs {} points; at most {MAX_COST} are accepted: ask for smaller              pages or fewer fields",
+            measure.cost
+        )));
+    }
+    Ok(())
+}
 
 /// How often the type system's lists may nest inside one another in an introspection query.
 pub const MAX_INTROSPECTION_LISTS: usize = 3;

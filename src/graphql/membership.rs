@@ -7,7 +7,7 @@ use entity::membership;
 use crate::{
     domain::id::{self, Kind},
     graphql::{
-        connection::{Conn, list, page, page_cost},
+        connection::{Conn, list, page},
         directory::Organization,
         enums,
         formation::Alliance,
@@ -103,7 +103,6 @@ pub struct MembershipQuery;
 #[Object]
 impl MembershipQuery {
     /// Memberships of every alliance (PUBLIC: active memberships of founded alliances).
-    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
     #[allow(clippy::too_many_arguments)]
     async fn memberships(
         &self,
@@ -131,7 +130,6 @@ impl MembershipQuery {
     /// "Which alliances is each of these units in, since when, in which post?" for up to 100
     /// USCCs in one request, answered in the order asked, each code on its own: an invalid code
     /// is answered `INVALID` with its reason and never hides the others.
-    #[graphql(complexity = "usccs.len() * child_complexity + 1")]
     async fn memberships_by_uscc(
         &self,
         ctx: &Context<'_>,

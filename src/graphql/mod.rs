@@ -11,8 +11,8 @@
 //! - [`labels`]: the names of coded values, for charts;
 //! - shared: [`connection`], [`inputs`] (filters and orders), [`enums`], [`scalars`], [`loader`],
 //!   [`write`] (what mutations share), [`context`], [`executor`], [`documents`] (persisted and
-//!   trusted documents), [`limits`] (checked before a document runs) and [`order`] (answers in
-//!   the order asked).
+//!   trusted documents), [`cost`] (the one cost model), [`limits`] (checked before a document
+//!   runs) and [`order`] (answers in the order asked).
 //!
 //! The schema is built without data ([`build_schema`]), so its SDL can be printed and snapshotted
 //! without a database; each request brings its own [`RequestContext`].
@@ -22,6 +22,7 @@ pub mod chain;
 pub mod changes;
 pub mod connection;
 pub mod context;
+pub mod cost;
 pub mod directory;
 pub mod documents;
 pub mod enums;
@@ -48,8 +49,6 @@ pub use executor::{ServedSchema, finalize_errors};
 
 /// Deepest query accepted.
 pub const MAX_DEPTH: usize = 12;
-/// Largest complexity accepted; list fields count `first × child cost`.
-pub const MAX_COMPLEXITY: usize = 50_000;
 
 // The parts are listed in the order of DESIGN.md's root fields, which is the order of
 // `schema.graphql`: an area may contribute more than one part.
@@ -103,10 +102,7 @@ fn schema_builder() -> SchemaBuilder<Query, Mutation, Subscription> {
 
 /// Builds the schema with its limits and no data attached.
 pub fn build_schema() -> HubSchema {
-    schema_builder()
-        .limit_depth(MAX_DEPTH)
-        .limit_complexity(MAX_COMPLEXITY)
-        .finish()
+    schema_builder().limit_depth(MAX_DEPTH).finish()
 }
 
 /// The SDL of the schema, as committed in `schema.graphql` (with `@specifiedBy` on the scalars

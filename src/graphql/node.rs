@@ -146,7 +146,6 @@ impl NodeQuery {
     }
 
     /// Objects by global id, in the order asked (null where absent or not visible). At most 100.
-    #[graphql(complexity = "ids.len() * child_complexity + 1")]
     async fn nodes(
         &self,
         ctx: &Context<'_>,

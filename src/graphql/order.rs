@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 
 use async_graphql::{
     Name, Positioned, Value,
-    parser::types::{ExecutableDocument, FragmentDefinition, Selection, SelectionSet},
+    parser::types::{ExecutableDocument, Field, FragmentDefinition, Selection, SelectionSet},
 };
 
 type Fragments = HashMap<Name, Positioned<FragmentDefinition>>;
@@ -19,13 +19,16 @@ pub fn order_as_asked(document: &ExecutableDocument, operation: Option<&str>, da
     }
 }
 
+/// A response key, the field that first asked for it, and every selection set below it.
+pub(super) type Key<'a> = (&'a Name, &'a Field, Vec<&'a SelectionSet>);
+
 /// The response keys of some selection sets in order, each with the selection sets below it
 /// (a key selected twice merges both sub-selections, as the spec's field merging does).
-fn keys_in_order<'a>(
+pub(super) fn keys_in_order<'a>(
     sets: &[&'a SelectionSet],
     fragments: &'a Fragments,
-) -> Vec<(&'a Name, Vec<&'a SelectionSet>)> {
-    let mut keys: Vec<(&Name, Vec<&SelectionSet>)> = Vec::new();
+) -> Vec<Key<'a>> {
+    let mut keys: Vec<Key<'a>> = Vec::new();
     let mut spread = HashSet::new();
     for set in sets {
         collect(set, fragments, &mut keys, &mut spread);
@@ -36,7 +39,7 @@ fn keys_in_order<'a>(
 fn collect<'a>(
     set: &'a SelectionSet,
     fragments: &'a Fragments,
-    keys: &mut Vec<(&'a Name, Vec<&'a SelectionSet>)>,
+    keys: &mut Vec<Key<'a>>,
     spread: &mut HashSet<&'a Name>,
 ) {
     for selection in &set.items {
@@ -44,9 +47,9 @@ fn collect<'a>(
             Selection::Field(field) => {
                 let key = &field.node.response_key().node;
                 let below = &field.node.selection_set.node;
-                match keys.iter_mut().find(|(k, _)| *k == key) {
-                    Some((_, sets)) => sets.push(below),
-                    None => keys.push((key, vec![below])),
+                match keys.iter_mut().find(|(k, _, _)| *k == key) {
+                    Some((_, _, sets)) => sets.push(below),
+                    None => keys.push((key, &field.node, vec![below])),
                 }
             }
             Selection::InlineFragment(fragment) => {
@@ -82,11 +85,11 @@ fn reorder(sets: &[&SelectionSet], fragments: &Fragments, value: &mut Value) {
     }
 }
 
-fn apply(keys: &[(&Name, Vec<&SelectionSet>)], fragments: &Fragments, value: &mut Value) {
+fn apply(keys: &[Key<'_>], fragments: &Fragments, value: &mut Value) {
     match value {
         Value::List(items) => items.iter_mut().for_each(|i| apply(keys, fragments, i)),
         Value::Object(map) => {
-            let position = |name: &Name| keys.iter().position(|(k, _)| *k == name);
+            let position = |name: &Name| keys.iter().position(|(k, _, _)| *k == name);
             let in_order = map
                 .keys()
                 .map(position)
@@ -98,7 +101,7 @@ fn apply(keys: &[(&Name, Vec<&SelectionSet>)], fragments: &Fragments, value: &mu
             if !in_order {
                 map.sort_by_cached_key(|name, _| position(name).unwrap_or(usize::MAX));
             }
-            for (key, below) in keys {
+            for (key, _, below) in keys {
                 if let Some(child) = map.get_mut(*key) {
                     reorder(below, fragments, child);
                 }

@@ -7,7 +7,7 @@ use crate::{
     domain::id::{self, Kind},
     error::Result,
     graphql::{
-        connection::{Conn, list, page, page_cost},
+        connection::{Conn, list, page},
         directory::Organization,
         enums,
         formation::Alliance,
@@ -136,7 +136,6 @@ pub struct ProjectQuery;
 #[Object]
 impl ProjectQuery {
     /// Joint projects (not public).
-    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
     #[allow(clippy::too_many_arguments)]
     async fn projects(
         &self,

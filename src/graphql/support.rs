@@ -6,7 +6,7 @@ use entity::{department, support_measure};
 use crate::{
     domain::id::{self, Kind},
     graphql::{
-        connection::{Conn, list, page, page_cost},
+        connection::{Conn, list, page},
         directory::{Department, Organization},
         enums,
         formation::Alliance,
@@ -101,7 +101,6 @@ pub struct SupportQuery;
 #[Object]
 impl SupportQuery {
     /// Departments' support measures (not public; detail only for OFFICE and the owner).
-    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
     #[allow(clippy::too_many_arguments)]
     async fn support_measures(
         &self,

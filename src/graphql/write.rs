@@ -17,6 +17,7 @@ pub(crate) fn writer<'a>(ctx: &Context<'a>) -> async_graphql::Result<Writer<'a>>
         db: &request.db,
         viewer: &request.viewer,
         bus: &request.bus,
+        queue: &request.writes,
     })
 }
 

@@ -8,7 +8,7 @@ use super::Organization;
 use crate::{
     domain::id::{self, Kind},
     graphql::{
-        connection::{Conn, TotalCount, connection, empty_page, page_cost, unwrap_shared},
+        connection::{Conn, TotalCount, connection, empty_page, unwrap_shared},
         enums,
         loader::{OrganizationCountOfPark, OrganizationsOfPark, children, row},
         request,
@@ -198,7 +198,6 @@ impl Park {
         self.0.archived_at
     }
     /// Organizations located in the park (that the viewer may see).
-    #[graphql(complexity = "page_cost(first, None, child_complexity)")]
     async fn organizations(
         &self,
         ctx: &Context<'_>,

@@ -7,7 +7,7 @@ use entity::{alliance, alliance_stage_event, charter_consent, sector};
 use crate::{
     domain::id::{self, Kind},
     graphql::{
-        connection::{Conn, TotalCount, connection, empty_page, page_cost, unwrap_shared},
+        connection::{Conn, TotalCount, connection, empty_page, unwrap_shared},
         directory::{Organization, Sector},
         enums,
         governance::{Meeting, Post, WorkingGroup},
@@ -165,7 +165,6 @@ impl Alliance {
         ))
     }
     /// Member units, by application date.
-    #[graphql(complexity = "page_cost(first, None, child_complexity)")]
     async fn members(
         &self,
         ctx: &Context<'_>,

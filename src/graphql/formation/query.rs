@@ -6,7 +6,7 @@ use super::Alliance;
 use crate::{
     domain::id::{self, Kind},
     graphql::{
-        connection::{Conn, list, page, page_cost},
+        connection::{Conn, list, page},
         inputs::{AllianceFilter, AllianceOrderBy},
         request,
     },
@@ -20,7 +20,6 @@ pub struct AllianceQuery;
 #[Object]
 impl AllianceQuery {
     /// Alliances (PUBLIC: founded ones only).
-    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
     #[allow(clippy::too_many_arguments)]
     async fn alliances(
         &self,

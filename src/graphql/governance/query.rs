@@ -6,7 +6,7 @@ use super::Post;
 use crate::{
     domain::id::{self, Kind},
     graphql::{
-        connection::{Conn, list, page_cost},
+        connection::{Conn, list},
         request,
     },
     service::{listing, page::PageRequest},
@@ -20,7 +20,6 @@ pub struct GovernanceQuery;
 impl GovernanceQuery {
     /// Posts still held whose term ends within `withinDays` (default 90), soonest first: coming
     /// elections for the office's dashboard. Optionally of one alliance. Not public.
-    #[graphql(complexity = "page_cost(first, None, child_complexity)")]
     async fn expiring_posts(
         &self,
         ctx: &Context<'_>,
