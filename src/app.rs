@@ -8,7 +8,9 @@ use std::{
     },
 };
 
-use metrics::{Unit, counter, describe_counter, describe_histogram, histogram};
+use metrics::{
+    Unit, counter, describe_counter, describe_gauge, describe_histogram, gauge, histogram,
+};
 use metrics_exporter_prometheus::{
     Matcher, PrometheusBuilder, PrometheusHandle, PrometheusRecorder,
 };
@@ -21,7 +23,7 @@ use crate::{
     error::Result,
     graphql::ServedSchema,
     graphql::documents::Documents,
-    service::{changes::ChangeBus, stats::StatsCache},
+    service::{budget::Budgets, changes::ChangeBus, stats::StatsCache, write::WriteQueue},
 };
 
 /// Everything a request handler needs; cheap to clone.
@@ -43,6 +45,14 @@ pub struct App {
     pub edge: Arc<ServeConfig>,
     /// Persisted and trusted documents.
     pub documents: Arc<Documents>,
+    /// Callers' cost budgets (also held by the schema, which charges them).
+    pub budgets: Budgets,
+    /// Where this process's writers wait their turn.
+    pub writes: WriteQueue,
+    /// Set when the server stops: subscriptions close.
+    pub stopping: Arc<tokio::sync::watch::Sender<bool>>,
+    /// One permit per GraphQL request that may run at once (`HUB_MAX_IN_FLIGHT`).
+    pub in_flight: Arc<tokio::sync::Semaphore>,
 }
 
 impl App {
@@ -69,18 +79,28 @@ impl App {
         edge: ServeConfig,
         documents: Documents,
     ) -> Self {
+        // Before the statement counter is hooked in: reconciling budgets is no request's work.
+        let budgets = Budgets::start(db.clone(), edge.cost_budgets.clone());
         let metrics = Arc::new(Metrics::default());
         let counter = metrics.clone();
         db.set_metric_callback(move |info| counter.record_statement(info.elapsed, info.failed));
         let bus = ChangeBus::start(&db);
         let stats = Arc::new(StatsCache::default());
         Self {
+            schema: ServedSchema::with_running_cost(
+                edge.introspection,
+                Some(budgets.clone()),
+                edge.max_in_flight_cost,
+            ),
+            budgets,
+            writes: WriteQueue::default(),
+            stopping: Arc::new(tokio::sync::watch::Sender::new(false)),
             db,
             keys: Arc::new(keys),
-            schema: ServedSchema::new(edge.introspection),
             metrics,
             bus,
             stats,
+            in_flight: Arc::new(tokio::sync::Semaphore::new(edge.max_in_flight)),
             edge: Arc::new(edge),
             documents: Arc::new(documents),
         }
@@ -139,6 +159,7 @@ impl Default for Metrics {
             );
             describe_counter!(UNAUTHENTICATED, "Requests refused for a bad token.");
             describe_counter!(TIMEOUTS, "Requests stopped at the deadline.");
+            describe_gauge!(IN_FLIGHT, "GraphQL requests running now.");
             describe_counter!(SQL_STATEMENTS, "SQL statements executed.");
             describe_counter!(SQL_FAILURES, "SQL statements that failed.");
             describe_histogram!(SQL_SECONDS, Unit::Seconds, "Time spent in SQL statements.");
@@ -164,6 +185,7 @@ const SQL_STATEMENTS: &str = "hub_sql_statements_total";
 const SQL_FAILURES: &str = "hub_sql_failures_total";
 const SQL_SECONDS: &str = "hub_sql_statement_duration_seconds";
 const REQUEST_SECONDS: &str = "hub_graphql_request_duration_seconds";
+const IN_FLIGHT: &str = "hub_graphql_requests_in_flight";
 
 impl Metrics {
     fn record(&self, f: impl FnOnce()) {
@@ -240,8 +262,9 @@ impl Metrics {
         self.requests.load(Ordering::SeqCst)
     }
 
-    /// Everything recorded, in Prometheus' text format.
-    pub fn render(&self) -> String {
+    /// Everything recorded, in Prometheus' text format, with the requests running now.
+    pub fn render(&self, in_flight: usize) -> String {
+        self.record(|| gauge!(IN_FLIGHT).set(in_flight as f64));
         self.handle.render()
     }
 }

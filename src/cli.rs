@@ -153,6 +153,8 @@ fn mint_token(config: &Config, args: &TokenArgs) -> Result<String> {
         iat: now,
         iss: keys.issuer().to_owned(),
         aud: keys.audience().to_owned(),
+        nbf: None,
+        nonce: None,
     };
     let token = keys.sign(&claims)?;
     // Check the token the way the server will, so a bad `--dept` is caught here, not at use.

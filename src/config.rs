@@ -7,6 +7,8 @@ use jsonwebtoken::Algorithm;
 use crate::{
     auth::{JwtKeys, PublicKey},
     error::{Error, Result},
+    graphql::executor::MAX_RUNNING_COST,
+    service::budget::BudgetLimits,
 };
 
 /// Settings shared by every subcommand that touches the database or tokens.
@@ -46,6 +48,15 @@ pub struct Config {
     /// PEM file of an Ed25519 (EdDSA) public key whose tokens are also accepted.
     #[arg(long, global = true, env = "HUB_JWT_EDDSA_PUBLIC_KEY")]
     pub jwt_eddsa_public_key: Option<PathBuf>,
+    /// `typ` headers accepted on tokens, comma-separated (a token without `typ` is accepted).
+    #[arg(
+        long,
+        global = true,
+        env = "HUB_JWT_TYPES",
+        value_delimiter = ',',
+        default_value = "at+jwt,JWT"
+    )]
+    pub jwt_types: Vec<String>,
 }
 
 impl Config {
@@ -104,12 +115,13 @@ impl Config {
                 public_keys.push(PublicKey { algorithm, pem });
             }
         }
-        JwtKeys::new(
+        Ok(JwtKeys::new(
             secret,
             &public_keys,
             self.jwt_issuer.clone(),
             self.jwt_audience.clone(),
-        )
+        )?
+        .with_types(self.jwt_types.clone()))
     }
 
     fn stored_secret(&self, may_create: bool) -> Result<Vec<u8>> {
@@ -166,6 +178,45 @@ pub struct ServeConfig {
     /// answer is TIMEOUT. PostgreSQL's `statement_timeout` is set to the same.
     #[arg(long, global = true, env = "HUB_REQUEST_TIMEOUT", default_value = "10s", value_parser = parse_duration)]
     pub request_timeout: std::time::Duration,
+    /// Cost points each caller may spend per minute, by role, where they differ from the
+    /// defaults (`PUBLIC=20000`, `OFFICE=300000`, every other role 100000):
+    /// `PUBLIC=5000,OFFICE=unlimited`.
+    #[arg(long, global = true, env = "HUB_COST_BUDGETS", default_value = "", value_parser = BudgetLimits::parse)]
+    pub cost_budgets: BudgetLimits,
+    /// How long a client may take to send a request's headers; also how long an idle keep-alive
+    /// connection stays open.
+    #[arg(long, global = true, env = "HUB_HEADER_TIMEOUT", default_value = "10s", value_parser = parse_duration)]
+    pub header_timeout: std::time::Duration,
+    /// Open connections at most; past it new connections are closed at once. Keep it under the
+    /// process's file limit (`ulimit -n`), less the database pool.
+    #[arg(
+        long,
+        global = true,
+        env = "HUB_MAX_CONNECTIONS",
+        default_value_t = 900
+    )]
+    pub max_connections: usize,
+    /// GraphQL requests running at once at most; past it a request is refused at once with
+    /// UNAVAILABLE (503, `Retry-After: 1`) rather than queued.
+    #[arg(long, global = true, env = "HUB_MAX_IN_FLIGHT", default_value_t = 64)]
+    pub max_in_flight: usize,
+    /// Cost points running at once, across requests (`docs/cost.md`); past it a request is
+    /// refused at once with UNAVAILABLE (503, `Retry-After: 1`): memory stays bounded under a
+    /// flood of costly requests.
+    #[arg(
+        long,
+        global = true,
+        env = "HUB_MAX_IN_FLIGHT_COST",
+        default_value_t = 250_000
+    )]
+    pub max_in_flight_cost: u64,
+    /// The largest answer sent, in bytes; a larger one is replaced by BAD_USER_INPUT asking
+    /// for smaller pages.
+    #[arg(long, global = true, env = "HUB_MAX_RESPONSE_BYTES", default_value_t = 16 * 1024 * 1024)]
+    pub max_response_bytes: usize,
+    /// On SIGTERM or SIGINT, how long requests in flight may take to finish.
+    #[arg(long, global = true, env = "HUB_SHUTDOWN_GRACE", default_value = "15s", value_parser = parse_duration)]
+    pub shutdown_grace: std::time::Duration,
 }
 
 impl Default for ServeConfig {
@@ -176,6 +227,13 @@ impl Default for ServeConfig {
             cors_origins: Vec::new(),
             trusted_documents: None,
             request_timeout: std::time::Duration::from_secs(10),
+            cost_budgets: BudgetLimits::default(),
+            header_timeout: std::time::Duration::from_secs(10),
+            max_connections: 900,
+            max_in_flight: 64,
+            max_in_flight_cost: MAX_RUNNING_COST,
+            max_response_bytes: 16 * 1024 * 1024,
+            shutdown_grace: std::time::Duration::from_secs(15),
         }
     }
 }

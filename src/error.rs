@@ -36,9 +36,9 @@ pub enum Error {
     /// A rule of the seed plan would be broken.
     #[error("{message}")]
     Rule { rule: &'static str, message: String },
-    /// Too many requests for the caller's budget.
-    #[error("{0}")]
-    RateLimited(String),
+    /// The caller's cost budget is spent; it is whole again in `retry_after` seconds.
+    #[error("{message}")]
+    RateLimited { message: String, retry_after: u64 },
     /// The request ran out of time and was stopped (retryable).
     #[error("{0}")]
     Timeout(String),
@@ -97,7 +97,7 @@ impl Error {
             Error::NotFound(_) => Code::NotFound,
             Error::Conflict(_) => Code::Conflict,
             Error::Rule { .. } => Code::RuleViolation,
-            Error::RateLimited(_) => Code::RateLimited,
+            Error::RateLimited { .. } => Code::RateLimited,
             Error::Timeout(_) => Code::Timeout,
             Error::Unavailable(_) => Code::Unavailable,
             Error::Internal(_) => Code::Internal,
@@ -123,11 +123,56 @@ impl Error {
 
 impl From<sea_orm::DbErr> for Error {
     fn from(err: sea_orm::DbErr) -> Self {
+        if unreachable(&err) {
+            tracing::warn!(error.detail = %err, "database unreachable");
+            return Error::Unavailable("the database is unreachable; retry shortly".into());
+        }
+        if lock_timed_out(&err) {
+            return Error::Unavailable(
+                "other writes held the database too long; retry shortly".into(),
+            );
+        }
         match err.sql_err() {
             Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => {
                 Error::Conflict("a record with the same unique key already exists".into())
             }
             _ => Error::Internal(err.to_string()),
         }
+    }
+}
+
+/// Whether the database could not be reached (no connection within the pool's acquire timeout,
+/// or the connection broke): worth retrying, not a bug.
+fn unreachable(err: &sea_orm::DbErr) -> bool {
+    use sea_orm::{ConnAcquireErr, DbErr, RuntimeErr};
+    match err {
+        DbErr::ConnectionAcquire(ConnAcquireErr::Timeout | ConnAcquireErr::ConnectionClosed) => {
+            true
+        }
+        DbErr::Conn(RuntimeErr::SqlxError(e))
+        | DbErr::Exec(RuntimeErr::SqlxError(e))
+        | DbErr::Query(RuntimeErr::SqlxError(e)) => matches!(
+            e.as_ref(),
+            sea_orm::sqlx::Error::Io(_)
+                | sea_orm::sqlx::Error::PoolTimedOut
+                | sea_orm::sqlx::Error::PoolClosed
+                | sea_orm::sqlx::Error::WorkerCrashed
+        ),
+        DbErr::Conn(_) => true,
+        _ => false,
+    }
+}
+
+/// Whether a writer gave up waiting for the write lock (PostgreSQL's `lock_timeout`, SQLSTATE
+/// 55P03; SQLite's busy timeout, "database is locked").
+fn lock_timed_out(err: &sea_orm::DbErr) -> bool {
+    use sea_orm::{DbErr, RuntimeErr};
+    match err {
+        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => {
+            e.as_database_error().is_some_and(|db| {
+                db.code().as_deref() == Some("55P03") || db.message().contains("database is locked")
+            })
+        }
+        _ => false,
     }
 }

@@ -27,21 +27,16 @@ pub mod service;
 pub use app::App;
 pub use http::app;
 
-/// Serves `app` on `listen` until Ctrl-C or SIGTERM, then drains in-flight requests.
+/// Serves `app` on `listen` until Ctrl-C or SIGTERM, then drains (see [`http::server`]).
 pub async fn serve(app: App, listen: std::net::SocketAddr) -> error::Result<()> {
-    let listener = tokio::net::TcpListener::bind(listen)
-        .await
-        .map_err(|e| error::Error::internal(format!("cannot listen on {listen}: {e}")))?;
+    let listener = http::server::bind(listen).await?;
     // The bound address, not the configured one: with port 0 the system picks the port.
     let listen = listener.local_addr().map_err(error::Error::internal)?;
     tracing::info!(
         %listen,
         "serving GraphQL at http://{listen}/graphql (GraphiQL in a browser), subscriptions at ws://{listen}/graphql/ws"
     );
-    axum::serve(listener, http::app(app))
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(error::Error::internal)
+    http::server::serve(app, listener, shutdown_signal()).await
 }
 
 async fn shutdown_signal() {

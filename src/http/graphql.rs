@@ -10,14 +10,16 @@
 //!
 //! Every refusal has the GraphQL error shape with its `extensions.code`.
 
+use std::net::{IpAddr, SocketAddr};
+
 use async_graphql::{Executor, Request, parser::types::OperationType};
 use axum::{
     body::Bytes,
     extract::{
-        Query, State,
+        ConnectInfo, Query, State,
         rejection::{BytesRejection, FailedToBufferBody},
     },
-    http::{HeaderMap, HeaderValue, StatusCode, header},
+    http::{Extensions, HeaderMap, HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
 use serde::Deserialize;
@@ -33,7 +35,7 @@ use crate::{
         executor::{finalize_errors, refused},
         limits::operation,
     },
-    service::access::Viewer,
+    service::{access::Viewer, budget::Payer},
 };
 
 /// The media type of the GraphQL-over-HTTP specification.
@@ -87,6 +89,7 @@ fn accepts(headers: &HeaderMap, media: &str) -> bool {
 
 pub(super) async fn post(
     State(app): State<App>,
+    extensions: Extensions,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
@@ -124,7 +127,10 @@ pub(super) async fn post(
         );
     }
     match parse_body(&body) {
-        Ok(request) => run(&app, &headers, request, media, Method::Post).await,
+        Ok(request) => {
+            let caller = Caller::of(&extensions, &headers);
+            run(&app, caller, request, media, Method::Post).await
+        }
         Err(message) => media.refuse(StatusCode::BAD_REQUEST, Code::BadUserInput, &message),
     }
 }
@@ -141,6 +147,7 @@ pub(super) struct GetParams {
 
 pub(super) async fn get(
     State(app): State<App>,
+    extensions: Extensions,
     headers: HeaderMap,
     params: Result<Query<GetParams>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
@@ -192,7 +199,26 @@ pub(super) async fn get(
         Ok(request) => request,
         Err(message) => return media.refuse(StatusCode::BAD_REQUEST, Code::BadUserInput, &message),
     };
-    run(&app, &headers, request, media, Method::Get).await
+    let caller = Caller::of(&extensions, &headers);
+    run(&app, caller, request, media, Method::Get).await
+}
+
+/// Who sent the request: its headers, and the client's address (none where the server was not
+/// started with connection info).
+struct Caller<'a> {
+    headers: &'a HeaderMap,
+    address: Option<IpAddr>,
+}
+
+impl<'a> Caller<'a> {
+    fn of(extensions: &Extensions, headers: &'a HeaderMap) -> Self {
+        Self {
+            headers,
+            address: extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|info| info.0.ip()),
+        }
+    }
 }
 
 /// How the request came.
@@ -225,12 +251,12 @@ fn refuse_if_not_a_query(request: &mut Request, media: Media) -> Option<Response
 /// in the negotiated media type.
 async fn run(
     app: &App,
-    headers: &HeaderMap,
+    caller: Caller<'_>,
     mut request: Request,
     media: Media,
     method: Method,
 ) -> Response {
-    let principal = match authenticate(app, headers) {
+    let principal = match authenticate(app, caller.headers) {
         Ok(principal) => principal,
         Err(err) => {
             app.metrics.unauthenticated();
@@ -261,6 +287,11 @@ async fn run(
     }
     let viewer = match Viewer::new(&app.db, principal).await {
         Ok(viewer) => viewer,
+        Err(err @ Error::Unavailable(_)) => {
+            let mut response = refused(err);
+            finalize_errors(&mut response);
+            return answer(media, &response);
+        }
         Err(err) => {
             tracing::error!(error.detail = %err_detail(&err), "could not resolve the caller");
             return media.refuse(
@@ -270,38 +301,60 @@ async fn run(
             );
         }
     };
-    let context = RequestContext::new(app.db.clone(), viewer, app.bus.clone(), app.stats.clone());
+    let payer = Payer::of(&viewer.principal, caller.address);
+    let context = RequestContext::new(
+        app.db.clone(),
+        viewer,
+        app.bus.clone(),
+        app.stats.clone(),
+        app.writes.clone(),
+    );
     let operation = request.operation_name.clone();
     let started = std::time::Instant::now();
     let deadline = app.edge.request_timeout;
     // Past the deadline the request's future is dropped: its work stops and its database
     // connection goes back to the pool.
-    let response =
-        match tokio::time::timeout(deadline, app.schema.execute(request.data(context))).await {
-            Ok(response) => response,
-            Err(_) => {
-                app.metrics.timed_out();
-                let mut response = refused(Error::Timeout(format!(
-                    "the request ran longer than {} ms and was stopped",
-                    deadline.as_millis()
-                )));
-                finalize_errors(&mut response);
-                response
-            }
-        };
+    let response = match tokio::time::timeout(
+        deadline,
+        app.schema.execute(request.data(context).data(payer)),
+    )
+    .await
+    {
+        Ok(response) => response,
+        Err(_) => {
+            app.metrics.timed_out();
+            let mut response = refused(Error::Timeout(format!(
+                "the request ran longer than {} ms and was stopped",
+                deadline.as_millis()
+            )));
+            finalize_errors(&mut response);
+            response
+        }
+    };
     app.metrics.request_answered(
         operation.as_deref(),
         started.elapsed(),
         !response.errors.is_empty(),
     );
-    answer(media, &response)
+    answer_within(media, &response, app.edge.max_response_bytes)
 }
 
-/// An answer in the negotiated media type, with its status.
+/// An answer in the negotiated media type, with its status. A spent budget (429) and a
+/// database out of reach with nothing answered (503) carry their status and `Retry-After` in
+/// either media type: they are the server's state, not the document's, and load balancers and
+/// clients' retry links look for them.
 fn answer(media: Media, response: &async_graphql::Response) -> Response {
-    let status = match media {
-        Media::GraphqlResponse => status_of(response),
-        Media::Json => StatusCode::OK,
+    let unavailable = response.data == async_graphql::Value::Null
+        && response
+            .errors
+            .iter()
+            .any(|e| code_of(e).as_deref() == Some(Code::Unavailable.as_str()));
+    let retry_after = retry_after(response).or(unavailable.then_some(1));
+    let status = match (media, retry_after) {
+        (_, Some(_)) if unavailable => StatusCode::SERVICE_UNAVAILABLE,
+        (_, Some(_)) => StatusCode::TOO_MANY_REQUESTS,
+        (Media::GraphqlResponse, None) => status_of(response),
+        (Media::Json, None) => StatusCode::OK,
     };
     let body = match serde_json::to_vec(response) {
         Ok(body) => body,
@@ -314,7 +367,40 @@ fn answer(media: Media, response: &async_graphql::Response) -> Response {
             );
         }
     };
-    (status, [(header::CONTENT_TYPE, media.content_type())], body).into_response()
+    let mut answer = (status, [(header::CONTENT_TYPE, media.content_type())], body).into_response();
+    if let Some(seconds) = retry_after {
+        answer
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    }
+    answer
+}
+
+/// [`answer`], unless the answer is larger than `max_bytes`: then a refusal that says so.
+fn answer_within(media: Media, response: &async_graphql::Response, max_bytes: usize) -> Response {
+    let answered = answer(media, response);
+    let size = axum::body::HttpBody::size_hint(answered.body()).exact();
+    match size {
+        Some(size) if size > max_bytes as u64 => {
+            let mut refusal = refused(Error::bad_input(format!(
+                "the answer is {size} bytes, more than the {max_bytes} one answer may be: ask \
+                 for smaller pages or fewer fields"
+            )));
+            finalize_errors(&mut refusal);
+            answer(media, &refusal)
+        }
+        _ => answered,
+    }
+}
+
+/// The seconds a rate-limited request is told to wait (the error's `extensions.retryAfter`).
+fn retry_after(response: &async_graphql::Response) -> Option<u64> {
+    response.errors.iter().find_map(
+        |error| match error.extensions.as_ref()?.get("retryAfter")? {
+            async_graphql::Value::Number(n) => n.as_u64(),
+            _ => None,
+        },
+    )
 }
 
 /// The status of an answer under `application/graphql-response+json`: a request that never reached
@@ -327,16 +413,7 @@ fn status_of(response: &async_graphql::Response) -> StatusCode {
     if !never_ran {
         return StatusCode::OK;
     }
-    let code = response.errors.first().and_then(|e| {
-        e.extensions
-            .as_ref()
-            .and_then(|x| x.get("code"))
-            .and_then(|v| match v {
-                async_graphql::Value::String(code) => Some(code.clone()),
-                _ => None,
-            })
-    });
-    match code.as_deref() {
+    match response.errors.first().and_then(code_of).as_deref() {
         Some("UNAUTHENTICATED") => StatusCode::UNAUTHORIZED,
         Some("FORBIDDEN") => StatusCode::FORBIDDEN,
         Some("RATE_LIMITED") => StatusCode::TOO_MANY_REQUESTS,
@@ -344,6 +421,14 @@ fn status_of(response: &async_graphql::Response) -> StatusCode {
         Some("UNAVAILABLE") => StatusCode::SERVICE_UNAVAILABLE,
         Some("INTERNAL") => StatusCode::INTERNAL_SERVER_ERROR,
         _ => StatusCode::BAD_REQUEST,
+    }
+}
+
+/// An error's `extensions.code`.
+fn code_of(error: &async_graphql::ServerError) -> Option<String> {
+    match error.extensions.as_ref()?.get("code")? {
+        async_graphql::Value::String(code) => Some(code.clone()),
+        _ => None,
     }
 }
 

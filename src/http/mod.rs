@@ -2,16 +2,18 @@
 //! request. [`graphql`] speaks GraphQL over HTTP at `/graphql`, [`ws`] graphql-ws at
 //! `/graphql/ws`. A bad token is answered 401 before any resolver runs.
 
-use std::time::Duration;
+use std::{sync::Arc, time::Duration};
 
 use axum::{
     Router,
     extract::{DefaultBodyLimit, State},
     http::{HeaderMap, HeaderName, HeaderValue, Method, Request, StatusCode, header},
+    middleware,
     response::{IntoResponse, Response},
     routing::get,
 };
 use serde_json::json;
+use tokio::sync::Semaphore;
 use tower_http::{
     compression::{CompressionLayer, predicate::SizeAbove},
     cors::{AllowOrigin, CorsLayer},
@@ -28,6 +30,7 @@ use crate::{
 
 mod console;
 mod graphql;
+pub mod server;
 mod ws;
 
 /// Largest request body accepted.
@@ -45,9 +48,15 @@ const COMPRESS_ABOVE_BYTES: u16 = 1024;
 /// The whole HTTP application (tests call this too).
 pub fn app(state: App) -> Router {
     let cors = cors(&state.edge.cors_origins);
-    let router = Router::new()
+    let in_flight = state.in_flight.clone();
+    let graphql = Router::new()
         .route("/graphql", get(graphql::get).post(graphql::post))
         .route("/graphql/ws", get(ws::graphql_ws))
+        .route_layer(middleware::from_fn(move |request, next| {
+            at_most(in_flight.clone(), request, next)
+        }));
+    let router = Router::new()
+        .merge(graphql)
         .route("/graphiql/{file}", get(console::file))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ready))
@@ -90,6 +99,27 @@ pub fn app(state: App) -> Router {
     }
 }
 
+/// Runs a request if fewer than the limit are running, else refuses it at once: a flood
+/// degrades to quick 503s with `Retry-After`, never to a queue that grows without bound.
+async fn at_most(
+    in_flight: Arc<Semaphore>,
+    request: axum::extract::Request,
+    next: middleware::Next,
+) -> Response {
+    let Ok(_running) = in_flight.try_acquire_owned() else {
+        let mut refusal = refuse(
+            StatusCode::SERVICE_UNAVAILABLE,
+            Code::Unavailable,
+            "the server is at its limit of requests in flight; retry shortly",
+        );
+        refusal
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        return refusal;
+    };
+    next.run(request).await
+}
+
 /// Cross-origin calls from the configured origins only (none: no CORS headers at all, so only
 /// same-origin pages such as GraphiQL can call from a browser). Credentials and the
 /// `Authorization` header are allowed; preflights are cached.
@@ -108,11 +138,17 @@ fn cors(origins: &[HeaderValue]) -> Option<CorsLayer> {
     )
 }
 
+/// Ready when the database answers, within [`crate::database::UNREACHABLE_AFTER`].
 async fn ready(State(app): State<App>) -> impl IntoResponse {
-    match app.db.ping().await {
-        Ok(()) => (StatusCode::OK, "ready"),
-        Err(err) => {
+    let ping = tokio::time::timeout(crate::database::UNREACHABLE_AFTER, app.db.ping()).await;
+    match ping {
+        Ok(Ok(())) => (StatusCode::OK, "ready"),
+        Ok(Err(err)) => {
             tracing::warn!(error = %err, "database not reachable");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unreachable")
+        }
+        Err(_) => {
+            tracing::warn!("database did not answer in time");
             (StatusCode::SERVICE_UNAVAILABLE, "database unreachable")
         }
     }
@@ -121,7 +157,11 @@ async fn ready(State(app): State<App>) -> impl IntoResponse {
 async fn metrics(State(app): State<App>) -> impl IntoResponse {
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        app.metrics.render(),
+        app.metrics.render(
+            app.edge
+                .max_in_flight
+                .saturating_sub(app.in_flight.available_permits()),
+        ),
     )
 }
 
@@ -150,5 +190,14 @@ fn authenticate(app: &App, headers: &HeaderMap) -> Result<Principal, Error> {
         .ok_or_else(|| {
             Error::Unauthenticated("the Authorization header must be `Bearer <token>`".into())
         })?;
-    app.keys.verify(token.trim())
+    verify(app, token.trim())
+}
+
+/// Verifies a bearer token. Why a token was refused goes to the log, never to the caller (it
+/// would help a forger): the answer says only that the token is invalid.
+fn verify(app: &App, token: &str) -> Result<Principal, Error> {
+    app.keys.verify(token).map_err(|reason| {
+        tracing::info!(%reason, "token refused");
+        Error::Unauthenticated("invalid token".into())
+    })
 }

@@ -1,21 +1,35 @@
 //! graphql-ws at `/graphql/ws`: the token travels in `connection_init`, and each connection gets
-//! the same request context as an HTTP request.
+//! the same request context as an HTTP request. Documents are found as over HTTP (persisted by
+//! hash, or only trusted ones in allow-list mode) and held to the same limits and budgets.
 
-use std::sync::{Arc, Mutex};
+use std::{
+    net::{IpAddr, SocketAddr},
+    sync::{Arc, Mutex},
+};
 
-use async_graphql::{Data, http::ALL_WEBSOCKET_PROTOCOLS};
+use async_graphql::{
+    Data, Executor, Request, Response as GraphqlResponse, futures_util::stream::BoxStream,
+    http::ALL_WEBSOCKET_PROTOCOLS,
+};
 use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
 use axum::{
     extract::{
-        State, WebSocketUpgrade,
+        ConnectInfo, State, WebSocketUpgrade,
         ws::{CloseFrame, Message},
     },
+    http::Extensions,
     response::Response,
 };
 use futures::{SinkExt, StreamExt, future::ready};
 
 use crate::{
-    app::App, domain::principal::Principal, graphql::RequestContext, service::access::Viewer,
+    app::App,
+    domain::principal::{Principal, Role},
+    graphql::{
+        RequestContext,
+        executor::{finalize_errors, payer_in, refused},
+    },
+    service::{access::Viewer, budget::Payer},
 };
 
 /// graphql-ws (and the older subscriptions-transport-ws) at `/graphql/ws`. The token travels in
@@ -25,39 +39,69 @@ use crate::{
 /// that is not one of the protocol's.
 pub(super) async fn graphql_ws(
     State(app): State<App>,
+    extensions: Extensions,
     protocol: GraphQLProtocol,
     upgrade: WebSocketUpgrade,
 ) -> Response {
+    let address = extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|info| info.0.ip());
     upgrade
         .protocols(ALL_WEBSOCKET_PROTOCOLS)
-        .on_upgrade(move |socket| {
-            let schema = app.schema.clone();
+        .on_upgrade(move |socket| async move {
+            let schema = Documents(app.clone());
             let close = CloseCode::default();
-            let (sink, stream) = socket.split();
-            let sink = sink.with({
+            let (mut to_socket, from_socket) = socket.split();
+            // The protocol's messages pass through a channel, so that when the server stops the
+            // connection can still be closed with 1001 after async-graphql has let go of it.
+            let (outgoing, mut to_client) = futures::channel::mpsc::unbounded::<Message>();
+            let sink = outgoing.sink_map_err(axum::Error::new).with({
                 let close = close.clone();
                 move |message| ready(Ok::<_, axum::Error>(close.rewrite(message)))
             });
-            let stream = stream.map({
-                let close = close.clone();
-                let mut initialised = false;
-                move |message| close.inspect(message, &mut initialised)
-            });
-            GraphQLWebSocket::new_with_pair(sink, stream, schema, protocol)
+            let mut stopping = app.stopping.subscribe();
+            let stream = from_socket
+                .map({
+                    let close = close.clone();
+                    let mut initialised = false;
+                    move |message| close.inspect(message, &mut initialised)
+                })
+                .take_until(async move {
+                    let _ = stopping.wait_for(|stop| *stop).await;
+                });
+            let stopping = app.stopping.clone();
+            let serve = GraphQLWebSocket::new_with_pair(sink, stream, schema, protocol)
                 .on_connection_init(move |payload| {
                     let close = close.clone();
                     async move {
-                        let data = connection_data(app, payload).await;
+                        let data = connection_data(app, payload, address).await;
                         if data.is_err() {
                             close.set(FORBIDDEN, "Forbidden");
                         }
                         data
                     }
                 })
-                .serve()
+                .serve();
+            let forward = async move {
+                while let Some(message) = to_client.next().await {
+                    if to_socket.send(message).await.is_err() {
+                        return;
+                    }
+                }
+                if *stopping.borrow() {
+                    let going_away = Message::Close(Some(CloseFrame {
+                        code: GOING_AWAY,
+                        reason: "Going away".into(),
+                    }));
+                    let _ = to_socket.send(going_away).await;
+                }
+            };
+            tokio::join!(serve, forward);
         })
 }
 
+/// WebSocket: the server is going away (it stops), as graphql-ws servers close on shutdown.
+const GOING_AWAY: u16 = 1001;
 /// graphql-ws: a `connection_init` was refused.
 const FORBIDDEN: u16 = 4403;
 /// graphql-ws: a subscription arrived before the connection was acknowledged.
@@ -116,7 +160,45 @@ impl CloseCode {
     }
 }
 
-async fn connection_data(app: App, payload: serde_json::Value) -> async_graphql::Result<Data> {
+/// The schema behind the documents a connection may run: each subscription's document is found
+/// as over HTTP (by its hash, or refused outside the trusted manifest) before it runs.
+#[derive(Clone)]
+struct Documents(App);
+
+impl Executor for Documents {
+    async fn execute(&self, request: Request) -> GraphqlResponse {
+        self.0.schema.execute(request).await
+    }
+
+    fn execute_stream(
+        &self,
+        mut request: Request,
+        session_data: Option<Arc<Data>>,
+    ) -> BoxStream<'static, GraphqlResponse> {
+        let app = self.0.clone();
+        let office = session_data
+            .as_deref()
+            .and_then(payer_in)
+            .is_some_and(|payer| payer.role() == Role::Office);
+        let responses = async move {
+            match app.documents.resolve(&mut request, office).await {
+                Ok(()) => app.schema.execute_stream(request, session_data),
+                Err(refusal) => {
+                    let mut response = refused(refusal);
+                    finalize_errors(&mut response);
+                    futures::stream::once(ready(response)).boxed()
+                }
+            }
+        };
+        futures::stream::once(responses).flatten().boxed()
+    }
+}
+
+async fn connection_data(
+    app: App,
+    payload: serde_json::Value,
+    address: Option<IpAddr>,
+) -> async_graphql::Result<Data> {
     let field = |name: &str| {
         payload
             .get(name)
@@ -132,16 +214,18 @@ async fn connection_data(app: App, payload: serde_json::Value) -> async_graphql:
         })
         .or_else(|| field("token"));
     let principal = match token {
-        Some(token) => app.keys.verify(token.trim())?,
+        Some(token) => super::verify(&app, token.trim())?,
         None => Principal::public(),
     };
     let viewer = Viewer::new(&app.db, principal).await?;
     let mut data = Data::default();
+    data.insert(Payer::of(&viewer.principal, address));
     data.insert(RequestContext::new(
         app.db.clone(),
         viewer,
         app.bus.clone(),
         app.stats.clone(),
+        app.writes.clone(),
     ));
     Ok(data)
 }

@@ -2,11 +2,17 @@
 //!
 //! 1. one transaction, serialized with every other write (SQLite `BEGIN IMMEDIATE`, PostgreSQL a
 //!    transaction-scoped advisory lock), so audit ids follow commit order and the change feed
-//!    never skips a late commit;
+//!    never skips a late commit. Writers queue in the hub ([`WriteQueue`]) before they take a
+//!    connection, so waiting writers never hold the connections readers need, and a writer waits
+//!    at most [`WRITE_WAIT`] in all (in the queue, then for PostgreSQL's lock, which other
+//!    replicas' writers hold) before a retryable UNAVAILABLE. On SQLite only another process can
+//!    hold the lock; it is waited for up to the connection's busy timeout (2 s) more;
 //! 2. the body authorizes against the target it loaded ([`Tx::authorize`]), checks
 //!    `expectedVersion` ([`check_version`]) and the plan's rules, and writes;
 //! 3. every change is audited in the same transaction ([`Tx::record`]), and announced;
 //! 4. any error rolls everything back; a denial is then audited in a transaction of its own.
+
+use std::{sync::Arc, time::Duration};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::{audit_event, enums::AuditOutcome};
@@ -15,6 +21,7 @@ use sea_orm::{
     DbBackend, EntityTrait, SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 use serde::Serialize;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use super::{
     access::Viewer,
@@ -23,7 +30,53 @@ use super::{
 use crate::error::{Error, Result};
 
 /// Any number; writers take this advisory lock on PostgreSQL.
-const WRITE_LOCK: i64 = 0x616c_6c69_616e_6365;
+pub const WRITE_LOCK: i64 = 0x616c_6c69_616e_6365;
+
+/// The longest a writer waits for its turn before it is told to retry.
+pub const WRITE_WAIT: Duration = Duration::from_secs(5);
+
+/// This process's writers, one at a time, waiting in memory rather than on a pooled connection.
+#[derive(Clone, Debug)]
+pub struct WriteQueue {
+    turn: Arc<Semaphore>,
+    wait: Duration,
+}
+
+impl Default for WriteQueue {
+    fn default() -> Self {
+        Self::new(WRITE_WAIT)
+    }
+}
+
+impl WriteQueue {
+    pub fn new(wait: Duration) -> Self {
+        Self {
+            turn: Arc::new(Semaphore::new(1)),
+            wait,
+        }
+    }
+
+    /// Waits for this writer's turn, at most the queue's wait; answers the turn and how much of
+    /// the wait is left (for the database's own lock).
+    async fn enter(&self) -> Result<(OwnedSemaphorePermit, Duration)> {
+        let started = std::time::Instant::now();
+        let busy = || {
+            Error::Unavailable(format!(
+                "other writes held the database for {} s; retry shortly",
+                self.wait.as_secs()
+            ))
+        };
+        let turn = tokio::time::timeout(self.wait, self.turn.clone().acquire_owned())
+            .await
+            .map_err(|_| busy())?
+            .map_err(|_| busy())?;
+        let left = self
+            .wait
+            .saturating_sub(started.elapsed())
+            .max(Duration::from_millis(100));
+        Ok((turn, left))
+    }
+}
 
 /// What a mutation needs from its request.
 #[derive(Clone, Copy)]
@@ -31,6 +84,7 @@ pub struct Writer<'a> {
     pub db: &'a DatabaseConnection,
     pub viewer: &'a Viewer,
     pub bus: &'a ChangeBus,
+    pub queue: &'a WriteQueue,
 }
 
 /// One mutation's transaction.
@@ -43,14 +97,18 @@ pub struct Tx<'a> {
     /// The object a denial is about, for its audit event.
     target: Option<(&'static str, Option<i64>)>,
     pub now: DateTime<Utc>,
+    /// This writer's turn, held until the transaction ends.
+    turn: OwnedSemaphorePermit,
 }
 
 impl<'a> Writer<'a> {
     /// Starts the mutation named `operation`. Its body runs against the returned [`Tx`], and
     /// [`Tx::finish`] then commits it, or rolls it back (auditing a denial).
     pub async fn begin(self, operation: &'static str) -> Result<Tx<'a>> {
-        let db = begin_serialized(self.db).await?;
+        let (turn, left) = self.queue.enter().await?;
+        let db = begin_serialized(self.db, left).await?;
         Ok(Tx {
+            turn,
             db,
             viewer: self.viewer,
             operation,
@@ -92,7 +150,7 @@ impl<'a> Writer<'a> {
     }
 }
 
-async fn begin_serialized(db: &DatabaseConnection) -> Result<DatabaseTransaction> {
+async fn begin_serialized(db: &DatabaseConnection, wait: Duration) -> Result<DatabaseTransaction> {
     match db.get_database_backend() {
         DbBackend::Sqlite => Ok(db
             .begin_with_options(TransactionOptions {
@@ -102,6 +160,12 @@ async fn begin_serialized(db: &DatabaseConnection) -> Result<DatabaseTransaction
             .await?),
         _ => {
             let txn = db.begin().await?;
+            // Other replicas' writers hold the same lock: wait for it as long as for our own.
+            txn.execute_unprepared(&format!(
+                "SET LOCAL lock_timeout = '{}ms'",
+                wait.as_millis()
+            ))
+            .await?;
             txn.execute_raw(sea_orm::Statement::from_sql_and_values(
                 DbBackend::Postgres,
                 "SELECT pg_advisory_xact_lock($1)",
@@ -161,6 +225,7 @@ impl Tx<'_> {
             notices,
             target,
             operation,
+            turn: _turn,
             ..
         } = self;
         match outcome {

@@ -322,9 +322,30 @@ pub fn claims(who: &As) -> Claims {
         alliance: who.alliance.clone(),
         exp: now + 3600,
         iat: now,
+        nbf: None,
         iss: ISSUER.into(),
         aud: ISSUER.into(),
+        nonce: None,
     }
+}
+
+/// Serves the app over the database at `url` on a free port, with the clients' addresses known.
+pub async fn listen(url: &str, edge: ServeConfig) -> (std::net::SocketAddr, App) {
+    let db = database::connect(url)
+        .await
+        .expect("connect to the test database");
+    let state = App::serving(db, keys(SECRET), edge).expect("the app's settings");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind a port");
+    let address = listener.local_addr().expect("local address");
+    // The server loop of the binary, with its limits; it runs as long as the test.
+    tokio::spawn(alliance_hub::http::server::serve(
+        state.clone(),
+        listener,
+        std::future::pending(),
+    ));
+    (address, state)
 }
 
 impl TestApp {
@@ -350,24 +371,21 @@ impl TestApp {
     }
 
     async fn serve(database: TestDatabase, url: String, edge: ServeConfig) -> TestApp {
-        let db = database::connect(&url)
-            .await
-            .expect("connect to the test database");
-        let database_url = url.clone();
-        let state = App::serving(db, keys(SECRET), edge).expect("the app's settings");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind a port");
-        let address = listener.local_addr().expect("local address");
-        let router = alliance_hub::app(state.clone());
-        tokio::spawn(async move { axum::serve(listener, router).await });
+        let (address, state) = listen(&url, edge).await;
         TestApp {
             url: format!("http://{address}"),
-            database_url,
+            database_url: url,
             state,
             client: reqwest::Client::new(),
             _database: database,
         }
+    }
+
+    /// A second server on this app's database, as another replica would be: its own process
+    /// state (caches, budgets, change bus), the same data. Its URL and state.
+    pub async fn replica(&self, edge: ServeConfig) -> (String, App) {
+        let (address, state) = listen(&self.database_url, edge).await;
+        (format!("http://{address}"), state)
     }
 
     /// The HTTP client, for requests the helpers do not shape.
@@ -519,5 +537,56 @@ impl TestApp {
         data["node"]["version"]
             .as_i64()
             .unwrap_or_else(|| panic!("no version for {node}"))
+    }
+}
+
+/// A server process of the real binary on `database_url`, with extra environment; it dies with
+/// the test unless it exits first.
+pub struct ServerProcess {
+    pub url: String,
+    pub child: tokio::process::Child,
+}
+
+impl ServerProcess {
+    pub async fn start(database_url: &str, env: &[(&str, &str)]) -> Self {
+        use tokio::io::AsyncBufReadExt;
+        let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_alliance-hub"))
+            .arg("serve")
+            .env("DATABASE_URL", database_url)
+            .env("HUB_LISTEN", "127.0.0.1:0")
+            .env("HUB_JWT_SECRET", SECRET)
+            .env("LOG_FORMAT", "json")
+            .env("RUST_LOG", "info")
+            .envs(env.iter().copied())
+            .stderr(std::process::Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("start a server process");
+        let mut lines = tokio::io::BufReader::new(child.stderr.take().unwrap()).lines();
+        // The server logs the address it bound once it listens: wait for that line.
+        while let Some(line) = lines.next_line().await.unwrap() {
+            let Ok(log) = serde_json::from_str::<Value>(&line) else {
+                continue;
+            };
+            if let Some(listen) = log["fields"]["listen"].as_str() {
+                tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+                return Self {
+                    url: format!("http://{listen}"),
+                    child,
+                };
+            }
+        }
+        panic!("the server process exited before listening");
+    }
+
+    /// Sends the process a signal (`TERM`, `INT`).
+    pub fn signal(&self, name: &str) {
+        let pid = self.child.id().expect("the process is running");
+        let status = std::process::Command::new("kill")
+            .arg(format!("-{name}"))
+            .arg(pid.to_string())
+            .status()
+            .expect("run kill");
+        assert!(status.success());
     }
 }

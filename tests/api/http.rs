@@ -195,7 +195,7 @@ async fn queries_deeper_than_twelve_levels_are_refused() {
 }
 
 #[tokio::test]
-async fn complexity_counts_page_sizes() {
+async fn cost_counts_page_sizes() {
     let app = TestApp::spawn().await;
     // 100 × 100 × 100 items: cheap to write, far too expensive to answer.
     let wide = "{ alliances(first: 100) { nodes { members(first: 100) { nodes { organization { ... on Enterprise { memberships { alliance { members(first: 100) { nodes { id } } } } } } } } } } }";
@@ -210,7 +210,8 @@ async fn complexity_counts_page_sizes() {
             .as_str()
             .unwrap()
             .to_lowercase()
-            .contains("complex")
+            .contains("costs"),
+        "{response}"
     );
 }
 

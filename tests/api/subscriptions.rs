@@ -4,13 +4,13 @@ use std::time::Duration;
 
 use futures::{SinkExt, StreamExt};
 use serde_json::{Value, json};
-use tokio::{io::AsyncBufReadExt, net::TcpStream};
+use tokio::net::TcpStream;
 use tokio_tungstenite::{
     MaybeTlsStream, WebSocketStream, connect_async,
     tungstenite::{Message, client::IntoClientRequest, http::HeaderValue},
 };
 
-use crate::helpers::{SECRET, TestApp, analyst, department, office};
+use crate::helpers::{ServerProcess, TestApp, analyst, department, office};
 
 /// A graphql-ws client.
 struct Subscriber {
@@ -47,7 +47,13 @@ impl Subscriber {
     }
 
     async fn subscribe(&mut self, query: &str, variables: Value) {
-        let message = json!({ "id": "1", "type": "subscribe", "payload": { "query": query, "variables": variables } });
+        self.send_subscribe(json!({ "query": query, "variables": variables }))
+            .await;
+    }
+
+    /// A `subscribe` with any payload (a persisted document's hash in `extensions`, say).
+    async fn send_subscribe(&mut self, payload: Value) {
+        let message = json!({ "id": "1", "type": "subscribe", "payload": payload });
         self.ws
             .send(Message::Text(message.to_string().into()))
             .await
@@ -214,43 +220,6 @@ async fn the_public_may_not_subscribe() {
     assert_eq!(error["extensions"]["code"], "FORBIDDEN", "{message}");
 }
 
-/// A server process of the real binary on `database_url`; it dies with the test.
-struct Replica {
-    url: String,
-    _child: tokio::process::Child,
-}
-
-impl Replica {
-    async fn start(database_url: &str) -> Self {
-        let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_alliance-hub"))
-            .arg("serve")
-            .env("DATABASE_URL", database_url)
-            .env("HUB_LISTEN", "127.0.0.1:0")
-            .env("HUB_JWT_SECRET", SECRET)
-            .env("LOG_FORMAT", "json")
-            .env("RUST_LOG", "info")
-            .stderr(std::process::Stdio::piped())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("start a server process");
-        let mut lines = tokio::io::BufReader::new(child.stderr.take().unwrap()).lines();
-        // The server logs the address it bound once it listens: wait for that line.
-        while let Some(line) = lines.next_line().await.unwrap() {
-            let Ok(log) = serde_json::from_str::<Value>(&line) else {
-                continue;
-            };
-            if let Some(listen) = log["fields"]["listen"].as_str() {
-                tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-                return Self {
-                    url: format!("http://{listen}"),
-                    _child: child,
-                };
-            }
-        }
-        panic!("the server process exited before listening");
-    }
-}
-
 #[tokio::test]
 async fn a_change_made_through_one_server_reaches_a_subscriber_on_another() {
     let app = TestApp::spawn().await;
@@ -259,8 +228,8 @@ async fn a_change_made_through_one_server_reaches_a_subscriber_on_another() {
         return;
     }
     let (first, second) = (
-        Replica::start(&app.database_url).await,
-        Replica::start(&app.database_url).await,
+        ServerProcess::start(&app.database_url, &[]).await,
+        ServerProcess::start(&app.database_url, &[]).await,
     );
     let unit = app.leader("NMAT-04").await;
     let token = app.token(&analyst());
@@ -347,5 +316,73 @@ async fn a_subscriber_gets_one_event_per_object_per_mutation() {
         unique.len(),
         created.len(),
         "an enterprise announced twice: {created:?}"
+    );
+}
+
+/// The first error of an `error` message or of a `next` payload.
+fn first_error(message: &Value) -> Value {
+    if message["type"] == "error" {
+        message["payload"][0].clone()
+    } else {
+        message["errors"][0].clone()
+    }
+}
+
+#[tokio::test]
+async fn with_a_trusted_manifest_only_its_subscriptions_run() {
+    let listed = "subscription Units { changes(types: [ORGANIZATION]) { entityId } }";
+    let hash = alliance_hub::graphql::documents::hash_of(listed);
+    let manifest = std::env::temp_dir().join(format!("hub-trusted-ws-{}.json", std::process::id()));
+    std::fs::write(
+        &manifest,
+        json!({ format!("sha256:{hash}"): listed }).to_string(),
+    )
+    .unwrap();
+    let app = TestApp::spawn_with(alliance_hub::config::ServeConfig {
+        trusted_documents: Some(manifest.clone()),
+        ..Default::default()
+    })
+    .await;
+    std::fs::remove_file(&manifest).unwrap();
+    let token = app.token(&analyst());
+    // A document outside the manifest is refused.
+    let mut subscriber = Subscriber::connect(&app.url, Some(&token)).await.unwrap();
+    subscriber
+        .subscribe("subscription { changes { entityId operation } }", json!({}))
+        .await;
+    let message = subscriber.event(Duration::from_secs(10)).await.unwrap();
+    assert_eq!(
+        first_error(&message)["extensions"]["code"],
+        "FORBIDDEN",
+        "{message}"
+    );
+    // The listed one runs, sent by its hash alone.
+    let mut subscriber = Subscriber::connect(&app.url, Some(&token)).await.unwrap();
+    subscriber
+        .send_subscribe(json!({ "query": "", "extensions": { "persistedQuery": { "version": 1, "sha256Hash": hash } } }))
+        .await;
+    let unit = app.leader("NMAT-04").await;
+    let event = first_event(&mut subscriber, || rename(&app, &unit)).await;
+    assert_eq!(
+        event["data"]["changes"]["entityId"],
+        unit.as_str(),
+        "{event}"
+    );
+}
+
+#[tokio::test]
+async fn subscriptions_are_held_to_the_document_limits() {
+    let app = TestApp::spawn().await;
+    let token = app.token(&analyst());
+    let mut subscriber = Subscriber::connect(&app.url, Some(&token)).await.unwrap();
+    subscriber
+        .subscribe("subscription { changes { entityId @aa } }", json!({}))
+        .await;
+    let message = subscriber.event(Duration::from_secs(10)).await.unwrap();
+    let error = first_error(&message);
+    assert_eq!(error["extensions"]["code"], "BAD_USER_INPUT", "{message}");
+    assert!(
+        error["message"].as_str().unwrap().contains("@aa"),
+        "{message}"
     );
 }
