@@ -30,9 +30,22 @@ pub struct Claims {
     pub alliance: Option<String>,
     pub exp: i64,
     pub iat: i64,
+    /// Not before: the token is refused until then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nbf: Option<i64>,
     pub iss: String,
     pub aud: String,
+    /// Present in OpenID Connect ID tokens, which are no access tokens.
+    #[serde(default, skip_serializing)]
+    pub nonce: Option<serde_json::Value>,
 }
+
+/// How far clocks may disagree: `exp`, `nbf` and `iat` are honoured with this leeway.
+pub const LEEWAY_SECONDS: u64 = 30;
+
+/// The `typ` headers accepted by default: RFC 9068's access-token type and plain `JWT` (a token
+/// without `typ` is accepted too). A refresh or ID token typed as such is refused.
+pub const ACCEPTED_TYPES: [&str; 2] = ["at+jwt", "JWT"];
 
 /// A public key for an asymmetric algorithm, given as PEM (EdDSA: an Ed25519 public key).
 #[derive(Debug, Clone)]
@@ -48,6 +61,8 @@ pub struct JwtKeys {
     public_keys: Vec<(Algorithm, DecodingKey)>,
     issuer: String,
     audience: String,
+    /// `typ` headers accepted (compared without case and without an `application/` prefix).
+    types: Vec<String>,
 }
 
 impl std::fmt::Debug for JwtKeys {
@@ -92,15 +107,49 @@ impl JwtKeys {
             public_keys,
             issuer,
             audience,
+            types: ACCEPTED_TYPES.map(str::to_owned).to_vec(),
         })
+    }
+
+    /// Accepts these `typ` headers instead of [`ACCEPTED_TYPES`] (`HUB_JWT_TYPES`).
+    pub fn with_types(mut self, types: Vec<String>) -> Self {
+        if !types.is_empty() {
+            self.types = types;
+        }
+        self
+    }
+
+    fn accepts_type(&self, typ: Option<&str>) -> bool {
+        let plain = |t: &str| {
+            let t = t.trim().to_ascii_lowercase();
+            t.strip_prefix("application/")
+                .map(str::to_owned)
+                .unwrap_or(t)
+        };
+        match typ {
+            None => true,
+            Some(typ) => self
+                .types
+                .iter()
+                .any(|accepted| plain(accepted) == plain(typ)),
+        }
     }
 
     /// Verifies a bearer token and turns it into a [`Principal`]. The algorithm is pinned by the
     /// keys configured: HS256 with the secret, or the algorithm of a configured public key.
+    /// `exp` is required and `nbf` and `iat` honoured (numbers only, with [`LEEWAY_SECONDS`]);
+    /// the `typ` header must be an accepted one, and an ID token (`nonce`) is refused. The
+    /// error's text is the reason, for the server's log: the edge answers only "invalid token".
     pub fn verify(&self, token: &str) -> Result<Principal, Error> {
         let unauthenticated = |why: &str| Error::Unauthenticated(format!("invalid token: {why}"));
         let header =
             jsonwebtoken::decode_header(token).map_err(|_| unauthenticated("malformed"))?;
+        if !self.accepts_type(header.typ.as_deref()) {
+            return Err(unauthenticated(&format!(
+                "typ `{}` is not an access token's",
+                header.typ.unwrap_or_default()
+            )));
+        }
         let hmac;
         let key = if header.alg == Algorithm::HS256 {
             hmac = DecodingKey::from_secret(&self.secret);
@@ -116,11 +165,13 @@ impl JwtKeys {
         validation.set_issuer(&[&self.issuer]);
         validation.set_audience(&[&self.audience]);
         validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
-        validation.leeway = 30;
+        validation.validate_nbf = true;
+        validation.leeway = LEEWAY_SECONDS;
         let data = jsonwebtoken::decode::<Claims>(token, key, &validation).map_err(|e| {
             use jsonwebtoken::errors::ErrorKind as K;
             match e.kind() {
                 K::ExpiredSignature => unauthenticated("expired"),
+                K::ImmatureSignature => unauthenticated("not valid yet (nbf)"),
                 K::InvalidIssuer => unauthenticated("wrong issuer"),
                 K::InvalidAudience => unauthenticated("wrong audience"),
                 K::InvalidSignature => unauthenticated("bad signature"),
@@ -130,17 +181,27 @@ impl JwtKeys {
                 _ => unauthenticated("malformed"),
             }
         })?;
-        principal_from_claims(&data.claims).map_err(|e| unauthenticated(&e))
+        let claims = data.claims;
+        let now = chrono::Utc::now().timestamp();
+        if claims.iat > now.saturating_add(LEEWAY_SECONDS as i64) {
+            return Err(unauthenticated("issued in the future (iat)"));
+        }
+        if claims.nonce.is_some() {
+            return Err(unauthenticated(
+                "an ID token (nonce) is not an access token",
+            ));
+        }
+        principal_from_claims(&claims).map_err(|e| unauthenticated(&e))
     }
 
-    /// Signs claims with the HS256 secret (the `token` subcommand and the tests).
+    /// Signs claims with the HS256 secret, typed `at+jwt` (the `token` subcommand and the tests).
     pub fn sign(&self, claims: &Claims) -> Result<String, Error> {
-        jsonwebtoken::encode(
-            &Header::new(Algorithm::HS256),
-            claims,
-            &EncodingKey::from_secret(&self.secret),
-        )
-        .map_err(Error::internal)
+        let header = Header {
+            typ: Some("at+jwt".into()),
+            ..Header::new(Algorithm::HS256)
+        };
+        jsonwebtoken::encode(&header, claims, &EncodingKey::from_secret(&self.secret))
+            .map_err(Error::internal)
     }
 
     pub fn issuer(&self) -> &str {

@@ -298,3 +298,86 @@ mod asymmetric_keys {
         assert!(keys.verify(&token).is_err());
     }
 }
+
+/// A token of any claims and `typ`, signed with the server's secret.
+fn signed(claims: Value, typ: Option<&str>) -> String {
+    let header = jsonwebtoken::Header {
+        typ: typ.map(str::to_owned),
+        ..jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256)
+    };
+    jsonwebtoken::encode(
+        &header,
+        &claims,
+        &jsonwebtoken::EncodingKey::from_secret(crate::helpers::SECRET.as_bytes()),
+    )
+    .unwrap()
+}
+
+/// The claims of a valid OFFICE token, to spoil one at a time.
+fn office_claims() -> Value {
+    serde_json::to_value(claims(&office())).unwrap()
+}
+
+#[tokio::test]
+async fn dates_are_checked_in_full_and_must_be_numbers() {
+    let app = TestApp::spawn().await;
+    let now = chrono::Utc::now().timestamp();
+    let with = |name: &str, value: Value| {
+        let mut claims = office_claims();
+        claims[name] = value;
+        signed(claims, Some("JWT"))
+    };
+    assert_refused(&app, &with("nbf", json!(now + 3600)), "nbf in an hour").await;
+    assert_refused(
+        &app,
+        &with("nbf", json!((now + 3600).to_string())),
+        "nbf as text",
+    )
+    .await;
+    assert_refused(
+        &app,
+        &with("exp", json!((now + 3600).to_string())),
+        "exp as text",
+    )
+    .await;
+    assert_refused(&app, &with("iat", json!(now + 3600)), "issued in an hour").await;
+    let mut no_exp = office_claims();
+    no_exp.as_object_mut().unwrap().remove("exp");
+    assert_refused(&app, &signed(no_exp, None), "no exp").await;
+    // Within the leeway, and in the past, they are honoured.
+    let (status, body) = status_and_body(&app, &with("nbf", json!(now + 5))).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body) = status_and_body(&app, &with("nbf", json!(now - 60))).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}
+
+#[tokio::test]
+async fn only_access_tokens_are_accepted() {
+    let app = TestApp::spawn().await;
+    for typ in ["refresh+jwt", "id_token+jwt", "dpop+jwt"] {
+        assert_refused(&app, &signed(office_claims(), Some(typ)), typ).await;
+    }
+    let mut id_token = office_claims();
+    id_token["nonce"] = json!("n-0S6_WzA2Mj");
+    assert_refused(&app, &signed(id_token, Some("JWT")), "an ID token").await;
+    for typ in [
+        Some("at+jwt"),
+        Some("application/at+JWT"),
+        Some("JWT"),
+        None,
+    ] {
+        let (status, body) = status_and_body(&app, &signed(office_claims(), typ)).await;
+        assert_eq!(status, StatusCode::OK, "{typ:?}: {body}");
+        assert_eq!(body["data"]["viewer"]["role"], "OFFICE", "{body}");
+    }
+}
+
+#[tokio::test]
+async fn a_refusal_names_no_reason_to_the_caller() {
+    let app = TestApp::spawn().await;
+    let mut expired = office_claims();
+    expired["exp"] = json!(chrono::Utc::now().timestamp() - 3600);
+    let (status, body) = status_and_body(&app, &signed(expired, None)).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(body["errors"][0]["message"], "invalid token", "{body}");
+}
