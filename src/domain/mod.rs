@@ -5,4 +5,5 @@ pub mod division;
 pub mod id;
 pub mod labels;
 pub mod principal;
+pub mod text;
 pub mod uscc;
