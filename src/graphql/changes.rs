@@ -13,7 +13,7 @@ use crate::{
     domain::id::{self, Kind},
     error::Error,
     graphql::{
-        connection::{Conn, list, page_cost},
+        connection::{Conn, list},
         enums,
         formation::Alliance,
         inputs::AuditEventFilter,
@@ -214,26 +214,42 @@ impl AuditEvent {
     async fn outcome(&self) -> enums::AuditOutcome {
         self.0.outcome.into()
     }
-    /// The record before the change (null for a creation or a denial).
-    async fn before(&self) -> Option<Json<serde_json::Value>> {
-        self.0
-            .before_state
-            .as_deref()
-            .and_then(|t| serde_json::from_str(t).ok())
-            .map(Json)
+    /// The record before the change (null for a creation or a denial), with the fields the
+    /// caller may not see withheld or masked as on the object itself.
+    async fn before(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<Json<serde_json::Value>>> {
+        audited(ctx, &self.0.entity, self.0.before_state.as_deref()).await
     }
-    /// The record after the change.
-    async fn after(&self) -> Option<Json<serde_json::Value>> {
-        self.0
-            .after_state
-            .as_deref()
-            .and_then(|t| serde_json::from_str(t).ok())
-            .map(Json)
+    /// The record after the change, likewise.
+    async fn after(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<Json<serde_json::Value>>> {
+        audited(ctx, &self.0.entity, self.0.after_state.as_deref()).await
     }
     /// Why a mutation was denied.
     async fn message(&self) -> Option<&str> {
         self.0.message.as_deref()
     }
+}
+
+/// A stored state as the caller may read it.
+async fn audited(
+    ctx: &Context<'_>,
+    entity: &str,
+    state: Option<&str>,
+) -> async_graphql::Result<Option<Json<serde_json::Value>>> {
+    let Some(state) = state.and_then(|t| serde_json::from_str(t).ok()) else {
+        return Ok(None);
+    };
+    let request = request(ctx)?;
+    let state = request
+        .viewer
+        .audited_state(&request.db, entity, state)
+        .await?;
+    Ok(Some(Json(state)))
 }
 
 /// The change feed and the audit trail.
@@ -245,7 +261,6 @@ impl FeedQuery {
     /// What changed since `after`, in commit order, for department systems to sync from (not
     /// public). Each change names the object; read it through `node` with your permissions.
     /// Resume from the last `cursor` (or `pageInfo.endCursor`): every change comes exactly once.
-    #[graphql(complexity = "page_cost(first, None, child_complexity)")]
     async fn changes(
         &self,
         ctx: &Context<'_>,
@@ -270,7 +285,6 @@ impl FeedQuery {
 
     /// The audit trail, newest first: every mutation, allowed or denied. OFFICE sees all; others
     /// their own actions.
-    #[graphql(complexity = "page_cost(first, None, child_complexity)")]
     async fn audit_events(
         &self,
         ctx: &Context<'_>,

@@ -421,7 +421,13 @@ impl Viewer {
         profile: enterprise_profile::Model,
         municipality_id: Option<i64>,
     ) -> Guarded<enterprise_profile::Model> {
-        let withheld: Vec<&'static str> = match self.role() {
+        let withheld = self.profile_withheld(municipality_id);
+        Guarded::new(profile, &withheld)
+    }
+
+    /// The profile fields withheld from this viewer, for an enterprise in `municipality_id`.
+    fn profile_withheld(&self, municipality_id: Option<i64>) -> Vec<&'static str> {
+        match self.role() {
             Role::Office => Vec::new(),
             Role::Municipality
                 if municipality_id.is_some() && municipality_id == self.municipality_id =>
@@ -435,8 +441,7 @@ impl Viewer {
                 .collect(),
             Role::Public => FIGURES.iter().chain(PROFILE_PRIVATE).copied().collect(),
             _ => FIGURES.to_vec(),
-        };
-        Guarded::new(profile, &withheld)
+        }
     }
 
     /// PUBLIC sees that a unit is an active member, not the membership's paperwork.
@@ -464,14 +469,15 @@ impl Viewer {
 
     /// Supply-link values are for OFFICE only.
     pub fn supply_link(&self, model: supply_link::Model) -> Guarded<supply_link::Model> {
-        Guarded::new(
-            model,
-            if self.is_office() {
-                &[]
-            } else {
-                &["annualValue"]
-            },
-        )
+        Guarded::new(model, self.supply_link_withheld())
+    }
+
+    fn supply_link_withheld(&self) -> &'static [&'static str] {
+        if self.is_office() {
+            &[]
+        } else {
+            &["annualValue"]
+        }
     }
 
     /// Support-measure detail for OFFICE and the owning department; TAX_INCENTIVE detail only for
@@ -491,14 +497,17 @@ impl Viewer {
         &self,
         model: support_measure::Model,
     ) -> Guarded<support_measure::Model> {
-        let detail = if model.kind == SupportKind::TaxIncentive {
+        let detail = self.sees_support_detail(model.kind, model.department_id);
+        Guarded::new(model, if detail { &[] } else { SUPPORT_DETAIL })
+    }
+
+    fn sees_support_detail(&self, kind: SupportKind, department_id: i64) -> bool {
+        if kind == SupportKind::TaxIncentive {
             self.sees_tax_incentive_amounts()
         } else {
             self.is_office()
-                || (self.role() == Role::Department
-                    && self.department_id == Some(model.department_id))
-        };
-        Guarded::new(model, if detail { &[] } else { SUPPORT_DETAIL })
+                || (self.role() == Role::Department && self.department_id == Some(department_id))
+        }
     }
 
     /// People's phone and e-mail: in clear for OFFICE and for the secretariat of an alliance in
@@ -508,11 +517,7 @@ impl Viewer {
         db: &DatabaseConnection,
         mut model: person::Model,
     ) -> Result<Guarded<person::Model>> {
-        let clear = match self.role() {
-            Role::Office => true,
-            Role::Secretariat => self.post_holders(db).await?.contains(&model.id),
-            _ => false,
-        };
+        let clear = self.sees_contacts(db, model.id).await?;
         let mut masked = Vec::new();
         if !clear {
             if let Some(phone) = model.phone.as_mut() {
@@ -529,6 +534,87 @@ impl Viewer {
             withheld: Vec::new(),
             masked,
         })
+    }
+
+    /// Whether this viewer reads a person's phone and e-mail in clear.
+    async fn sees_contacts(&self, db: &DatabaseConnection, person_id: i64) -> Result<bool> {
+        Ok(match self.role() {
+            Role::Office => true,
+            Role::Secretariat => self.post_holders(db).await?.contains(&person_id),
+            _ => false,
+        })
+    }
+
+    /// A record's state as the audit trail stored it (a row's columns, snake_case), as this
+    /// viewer may read it: the same fields withheld (null) and masked as on the object itself,
+    /// so the trail is no way around the column rules.
+    pub async fn audited_state(
+        &self,
+        db: &DatabaseConnection,
+        entity: &str,
+        mut state: serde_json::Value,
+    ) -> Result<serde_json::Value> {
+        let Some(columns) = state.as_object_mut() else {
+            return Ok(state);
+        };
+        let id_of = |columns: &serde_json::Map<String, serde_json::Value>, key: &str| {
+            columns.get(key).and_then(serde_json::Value::as_i64)
+        };
+        let withheld: Vec<&'static str> = match entity {
+            "person" => {
+                let clear = match id_of(columns, "id") {
+                    Some(id) => self.sees_contacts(db, id).await?,
+                    None => self.is_office(),
+                };
+                if !clear {
+                    for (key, mask) in [
+                        ("phone", mask_phone as fn(&str) -> String),
+                        ("email", mask_email),
+                    ] {
+                        if let Some(serde_json::Value::String(value)) = columns.get_mut(key) {
+                            *value = mask(value);
+                        }
+                    }
+                }
+                Vec::new()
+            }
+            "enterprise_profile" => {
+                let municipality = match (self.role(), id_of(columns, "organization_id")) {
+                    (Role::Municipality, Some(id)) => organization::Entity::find_by_id(id)
+                        .one(db)
+                        .await?
+                        .and_then(|o| o.municipality_id),
+                    _ => None,
+                };
+                self.profile_withheld(municipality)
+            }
+            "support_measure" => {
+                let kind = columns
+                    .get("kind")
+                    .and_then(|k| serde_json::from_value::<SupportKind>(k.clone()).ok());
+                let detail = match (kind, id_of(columns, "department_id")) {
+                    (Some(kind), Some(department)) => self.sees_support_detail(kind, department),
+                    _ => self.is_office(),
+                };
+                if detail {
+                    Vec::new()
+                } else {
+                    SUPPORT_DETAIL.to_vec()
+                }
+            }
+            "supply_link" => self.supply_link_withheld().to_vec(),
+            "organization" if self.is_public() => ORGANIZATION_PRIVATE.to_vec(),
+            _ => Vec::new(),
+        };
+        for field in withheld {
+            let column = column_of(field);
+            for key in [column.clone(), format!("{column}_id")] {
+                if let Some(value) = columns.get_mut(&key) {
+                    *value = serde_json::Value::Null;
+                }
+            }
+        }
+        Ok(state)
     }
 
     async fn post_holders(&self, db: &DatabaseConnection) -> Result<&HashSet<i64>> {
@@ -555,6 +641,20 @@ impl Viewer {
             })
             .await
     }
+}
+
+/// The column behind a GraphQL field name: `annualRevenue` → `annual_revenue`.
+fn column_of(field: &str) -> String {
+    let mut column = String::with_capacity(field.len() + 4);
+    for c in field.chars() {
+        if c.is_ascii_uppercase() {
+            column.push('_');
+            column.push(c.to_ascii_lowercase());
+        } else {
+            column.push(c);
+        }
+    }
+    column
 }
 
 /// `13812345678` → `138****5678`; short numbers keep only their last two digits.

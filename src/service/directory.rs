@@ -18,26 +18,35 @@ use crate::{
     error::{Error, Result},
 };
 
-/// A required text field: trimmed, non-empty, at most `max` characters.
+/// A required text field, by the one text rule ([`crate::domain::text::clean`]).
 pub fn text(value: &str, field: &str, max: usize) -> Result<String> {
-    let value = value.trim();
-    if value.is_empty() {
-        return Err(Error::bad_input(format!("`{field}` must not be empty")));
-    }
-    if value.chars().count() > max {
-        return Err(Error::bad_input(format!(
-            "`{field}` is longer than {max} characters"
-        )));
-    }
-    Ok(value.to_owned())
+    crate::domain::text::clean(value, field, max)
 }
 
 /// An optional text field: blank means none.
 pub fn optional_text(value: Option<&str>, field: &str, max: usize) -> Result<Option<String>> {
-    match value.map(str::trim) {
-        None | Some("") => Ok(None),
-        Some(v) => text(v, field, max).map(Some),
-    }
+    crate::domain::text::clean_optional(value, field, max)
+}
+
+/// A unit the caller may archive or restore (`verb`): the office, or the municipality where it
+/// is located; at the version the caller last read.
+async fn unit_to_manage(
+    tx: &mut Tx<'_>,
+    id: i64,
+    expected_version: i32,
+    verb: &str,
+) -> Result<organization::Model> {
+    let unit = tx.find::<organization::Entity>(id, "organization").await?;
+    let why =
+        format!("only the office, or the municipality where the unit is located, may {verb} it");
+    tx.authorize(
+        tx.viewer.may_manage_territory(unit.municipality_id),
+        "organization",
+        Some(id),
+        &why,
+    )?;
+    check_version(unit.version, expected_version, "organization")?;
+    Ok(unit)
 }
 
 fn non_negative(value: i64, field: &str) -> Result<i64> {
@@ -422,16 +431,7 @@ impl<'a> Writer<'a> {
         let mut tx = self.begin("archiveOrganization").await?;
         let outcome: Result<_> = async {
             let tx = &mut tx;
-            let before = tx.find::<organization::Entity>(id, "organization").await?;
-            let why =
-                "only the office, or the municipality where the unit is located, may archive it";
-            tx.authorize(
-                tx.viewer.may_manage_territory(before.municipality_id),
-                "organization",
-                Some(id),
-                why,
-            )?;
-            check_version(before.version, expected_version, "organization")?;
+            let before = unit_to_manage(tx, id, expected_version, "archive").await?;
             if before.archived_at.is_some() {
                 return Err(Error::Conflict(
                     "the organization is already archived".into(),
@@ -439,6 +439,40 @@ impl<'a> Writer<'a> {
             }
             let mut row = before.clone().into_active_model();
             row.archived_at = Set(Some(tx.now));
+            let after = tx.save("organization", id, None, &before, row).await?;
+            Ok(after)
+        }
+        .await;
+        tx.finish(outcome).await
+    }
+
+    /// Brings an archived unit back into lists, unless a live unit holds its USCC now.
+    pub async fn restore_organization(
+        self,
+        id: i64,
+        expected_version: i32,
+    ) -> Result<organization::Model> {
+        let mut tx = self.begin("restoreOrganization").await?;
+        let outcome: Result<_> = async {
+            let tx = &mut tx;
+            let before = unit_to_manage(tx, id, expected_version, "restore").await?;
+            if before.archived_at.is_none() {
+                return Err(Error::Conflict("the organization is not archived".into()));
+            }
+            if let Some(uscc) = &before.uscc {
+                let holder = organization::Entity::find()
+                    .filter(organization::Column::Uscc.eq(uscc.as_str()))
+                    .filter(organization::Column::ArchivedAt.is_null())
+                    .one(&tx.db)
+                    .await?;
+                if holder.is_some() {
+                    return Err(Error::Conflict(format!(
+                        "a live unit holds the USCC {uscc} now: archive it first"
+                    )));
+                }
+            }
+            let mut row = before.clone().into_active_model();
+            row.archived_at = Set(None);
             let after = tx.save("organization", id, None, &before, row).await?;
             Ok(after)
         }

@@ -237,18 +237,49 @@ sort_fields!(
 );
 
 /// Organizations, optionally of some kinds only (`enterprises`, `universities`).
+/// Which rows a list holds: live ones, or archived ones too (history, not public).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Archived {
+    #[default]
+    Excluded,
+    Included,
+}
+
+impl Archived {
+    pub fn from_flag(include: Option<bool>) -> Self {
+        if include.unwrap_or(false) {
+            Archived::Included
+        } else {
+            Archived::Excluded
+        }
+    }
+
+    /// The condition on a table's `archived_at`; archived rows are for signed-in callers only.
+    fn condition(self, viewer: &Viewer, archived_at: impl ColumnTrait) -> Result<Condition> {
+        match self {
+            Archived::Excluded => Ok(Condition::all().add(archived_at.is_null())),
+            Archived::Included => {
+                viewer.require_signed_in("archived records")?;
+                Ok(Condition::all())
+            }
+        }
+    }
+}
+
 pub fn organizations(
     viewer: &Viewer,
     kinds: &[entity::enums::OrganizationKind],
     filter: Option<&Filter<OrganizationField>>,
     order: &[OrderBy<OrganizationOrder>],
+    archived: Archived,
 ) -> Result<Listing<organization::Entity>> {
     let withheld = if viewer.is_public() {
         viewer.organization_filter_withheld()
     } else {
         &[]
     };
-    let mut condition = condition_of(filter, withheld)?;
+    let mut condition = condition_of(filter, withheld)?
+        .add(archived.condition(viewer, organization::Column::ArchivedAt)?);
     if !kinds.is_empty() {
         condition = condition.add(organization::Column::Kind.is_in(kinds.iter().copied()));
     }
@@ -405,12 +436,11 @@ pub fn parks(
     viewer: &Viewer,
     filter: Option<&Filter<ParkField>>,
     order: &[OrderBy<ParkOrder>],
+    archived: Archived,
 ) -> Result<Listing<industrial_park::Entity>> {
-    Ok(Listing::new(
-        viewer,
-        condition_of(filter, &[])?,
-        sorts(order),
-    ))
+    let condition = condition_of(filter, &[])?
+        .add(archived.condition(viewer, industrial_park::Column::ArchivedAt)?);
+    Ok(Listing::new(viewer, condition, sorts(order)))
 }
 
 pub fn departments(viewer: &Viewer) -> Listing<department::Entity> {
@@ -624,13 +654,12 @@ pub fn supply_links(
     viewer: &Viewer,
     filter: Option<&Filter<SupplyLinkField>>,
     order: &[OrderBy<SupplyLinkOrder>],
+    archived: Archived,
 ) -> Result<Listing<supply_link::Entity>> {
     viewer.require_signed_in("supply links")?;
-    Ok(Listing::new(
-        viewer,
-        condition_of(filter, &[])?,
-        sorts(order),
-    ))
+    let condition = condition_of(filter, &[])?
+        .add(archived.condition(viewer, supply_link::Column::ArchivedAt)?);
+    Ok(Listing::new(viewer, condition, sorts(order)))
 }
 
 // ---- the change feed and the audit trail -----------------------------------------------------

@@ -8,6 +8,7 @@
 //! - [`write`]: the one write path (serialized transaction, authorization, versions, audit);
 //! - [`rules`]: the seed plan's rules, one function each with its rule id;
 //! - [`documents`]: GraphQL documents persisted by their hash;
+//! - [`budget`]: cost budgets per caller and minute, shared by every replica;
 //! - [`directory`], [`support`], [`formation`], [`membership`], [`project`], [`governance`]: the
 //!   mutations by area;
 //! - [`changes`] and [`feed`]: change notices for subscriptions, the change kinds, and the feed
@@ -15,6 +16,7 @@
 //! - [`chain`], [`stats`]: chain analytics and dashboard statistics, computed in SQL.
 
 pub mod access;
+pub mod budget;
 pub mod chain;
 pub mod changes;
 pub mod directory;

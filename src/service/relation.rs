@@ -25,6 +25,10 @@ pub trait Relation: Send + Sync + 'static {
     fn parent() -> <Self::Child as EntityTrait>::Column;
     /// The order of one parent's children (the id breaks ties).
     fn order() -> Vec<Sort<<Self::Child as EntityTrait>::Column>>;
+    /// Which children are listed: archived rows leave nested lists as they leave root lists.
+    fn live() -> Condition {
+        Condition::all()
+    }
 }
 
 /// The child rows of a relation's child table.
@@ -36,20 +40,13 @@ pub async fn children<R: Relation>(
     viewer: &Viewer,
     parents: &[i64],
 ) -> Result<HashMap<i64, Vec<ChildRow<R>>>> {
-    load::grouped::<R::Child>(
-        db,
-        viewer,
-        R::parent(),
-        parents,
-        Condition::all(),
-        &R::order(),
-    )
-    .await
+    load::grouped::<R::Child>(db, viewer, R::parent(), parents, R::live(), &R::order()).await
 }
 
-/// Declares a relation: `Name => child_table by ForeignKey, order [Column asc|desc, …]`.
+/// Declares a relation: `Name => child_table by ForeignKey, order [Column asc|desc, …]`, and
+/// `live` where the child table archives rows (they then leave the relation's lists).
 macro_rules! relation {
-    ($(#[$doc:meta])* $name:ident => $module:ident by $parent:ident, order [$($sort:ident $dir:ident),*]) => {
+    ($(#[$doc:meta])* $name:ident => $module:ident by $parent:ident, order [$($sort:ident $dir:ident),*] $(, $live:ident)?) => {
         $(#[$doc])*
         #[derive(Debug, Clone, Copy)]
         pub struct $name;
@@ -62,14 +59,18 @@ macro_rules! relation {
             fn order() -> Vec<Sort<$module::Column>> {
                 vec![$(Sort { column: $module::Column::$sort, descending: relation!(@desc $dir) }),*]
             }
+            $(fn live() -> Condition {
+                relation!(@$live $module)
+            })?
         }
     };
+    (@live $module:ident) => { Condition::all().add($module::Column::ArchivedAt.is_null()) };
     (@desc asc) => { false };
     (@desc desc) => { true };
 }
 
 relation!(/** A sector's chain segments, upstream first. */ SegmentsOfSector => chain_segment by SectorId, order [Ordinal asc]);
-relation!(/** A municipality's parks. */ ParksOfMunicipality => industrial_park by MunicipalityId, order [Code asc]);
+relation!(/** A municipality's parks. */ ParksOfMunicipality => industrial_park by MunicipalityId, order [Code asc], live);
 relation!(/** Which segments an organization works in, its primary segment first. */ SegmentLinksOfOrganization => organization_segment by OrganizationId, order [IsPrimary desc]);
 relation!(/** An organization's memberships. */ MembershipsOfOrganization => membership by OrganizationId, order [AppliedOn asc]);
 relation!(/** The people of an organization. */ PeopleOfOrganization => person by OrganizationId, order [NameZh asc]);
@@ -84,8 +85,8 @@ relation!(/** An alliance's projects. */ ProjectsOfAlliance => project by Allian
 relation!(/** Resolutions of a meeting. */ ResolutionsOfMeeting => resolution by MeetingId, order []);
 relation!(/** Who attended a meeting. */ AttendanceOfMeeting => meeting_attendance by MeetingId, order []);
 relation!(/** Units taking part in a project. */ ParticipantsOfProject => project_participant by ProjectId, order []);
-relation!(/** Links where the organization supplies. */ LinksSuppliedBy => supply_link by SupplierId, order []);
-relation!(/** Links where the organization buys. */ LinksBoughtBy => supply_link by CustomerId, order []);
+relation!(/** Links where the organization supplies. */ LinksSuppliedBy => supply_link by SupplierId, order [], live);
+relation!(/** Links where the organization buys. */ LinksBoughtBy => supply_link by CustomerId, order [], live);
 relation!(/** Support measures benefiting an organization. */ SupportForOrganization => support_measure by BeneficiaryOrganizationId, order [GrantedOn asc]);
 relation!(/** Support measures benefiting an alliance. */ SupportForAlliance => support_measure by BeneficiaryAllianceId, order [GrantedOn asc]);
 
@@ -145,14 +146,14 @@ pub async fn organization_pages_of_parks(
         viewer,
         organization::Column::ParkId,
         parks,
-        Condition::all(),
+        Condition::all().add(organization::Column::ArchivedAt.is_null()),
         &[Sort::asc(organization::Column::NameZh)],
         window,
     )
     .await
 }
 
-/// How many organizations each park hosts.
+/// How many live organizations each park hosts.
 pub async fn organization_counts_of_parks(
     db: &DatabaseConnection,
     viewer: &Viewer,
@@ -163,7 +164,7 @@ pub async fn organization_counts_of_parks(
         viewer,
         organization::Column::ParkId,
         parks,
-        Condition::all(),
+        Condition::all().add(organization::Column::ArchivedAt.is_null()),
     )
     .await
 }

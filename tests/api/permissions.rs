@@ -316,3 +316,39 @@ async fn figures_withheld_on_a_list_are_named_per_row() {
         );
     }
 }
+
+/// The audit trail applies the column rules of the objects it records: a municipality that
+/// writes a person's contacts reads them masked in its own audit events, as on `Person`.
+#[tokio::test]
+async fn the_audit_trail_masks_what_the_object_masks() {
+    let app = TestApp::spawn().await;
+    let unit = app
+        .data(
+            "{ organizations(filter: {municipality: {eq: YINCHUAN}}, first: 1) { nodes { id } } }",
+            json!({}),
+        )
+        .await["organizations"]["nodes"][0]["id"]
+        .clone();
+    let yinchuan = crate::helpers::municipality("YINCHUAN");
+    let created = app
+        .ok(
+            &yinchuan,
+            r#"mutation($u: ID!) { createPerson(input: {nameZh: "联络员", organization: $u, phone: "13912345678", email: "liaison@example.cn"}) { person { id phone email } } }"#,
+            json!({ "u": unit }),
+        )
+        .await;
+    let person = &created["createPerson"]["person"];
+    assert_eq!(person["phone"], "139****5678", "{created}");
+    let trail = "{ auditEvents(first: 1) { nodes { entity before after } } }";
+    for (who, phone, email) in [
+        (&yinchuan, "139****5678", "l***@example.cn"),
+        (&office(), "13912345678", "liaison@example.cn"),
+    ] {
+        let events = app.ok(who, trail, json!({})).await;
+        let event = &events["auditEvents"]["nodes"][0];
+        assert_eq!(event["entity"], "person", "{events}");
+        assert_eq!(event["after"]["phone"], phone, "{events}");
+        assert_eq!(event["after"]["email"], email, "{events}");
+        assert!(event["before"].is_null());
+    }
+}

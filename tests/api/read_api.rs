@@ -607,3 +607,102 @@ async fn a_code_asked_twice_is_answered_twice() {
     assert!(!rows[0]["memberships"].as_array().unwrap().is_empty());
     assert_eq!(rows[0], rows[1]);
 }
+
+/// An archived unit leaves every live list and count (root and nested), stays readable by id,
+/// is listed again with `includeArchived` (not for PUBLIC), and comes back with
+/// `restoreOrganization` unless its USCC was taken meanwhile.
+#[tokio::test]
+async fn archived_units_leave_live_lists_and_counts_and_can_be_restored() {
+    let app = TestApp::spawn().await;
+    let office = office();
+    let unit = app.leader("NMAT-04").await;
+    let facts = app
+        .data(
+            "query($id: ID!) { node(id: $id) { ... on Enterprise { uscc park { id } } } }",
+            json!({ "id": unit }),
+        )
+        .await;
+    let uscc = facts["node"]["uscc"].as_str().unwrap().to_owned();
+    let park = facts["node"]["park"]["id"].clone();
+    let counts = "query($u: String!, $p: ID!) {
+        all: organizations { totalCount }
+        byUscc: organizations(filter: {uscc: {eq: $u}}) { totalCount }
+        history: organizations(filter: {uscc: {eq: $u}}, includeArchived: true) { totalCount }
+        park(id: $p) { organizations { totalCount } }
+    }";
+    let vars = json!({ "u": uscc, "p": park });
+    let before = app.data(counts, vars.clone()).await;
+    assert_eq!(before["byUscc"]["totalCount"], 1, "{before}");
+
+    let version = app.version(&unit).await;
+    app.ok(
+        &office,
+        "mutation($id: ID!, $v: Int!) { archiveOrganization(input: {id: $id, expectedVersion: $v}) { organization { id } } }",
+        json!({ "id": unit, "v": version }),
+    )
+    .await;
+    let after = app.data(counts, vars.clone()).await;
+    let total = |v: &Value, path: &str| v.pointer(path).unwrap().as_i64().unwrap();
+    assert_eq!(
+        total(&after, "/all/totalCount"),
+        total(&before, "/all/totalCount") - 1
+    );
+    assert_eq!(total(&after, "/byUscc/totalCount"), 0);
+    assert_eq!(total(&after, "/history/totalCount"), 1);
+    assert_eq!(
+        total(&after, "/park/organizations/totalCount"),
+        total(&before, "/park/organizations/totalCount") - 1
+    );
+    // Still readable by id: the audit trail and the feed point at it.
+    let node = app
+        .data(
+            "query($id: ID!) { node(id: $id) { id } }",
+            json!({ "id": unit }),
+        )
+        .await;
+    assert_eq!(node["node"]["id"], unit.as_str());
+    // History is not public.
+    let public = app
+        .query_as(
+            None,
+            "{ organizations(includeArchived: true) { totalCount } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        error_code(&public).as_deref(),
+        Some("FORBIDDEN"),
+        "{public}"
+    );
+
+    // A new unit takes the USCC; restoring the old one is refused, then allowed once it goes.
+    let taken = app
+        .ok(
+            &office,
+            r#"mutation($u: String!) { createOrganization(input: {kind: ENTERPRISE, nameZh: "新主体", nameEn: "Successor", uscc: $u, municipality: YINCHUAN, enterprise: {scale: SMALL, employees: 20, annualRevenue: 1000000, foundedYear: 2020, industryClass: "C3391"}}) { organization { id version } } }"#,
+            json!({ "u": uscc }),
+        )
+        .await;
+    let successor = taken["createOrganization"]["organization"]["id"].clone();
+    let restore = "mutation($id: ID!, $v: Int!) { restoreOrganization(input: {id: $id, expectedVersion: $v}) { organization { id } } }";
+    let version = app.version(&unit).await;
+    let refused = app
+        .query_as(Some(&office), restore, json!({ "id": unit, "v": version }))
+        .await;
+    assert_eq!(
+        error_code(&refused).as_deref(),
+        Some("CONFLICT"),
+        "{refused}"
+    );
+    let successor_version = app.version(successor.as_str().unwrap()).await;
+    app.ok(
+        &office,
+        "mutation($id: ID!, $v: Int!) { archiveOrganization(input: {id: $id, expectedVersion: $v}) { organization { id } } }",
+        json!({ "id": successor, "v": successor_version }),
+    )
+    .await;
+    app.ok(&office, restore, json!({ "id": unit, "v": version }))
+        .await;
+    let restored = app.data(counts, vars).await;
+    assert_eq!(restored["byUscc"]["totalCount"], 1, "{restored}");
+}

@@ -292,6 +292,24 @@ impl DirectoryMutation {
         })
     }
 
+    /// Brings an archived unit back into lists of live units; CONFLICT when a live unit holds its
+    /// USCC now.
+    async fn restore_organization(
+        &self,
+        ctx: &Context<'_>,
+        input: VersionedInput,
+    ) -> async_graphql::Result<OrganizationPayload> {
+        let row = writer(ctx)?
+            .restore_organization(
+                id::decode_as(&input.id, Kind::Organization)?,
+                input.expected_version,
+            )
+            .await?;
+        Ok(OrganizationPayload {
+            organization: Organization::new(&request(ctx)?.viewer, row),
+        })
+    }
+
     async fn create_park(
         &self,
         ctx: &Context<'_>,

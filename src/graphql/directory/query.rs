@@ -12,7 +12,7 @@ use super::{
 use crate::{
     domain::id::{self, Kind},
     graphql::{
-        connection::{Conn, TotalCount, connection, list, page, page_cost},
+        connection::{Conn, TotalCount, connection, list, page},
         enums,
         inputs::{
             OrganizationFilter, OrganizationOrderBy, ParkFilter, ParkOrderBy, PersonFilter,
@@ -22,7 +22,8 @@ use crate::{
         request,
     },
     service::{
-        listing, lookup,
+        listing::{self, Archived},
+        lookup,
         page::{Page, PageRequest},
     },
 };
@@ -34,7 +35,6 @@ pub struct ReferenceQuery;
 #[Object]
 impl ReferenceQuery {
     /// The participating departments.
-    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
     async fn departments(
         &self,
         ctx: &Context<'_>,
@@ -58,7 +58,6 @@ impl ReferenceQuery {
     }
 
     /// The three cities and one base.
-    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
     async fn municipalities(
         &self,
         ctx: &Context<'_>,
@@ -82,7 +81,6 @@ impl ReferenceQuery {
     }
 
     /// The key industries.
-    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
     async fn sectors(
         &self,
         ctx: &Context<'_>,
@@ -106,7 +104,6 @@ impl ReferenceQuery {
     }
 
     /// Industrial parks and development zones.
-    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
     #[allow(clippy::too_many_arguments)]
     async fn parks(
         &self,
@@ -117,12 +114,16 @@ impl ReferenceQuery {
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
+        #[graphql(desc = "Archived ones too (history; not public).")] include_archived: Option<
+            bool,
+        >,
     ) -> async_graphql::Result<Conn<Park>> {
         let filter = ParkFilter::convert(filter)?;
         let listing = listing::parks(
             &request(ctx)?.viewer,
             filter.as_ref(),
             &ParkOrderBy::sorts(order_by),
+            Archived::from_flag(include_archived),
         )?;
         list(ctx, listing, page(first, after, last, before), Park).await
     }
@@ -148,12 +149,18 @@ impl OrganizationQuery {
         filter: Option<OrganizationFilter>,
         order_by: Option<Vec<OrganizationOrderBy>>,
         page: PageRequest,
+        include_archived: Option<bool>,
         node: impl FnMut(organization::Model) -> N,
     ) -> async_graphql::Result<Conn<N>> {
         let filter = OrganizationFilter::convert(filter)?;
         let order = OrganizationOrderBy::sorts(order_by);
-        let listing =
-            listing::organizations(&request(ctx)?.viewer, kinds, filter.as_ref(), &order)?;
+        let listing = listing::organizations(
+            &request(ctx)?.viewer,
+            kinds,
+            filter.as_ref(),
+            &order,
+            Archived::from_flag(include_archived),
+        )?;
         list(ctx, listing, page, node).await
     }
 }
@@ -161,7 +168,6 @@ impl OrganizationQuery {
 #[Object]
 impl OrganizationQuery {
     /// Every unit, of every kind.
-    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
     #[allow(clippy::too_many_arguments)]
     async fn organizations(
         &self,
@@ -172,17 +178,19 @@ impl OrganizationQuery {
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
+        #[graphql(desc = "Archived ones too (history; not public).")] include_archived: Option<
+            bool,
+        >,
     ) -> async_graphql::Result<Conn<Organization>> {
         let viewer = request(ctx)?.viewer.clone();
         let page = page(first, after, last, before);
-        Self::organizations_of(ctx, &[], filter, order_by, page, |m| {
+        Self::organizations_of(ctx, &[], filter, order_by, page, include_archived, |m| {
             Organization::new(&viewer, m)
         })
         .await
     }
 
     /// Enterprises only.
-    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
     #[allow(clippy::too_many_arguments)]
     async fn enterprises(
         &self,
@@ -193,18 +201,20 @@ impl OrganizationQuery {
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
+        #[graphql(desc = "Archived ones too (history; not public).")] include_archived: Option<
+            bool,
+        >,
     ) -> async_graphql::Result<Conn<Enterprise>> {
         let viewer = request(ctx)?.viewer.clone();
         let page = page(first, after, last, before);
         let kinds = [OrganizationKind::Enterprise];
-        Self::organizations_of(ctx, &kinds, filter, order_by, page, |m| {
+        Self::organizations_of(ctx, &kinds, filter, order_by, page, include_archived, |m| {
             Enterprise(viewer.organization(m))
         })
         .await
     }
 
     /// Universities and colleges only.
-    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
     #[allow(clippy::too_many_arguments)]
     async fn universities(
         &self,
@@ -215,11 +225,14 @@ impl OrganizationQuery {
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
+        #[graphql(desc = "Archived ones too (history; not public).")] include_archived: Option<
+            bool,
+        >,
     ) -> async_graphql::Result<Conn<University>> {
         let viewer = request(ctx)?.viewer.clone();
         let page = page(first, after, last, before);
         let kinds = [OrganizationKind::University];
-        Self::organizations_of(ctx, &kinds, filter, order_by, page, |m| {
+        Self::organizations_of(ctx, &kinds, filter, order_by, page, include_archived, |m| {
             University(viewer.organization(m))
         })
         .await
@@ -253,7 +266,6 @@ pub struct PeopleQuery;
 #[Object]
 impl PeopleQuery {
     /// People (not public). Contact details are masked unless the caller may see them.
-    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
     #[allow(clippy::too_many_arguments)]
     async fn people(
         &self,
@@ -299,7 +311,6 @@ pub struct SupplyLinkQuery;
 #[Object]
 impl SupplyLinkQuery {
     /// The industrial-chain graph's edges (not public; values for OFFICE only).
-    #[graphql(complexity = "page_cost(first, last, child_complexity)")]
     #[allow(clippy::too_many_arguments)]
     async fn supply_links(
         &self,
@@ -310,6 +321,9 @@ impl SupplyLinkQuery {
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
+        #[graphql(desc = "Archived ones too (history; not public).")] include_archived: Option<
+            bool,
+        >,
     ) -> async_graphql::Result<Conn<SupplyLink>> {
         let viewer = request(ctx)?.viewer.clone();
         let filter = SupplyLinkFilter::convert(filter)?;
@@ -317,6 +331,7 @@ impl SupplyLinkQuery {
             &viewer,
             filter.as_ref(),
             &SupplyLinkOrderBy::sorts(order_by),
+            Archived::from_flag(include_archived),
         )?;
         list(ctx, listing, page(first, after, last, before), |m| {
             SupplyLink::new(&viewer, m)
