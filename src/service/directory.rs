@@ -28,6 +28,45 @@ pub fn optional_text(value: Option<&str>, field: &str, max: usize) -> Result<Opt
     crate::domain::text::clean_optional(value, field, max)
 }
 
+/// What a change does to a row's archive mark: archived rows stay in history and leave lists of
+/// live rows until restored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lifecycle {
+    Keep,
+    Archive,
+    Restore,
+}
+
+impl Lifecycle {
+    /// The operation's name in the audit trail, of its names to update, archive and restore.
+    fn operation(self, [update, archive, restore]: [&'static str; 3]) -> &'static str {
+        match self {
+            Self::Keep => update,
+            Self::Archive => archive,
+            Self::Restore => restore,
+        }
+    }
+
+    /// The row's new archive mark (None: unchanged); CONFLICT when it already is where it is
+    /// asked to go.
+    fn archived_at(
+        self,
+        current: Option<chrono::DateTime<chrono::Utc>>,
+        now: chrono::DateTime<chrono::Utc>,
+        what: &str,
+    ) -> Result<Option<Option<chrono::DateTime<chrono::Utc>>>> {
+        match (self, current) {
+            (Self::Keep, _) => Ok(None),
+            (Self::Archive, None) => Ok(Some(Some(now))),
+            (Self::Restore, Some(_)) => Ok(Some(None)),
+            (Self::Archive, Some(_)) => {
+                Err(Error::Conflict(format!("the {what} is already archived")))
+            }
+            (Self::Restore, None) => Err(Error::Conflict(format!("the {what} is not archived"))),
+        }
+    }
+}
+
 /// A unit the caller may archive or restore (`verb`): the office, or the municipality where it
 /// is located; at the version the caller last read.
 async fn unit_to_manage(
@@ -432,13 +471,10 @@ impl<'a> Writer<'a> {
         let outcome: Result<_> = async {
             let tx = &mut tx;
             let before = unit_to_manage(tx, id, expected_version, "archive").await?;
-            if before.archived_at.is_some() {
-                return Err(Error::Conflict(
-                    "the organization is already archived".into(),
-                ));
-            }
+            let mark =
+                Lifecycle::Archive.archived_at(before.archived_at, tx.now, "organization")?;
             let mut row = before.clone().into_active_model();
-            row.archived_at = Set(Some(tx.now));
+            row.archived_at = Set(mark.flatten());
             let after = tx.save("organization", id, None, &before, row).await?;
             Ok(after)
         }
@@ -456,9 +492,7 @@ impl<'a> Writer<'a> {
         let outcome: Result<_> = async {
             let tx = &mut tx;
             let before = unit_to_manage(tx, id, expected_version, "restore").await?;
-            if before.archived_at.is_none() {
-                return Err(Error::Conflict("the organization is not archived".into()));
-            }
+            Lifecycle::Restore.archived_at(before.archived_at, tx.now, "organization")?;
             if let Some(uscc) = &before.uscc {
                 let holder = organization::Entity::find()
                     .filter(organization::Column::Uscc.eq(uscc.as_str()))
@@ -548,10 +582,10 @@ impl<'a> Writer<'a> {
         name_en: Option<&str>,
         level: Option<ParkLevel>,
         industries: Option<&[String]>,
-        archive: bool,
+        lifecycle: Lifecycle,
     ) -> Result<industrial_park::Model> {
         let mut tx = self
-            .begin(if archive { "archivePark" } else { "updatePark" })
+            .begin(lifecycle.operation(["updatePark", "archivePark", "restorePark"]))
             .await?;
         let outcome: Result<_> = async {
             let tx = &mut tx;
@@ -576,11 +610,8 @@ impl<'a> Writer<'a> {
             if let Some(v) = industries {
                 row.main_industries = Set(v.join(","));
             }
-            if archive {
-                if before.archived_at.is_some() {
-                    return Err(Error::Conflict("the park is already archived".into()));
-                }
-                row.archived_at = Set(Some(tx.now));
+            if let Some(mark) = lifecycle.archived_at(before.archived_at, tx.now, "park")? {
+                row.archived_at = Set(mark);
             }
             let after = tx.save("industrial_park", id, None, &before, row).await?;
             Ok(after)
@@ -655,14 +686,14 @@ impl<'a> Writer<'a> {
         product: Option<&str>,
         since_year: Option<i32>,
         annual_value: Option<i64>,
-        archive: bool,
+        lifecycle: Lifecycle,
     ) -> Result<supply_link::Model> {
         let mut tx = self
-            .begin(if archive {
-                "archiveSupplyLink"
-            } else {
-                "updateSupplyLink"
-            })
+            .begin(lifecycle.operation([
+                "updateSupplyLink",
+                "archiveSupplyLink",
+                "restoreSupplyLink",
+            ]))
             .await?;
         let outcome: Result<_> = async {
             let tx = &mut tx;
@@ -684,11 +715,21 @@ impl<'a> Writer<'a> {
             if let Some(v) = annual_value {
                 row.annual_value = Set(Some(non_negative(v, "annualValue")?));
             }
-            if archive {
-                if before.archived_at.is_some() {
-                    return Err(Error::Conflict("the link is already archived".into()));
+            if let Some(mark) = lifecycle.archived_at(before.archived_at, tx.now, "link")? {
+                if lifecycle == Lifecycle::Restore {
+                    for unit in [before.supplier_id, before.customer_id] {
+                        let unit = tx
+                            .find::<organization::Entity>(unit, "organization")
+                            .await?;
+                        if unit.archived_at.is_some() {
+                            return Err(Error::Conflict(format!(
+                                "{} is archived: restore it before its links",
+                                unit.name_zh
+                            )));
+                        }
+                    }
                 }
-                row.archived_at = Set(Some(tx.now));
+                row.archived_at = Set(mark);
             }
             let after = tx.save("supply_link", id, None, &before, row).await?;
             Ok(after)

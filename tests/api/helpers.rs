@@ -315,7 +315,13 @@ pub fn keys(secret: &str) -> JwtKeys {
 pub fn claims(who: &As) -> Claims {
     let now = chrono::Utc::now().timestamp();
     Claims {
-        sub: format!("test-{}", who.role.to_lowercase()),
+        // One subject per caller, as a real sign-on gives: the audit trail shows each its own.
+        sub: [Some(who.role), who.dept, who.muni, who.alliance.as_deref()]
+            .into_iter()
+            .flatten()
+            .fold("test".to_owned(), |sub, part| {
+                format!("{sub}-{}", part.to_lowercase())
+            }),
         role: who.role.into(),
         dept: who.dept.map(Into::into),
         muni: who.muni.map(Into::into),

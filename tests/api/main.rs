@@ -15,6 +15,7 @@ mod faults;
 mod feed;
 mod formation;
 mod http;
+mod masking;
 mod permissions;
 mod read_api;
 mod rules;

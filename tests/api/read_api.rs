@@ -706,3 +706,78 @@ async fn archived_units_leave_live_lists_and_counts_and_can_be_restored() {
     let restored = app.data(counts, vars).await;
     assert_eq!(restored["byUscc"]["totalCount"], 1, "{restored}");
 }
+
+/// Parks and supply links archive and restore as units do: out of live lists and counts, back
+/// with `restorePark` / `restoreSupplyLink`; a link comes back only once both its ends are live,
+/// and asking for the state a row is already in is a CONFLICT.
+#[tokio::test]
+async fn archived_parks_and_links_come_back_with_restore() {
+    let app = TestApp::spawn().await;
+    let office = office();
+    let counts = "{ parks { totalCount } supplyLinks { totalCount } }";
+    let before = app.ok(&office, counts, json!({})).await;
+    let found = app
+        .ok(
+            &office,
+            "{ parks(first: 1) { nodes { id } } supplyLinks(first: 1) { nodes { id supplier { id } } } }",
+            json!({}),
+        )
+        .await;
+    let park = found["parks"]["nodes"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let link = found["supplyLinks"]["nodes"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let supplier = found["supplyLinks"]["nodes"][0]["supplier"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mark = |verb: &'static str, id: String| {
+        let (app, office) = (&app, &office);
+        async move {
+            let version = app
+                .ok(office, "query($id: ID!) { node(id: $id) { ... on Park { version } ... on SupplyLink { version } ... on Enterprise { version } } }", json!({ "id": id }))
+                .await["node"]["version"]
+                .clone();
+            let mutation = format!(
+                "mutation($id: ID!, $v: Int!) {{ {verb}(input: {{id: $id, expectedVersion: $v}}) {{ __typename }} }}"
+            );
+            app.query_as(Some(office), &mutation, json!({ "id": id, "v": version }))
+                .await
+        }
+    };
+    let ok = |answer: Value| assert!(answer.get("errors").is_none(), "{answer}");
+    let conflict =
+        |answer: Value| assert_eq!(error_code(&answer).as_deref(), Some("CONFLICT"), "{answer}");
+
+    ok(mark("archivePark", park.clone()).await);
+    ok(mark("archiveSupplyLink", link.clone()).await);
+    conflict(mark("archivePark", park.clone()).await);
+    let archived = app.ok(&office, counts, json!({})).await;
+    for list in ["parks", "supplyLinks"] {
+        assert_eq!(
+            archived[list]["totalCount"].as_i64().unwrap(),
+            before[list]["totalCount"].as_i64().unwrap() - 1,
+            "{list}: {archived}"
+        );
+    }
+
+    ok(mark("restorePark", park.clone()).await);
+    conflict(mark("restorePark", park).await);
+    ok(mark("archiveOrganization", supplier.clone()).await);
+    let refused = mark("restoreSupplyLink", link.clone()).await;
+    conflict(refused.clone());
+    assert!(
+        refused["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("restore it before its links"),
+        "{refused}"
+    );
+    ok(mark("restoreOrganization", supplier).await);
+    ok(mark("restoreSupplyLink", link).await);
+    assert_eq!(app.ok(&office, counts, json!({})).await, before);
+}

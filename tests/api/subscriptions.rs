@@ -13,13 +13,13 @@ use tokio_tungstenite::{
 use crate::helpers::{ServerProcess, TestApp, analyst, department, office};
 
 /// A graphql-ws client.
-struct Subscriber {
+pub(crate) struct Subscriber {
     ws: WebSocketStream<MaybeTlsStream<TcpStream>>,
 }
 
 impl Subscriber {
     /// Connects and initialises; `Err` when the server refuses the connection.
-    async fn connect(base_url: &str, token: Option<&str>) -> Result<Self, String> {
+    pub(crate) async fn connect(base_url: &str, token: Option<&str>) -> Result<Self, String> {
         let mut request = format!("{}/graphql/ws", base_url.replace("http://", "ws://"))
             .into_client_request()
             .map_err(|e| e.to_string())?;
@@ -46,7 +46,7 @@ impl Subscriber {
         }
     }
 
-    async fn subscribe(&mut self, query: &str, variables: Value) {
+    pub(crate) async fn subscribe(&mut self, query: &str, variables: Value) {
         self.send_subscribe(json!({ "query": query, "variables": variables }))
             .await;
     }
@@ -72,7 +72,7 @@ impl Subscriber {
     }
 
     /// The next `next` event's data, or an `error` message as is.
-    async fn event(&mut self, within: Duration) -> Option<Value> {
+    pub(crate) async fn event(&mut self, within: Duration) -> Option<Value> {
         loop {
             let message = self.receive(within).await?;
             match message["type"].as_str() {
@@ -86,7 +86,7 @@ impl Subscriber {
 
 /// Repeats `act` until the subscriber sees an event: a subscription starts listening a moment
 /// after it is sent, and the protocol has no acknowledgement for it. Bounded; never sleeps.
-async fn first_event<F: std::future::Future<Output = ()>>(
+pub(crate) async fn first_event<F: std::future::Future<Output = ()>>(
     subscriber: &mut Subscriber,
     mut act: impl FnMut() -> F,
 ) -> Value {

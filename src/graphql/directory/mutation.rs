@@ -12,7 +12,7 @@ use crate::{
         write::VersionedInput,
         write::{decode_opt, writer},
     },
-    service::directory::{NewOrganization, OrganizationChanges, ProfileInput},
+    service::directory::{Lifecycle, NewOrganization, OrganizationChanges, ProfileInput},
 };
 
 /// Enterprise facts; all required when creating an enterprise, any subset when updating.
@@ -343,29 +343,28 @@ impl DirectoryMutation {
                 input.name_en.as_deref(),
                 input.level.map(Into::into),
                 input.main_industries.as_deref(),
-                false,
+                Lifecycle::Keep,
             )
             .await?;
         Ok(ParkPayload { park: Park(row) })
     }
 
+    /// Archives a park: it stays in history and leaves lists of live parks.
     async fn archive_park(
         &self,
         ctx: &Context<'_>,
         input: VersionedInput,
     ) -> async_graphql::Result<ParkPayload> {
-        let row = writer(ctx)?
-            .update_park(
-                id::decode_as(&input.id, Kind::Park)?,
-                input.expected_version,
-                None,
-                None,
-                None,
-                None,
-                true,
-            )
-            .await?;
-        Ok(ParkPayload { park: Park(row) })
+        mark_park(ctx, input, Lifecycle::Archive).await
+    }
+
+    /// Brings an archived park back into lists of live parks.
+    async fn restore_park(
+        &self,
+        ctx: &Context<'_>,
+        input: VersionedInput,
+    ) -> async_graphql::Result<ParkPayload> {
+        mark_park(ctx, input, Lifecycle::Restore).await
     }
 
     /// Adds an edge to the chain graph (OFFICE).
@@ -401,7 +400,7 @@ impl DirectoryMutation {
                 input.product.as_deref(),
                 input.since_year,
                 input.annual_value.map(|m| m.0),
-                false,
+                Lifecycle::Keep,
             )
             .await?;
         Ok(SupplyLinkPayload {
@@ -409,24 +408,23 @@ impl DirectoryMutation {
         })
     }
 
+    /// Archives a link: it stays in history and leaves the chain graph.
     async fn archive_supply_link(
         &self,
         ctx: &Context<'_>,
         input: VersionedInput,
     ) -> async_graphql::Result<SupplyLinkPayload> {
-        let row = writer(ctx)?
-            .update_supply_link(
-                id::decode_as(&input.id, Kind::SupplyLink)?,
-                input.expected_version,
-                None,
-                None,
-                None,
-                true,
-            )
-            .await?;
-        Ok(SupplyLinkPayload {
-            supply_link: SupplyLink::new(&request(ctx)?.viewer, row),
-        })
+        mark_supply_link(ctx, input, Lifecycle::Archive).await
+    }
+
+    /// Brings an archived link back into the chain graph; CONFLICT while its supplier or
+    /// customer is archived.
+    async fn restore_supply_link(
+        &self,
+        ctx: &Context<'_>,
+        input: VersionedInput,
+    ) -> async_graphql::Result<SupplyLinkPayload> {
+        mark_supply_link(ctx, input, Lifecycle::Restore).await
     }
 
     async fn create_person(
@@ -541,4 +539,38 @@ impl DirectoryMutation {
             segment: ChainSegment(row),
         })
     }
+}
+
+async fn mark_park(
+    ctx: &Context<'_>,
+    input: VersionedInput,
+    lifecycle: Lifecycle,
+) -> async_graphql::Result<ParkPayload> {
+    let id = id::decode_as(&input.id, Kind::Park)?;
+    let row = writer(ctx)?
+        .update_park(
+            id,
+            input.expected_version,
+            None,
+            None,
+            None,
+            None,
+            lifecycle,
+        )
+        .await?;
+    Ok(ParkPayload { park: Park(row) })
+}
+
+async fn mark_supply_link(
+    ctx: &Context<'_>,
+    input: VersionedInput,
+    lifecycle: Lifecycle,
+) -> async_graphql::Result<SupplyLinkPayload> {
+    let id = id::decode_as(&input.id, Kind::SupplyLink)?;
+    let row = writer(ctx)?
+        .update_supply_link(id, input.expected_version, None, None, None, lifecycle)
+        .await?;
+    Ok(SupplyLinkPayload {
+        supply_link: SupplyLink::new(&request(ctx)?.viewer, row),
+    })
 }
