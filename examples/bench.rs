@@ -48,6 +48,8 @@ struct Args {
 /// One operation: a GraphQL request (varying with the request number) and its raw-SQL floor.
 struct Operation {
     name: &'static str,
+    /// Asked as an ANALYST (statistics through disclosure control) instead of the OFFICE.
+    analyst: bool,
     graphql: Box<dyn Fn(usize) -> Json + Send + Sync>,
     sql: Option<Box<dyn Fn(usize) -> String + Send + Sync>>,
 }
@@ -180,6 +182,13 @@ async fn main() {
         nonce: None,
     };
     let token = keys.sign(&claims).unwrap();
+    let analyst_token = keys
+        .sign(&Claims {
+            sub: "bench-analyst".into(),
+            role: "ANALYST".into(),
+            ..claims
+        })
+        .unwrap();
 
     let backend = db.get_database_backend();
     let units = Row::find_by_statement(Statement::from_string(
@@ -227,6 +236,7 @@ async fn main() {
             let (usccs, sql_usccs) = (usccs.clone(), usccs.clone());
             Operation {
                 name: "point lookup (organizationByUscc)",
+                analyst: false,
                 graphql: Box::new(
                     move |n| json!({ "query": "query($u: String!) { organizationByUscc(uscc: $u) { id nameZh uscc } }", "variables": { "u": usccs[n * 7919 % usccs.len()] } }),
                 ),
@@ -240,6 +250,7 @@ async fn main() {
         },
         Operation {
             name: "nested organization page",
+            analyst: false,
             graphql: Box::new(
                 |_| json!({ "query": "{ organizations(first: 50) { nodes { nameZh park { nameZh municipality { nameZh } } memberships { status alliance { code } } } } }" }),
             ),
@@ -251,6 +262,7 @@ async fn main() {
             let (usccs, sql_usccs) = (usccs.clone(), usccs.clone());
             Operation {
                 name: "membership lookup of 100 USCCs",
+                analyst: false,
                 graphql: Box::new(move |n| {
                     let batch: Vec<&String> = (0..100)
                         .map(|i| &usccs[(n * 100 + i) * 31 % usccs.len()])
@@ -272,6 +284,7 @@ async fn main() {
             let (ids, sql_ids) = (ids.clone(), ids.clone());
             Operation {
                 name: "3-hop downstream neighbourhood",
+                analyst: false,
                 graphql: Box::new(
                     move |n| json!({ "query": "query($o: ID!) { chainNeighborhood(organizationId: $o, direction: DOWNSTREAM, maxDepth: 3) { nodes { depth organization { nameZh } } } }", "variables": { "o": global(ids[n * 104_729 % ids.len()]) } }),
                 ),
@@ -285,6 +298,7 @@ async fn main() {
         },
         Operation {
             name: "grouped stats (municipality × scale), cached",
+            analyst: false,
             graphql: Box::new(
                 |_| json!({ "query": "{ enterpriseStats(groupBy: [MUNICIPALITY, SCALE]) { count annualRevenue { sum avg } } }" }),
             ),
@@ -296,6 +310,7 @@ async fn main() {
             // A filter that differs on every request gives every request its own cache key: this is
             // the aggregate computed afresh, as after a write.
             name: "grouped stats, uncached",
+            analyst: false,
             graphql: Box::new(
                 |n| json!({ "query": "query($y: Int!) { enterpriseStats(groupBy: [MUNICIPALITY, SCALE], filter: {foundedYear: {lte: $y}}) { count annualRevenue { sum avg } } }", "variables": { "y": 3000 + n } }),
             ),
@@ -307,7 +322,17 @@ async fn main() {
             })),
         },
         Operation {
+            // The same, as an ANALYST: disclosure control's noise, dominance and suppression.
+            name: "grouped stats, uncached, disclosure-controlled (ANALYST)",
+            analyst: true,
+            graphql: Box::new(
+                |n| json!({ "query": "query($y: Int!) { enterpriseStats(groupBy: [MUNICIPALITY, SCALE], filter: {foundedYear: {lte: $y}}) { count protection annualRevenue { sum avg } } }", "variables": { "y": 3000 + n } }),
+            ),
+            sql: None,
+        },
+        Operation {
             name: "keyset page 1 (NAME_ZH)",
+            analyst: false,
             graphql: Box::new(
                 |_| json!({ "query": "{ organizations(first: 20, orderBy: [{field: NAME_ZH}]) { nodes { nameZh } } }" }),
             ),
@@ -320,6 +345,7 @@ async fn main() {
             let (name, id) = (deep.name_zh.clone(), deep.id);
             Operation {
                 name: "keyset page 5000 (NAME_ZH)",
+                analyst: false,
                 graphql: Box::new(
                     move |_| json!({ "query": "query($c: String!) { organizations(first: 20, after: $c, orderBy: [{field: NAME_ZH}]) { nodes { nameZh } } }", "variables": { "c": cursor } }),
                 ),
@@ -344,10 +370,15 @@ async fn main() {
     });
     for operation in chosen {
         let operation = Arc::new(operation);
+        let token = if operation.analyst {
+            &analyst_token
+        } else {
+            &token
+        };
         // Warm up, and fail loudly on an error rather than timing it.
         let probe: Json = client
             .post(format!("http://{address}/graphql"))
-            .bearer_auth(&token)
+            .bearer_auth(token)
             .json(&(operation.graphql)(0))
             .send()
             .await

@@ -23,7 +23,7 @@ use crate::{
     error::Result,
     graphql::ServedSchema,
     graphql::documents::Documents,
-    service::{budget::Budgets, changes::ChangeBus, stats::StatsCache, write::WriteQueue},
+    service::{budget::Budgets, changes::ChangeBus, stats::Statistics, write::WriteQueue},
 };
 
 /// Everything a request handler needs; cheap to clone.
@@ -39,8 +39,8 @@ pub struct App {
     pub metrics: Arc<Metrics>,
     /// Committed changes, for subscriptions (fed by LISTEN/NOTIFY on PostgreSQL).
     pub bus: ChangeBus,
-    /// Statistics answered since the last committed change.
-    pub stats: Arc<StatsCache>,
+    /// Statistics: their disclosure rules, and the answers given since the last committed change.
+    pub stats: Arc<Statistics>,
     /// The edge's settings: introspection, CORS origins.
     pub edge: Arc<ServeConfig>,
     /// Persisted and trusted documents.
@@ -85,7 +85,7 @@ impl App {
         let counter = metrics.clone();
         db.set_metric_callback(move |info| counter.record_statement(info.elapsed, info.failed));
         let bus = ChangeBus::start(&db);
-        let stats = Arc::new(StatsCache::default());
+        let stats = Arc::new(Statistics::new(edge.disclosure()));
         Self {
             schema: ServedSchema::with_running_cost(
                 edge.introspection,

@@ -8,7 +8,7 @@ use crate::{
     auth::{JwtKeys, PublicKey},
     error::{Error, Result},
     graphql::executor::MAX_RUNNING_COST,
-    service::budget::BudgetLimits,
+    service::{budget::BudgetLimits, disclosure::Rules},
 };
 
 /// Settings shared by every subcommand that touches the database or tokens.
@@ -217,6 +217,13 @@ pub struct ServeConfig {
     /// On SIGTERM or SIGINT, how long requests in flight may take to finish.
     #[arg(long, global = true, env = "HUB_SHUTDOWN_GRACE", default_value = "15s", value_parser = parse_duration)]
     pub shutdown_grace: std::time::Duration,
+    /// Statistics below OFFICE: the fewest contributors a published cell has.
+    #[arg(long, global = true, env = "HUB_SDC_MIN_UNITS", default_value_t = 3, value_parser = clap::value_parser!(i64).range(2..))]
+    pub sdc_min_units: i64,
+    /// Statistics below OFFICE: p of the p % dominance rule, and the least noise on a unit's
+    /// figure, in percent.
+    #[arg(long, global = true, env = "HUB_SDC_P_PERCENT", default_value_t = 10.0, value_parser = parse_percent)]
+    pub sdc_p_percent: f64,
 }
 
 impl Default for ServeConfig {
@@ -234,7 +241,27 @@ impl Default for ServeConfig {
             max_in_flight_cost: MAX_RUNNING_COST,
             max_response_bytes: 16 * 1024 * 1024,
             shutdown_grace: std::time::Duration::from_secs(15),
+            sdc_min_units: Rules::default().min_units,
+            sdc_p_percent: Rules::default().p_percent,
         }
+    }
+}
+
+impl ServeConfig {
+    /// The disclosure rules of statistics.
+    pub fn disclosure(&self) -> Rules {
+        Rules {
+            min_units: self.sdc_min_units,
+            p_percent: self.sdc_p_percent,
+        }
+    }
+}
+
+/// A percentage above 0 and at most 50.
+fn parse_percent(text: &str) -> std::result::Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(p) if p > 0.0 && p <= 50.0 => Ok(p),
+        _ => Err(format!("`{text}` is not a percentage between 0 and 50")),
     }
 }
 

@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261201_000001_create_schema;
 mod m20261204_000001_persisted_documents;
 mod m20261204_000002_cost_spending;
+mod m20261204_000003_disclosure_control;
 
 /// All migrations, in order.
 #[derive(Debug)]
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000001_create_schema::Migration),
             Box::new(m20261204_000001_persisted_documents::Migration),
             Box::new(m20261204_000002_cost_spending::Migration),
+            Box::new(m20261204_000003_disclosure_control::Migration),
         ]
     }
 }

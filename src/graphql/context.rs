@@ -5,7 +5,7 @@ use std::sync::Arc;
 use sea_orm::DatabaseConnection;
 
 use super::loader::HubLoader;
-use crate::service::{access::Viewer, changes::ChangeBus, stats::StatsCache, write::WriteQueue};
+use crate::service::{access::Viewer, changes::ChangeBus, stats::Statistics, write::WriteQueue};
 
 /// What every resolver of one request (or subscription connection) reads: the database, the
 /// caller, the loaders, and the change bus.
@@ -14,7 +14,7 @@ pub struct RequestContext {
     pub viewer: Arc<Viewer>,
     pub loader: async_graphql::dataloader::DataLoader<HubLoader>,
     pub bus: ChangeBus,
-    pub stats: Arc<StatsCache>,
+    pub stats: Arc<Statistics>,
     /// Where this process's writers wait their turn.
     pub writes: WriteQueue,
 }
@@ -24,7 +24,7 @@ impl RequestContext {
         db: DatabaseConnection,
         viewer: Viewer,
         bus: ChangeBus,
-        stats: Arc<StatsCache>,
+        stats: Arc<Statistics>,
         writes: WriteQueue,
     ) -> Self {
         let viewer = Arc::new(viewer);

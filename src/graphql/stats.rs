@@ -48,7 +48,26 @@ pub enum SupportGroupBy {
     Municipality,
 }
 
-/// Aggregates of one figure over a group (null when suppressed or empty).
+/// How a statistics cell was protected (`service::disclosure`).
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "crate::service::disclosure::Protection")]
+pub enum CellProtection {
+    /// Exact figures: OFFICE, or a cell without confidential figures.
+    None,
+    /// Suppressed: fewer enterprises (or beneficiaries) than the threshold (3 by default).
+    SuppressedThreshold,
+    /// Suppressed: one contributor dominates a confidential figure (p % rule).
+    SuppressedDominance,
+    /// Suppressed so that another suppressed cell of its line cannot be recovered.
+    SuppressedSecondary,
+    /// Confidential figures (revenue, R&D spend, taxes, support amounts) carry noise: each
+    /// contributor's figure is off by at least p % (10 % by default), the same in every answer.
+    Perturbed,
+}
+
+/// Aggregates of one figure over a group (null when suppressed or empty). Below OFFICE, the
+/// sum and average of a confidential figure carry noise and its min and max are null: each is
+/// one unit's figure.
 #[derive(SimpleObject, Debug, Clone, Copy)]
 pub struct Figure {
     pub sum: Option<f64>,
@@ -192,12 +211,16 @@ impl StatGroup {
     }
     /// Units in the group (null when suppressed).
     async fn count(&self) -> Option<i64> {
-        (!self.group.suppressed).then_some(self.group.count)
+        (!self.group.suppressed()).then_some(self.group.count)
     }
-    /// Fewer than three enterprises (or beneficiaries) — or a cell that would reveal one by
-    /// subtraction: no figures are given.
+    /// No figures are given: too few enterprises (or beneficiaries), one of them dominating a
+    /// figure, or a cell that would reveal such a cell by subtraction. See `protection`.
     async fn suppressed(&self) -> bool {
-        self.group.suppressed
+        self.group.suppressed()
+    }
+    /// What disclosure control did to this cell (below OFFICE).
+    async fn protection(&self) -> CellProtection {
+        self.group.protection.into()
     }
     async fn employees(&self) -> Option<Figure> {
         self.figure("employees")
@@ -223,7 +246,7 @@ impl StatGroup {
             .figures
             .iter()
             .find(|(n, _)| *n == name)
-            .filter(|_| !self.group.suppressed)
+            .filter(|_| !self.group.suppressed())
             .map(|(_, a)| (*a).into())
     }
 }
@@ -348,8 +371,9 @@ pub struct StatsQuery;
 #[Object]
 impl StatsQuery {
     /// Units and enterprise figures grouped by up to four dimensions, computed in SQL. Figures
-    /// (count, sum, average, min, max) are aggregates for every role; below OFFICE, groups of
-    /// fewer than three enterprises come back suppressed, as do cells that would reveal them.
+    /// (count, sum, average, min, max) are exact for OFFICE; below OFFICE every cell passes
+    /// disclosure control (see `protection`), and `filter` may use classifying fields only
+    /// (not `uscc`, `nameZh`, `nameEn`: FORBIDDEN).
     async fn enterprise_stats(
         &self,
         ctx: &Context<'_>,
@@ -391,7 +415,8 @@ impl StatsQuery {
     }
 
     /// Support measures (not revoked) grouped by up to four dimensions: count and amount figures,
-    /// with the same suppression; TAX_INCENTIVE amounts count only for OFFICE and TAX.
+    /// with the same disclosure control over beneficiaries; TAX_INCENTIVE amounts count only for
+    /// OFFICE and TAX.
     async fn support_stats(
         &self,
         ctx: &Context<'_>,

@@ -487,9 +487,9 @@ impl Viewer {
         self.is_office() || self.is_department(DepartmentCode::Tax)
     }
 
-    /// Statistics over fewer than three enterprises (or beneficiaries): OFFICE only; everyone
-    /// else gets such cells suppressed.
-    pub fn sees_small_cells(&self) -> bool {
+    /// Exact statistics of confidential figures: OFFICE only; everyone else gets them through
+    /// disclosure control (`service::disclosure`).
+    pub fn sees_exact_statistics(&self) -> bool {
         self.is_office()
     }
 

@@ -71,12 +71,20 @@ pub(crate) fn condition_of<F: Field + Named>(
     let Some(filter) = filter else {
         return Ok(Condition::all());
     };
-    let mut names = Vec::new();
-    collect_names(filter, &mut names);
+    let names = filter_names(Some(filter));
     if let Some(name) = names.iter().find(|n| withheld.contains(n)) {
         return Err(Error::forbidden(format!("you may not filter on `{name}`")));
     }
     Ok(filter.condition())
+}
+
+/// The API names of the fields a filter uses, at any depth.
+pub(crate) fn filter_names<F: Named>(filter: Option<&Filter<F>>) -> Vec<&'static str> {
+    let mut names = Vec::new();
+    if let Some(filter) = filter {
+        collect_names(filter, &mut names);
+    }
+    names
 }
 
 fn collect_names<F: Named>(filter: &Filter<F>, names: &mut Vec<&'static str>) {

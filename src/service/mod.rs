@@ -13,13 +13,15 @@
 //!   mutations by area;
 //! - [`changes`] and [`feed`]: change notices for subscriptions, the change kinds, and the feed
 //!   (one change per object per mutation);
-//! - [`chain`], [`stats`]: chain analytics and dashboard statistics, computed in SQL.
+//! - [`chain`], [`stats`]: chain analytics and dashboard statistics, computed in SQL;
+//! - [`disclosure`]: what statistics may show of confidential figures below OFFICE.
 
 pub mod access;
 pub mod budget;
 pub mod chain;
 pub mod changes;
 pub mod directory;
+pub mod disclosure;
 pub mod documents;
 pub mod feed;
 pub mod filter;

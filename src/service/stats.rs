@@ -1,8 +1,6 @@
-//! Statistics for dashboards, computed in SQL with GROUP BY and made safe to publish:
-//! below OFFICE, a group of fewer than [`MIN_CELL`] enterprises (or beneficiaries) is returned
-//! suppressed, without figures, and complementary suppression makes sure no suppressed cell can be
-//! recovered by subtraction: along every line of the table (all dimensions fixed but one) there
-//! are either no suppressed cells or at least two.
+//! Statistics for dashboards, computed in SQL with GROUP BY and made safe to publish: below
+//! OFFICE every cell passes through disclosure control ([`super::disclosure`]): small and
+//! dominated cells suppressed, with secondary suppression, and noise on confidential figures.
 
 use std::collections::HashMap;
 
@@ -14,26 +12,33 @@ use sea_orm::{
 
 use super::{
     access::Viewer,
+    disclosure::{self, Cell, Confidential, Magnitude, Protection, Rules},
     filter::Filter,
-    listing::{OrganizationField, condition_of},
+    listing::{OrganizationField, condition_of, filter_names},
 };
 use crate::error::{Error, Result};
 
-/// Smallest group whose figures are published below OFFICE.
-pub const MIN_CELL: i64 = 3;
-
-/// Statistics answered since the last committed change. The key is the request's shape and the
-/// viewer's suppression class; an entry is good while the audit trail's highest id (which every
-/// write on every replica moves) is unchanged. Writes made outside the API are not seen.
+/// The statistics service's state: the disclosure rules its answers follow, and the answers
+/// given since the last committed change. A cached answer's key is the request's shape and
+/// the viewer's class; it is good while the audit trail's highest id (which every write on
+/// every replica moves) is unchanged. Writes made outside the API are not seen.
 #[derive(Debug, Default)]
-pub struct StatsCache {
+pub struct Statistics {
+    pub rules: Rules,
     entries: std::sync::Mutex<HashMap<String, (i64, Vec<Group>)>>,
 }
 
 /// Most entries kept; beyond, the cache starts afresh.
 const CACHE_ENTRIES: usize = 1000;
 
-impl StatsCache {
+impl Statistics {
+    pub fn new(rules: Rules) -> Self {
+        Self {
+            rules,
+            entries: Default::default(),
+        }
+    }
+
     fn get(&self, key: &str, watermark: i64) -> Option<Vec<Group>> {
         let entries = self.entries.lock().ok()?;
         entries
@@ -70,16 +75,17 @@ async fn watermark(db: &DatabaseConnection) -> Result<i64> {
 /// Who sees what of a statistic: exactly the two permissions that change its answer.
 fn viewer_class(viewer: &Viewer) -> String {
     format!(
-        "small-cells:{},tax-incentives:{}",
-        viewer.sees_small_cells(),
+        "exact:{},tax-incentives:{}",
+        viewer.sees_exact_statistics(),
         viewer.sees_tax_incentive_amounts()
     )
 }
 
-/// Answers from the cache, or computes and keeps the answer.
+/// Answers from the cache, or computes and keeps the answer. Noise is a fixed function of the
+/// data, so a kept answer is the answer.
 async fn cached<F>(
     db: &DatabaseConnection,
-    cache: &StatsCache,
+    statistics: &Statistics,
     viewer: &Viewer,
     shape: String,
     compute: F,
@@ -89,11 +95,11 @@ where
 {
     let key = format!("{}|{shape}", viewer_class(viewer));
     let mark = watermark(db).await?;
-    if let Some(groups) = cache.get(&key, mark) {
+    if let Some(groups) = statistics.get(&key, mark) {
         return Ok(groups);
     }
     let groups = compute.await?;
-    cache.put(key, mark, &groups);
+    statistics.put(key, mark, &groups);
     Ok(groups)
 }
 
@@ -140,33 +146,89 @@ pub struct Group {
     /// Enterprises (or distinct beneficiaries) the figures are computed over.
     pub subjects: i64,
     pub figures: Vec<(&'static str, Aggregate)>,
-    pub suppressed: bool,
+    pub protection: Protection,
 }
 
-fn aggregate(row: &QueryResult, name: &str) -> Result<Aggregate> {
-    let get = |suffix: &str| {
-        row.try_get::<Option<f64>>("", &format!("{name}_{suffix}"))
-            .map_err(Error::internal)
-    };
-    Ok(Aggregate {
-        sum: get("sum")?,
-        avg: get("avg")?,
-        min: get("min")?,
-        max: get("max")?,
-    })
+impl Group {
+    pub fn suppressed(&self) -> bool {
+        self.protection.is_suppressed()
+    }
 }
 
-fn add_aggregates(select: &mut SelectStatement, name: &str, column: &str) {
-    for (suffix, function) in [
-        ("sum", "SUM"),
-        ("avg", "AVG"),
-        ("min", "MIN"),
-        ("max", "MAX"),
-    ] {
-        select.expr_as(
-            Expr::cust(format!("CAST({function}({column}) AS DOUBLE PRECISION)")),
-            Alias::new(format!("{name}_{suffix}")),
-        );
+/// One figure of a statistic: its name in the API, and the SQL of its aggregates over a cell.
+/// A confidential figure also gives what disclosure control needs: its largest contributor,
+/// the sum of squares and the sum with noise.
+struct FigureSql {
+    name: &'static str,
+    confidential: Option<Confidential>,
+    sum: String,
+    /// Values added up (the average's divisor).
+    count: String,
+    /// Contributors with a value (units; for support, beneficiaries).
+    contributors: String,
+    min: String,
+    max: String,
+    largest: String,
+    squares: String,
+    noisy: String,
+}
+
+fn double(expression: &str) -> String {
+    format!("CAST({expression} AS DOUBLE PRECISION)")
+}
+
+impl FigureSql {
+    /// A figure of which every row is one contributor's value.
+    fn per_row(
+        name: &'static str,
+        column: &str,
+        confidential: Option<Confidential>,
+        rules: &Rules,
+    ) -> Self {
+        let noisy = confidential.map_or_else(String::new, |figure| {
+            double(&format!(
+                "SUM({})",
+                disclosure::noisy(rules, figure, column)
+            ))
+        });
+        Self {
+            name,
+            confidential,
+            sum: double(&format!("SUM({column})")),
+            count: format!("COUNT({column})"),
+            contributors: format!("COUNT({column})"),
+            min: double(&format!("MIN({column})")),
+            max: double(&format!("MAX({column})")),
+            largest: double(&format!("MAX({column})")),
+            squares: double(&format!("SUM({} * {})", double(column), double(column))),
+            noisy,
+        }
+    }
+
+    /// Adds the figure's aggregates to a grouped statement; those of disclosure control only
+    /// when it applies.
+    fn select_into(&self, select: &mut SelectStatement, protected: bool) {
+        let name = self.name;
+        let mut parts = vec![
+            ("sum", &self.sum),
+            ("n", &self.count),
+            ("min", &self.min),
+            ("max", &self.max),
+        ];
+        if protected && self.confidential.is_some() {
+            parts.extend([
+                ("contributors", &self.contributors),
+                ("largest", &self.largest),
+                ("squares", &self.squares),
+                ("noisy", &self.noisy),
+            ]);
+        }
+        for (suffix, sql) in parts {
+            select.expr_as(
+                Expr::cust(sql.clone()),
+                Alias::new(format!("{name}_{suffix}")),
+            );
+        }
     }
 }
 
@@ -186,75 +248,39 @@ fn key_of(row: &QueryResult, dimensions: usize) -> Result<Key> {
         .collect()
 }
 
-/// Applies primary and complementary suppression for viewers below OFFICE.
-pub fn suppress(groups: &mut [Group], viewer: &Viewer) {
-    if viewer.sees_small_cells() {
-        return;
-    }
-    for group in groups.iter_mut() {
-        group.suppressed = group.subjects > 0 && group.subjects < MIN_CELL;
-    }
-    let dimensions = groups.first().map_or(0, |g| g.key.len());
-    // A lone suppressed cell in a line (or the whole table, with one dimension) could be
-    // recovered from the line's total: suppress the smallest other cell too, until stable.
-    loop {
-        let mut changed = false;
-        for free in 0..dimensions {
-            let mut lines: HashMap<Key, Vec<usize>> = HashMap::new();
-            for (i, group) in groups.iter().enumerate() {
-                let mut line = group.key.clone();
-                line.remove(free);
-                lines.entry(line).or_default().push(i);
-            }
-            for cells in lines.values() {
-                let hidden = cells.iter().filter(|i| groups[**i].suppressed).count();
-                if hidden == 1 {
-                    let partner = cells
-                        .iter()
-                        .filter(|i| !groups[**i].suppressed && groups[**i].subjects > 0)
-                        .min_by_key(|i| groups[**i].subjects);
-                    if let Some(&i) = partner {
-                        groups[i].suppressed = true;
-                        changed = true;
-                    }
-                }
-            }
-        }
-        if !changed {
-            break;
-        }
-    }
-    for group in groups.iter_mut().filter(|g| g.suppressed) {
-        group
-            .figures
-            .iter_mut()
-            .for_each(|(_, a)| *a = Aggregate::default());
-    }
+/// The filter fields of a statistic, checked against the viewer's rules.
+fn statistics_condition(
+    viewer: &Viewer,
+    filter: Option<&Filter<OrganizationField>>,
+) -> Result<sea_orm::Condition> {
+    disclosure::check_filter(viewer, &filter_names(filter))?;
+    condition_of(filter, viewer.organization_filter_withheld())
 }
 
 /// Enterprise statistics grouped by `dimensions` (organizations of every kind are counted;
 /// figures come from enterprises). One statement.
 pub async fn enterprise_stats(
     db: &DatabaseConnection,
-    cache: &StatsCache,
+    statistics: &Statistics,
     viewer: &Viewer,
     dimensions: &[EnterpriseDimension],
     filter: Option<&Filter<OrganizationField>>,
 ) -> Result<Vec<Group>> {
     viewer.require_signed_in("statistics")?;
-    let condition = condition_of(filter, viewer.organization_filter_withheld())?;
+    let condition = statistics_condition(viewer, filter)?;
     cached(
         db,
-        cache,
+        statistics,
         viewer,
         format!("enterprise|{dimensions:?}|{filter:?}"),
-        compute_enterprise_stats(db, viewer, dimensions, condition),
+        compute_enterprise_stats(db, &statistics.rules, viewer, dimensions, condition),
     )
     .await
 }
 
 async fn compute_enterprise_stats(
     db: &DatabaseConnection,
+    rules: &Rules,
     viewer: &Viewer,
     dimensions: &[EnterpriseDimension],
     condition: sea_orm::Condition,
@@ -262,6 +288,7 @@ async fn compute_enterprise_stats(
     if dimensions.len() > 4 {
         return Err(Error::bad_input("group by at most four dimensions"));
     }
+    let protected = !viewer.sees_exact_statistics();
     let mut select = Query::select();
     select
         .from(organization::Entity)
@@ -274,6 +301,12 @@ async fn compute_enterprise_stats(
             .equals((organization::Entity, organization::Column::Id)),
         )
         .and_where(Expr::col((organization::Entity, organization::Column::ArchivedAt)).is_null());
+    if protected {
+        select.left_join(
+            Alias::new("perturbation"),
+            Expr::cust(disclosure::perturbation_row("organization.record_key")),
+        );
+    }
     let needs_segment = dimensions.iter().any(|d| {
         matches!(
             d,
@@ -305,92 +338,182 @@ async fn compute_enterprise_stats(
         Alias::new("subjects"),
     );
     let figures = [
-        ("employees", "enterprise_profile.employees"),
-        ("annualRevenue", "enterprise_profile.annual_revenue"),
-        ("rndSpend", "enterprise_profile.rnd_spend"),
-        ("taxPaid", "enterprise_profile.tax_paid"),
-    ];
-    for (name, column) in figures {
-        add_aggregates(&mut select, name, column);
+        ("employees", "enterprise_profile.employees", None),
+        (
+            "annualRevenue",
+            "enterprise_profile.annual_revenue",
+            Some(Confidential::AnnualRevenue),
+        ),
+        (
+            "rndSpend",
+            "enterprise_profile.rnd_spend",
+            Some(Confidential::RndSpend),
+        ),
+        (
+            "taxPaid",
+            "enterprise_profile.tax_paid",
+            Some(Confidential::TaxPaid),
+        ),
+    ]
+    .map(|(name, column, confidential)| FigureSql::per_row(name, column, confidential, rules));
+    for figure in &figures {
+        figure.select_into(&mut select, protected);
     }
     select.cond_where(condition);
     let rows = db
         .query_all_raw(db.get_database_backend().build(&select))
         .await?;
-    let names: Vec<&'static str> = figures.iter().map(|(name, _)| *name).collect();
-    groups_of(&rows, dimensions.len(), &names, viewer)
+    groups_of(&rows, dimensions.len(), &figures, rules, viewer)
 }
 
 /// The groups of a grouped statement's rows (keys `d0…`, counts `units` and `subjects`, the
-/// aggregates of each figure), in key order and suppressed for the viewer.
+/// aggregates of each figure), in key order, protected for the viewer.
 fn groups_of(
     rows: &[QueryResult],
     dimensions: usize,
-    figures: &[&'static str],
+    figures: &[FigureSql],
+    rules: &Rules,
     viewer: &Viewer,
 ) -> Result<Vec<Group>> {
-    let mut groups = rows
+    let protected = !viewer.sees_exact_statistics();
+    let get = |row: &QueryResult, name: &str, suffix: &str| {
+        row.try_get::<Option<f64>>("", &format!("{name}_{suffix}"))
+            .map_err(Error::internal)
+    };
+    let mut cells = rows
         .iter()
         .map(|row| {
-            Ok(Group {
+            let mut exact = Vec::with_capacity(figures.len());
+            let mut noisy = Vec::new();
+            for figure in figures {
+                let sum = get(row, figure.name, "sum")?;
+                let n: i64 = row
+                    .try_get("", &format!("{}_n", figure.name))
+                    .map_err(Error::internal)?;
+                exact.push((
+                    figure.name,
+                    Aggregate {
+                        sum,
+                        avg: sum.filter(|_| n > 0).map(|s| s / n as f64),
+                        min: get(row, figure.name, "min")?,
+                        max: get(row, figure.name, "max")?,
+                    },
+                ));
+                if protected && figure.confidential.is_some() {
+                    noisy.push((
+                        figure.name,
+                        n,
+                        Magnitude {
+                            contributors: row
+                                .try_get("", &format!("{}_contributors", figure.name))
+                                .map_err(Error::internal)?,
+                            sum: sum.unwrap_or(0.0),
+                            largest: get(row, figure.name, "largest")?.unwrap_or(0.0),
+                            squares: get(row, figure.name, "squares")?.unwrap_or(0.0),
+                            noisy: get(row, figure.name, "noisy")?.unwrap_or(0.0),
+                        },
+                    ));
+                }
+            }
+            let group = Group {
                 key: key_of(row, dimensions)?,
                 count: row.try_get("", "units").map_err(Error::internal)?,
                 subjects: row.try_get("", "subjects").map_err(Error::internal)?,
-                figures: figures
-                    .iter()
-                    .map(|name| Ok((*name, aggregate(row, name)?)))
-                    .collect::<Result<_>>()?,
-                suppressed: false,
-            })
+                figures: exact,
+                protection: Protection::None,
+            };
+            Ok((group, noisy))
         })
         .collect::<Result<Vec<_>>>()?;
-    groups.sort_by(|a, b| a.key.cmp(&b.key));
-    suppress(&mut groups, viewer);
-    Ok(groups)
+    cells.sort_by(|a, b| a.0.key.cmp(&b.0.key));
+    let protection = disclosure::protect(
+        &cells
+            .iter()
+            .map(|(group, noisy)| Cell {
+                key: &group.key,
+                contributors: group.subjects,
+                magnitudes: noisy.iter().map(|(_, _, m)| *m).collect(),
+            })
+            .collect::<Vec<_>>(),
+        rules,
+        viewer,
+    );
+    Ok(cells
+        .into_iter()
+        .zip(protection)
+        .map(|((mut group, noisy), protection)| {
+            group.protection = protection;
+            for (name, aggregate) in &mut group.figures {
+                if protection.is_suppressed() {
+                    *aggregate = Aggregate::default();
+                } else if let Some((_, values, m)) = noisy.iter().find(|(n, _, _)| n == name) {
+                    // A minimum or maximum is one unit's figure: not published below OFFICE.
+                    *aggregate = Aggregate {
+                        sum: (*values > 0).then(|| m.noisy.round()),
+                        avg: (*values > 0).then(|| m.noisy / *values as f64),
+                        min: None,
+                        max: None,
+                    };
+                }
+            }
+            group
+        })
+        .collect())
 }
 
 /// Support statistics grouped by `dimensions`: count and amount aggregates of measures not
-/// revoked. Amounts of TAX_INCENTIVE measures enter the figures only for OFFICE and TAX.
+/// revoked. Amounts of TAX_INCENTIVE measures enter the figures only for OFFICE and TAX. The
+/// contributors of a cell are its beneficiaries (a unit, else an alliance): their amounts are
+/// added up first, so the rules protect what each received.
 pub async fn support_stats(
     db: &DatabaseConnection,
-    cache: &StatsCache,
+    statistics: &Statistics,
     viewer: &Viewer,
     dimensions: &[SupportDimension],
 ) -> Result<Vec<Group>> {
     viewer.require_signed_in("statistics")?;
     cached(
         db,
-        cache,
+        statistics,
         viewer,
         format!("support|{dimensions:?}"),
-        compute_support_stats(db, viewer, dimensions),
+        compute_support_stats(db, &statistics.rules, viewer, dimensions),
     )
     .await
 }
 
 async fn compute_support_stats(
     db: &DatabaseConnection,
+    rules: &Rules,
     viewer: &Viewer,
     dimensions: &[SupportDimension],
 ) -> Result<Vec<Group>> {
     if dimensions.len() > 4 {
         return Err(Error::bad_input("group by at most four dimensions"));
     }
+    let protected = !viewer.sees_exact_statistics();
     let backend = db.get_database_backend();
     let year = year_of(backend, "support_measure.granted_on");
     let year = year.as_str();
-    let mut select = Query::select();
-    select
+    // Per beneficiary and cell: its measures, its amount, and the amount with its noise.
+    let mut per_beneficiary = Query::select();
+    per_beneficiary
         .from(Alias::new("support_measure"))
         .left_join(
             Alias::new("organization"),
             Expr::cust("organization.id = support_measure.beneficiary_organization_id"),
         )
         .left_join(
+            Alias::new("alliance"),
+            Expr::cust("alliance.id = support_measure.beneficiary_alliance_id"),
+        )
+        .left_join(
             Alias::new("department"),
             Expr::cust("department.id = support_measure.department_id"),
         )
         .and_where(Expr::cust("support_measure.status <> 'REVOKED'"));
+    let beneficiary = "COALESCE(CAST(support_measure.beneficiary_organization_id AS VARCHAR(20)), 'a' || CAST(support_measure.beneficiary_alliance_id AS VARCHAR(20)))";
+    let mut outer_dimensions = Vec::new();
     for (i, dimension) in dimensions.iter().enumerate() {
         let column = match dimension {
             SupportDimension::Department => "department.code",
@@ -399,22 +522,79 @@ async fn compute_support_stats(
             SupportDimension::Alliance => "support_measure.beneficiary_alliance_id",
             SupportDimension::Municipality => "organization.municipality_id",
         };
-        select.expr_as(Expr::cust(column.to_owned()), Alias::new(format!("d{i}")));
-        select.add_group_by([Expr::cust(column.to_owned())]);
+        per_beneficiary.expr_as(Expr::cust(column.to_owned()), Alias::new(format!("d{i}")));
+        per_beneficiary.add_group_by([Expr::cust(column.to_owned())]);
+        outer_dimensions.push(format!("b.d{i}"));
     }
+    per_beneficiary.add_group_by([Expr::cust(beneficiary)]);
     let amount = if viewer.sees_tax_incentive_amounts() {
         "support_measure.amount"
     } else {
         "CASE WHEN support_measure.kind = 'TAX_INCENTIVE' THEN NULL ELSE support_measure.amount END"
     };
-    select.expr_as(Expr::cust("COUNT(*)"), Alias::new("units"));
-    select.expr_as(
-        Expr::cust("COUNT(DISTINCT COALESCE(CAST(support_measure.beneficiary_organization_id AS VARCHAR(20)), 'a' || CAST(support_measure.beneficiary_alliance_id AS VARCHAR(20))))"),
-        Alias::new("subjects"),
-    );
-    add_aggregates(&mut select, "amount", amount);
+    per_beneficiary
+        .expr_as(Expr::cust("COUNT(*)"), Alias::new("measures"))
+        .expr_as(Expr::cust(format!("SUM({amount})")), Alias::new("amount"))
+        .expr_as(
+            Expr::cust(format!("COUNT({amount})")),
+            Alias::new("amount_n"),
+        )
+        .expr_as(
+            Expr::cust(format!("MIN({amount})")),
+            Alias::new("amount_min"),
+        )
+        .expr_as(
+            Expr::cust(format!("MAX({amount})")),
+            Alias::new("amount_max"),
+        );
+    if protected {
+        per_beneficiary
+            .left_join(
+                Alias::new("perturbation"),
+                Expr::cust(disclosure::perturbation_row(
+                    "COALESCE(organization.record_key, alliance.record_key)",
+                )),
+            )
+            .expr_as(
+                Expr::cust(format!(
+                    "SUM({})",
+                    disclosure::noisy(rules, Confidential::SupportAmount, amount)
+                )),
+                Alias::new("amount_noisy"),
+            );
+    }
+    let figure = FigureSql {
+        name: "amount",
+        confidential: Some(Confidential::SupportAmount),
+        sum: double("SUM(b.amount)"),
+        count: "CAST(SUM(b.amount_n) AS BIGINT)".into(),
+        // A beneficiary with an amount counts once among the cell's contributors.
+        contributors: "COUNT(b.amount)".into(),
+        min: double("MIN(b.amount_min)"),
+        max: double("MAX(b.amount_max)"),
+        largest: double("MAX(b.amount)"),
+        squares: double(&format!(
+            "SUM({} * {})",
+            double("b.amount"),
+            double("b.amount")
+        )),
+        noisy: double("SUM(b.amount_noisy)"),
+    };
+    let mut select = Query::select();
+    select.from_subquery(per_beneficiary, Alias::new("b"));
+    for (i, column) in outer_dimensions.iter().enumerate() {
+        select.expr_as(Expr::cust(column.clone()), Alias::new(format!("d{i}")));
+        select.add_group_by([Expr::cust(column.clone())]);
+    }
+    select
+        .expr_as(
+            Expr::cust("CAST(SUM(b.measures) AS BIGINT)"),
+            Alias::new("units"),
+        )
+        .expr_as(Expr::cust("COUNT(*)"), Alias::new("subjects"));
+    figure.select_into(&mut select, protected);
     let rows = db.query_all_raw(backend.build(&select)).await?;
-    groups_of(&rows, dimensions.len(), &["amount"], viewer)
+    groups_of(&rows, dimensions.len(), &[figure], rules, viewer)
 }
 
 /// Members of one alliance, by kind and city (active memberships).

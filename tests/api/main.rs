@@ -10,6 +10,7 @@ mod chain;
 mod clients;
 mod concurrency;
 mod cost;
+mod disclosure;
 mod edge;
 mod faults;
 mod feed;
