@@ -449,7 +449,7 @@ fn groups_of(
                 } else if let Some((_, values, m)) = noisy.iter().find(|(n, _, _)| n == name) {
                     // A minimum or maximum is one unit's figure: not published below OFFICE.
                     *aggregate = Aggregate {
-                        sum: (*values > 0).then(|| m.noisy.round()),
+                        sum: (*values > 0).then_some(m.noisy),
                         avg: (*values > 0).then(|| m.noisy / *values as f64),
                         min: None,
                         max: None,
