@@ -91,11 +91,11 @@ pub fn perturbation_row(key: &str) -> String {
 }
 
 /// SQL: a value multiplied by its unit's noise factor for `figure` (the perturbation table
-/// joined with [`perturbation_row`]), in whole yuan: sums of these are exact integers, the same
-/// in whatever order the database adds them.
+/// joined with [`perturbation_row`]), in whole yuan: sums of these are whole numbers (exact in
+/// double precision up to 2^53 yuan), the same in whatever order the database adds them.
 pub fn noisy(rules: &Rules, figure: Confidential, value: &str) -> String {
     format!(
-        "CAST(ROUND({value} * (1 + {} * {})) AS BIGINT)",
+        "ROUND({value} * (1 + {} * {}))",
         figure.noise_column(),
         rules.p_percent / 100.0
     )

@@ -164,11 +164,12 @@ struct FigureSql {
     sum: String,
     /// Values added up (the average's divisor).
     count: String,
-    /// Contributors with a value (units; for support, beneficiaries).
-    contributors: String,
+    /// Contributors with a value, where they are not `count` (for support, beneficiaries).
+    contributors: Option<String>,
     min: String,
     max: String,
-    largest: String,
+    /// The largest contributor's figure, where it is not `max` (contributors of several rows).
+    largest: Option<String>,
     squares: String,
     noisy: String,
 }
@@ -196,10 +197,10 @@ impl FigureSql {
             confidential,
             sum: double(&format!("SUM({column})")),
             count: format!("COUNT({column})"),
-            contributors: format!("COUNT({column})"),
+            contributors: None,
             min: double(&format!("MIN({column})")),
             max: double(&format!("MAX({column})")),
-            largest: double(&format!("MAX({column})")),
+            largest: None,
             squares: double(&format!("SUM({} * {})", double(column), double(column))),
             noisy,
         }
@@ -216,12 +217,9 @@ impl FigureSql {
             ("max", &self.max),
         ];
         if protected && self.confidential.is_some() {
-            parts.extend([
-                ("contributors", &self.contributors),
-                ("largest", &self.largest),
-                ("squares", &self.squares),
-                ("noisy", &self.noisy),
-            ]);
+            parts.extend(self.largest.iter().map(|sql| ("largest", sql)));
+            parts.extend(self.contributors.iter().map(|sql| ("contributors", sql)));
+            parts.extend([("squares", &self.squares), ("noisy", &self.noisy)]);
         }
         for (suffix, sql) in parts {
             select.expr_as(
@@ -404,11 +402,23 @@ fn groups_of(
                         figure.name,
                         n,
                         Magnitude {
-                            contributors: row
-                                .try_get("", &format!("{}_contributors", figure.name))
-                                .map_err(Error::internal)?,
+                            contributors: match figure.contributors {
+                                Some(_) => row
+                                    .try_get("", &format!("{}_contributors", figure.name))
+                                    .map_err(Error::internal)?,
+                                None => n,
+                            },
                             sum: sum.unwrap_or(0.0),
-                            largest: get(row, figure.name, "largest")?.unwrap_or(0.0),
+                            largest: get(
+                                row,
+                                figure.name,
+                                if figure.largest.is_some() {
+                                    "largest"
+                                } else {
+                                    "max"
+                                },
+                            )?
+                            .unwrap_or(0.0),
                             squares: get(row, figure.name, "squares")?.unwrap_or(0.0),
                             noisy: get(row, figure.name, "noisy")?.unwrap_or(0.0),
                         },
@@ -569,10 +579,10 @@ async fn compute_support_stats(
         sum: double("SUM(b.amount)"),
         count: "CAST(SUM(b.amount_n) AS BIGINT)".into(),
         // A beneficiary with an amount counts once among the cell's contributors.
-        contributors: "COUNT(b.amount)".into(),
+        contributors: Some("COUNT(b.amount)".into()),
         min: double("MIN(b.amount_min)"),
         max: double("MAX(b.amount_max)"),
-        largest: double("MAX(b.amount)"),
+        largest: Some(double("MAX(b.amount)")),
         squares: double(&format!(
             "SUM({} * {})",
             double("b.amount"),
