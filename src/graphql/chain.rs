@@ -155,6 +155,21 @@ impl MunicipalityCount {
     }
 }
 
+/// How a segment is laid out across the metro area's cities (`service::chain::SegmentPattern`).
+#[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "crate::service::chain::SegmentPattern")]
+pub enum SegmentPattern {
+    /// No enterprise of the metro area works in it: a gap.
+    Absent,
+    /// One city holds at least 60 % of its metro enterprises: differentiated development (错位发展).
+    Specialised,
+    /// Three or more cities host it, none holding half: duplication, the homogeneous
+    /// competition (同质化竞争) the plan wants reduced.
+    Duplicated,
+    /// Shared by a few cities without either sign.
+    Mixed,
+}
+
 /// One segment of a sector map.
 pub struct SegmentMap {
     coverage: SegmentCoverage,
@@ -204,10 +219,23 @@ impl SegmentMap {
         self.municipality.map(|m| self.coverage.count_in(m) == 0)
     }
     /// How concentrated the segment's enterprises are across cities (Herfindahl–Hirschman,
-    /// 0–10000; 10000 = all in one city). High values with many enterprises in one city point at
-    /// homogeneous competition (同质化竞争).
+    /// 0–10000; 10000 = all in one city, a city's specialisation, 错位发展). Low values with
+    /// several host cities mean the same segment built up in many places (see `pattern`).
     async fn concentration(&self) -> Option<i64> {
         self.coverage.hhi
+    }
+    /// Metro-area cities with at least one enterprise in the segment.
+    async fn host_cities(&self) -> i64 {
+        self.coverage.host_cities()
+    }
+    /// The largest city's share of the segment's metro-area enterprises (null: none).
+    async fn leading_share(&self) -> Option<f64> {
+        self.coverage.leading_share()
+    }
+    /// Specialised (one city holds at least 60 %: 错位发展), duplicated (three or more cities,
+    /// none holding half: 同质化竞争), mixed, or absent (a gap). Thresholds are the hub's.
+    async fn pattern(&self) -> SegmentPattern {
+        self.coverage.pattern().into()
     }
 }
 

@@ -441,6 +441,60 @@ pub struct SegmentCoverage {
     pub hhi: Option<i64>,
 }
 
+/// How a segment is laid out across the metro area's cities, read in the plan's words (§二 一是:
+/// 减少同质化竞争……实现错位发展). The thresholds are the hub's, not the plan's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SegmentPattern {
+    /// No enterprise of the metro area works in it: a gap in the chain.
+    Absent,
+    /// One city holds at least [`SPECIALISED_SHARE`] of the segment's metro enterprises:
+    /// differentiated development (错位发展), each city building its own strengths.
+    Specialised,
+    /// Built up in at least [`DUPLICATED_CITIES`] cities with none holding half: the same
+    /// segment duplicated across cities, the homogeneous competition (同质化竞争) the plan wants
+    /// reduced.
+    Duplicated,
+    /// Neither: shared by a few cities.
+    Mixed,
+}
+
+/// The share of one city above which a segment counts as that city's specialisation.
+pub const SPECIALISED_SHARE: f64 = 0.6;
+/// Host cities from which a segment with no dominant city counts as duplicated.
+pub const DUPLICATED_CITIES: i64 = 3;
+
+impl SegmentCoverage {
+    /// Metro-area cities with at least one enterprise in the segment.
+    pub fn host_cities(&self) -> i64 {
+        self.by_municipality
+            .iter()
+            .filter(|(m, n)| m.is_some() && *n > 0)
+            .count() as i64
+    }
+
+    /// The largest city's share of the segment's metro enterprises.
+    pub fn leading_share(&self) -> Option<f64> {
+        let top = self
+            .by_municipality
+            .iter()
+            .filter(|(m, _)| m.is_some())
+            .map(|(_, n)| *n)
+            .max()?;
+        (self.in_metro > 0).then(|| top as f64 / self.in_metro as f64)
+    }
+
+    pub fn pattern(&self) -> SegmentPattern {
+        match self.leading_share() {
+            None => SegmentPattern::Absent,
+            Some(share) if share >= SPECIALISED_SHARE => SegmentPattern::Specialised,
+            Some(share) if share < 0.5 && self.host_cities() >= DUPLICATED_CITIES => {
+                SegmentPattern::Duplicated
+            }
+            Some(_) => SegmentPattern::Mixed,
+        }
+    }
+}
+
 impl SegmentCoverage {
     pub fn count_in(&self, municipality: i64) -> i64 {
         self.by_municipality
@@ -525,11 +579,12 @@ pub async fn sector_chain(
                 .map(|(_, n)| n)
                 .sum();
             let hhi = (in_metro > 0).then(|| {
-                by_municipality
+                let squares: i64 = by_municipality
                     .iter()
                     .filter(|(m, _)| m.is_some())
-                    .map(|(_, n)| (n * 10_000 / in_metro) * (n * 10_000 / in_metro) / 10_000)
-                    .sum()
+                    .map(|(_, n)| n * n)
+                    .sum();
+                squares * 10_000 / (in_metro * in_metro)
             });
             let leaders = leaders
                 .iter()

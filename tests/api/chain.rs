@@ -371,3 +371,52 @@ async fn single_source_dependencies_name_the_only_in_area_supplier() {
         assert!(in_area.contains(&dependency["supplier"]["id"].to_string()));
     }
 }
+
+/// A segment built up in three cities with none holding half is duplicated (同质化竞争); once
+/// one city holds most of it, it is that city's specialisation (错位发展). Concentration reads the
+/// same way: low for the duplicated segment, high for the specialised one.
+#[tokio::test]
+async fn a_sector_map_tells_duplication_from_specialisation() {
+    let app = TestApp::spawn().await;
+    let created = app.ok(&office(), r#"mutation { createChainSegment(input: {sector: EQUIPMENT, code: "EQUIP-11", ordinal: 11, position: DOWNSTREAM, nameZh: "氢能装备", nameEn: "Hydrogen equipment"}) { segment { id } } }"#, json!({})).await;
+    let segment = created["createChainSegment"]["segment"]["id"].clone();
+    let add = |n: usize, city: &'static str| {
+        let (app, segment) = (&app, segment.clone());
+        async move {
+            app.ok(&office(), "mutation($n: String!, $c: MunicipalityCode!, $s: ID!) { createOrganization(input: {kind: ENTERPRISE, nameZh: $n, municipality: $c, segments: [$s],
+                enterprise: {scale: SMALL, employees: 20, annualRevenue: 1000000, foundedYear: 2020, industryClass: \"C3441\"}}) { organization { id } } }",
+                json!({ "n": format!("宁夏氢能{n}有限公司"), "c": city, "s": segment })).await;
+        }
+    };
+    let map = || async {
+        let data = app
+            .ok(&analyst(), "{ sectorChain(sector: EQUIPMENT) { segments { segment { code } hostCities leadingShare concentration pattern } } }", json!({}))
+            .await;
+        data["sectorChain"]["segments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["segment"]["code"] == "EQUIP-11")
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(map().await["pattern"], "ABSENT");
+    for (n, city) in ["YINCHUAN", "SHIZUISHAN", "WUZHONG"]
+        .into_iter()
+        .enumerate()
+    {
+        add(n, city).await;
+    }
+    let duplicated = map().await;
+    assert_eq!(duplicated["pattern"], "DUPLICATED", "{duplicated}");
+    assert_eq!(duplicated["hostCities"], 3);
+    assert_eq!(duplicated["concentration"], 3333);
+    for n in 3..8 {
+        add(n, "NINGDONG").await;
+    }
+    let specialised = map().await;
+    assert_eq!(specialised["pattern"], "SPECIALISED", "{specialised}");
+    assert_eq!(specialised["hostCities"], 4);
+    assert!((specialised["leadingShare"].as_f64().unwrap() - 5.0 / 8.0).abs() < 1e-9);
+    assert!(specialised["concentration"].as_i64().unwrap() > 3333);
+}
