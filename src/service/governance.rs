@@ -63,6 +63,15 @@ impl Tx<'_> {
             .await?)
     }
 
+    /// Whether `unit` holds a director's post in the alliance on `day`.
+    async fn is_director(&self, alliance: i64, unit: i64, day: NaiveDate) -> Result<bool> {
+        Ok(self
+            .posts_of(alliance, PostKind::Director)
+            .await?
+            .iter()
+            .any(|p| p.organization_id == Some(unit) && post_active_on(p, day)))
+    }
+
     /// Who may attend a meeting of `kind` on `day`: member units, director units, or experts.
     async fn body_of(
         &self,
@@ -381,32 +390,34 @@ impl<'a> Writer<'a> {
                 .into_iter()
                 .find(|p| post_active_on(p, start));
             rules::no_sitting_chair(sitting.map(|p| p.term_end.unwrap_or(start)))?;
+            rules::from_directors(
+                tx.is_director(alliance.id, unit, meeting.held_on).await?,
+                "chair",
+            )?;
             let chair_unit = tx
                 .find::<organization::Entity>(unit, "organization")
                 .await?;
             let profile = enterprise_profile::Entity::find_by_id(unit)
                 .one(&tx.db)
                 .await?;
-            let mut association_is_member = false;
-            for m in membership::Entity::find()
-                .filter(membership::Column::AllianceId.eq(alliance.id))
-                .filter(membership::Column::Status.eq(MembershipStatus::Active))
-                .filter(membership::Column::OrganizationId.ne(unit))
-                .all(&tx.db)
-                .await?
-            {
-                association_is_member |= tx
-                    .find::<organization::Entity>(m.organization_id, "organization")
-                    .await?
-                    .kind
-                    == OrganizationKind::IndustryAssociation;
-            }
+            let associations = sector_associations(&tx.db, alliance.sector_id).await?;
             let reason = optional_text(reason, "reason", 1000)?;
+            let exception = match &reason {
+                Some(_) if !tx.viewer.is_office() => {
+                    return Err(Error::forbidden(
+                        "an exception to the chair-unit rule is the office's decision",
+                    ));
+                }
+                reason => reason.as_deref(),
+            };
             rules::chair_unit_eligible(
-                &chair_unit,
-                profile.as_ref(),
-                association_is_member,
-                reason.as_deref(),
+                &rules::ChairCandidate {
+                    unit: &chair_unit,
+                    profile: profile.as_ref(),
+                    is_sector_association: associations.contains(&unit),
+                    sector_has_association: !associations.is_empty(),
+                },
+                exception,
             )?;
             let post = council_post(
                 PostKind::Chair,
@@ -449,6 +460,14 @@ impl<'a> Writer<'a> {
                 "vice-chairs are approved by a council vote",
             )?;
             let (person, unit) = Tx::elected(&resolution)?;
+            let unit = unit.ok_or_else(|| {
+                Error::bad_input("the resolution does not name the vice-chair's unit")
+            })?;
+            rules::from_directors(
+                tx.is_director(meeting.alliance_id, unit, meeting.held_on)
+                    .await?,
+                "vice-chair",
+            )?;
             let start = term_start.unwrap_or(meeting.held_on);
             let chair = tx
                 .posts_of(meeting.alliance_id, PostKind::Chair)
@@ -460,7 +479,7 @@ impl<'a> Writer<'a> {
             let post = council_post(
                 PostKind::ViceChair,
                 person,
-                unit,
+                Some(unit),
                 start,
                 end,
                 Some(resolution.id),
@@ -740,4 +759,29 @@ impl<'a> Writer<'a> {
         .await;
         tx.finish(outcome).await
     }
+}
+
+/// Live industry associations that work in the sector (have one of its chain segments).
+async fn sector_associations(db: &sea_orm::DatabaseTransaction, sector: i64) -> Result<Vec<i64>> {
+    use sea_orm::{QuerySelect, QueryTrait};
+    let segments = entity::chain_segment::Entity::find()
+        .select_only()
+        .column(entity::chain_segment::Column::Id)
+        .filter(entity::chain_segment::Column::SectorId.eq(sector))
+        .into_query();
+    let associations = organization::Entity::find()
+        .select_only()
+        .column(organization::Column::Id)
+        .filter(organization::Column::Kind.eq(OrganizationKind::IndustryAssociation))
+        .filter(organization::Column::ArchivedAt.is_null())
+        .into_query();
+    Ok(entity::organization_segment::Entity::find()
+        .select_only()
+        .column(entity::organization_segment::Column::OrganizationId)
+        .distinct()
+        .filter(entity::organization_segment::Column::SegmentId.in_subquery(segments))
+        .filter(entity::organization_segment::Column::OrganizationId.in_subquery(associations))
+        .into_tuple()
+        .all(db)
+        .await?)
 }

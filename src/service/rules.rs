@@ -173,35 +173,59 @@ pub fn founding_complete(f: &Founding) -> Result<()> {
     }
 }
 
-/// Annex 1 §2: the chair unit is an industry association, or else a large backbone enterprise;
-/// choosing an enterprise while an association of the industry is a member needs a reason.
+/// Annex 2 §一: the chair and the vice-chairs sit on the council, so their unit is one of the
+/// council's director units when the council meeting decides.
+pub fn from_directors(is_director: bool, post: &str) -> Result<()> {
+    if is_director {
+        Ok(())
+    } else {
+        Err(broken(
+            "CHAIR_FROM_DIRECTORS",
+            format!(
+                "the {post} comes from the council's director units: elect the unit a director first (Annex 2 §一)"
+            ),
+        ))
+    }
+}
+
+/// What the chair-unit rule needs to know of a candidate.
+pub struct ChairCandidate<'a> {
+    pub unit: &'a organization::Model,
+    pub profile: Option<&'a enterprise_profile::Model>,
+    /// The unit is an industry association of the alliance's sector.
+    pub is_sector_association: bool,
+    /// The sector has an industry association (registered, live).
+    pub sector_has_association: bool,
+}
+
+/// Annex 1 §2: the chair unit is an industry association of the alliance's industry; where that
+/// industry has none (无行业协会的), a large backbone enterprise. Any other choice is an exception
+/// the office makes with a recorded reason.
 pub fn chair_unit_eligible(
-    unit: &organization::Model,
-    profile: Option<&enterprise_profile::Model>,
-    association_is_member: bool,
-    reason: Option<&str>,
+    candidate: &ChairCandidate<'_>,
+    office_exception: Option<&str>,
 ) -> Result<()> {
-    match unit.kind {
-        OrganizationKind::IndustryAssociation => Ok(()),
-        OrganizationKind::Enterprise
-            if profile.is_some_and(|p| p.is_backbone && p.scale == EnterpriseScale::Large) =>
-        {
-            if association_is_member && reason.is_none_or(|r| r.trim().is_empty()) {
-                Err(broken(
-                    "CHAIR_UNIT_REASON_REQUIRED",
-                    "an industry association of the sector is a member: choosing an enterprise as chair unit needs a stated reason (Annex 1 §2)",
-                ))
-            } else {
-                Ok(())
-            }
-        }
-        _ => Err(broken(
+    let large_backbone = candidate
+        .profile
+        .is_some_and(|p| p.is_backbone && p.scale == EnterpriseScale::Large);
+    let preferred =
+        candidate.is_sector_association || (large_backbone && !candidate.sector_has_association);
+    if preferred || office_exception.is_some_and(|r| !r.trim().is_empty()) {
+        return Ok(());
+    }
+    if large_backbone {
+        Err(broken(
+            "CHAIR_UNIT_REASON_REQUIRED",
+            "an industry association of the alliance's sector exists: an enterprise as chair unit is the office's exception, with a stated reason (Annex 1 §2)",
+        ))
+    } else {
+        Err(broken(
             "CHAIR_UNIT_NOT_ELIGIBLE",
             format!(
-                "{} cannot be the chair unit: it must be an industry association or a large backbone enterprise (Annex 1 §2)",
-                unit.name_zh
+                "{} cannot be the chair unit: it must be an industry association of the alliance's sector or, where the sector has none, a large backbone enterprise; other choices are the office's exception, with a stated reason (Annex 1 §2)",
+                candidate.unit.name_zh
             ),
-        )),
+        ))
     }
 }
 

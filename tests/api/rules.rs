@@ -680,3 +680,136 @@ async fn an_election_rests_on_a_resolution_that_passed_with_a_quorum() {
     .await;
     assert!(!passed, "no majority");
 }
+
+/// Annex 2 §一: the chair and the vice-chairs sit on the council, so a member unit that is not
+/// a director cannot be elected to either.
+#[tokio::test]
+async fn the_chair_and_vice_chairs_come_from_the_director_units() {
+    let app = TestApp::spawn().await;
+    let f = Founded::load(&app).await;
+    let directors = f.director_units();
+    let outsider = f
+        .members
+        .iter()
+        .find(|m| !directors.contains(m))
+        .expect("a member that is not a director")
+        .clone();
+    let person = app.person_of(&outsider).await;
+    let council = meeting(&app, &f.id, "COUNCIL", &directors).await;
+    let (chair_vote, _) = resolution(
+        &app,
+        &council,
+        "ELECT_CHAIR",
+        Some(&person),
+        Some(&outsider),
+        f.directors.len(),
+    )
+    .await;
+    assert_eq!(
+        broken(
+            &app,
+            ELECT_CHAIR,
+            json!({ "r": chair_vote, "start": "2030-11-26", "why": "理由" })
+        )
+        .await,
+        "CHAIR_FROM_DIRECTORS"
+    );
+    let (vice_vote, _) = resolution(
+        &app,
+        &council,
+        "APPROVE_VICE_CHAIRS",
+        Some(&person),
+        Some(&outsider),
+        f.directors.len(),
+    )
+    .await;
+    assert_eq!(
+        broken(
+            &app,
+            "mutation($r: ID!, $by: ID!) { approveViceChair(input: {resolution: $r, nominatedBy: $by}) { post { kind } } }",
+            json!({ "r": vice_vote, "by": f.chair_person })
+        )
+        .await,
+        "CHAIR_FROM_DIRECTORS"
+    );
+}
+
+/// Annex 1 §2 reads "无行业协会的" of the alliance's industry: once the only association that
+/// joined works in another sector, a large backbone enterprise chairs without an exception,
+/// and that association is no longer eligible. Exceptions are the office's: a secretariat that
+/// states a reason is refused.
+#[tokio::test]
+async fn the_chair_unit_rule_asks_for_an_association_of_the_alliances_industry() {
+    let app = TestApp::spawn().await;
+    let f = Founded::load(&app).await;
+    let council = meeting(&app, &f.id, "COUNCIL", &f.director_units()).await;
+    let backbone = app.leader("NMAT-02").await;
+    assert!(f.director_units().contains(&backbone));
+    let (vote, _) = resolution(
+        &app,
+        &council,
+        "ELECT_CHAIR",
+        Some(&app.person_of(&backbone).await),
+        Some(&backbone),
+        f.directors.len(),
+    )
+    .await;
+    let secretariat = crate::helpers::secretariat(&f.id);
+    let refused = app
+        .query_as(
+            Some(&secretariat),
+            ELECT_CHAIR,
+            json!({ "r": vote, "start": "2030-11-26", "why": "秘书处自定理由" }),
+        )
+        .await;
+    assert_eq!(
+        error_code(&refused).as_deref(),
+        Some("FORBIDDEN"),
+        "{refused}"
+    );
+
+    // The association now works in chemicals, not in new materials.
+    let chemicals = app
+        .data("{ sector(code: CHEMICALS) { segments { id } } }", json!({}))
+        .await["sector"]["segments"][0]["id"]
+        .clone();
+    let version = app
+        .data(
+            "query($id: ID!) { node(id: $id) { ... on IndustryAssociation { version } } }",
+            json!({ "id": f.association }),
+        )
+        .await["node"]["version"]
+        .clone();
+    app.ok(
+        &office(),
+        "mutation($id: ID!, $v: Int!, $s: ID!) { updateOrganization(input: {id: $id, expectedVersion: $v, segments: [$s]}) { organization { id } } }",
+        json!({ "id": f.association, "v": version, "s": chemicals }),
+    )
+    .await;
+    let (association_vote, _) = resolution(
+        &app,
+        &council,
+        "ELECT_CHAIR",
+        Some(&f.chair_person),
+        Some(&f.association),
+        f.directors.len(),
+    )
+    .await;
+    assert_eq!(
+        broken(
+            &app,
+            ELECT_CHAIR,
+            json!({ "r": association_vote, "start": "2030-11-26" })
+        )
+        .await,
+        "CHAIR_UNIT_NOT_ELIGIBLE"
+    );
+    let elected = app
+        .ok(
+            &secretariat,
+            ELECT_CHAIR,
+            json!({ "r": vote, "start": "2030-11-26" }),
+        )
+        .await;
+    assert_eq!(elected["electChair"]["post"]["termEnd"], "2035-11-25");
+}
