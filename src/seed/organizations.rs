@@ -2,7 +2,7 @@
 
 use entity::{
     chain_segment, department, enterprise_profile,
-    enums::{EnterpriseScale, MunicipalityCode, OrganizationKind},
+    enums::{EnterpriseScale, MunicipalityCode, OrganizationKind, SectorCode},
     industrial_park, municipality, organization, organization_segment, person, sector, supply_link,
 };
 use sea_orm::ActiveValue::Set;
@@ -229,7 +229,7 @@ impl Seeder<'_> {
                 name_en: Set(new.en),
                 municipality_id: Set(municipality_id),
                 park_id: Set(park_id),
-                region_name: Set(division_name(&new.region).into()),
+                region_name: Set(division_name(&new.region).unwrap_or_default().into()),
                 region_code: Set(new.region),
                 address: Set(None),
                 website: Set(new.website),
@@ -304,6 +304,17 @@ impl Seeder<'_> {
             })
             .await?;
         self.institutions.insert("NXNMA", id);
+        // An industry association works across its sector: every segment of new materials,
+        // which makes it the association of the alliance's industry (Annex 1 §2).
+        let segments = SECTORS
+            .iter()
+            .filter(|s| s.code == SectorCode::NewMaterials)
+            .flat_map(|s| s.segments)
+            .map(|segment| self.segment_id(segment.code))
+            .collect::<Result<Vec<_>>>()?;
+        for (i, segment) in segments.into_iter().enumerate() {
+            self.link_segment(id, segment, i == 0).await?;
+        }
         Ok(())
     }
 
@@ -521,10 +532,13 @@ impl Seeder<'_> {
                 );
             }
         };
-        let prefix = *self.rng.pick(&[
-            "135", "136", "137", "138", "139", "158", "159", "186", "187", "188",
-        ]);
-        let phone = format!("{prefix}{:08}", self.rng.range(0, 99_999_999));
+        // Eleven digits beginning with 100, a block no network assigns: a fictional person's
+        // number can never be someone's real one.
+        let phone = format!(
+            "100{}{:07}",
+            self.rng.range(0, 9),
+            self.rng.range(0, 9_999_999)
+        );
         let row = self
             .insert(person::ActiveModel {
                 name_zh: Set(zh),

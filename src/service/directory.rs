@@ -96,14 +96,17 @@ fn non_negative(value: i64, field: &str) -> Result<i64> {
     }
 }
 
-fn division_code(code: &str) -> Result<String> {
+/// A GB/T 2260 division code and its name.
+fn division_of(code: &str) -> Result<(String, &'static str)> {
     let code = code.trim();
-    if code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()) {
-        Ok(code.to_owned())
-    } else {
-        Err(Error::bad_input(format!(
-            "`{code}` is not a GB/T 2260 division code (six digits)"
-        )))
+    let name = (code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| crate::domain::division::division_name(code))
+        .flatten();
+    match name {
+        Some(name) => Ok((code.to_owned(), name)),
+        None => Err(Error::bad_input(format!(
+            "`{code}` is not a GB/T 2260 division code (six digits, starting with a province's two)"
+        ))),
     }
 }
 
@@ -330,7 +333,7 @@ impl<'a> Writer<'a> {
                 ));
             }
             let region = match (&new.region_code, &park, municipality_id) {
-                (Some(code), _, _) => division_code(code)?,
+                (Some(code), _, _) => division_of(code)?.0,
                 (None, Some(park), _) => park.division_code.clone(),
                 (None, None, Some(id)) => {
                     tx.find::<municipality::Entity>(id, "municipality")
@@ -343,6 +346,7 @@ impl<'a> Writer<'a> {
                     ));
                 }
             };
+            let (region, region_name) = division_of(&region)?;
             let row = organization::ActiveModel {
                 kind: Set(new.kind),
                 uscc: Set(uscc.map(|u| u.to_string())),
@@ -350,7 +354,7 @@ impl<'a> Writer<'a> {
                 name_en: Set(optional_text(new.name_en.as_deref(), "nameEn", 300)?),
                 municipality_id: Set(municipality_id),
                 park_id: Set(park.map(|p| p.id)),
-                region_name: Set(crate::domain::division::division_name(&region).to_owned()),
+                region_name: Set(region_name.to_owned()),
                 region_code: Set(region),
                 address: Set(optional_text(new.address.as_deref(), "address", 300)?),
                 website: Set(optional_text(new.website.as_deref(), "website", 300)?),
@@ -430,8 +434,8 @@ impl<'a> Writer<'a> {
                 row.park_id = Set(park.map(|p| p.id));
             }
             if let Some(v) = &changes.region_code {
-                let code = division_code(v)?;
-                row.region_name = Set(crate::domain::division::division_name(&code).to_owned());
+                let (code, name) = division_of(v)?;
+                row.region_name = Set(name.to_owned());
                 row.region_code = Set(code);
             }
             if let Some(v) = &changes.address {
@@ -547,7 +551,7 @@ impl<'a> Writer<'a> {
             let row = industrial_park::ActiveModel {
                 code: Set(code),
                 municipality_id: Set(municipality_id.unwrap_or_default()),
-                division_code: Set(division_code(division)?),
+                division_code: Set(division_of(division)?.0),
                 level: Set(level),
                 name_zh: Set(text(name_zh, "nameZh", 200)?),
                 name_en: Set(text(name_en, "nameEn", 300)?),

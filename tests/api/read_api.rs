@@ -781,3 +781,26 @@ async fn archived_parks_and_links_come_back_with_restore() {
     ok(mark("restoreSupplyLink", link).await);
     assert_eq!(app.ok(&office, counts, json!({})).await, before);
 }
+
+/// A unit's region is named from its GB/T 2260 code: by the county where the hub knows it, else
+/// by its province, never by a default; a code that names no province is refused.
+#[tokio::test]
+async fn a_units_region_is_named_by_its_code() {
+    let app = TestApp::spawn().await;
+    let create = r#"mutation($r: String!) { createOrganization(input: {kind: UNIVERSITY, nameZh: "浙江某大学", regionCode: $r}) { organization { regionCode regionName } } }"#;
+    for (code, name) in [("330100", "浙江省"), ("640104", "银川市兴庆区")] {
+        let created = app.ok(&office(), create, json!({ "r": code })).await;
+        assert_eq!(
+            created["createOrganization"]["organization"]["regionName"], name,
+            "{created}"
+        );
+    }
+    let refused = app
+        .query_as(Some(&office()), create, json!({ "r": "990100" }))
+        .await;
+    assert_eq!(
+        error_code(&refused).as_deref(),
+        Some("BAD_USER_INPUT"),
+        "{refused}"
+    );
+}
