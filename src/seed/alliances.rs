@@ -769,6 +769,19 @@ impl Seeder<'_> {
         )
         .await?;
 
+        // After its withdrawal (2023-06-30) a unit no longer sits in the assembly.
+        let staying: Vec<i64> = present
+            .iter()
+            .copied()
+            .filter(|u| *u != withdrawn)
+            .collect();
+        let assembly_of = |on: NaiveDate| {
+            if on > date(2023, 6, 30) {
+                (&staying, founders.len() - 1)
+            } else {
+                (&present, founders.len())
+            }
+        };
         // Governed since: yearly assemblies, a new member admitted, projects reviewed.
         for (year, month, day) in [
             (2021, 12, 10),
@@ -777,14 +790,15 @@ impl Seeder<'_> {
             (2024, 12, 13),
         ] {
             let title = format!("{year}年度联盟成员大会");
+            let (attending, body) = assembly_of(date(year, month, day));
             let held = self
                 .meeting(
                     a.id,
                     MeetingKind::GeneralAssembly,
                     &title,
                     date(year, month, day),
-                    founders.len(),
-                    &present,
+                    body,
+                    attending,
                     &[],
                 )
                 .await?;
@@ -798,7 +812,8 @@ impl Seeder<'_> {
             } else {
                 R::Other
             };
-            self.resolve(held, kind, subject, (n - 2, 1, 1)).await?;
+            self.resolve(held, kind, subject, (attending.len() as i32 - 2, 1, 1))
+                .await?;
         }
         let review = self
             .meeting(
@@ -895,20 +910,21 @@ impl Seeder<'_> {
         self.participant(p3, battery, ParticipantRole::Lead).await?;
 
         // The second term: chair re-elected (re-election is allowed), one vice-chair changed.
+        let (attending, body) = assembly_of(date(2025, 11, 20));
         let assembly_two = self
             .meeting(
                 a.id,
                 MeetingKind::GeneralAssembly,
                 "2025年度联盟成员大会（换届）",
                 date(2025, 11, 20),
-                founders.len(),
-                &present,
+                body,
+                attending,
                 &[],
             )
             .await?;
         let second_term = Election {
             assembly: assembly_two,
-            present: n,
+            present: attending.len() as i32,
             ordinal: "第二届",
             held_on: date(2025, 11, 20),
             directors: &directors,
