@@ -418,12 +418,14 @@ impl Seeder<'_> {
     async fn new_materials_alliance(&mut self) -> Result<()> {
         let association = self.institution("NXNMA")?;
         let nxu = self.institution("NXU")?;
-        let sjtu_yc = self.institution("SJTU-YC")?;
+        // North Minzu University, not the SJTU Yinchuan institute: that one opened in 2021, after
+        // this alliance was initiated (2020).
+        let nmu = self.institution("NMU")?;
         let rare = self.leader("NMAT-02")?.id;
         let crystal = self.leader("NMAT-04")?.id;
         let battery = self.leader("NMAT-07")?.id;
         let alloys = self.leader("NMAT-03")?.id;
-        let initiators = [association, rare, crystal, battery, nxu, sjtu_yc];
+        let initiators = [association, rare, crystal, battery, nxu, nmu];
 
         let a = self
             .alliance(
@@ -502,7 +504,7 @@ impl Seeder<'_> {
                 }
             }
         }
-        for key in ["NIST", "NMU"] {
+        for key in ["NIST", "YCUST"] {
             founders.push(self.institution(key)?);
         }
         let withdrawn = founders[founders.len() - 3];
@@ -620,7 +622,7 @@ impl Seeder<'_> {
         // Bodies: expert committee (three from member units, two external), working groups.
         let mut experts = vec![
             self.person_of(nxu, 0)?,
-            self.person_of(sjtu_yc, 1)?,
+            self.person_of(nmu, 1)?,
             self.person_of(rare, 1)?,
         ];
         let external_one = self
@@ -633,7 +635,7 @@ impl Seeder<'_> {
         for (i, person) in experts.iter().enumerate() {
             let organization = match i {
                 0 => Some(nxu),
-                1 => Some(sjtu_yc),
+                1 => Some(nmu),
                 2 => Some(rare),
                 _ => None,
             };
@@ -743,7 +745,7 @@ impl Seeder<'_> {
             battery,
             alloys,
             nxu,
-            sjtu_yc,
+            nmu,
             self.nth_of("NMAT-01", 0)?.id,
             self.nth_of("NMAT-08", 0)?.id,
         ];
@@ -850,7 +852,7 @@ impl Seeder<'_> {
         for (unit, role) in [
             (rare, ParticipantRole::Lead),
             (nxu, ParticipantRole::Participant),
-            (sjtu_yc, ParticipantRole::Participant),
+            (nmu, ParticipantRole::Participant),
             (alloys, ParticipantRole::Participant),
         ] {
             self.participant(p1, unit, role).await?;
@@ -970,7 +972,7 @@ impl Seeder<'_> {
                 (
                     Stage::Initiative,
                     initiative,
-                    "宁东四家单位联合倡议，区域内尚无化工行业协会，由大型骨干企业召集",
+                    "宁东四家单位联合倡议，由大型骨干企业召集",
                 ),
                 (Stage::Consultation, consultation, "成立筹建工作小组"),
                 (Stage::CharterDrafting, drafting, "起草章程（征求意见稿）"),
