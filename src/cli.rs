@@ -1,4 +1,5 @@
-//! The command line: `serve` (default), `migrate`, `seed`, `token`, `schema`.
+//! The command line: `serve` (default), `migrate`, `seed`, `token`, `schema`, `backup`,
+//! `restore`.
 
 use std::time::Duration;
 
@@ -40,6 +41,27 @@ pub enum Command {
     Token(TokenArgs),
     /// Print the GraphQL schema (SDL).
     Schema,
+    /// Take a consistent snapshot of the database into a new file while the service runs
+    /// (SQLite: a database file; PostgreSQL: a pg_dump archive, which needs pg_dump).
+    Backup(BackupArgs),
+    /// Replace the database with a snapshot, after checking its migration level and rows. Stop
+    /// every replica first.
+    Restore(RestoreArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct BackupArgs {
+    /// The snapshot file to write (it must not exist).
+    pub file: std::path::PathBuf,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RestoreArgs {
+    /// The snapshot file to restore.
+    pub file: std::path::PathBuf,
+    /// Replace the database: without it, only show what the snapshot holds.
+    #[arg(long)]
+    pub yes: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -113,6 +135,25 @@ pub async fn run(cli: Cli) -> Result<()> {
         }
         Command::Schema => {
             print!("{}", crate::graphql::sdl());
+            Ok(())
+        }
+        Command::Backup(args) => {
+            let snapshot = crate::backup::backup(&cli.config.database_url(), &args.file).await?;
+            print!("backed up to {}\n{snapshot}", args.file.display());
+            Ok(())
+        }
+        Command::Restore(args) => {
+            let url = cli.config.database_url();
+            if !args.yes {
+                let snapshot = crate::backup::inspect(&args.file).await?;
+                println!(
+                    "{snapshot}restoring replaces the database at {}: stop every replica, then run again with --yes",
+                    crate::database::redacted(&url)
+                );
+                return Ok(());
+            }
+            let snapshot = crate::backup::restore(&url, &args.file).await?;
+            print!("restored from {}\n{snapshot}", args.file.display());
             Ok(())
         }
     }

@@ -7,13 +7,14 @@
 //! - [`service`]: permissions ([`service::access`]), rules, listings, lookups, batched loads, writes;
 //! - [`domain`]: values every layer shares (USCC, global ids, divisions, the caller's `Principal`);
 //! - [`seed`]: the deterministic demo dataset;
-//! - [`database`], [`config`], [`cli`], [`app`]: wiring;
+//! - [`database`], [`config`], [`cli`], [`app`]: wiring; [`backup`]: snapshots and restores;
 //! - [`error`]: the one error type and its `extensions.code` vocabulary.
 //!
 //! Entities live in the `entity` crate, migrations in `migration`.
 
 pub mod app;
 pub mod auth;
+pub mod backup;
 pub mod cli;
 pub mod config;
 pub mod database;

@@ -248,6 +248,20 @@ async fn empty_database() -> (TestDatabase, String) {
     (database, url)
 }
 
+/// A migrated, empty database beside the test's own (a restore target, say), dropped with it.
+pub struct SpareDatabase {
+    pub url: String,
+    _database: TestDatabase,
+}
+
+pub async fn spare_database() -> SpareDatabase {
+    let (database, url) = empty_database().await;
+    SpareDatabase {
+        url,
+        _database: database,
+    }
+}
+
 /// The running app of one test.
 pub struct TestApp {
     pub url: String,

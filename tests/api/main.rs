@@ -6,6 +6,7 @@
 mod helpers;
 
 mod authentication;
+mod backup;
 mod chain;
 mod clients;
 mod concurrency;
