@@ -96,7 +96,7 @@ pub async fn restore(url: &str, from: &Path) -> Result<Snapshot> {
     if sqlite_snapshot {
         let target = sqlite_path(url)?;
         let staged = target.with_extension("restoring");
-        copy(from, &staged)?;
+        std::fs::copy(from, &staged).map_err(|e| io_error(&staged, e))?;
         for suffix in ["-wal", "-shm"] {
             let side = PathBuf::from(format!("{}{suffix}", target.display()));
             if side.exists() {
@@ -156,17 +156,16 @@ pub async fn inspect(path: &Path) -> Result<Snapshot> {
         });
     }
     // A pg_dump archive: the rows of a table are the lines of its COPY block.
-    let migrations = copy_lines(path, "seaql_migrations")
+    let mut migrations: Vec<String> = copy_lines(path, "seaql_migrations")
         .await?
         .into_iter()
         .filter_map(|line| line.split('\t').next().map(str::to_owned))
-        .collect::<Vec<_>>();
+        .collect();
+    migrations.sort();
     let mut rows = Vec::new();
     for table in COUNTED {
         rows.push((*table, copy_lines(path, table).await?.len() as i64));
     }
-    let mut migrations = migrations;
-    migrations.sort();
     Ok(Snapshot { migrations, rows })
 }
 
@@ -278,12 +277,6 @@ fn sqlite_path(url: &str) -> Result<PathBuf> {
         .filter(|p| !p.is_empty())
         .map(PathBuf::from)
         .ok_or_else(|| Error::bad_input(format!("`{url}` names no SQLite file")))
-}
-
-fn copy(from: &Path, to: &Path) -> Result<()> {
-    std::fs::copy(from, to)
-        .map(|_| ())
-        .map_err(|e| io_error(to, e))
 }
 
 fn io_error(path: &Path, e: std::io::Error) -> Error {

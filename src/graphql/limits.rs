@@ -91,24 +91,22 @@ fn check_value(field: &str, value: &async_graphql::Value) -> Result<(), Error> {
 
 /// Refuses a document over any of the limits, saying which and by how much.
 pub fn check_measure(measure: &Measure) -> Result<(), Error> {
-    let over = |count: u64, what: &str, max: u64| {
-        Error::bad_input(format!(
-            "the document holds {count} {what} (fragments counted where they are spread); at \
-             most {max} are accepted"
-        ))
-    };
-    if measure.fields > MAX_FIELDS {
-        return Err(over(measure.fields, "fields", MAX_FIELDS));
-    }
-    if measure.aliases > MAX_ALIASES {
-        return Err(over(measure.aliases, "aliases", MAX_ALIASES));
-    }
-    if measure.directives > MAX_DIRECTIVES {
-        return Err(over(measure.directives, "directives", MAX_DIRECTIVES));
+    for (count, what, max) in [
+        (measure.fields, "fields", MAX_FIELDS),
+        (measure.aliases, "aliases", MAX_ALIASES),
+        (measure.directives, "directives", MAX_DIRECTIVES),
+    ] {
+        if count > max {
+            return Err(Error::bad_input(format!(
+                "the document holds {count} {what} (fragments counted where they are spread); \
+                 at most {max} are accepted"
+            )));
+        }
     }
     if measure.cost > MAX_COST {
         return Err(Error::bad_input(format!(
-            "the document costs {} points; at most {MAX_COST} are accepted: ask for smaller              pages or fewer fields",
+            "the document costs {} points; at most {MAX_COST} are accepted: ask for smaller \
+             pages or fewer fields",
             measure.cost
         )));
     }

@@ -140,15 +140,14 @@ fn cors(origins: &[HeaderValue]) -> Option<CorsLayer> {
 
 /// Ready when the database answers, within [`crate::database::UNREACHABLE_AFTER`].
 async fn ready(State(app): State<App>) -> impl IntoResponse {
-    let ping = tokio::time::timeout(crate::database::UNREACHABLE_AFTER, app.db.ping()).await;
+    let ping = tokio::time::timeout(crate::database::UNREACHABLE_AFTER, app.db.ping())
+        .await
+        .map_err(|_| "no answer in time".to_owned())
+        .and_then(|answer| answer.map_err(|err| err.to_string()));
     match ping {
-        Ok(Ok(())) => (StatusCode::OK, "ready"),
-        Ok(Err(err)) => {
-            tracing::warn!(error = %err, "database not reachable");
-            (StatusCode::SERVICE_UNAVAILABLE, "database unreachable")
-        }
-        Err(_) => {
-            tracing::warn!("database did not answer in time");
+        Ok(()) => (StatusCode::OK, "ready"),
+        Err(error) => {
+            tracing::warn!(%error, "database not reachable");
             (StatusCode::SERVICE_UNAVAILABLE, "database unreachable")
         }
     }

@@ -209,6 +209,12 @@ impl<'a> Seeder<'a> {
     }
 }
 
+/// The name of a division the seed uses: every one is in `domain::division`'s table.
+fn region_name(code: &str) -> Result<&'static str> {
+    crate::domain::division::division_name(code)
+        .ok_or_else(|| Error::internal(format!("seed: unknown division {code}")))
+}
+
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
 }

@@ -11,10 +11,7 @@ use super::{
     Enterprise, Seeder,
     reference::{self, DEPARTMENTS, INSTITUTIONS, MUNICIPALITIES, PARKS, SECTORS},
 };
-use crate::{
-    domain::{division::division_name, uscc::Uscc},
-    error::Result,
-};
+use crate::{domain::uscc::Uscc, error::Result};
 
 /// Characters a USCC may use (GB 32100-2015).
 const USCC_CHARS: &[u8] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
@@ -229,7 +226,7 @@ impl Seeder<'_> {
                 name_en: Set(new.en),
                 municipality_id: Set(municipality_id),
                 park_id: Set(park_id),
-                region_name: Set(division_name(&new.region).unwrap_or_default().into()),
+                region_name: Set(super::region_name(&new.region)?.into()),
                 region_code: Set(new.region),
                 address: Set(None),
                 website: Set(new.website),

@@ -19,10 +19,7 @@ use super::{
     Rng, Seeder,
     reference::{PARKS, SECTORS},
 };
-use crate::{
-    domain::{division::division_name, uscc::Uscc},
-    error::Result,
-};
+use crate::{domain::uscc::Uscc, error::Result};
 
 /// Rows per INSERT statement (well under both backends' bound-parameter limits).
 const CHUNK: usize = 1000;
@@ -103,7 +100,7 @@ pub async fn load_scale(db: &DatabaseConnection, n: u64) -> Result<()> {
             municipality_id: Set(Some(municipality)),
             park_id: Set(enterprise.then_some(park)),
             region_code: Set(division.into()),
-            region_name: Set(division_name(division).unwrap_or_default().into()),
+            region_name: Set(super::region_name(division)?.into()),
             address: Set(None),
             website: Set(None),
             is_demo: Set(true),

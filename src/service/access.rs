@@ -301,6 +301,12 @@ impl Viewer {
             || (self.role() == Role::Department && self.department_id == Some(department_id))
     }
 
+    /// An exception to a governance preference of the plan (a chair unit other than the one
+    /// Annex 1 §2 prefers): the office's decision alone.
+    pub fn may_make_governance_exception(&self) -> bool {
+        self.is_office()
+    }
+
     /// An alliance's formation steps, membership decisions, meetings, elections, working groups
     /// and projects: OFFICE, or that alliance's SECRETARIAT.
     pub fn may_govern(&self, alliance_id: i64) -> bool {

@@ -402,14 +402,14 @@ impl<'a> Writer<'a> {
                 .await?;
             let associations = sector_associations(&tx.db, alliance.sector_id).await?;
             let reason = optional_text(reason, "reason", 1000)?;
-            let exception = match &reason {
-                Some(_) if !tx.viewer.is_office() => {
-                    return Err(Error::forbidden(
-                        "an exception to the chair-unit rule is the office's decision",
-                    ));
-                }
-                reason => reason.as_deref(),
-            };
+            if reason.is_some() {
+                tx.authorize(
+                    tx.viewer.may_make_governance_exception(),
+                    "alliance",
+                    Some(alliance.id),
+                    "an exception to the chair-unit rule is the office's decision",
+                )?;
+            }
             rules::chair_unit_eligible(
                 &rules::ChairCandidate {
                     unit: &chair_unit,
@@ -417,7 +417,7 @@ impl<'a> Writer<'a> {
                     is_sector_association: associations.contains(&unit),
                     sector_has_association: !associations.is_empty(),
                 },
-                exception,
+                reason.as_deref(),
             )?;
             let post = council_post(
                 PostKind::Chair,

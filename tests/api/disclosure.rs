@@ -5,7 +5,7 @@
 use serde_json::{Value, json};
 
 use crate::helpers::{
-    As, TestApp, analyst, department, error_code, municipality, office, secretariat,
+    As, TestApp, analyst, assert_refused, department, municipality, office, secretariat,
 };
 
 /// p of the p % rule (the default): the least noise on any unit's figure.
@@ -112,13 +112,7 @@ async fn differencing_two_answers_never_recovers_a_figure_closer_than_p_percent(
                 let refused = app
                     .query_as(Some(&who), CELL, json!({ "f": by_identity }))
                     .await;
-                assert_eq!(
-                    error_code(&refused).as_deref(),
-                    Some("FORBIDDEN"),
-                    "{refused}"
-                );
-                let message = refused["errors"][0]["message"].as_str().unwrap();
-                assert!(message.contains(field), "{message}");
+                assert_refused(&refused, "FORBIDDEN", field);
             }
             for (attack, with, without) in &attacks {
                 let (a, b) = (

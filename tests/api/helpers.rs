@@ -493,6 +493,14 @@ pub fn error_code(response: &Value) -> Option<String> {
         .map(str::to_owned)
 }
 
+/// Asserts that an answer was refused with `code`, its first error's message naming `words`.
+#[track_caller]
+pub fn assert_refused(answer: &Value, code: &str, words: &str) {
+    assert_eq!(error_code(answer).as_deref(), Some(code), "{answer}");
+    let message = answer["errors"][0]["message"].as_str().unwrap_or_default();
+    assert!(message.contains(words), "{answer}");
+}
+
 /// The `extensions.rule` of the first error.
 pub fn rule_of(response: &Value) -> Option<String> {
     response["errors"][0]["extensions"]["rule"]

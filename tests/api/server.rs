@@ -33,28 +33,34 @@ fn host(url: &str) -> String {
     url.trim_start_matches("http://").to_owned()
 }
 
-/// Sends, from a task of its own, a write that sets `website` on `unit` (the hub's test for a
-/// request held in flight: with the write lock held elsewhere it waits inside the server).
-fn spawn_write(
-    url: &str,
-    token: &str,
-    unit: &str,
-    version: i64,
+/// A write held in flight: the database's write lock is taken, then an OFFICE write setting a
+/// unit's `website` is sent to `server` and waits for the lock. Roll the lock back to let it
+/// finish.
+async fn hold_a_write(
+    app: &TestApp,
+    server: &str,
     website: &str,
-) -> tokio::task::JoinHandle<reqwest::Result<reqwest::Response>> {
-    let (url, token) = (url.to_owned(), token.to_owned());
+) -> (
+    sea_orm::DatabaseTransaction,
+    tokio::task::JoinHandle<reqwest::Result<reqwest::Response>>,
+) {
+    let unit = app.leader("NMAT-04").await;
+    let version = app.version(&unit).await;
+    let lock = crate::faults::hold_the_write_lock(&app.database_url).await;
+    let (url, token) = (server.to_owned(), app.token(&office()));
     let body = json!({
         "query": "mutation($id: ID!, $v: Int!, $w: String!) { updateOrganization(input: {id: $id, expectedVersion: $v, website: $w}) { organization { website } } }",
         "variables": { "id": unit, "v": version, "w": website },
     });
-    tokio::spawn(async move {
+    let writer = tokio::spawn(async move {
         reqwest::Client::new()
             .post(format!("{url}/graphql"))
             .bearer_auth(token)
             .json(&body)
             .send()
             .await
-    })
+    });
+    (lock, writer)
 }
 
 /// Waits, without sleeping, until the server at `url` counts one GraphQL request in flight.
@@ -139,11 +145,7 @@ async fn past_the_in_flight_limit_requests_are_refused_at_once_with_retry_after(
     })
     .await;
     // One request held in flight: a write waiting for the database's write lock.
-    let unit = app.leader("NMAT-04").await;
-    let version = app.version(&unit).await;
-    let lock = crate::faults::hold_the_write_lock(&app.database_url).await;
-    let token = app.token(&office());
-    let writer = spawn_write(&app.url, &token, &unit, version, "https://held.example");
+    let (lock, writer) = hold_a_write(&app, &app.url, "https://held.example").await;
     // Until the writer is in, requests may still get through; then they are refused.
     let mut refused = None;
     for _ in 0..500 {
@@ -181,11 +183,8 @@ async fn past_the_cost_in_flight_requests_are_refused_at_once() {
         ..Default::default()
     })
     .await;
-    let unit = app.leader("NMAT-04").await;
-    let version = app.version(&unit).await;
-    let lock = crate::faults::hold_the_write_lock(&app.database_url).await;
+    let (lock, writer) = hold_a_write(&app, &app.url, "https://held.example").await;
     let token = app.token(&office());
-    let writer = spawn_write(&app.url, &token, &unit, version, "https://held.example");
     // The writer is in flight once the server counts it; then the query is refused.
     wait_until_one_in_flight(&app.url).await;
     let query = "{ departments(first: 8) { nodes { code } } }";
@@ -239,16 +238,7 @@ async fn sigterm_drains_requests_in_flight_closes_subscriptions_and_exits() {
     half.write_all(b"POST /graphql HTTP/1.1\r\nHost: hub\r\n")
         .await
         .unwrap();
-    let unit = app.leader("NMAT-04").await;
-    let version = app.version(&unit).await;
-    let lock = crate::faults::hold_the_write_lock(&app.database_url).await;
-    let in_flight = spawn_write(
-        &server.url,
-        &token,
-        &unit,
-        version,
-        "https://drained.example",
-    );
+    let (lock, in_flight) = hold_a_write(&app, &server.url, "https://drained.example").await;
     wait_until_one_in_flight(&server.url).await;
 
     server.signal("TERM");
