@@ -465,6 +465,14 @@ pub enum ResolutionKind {
     DeclareFounded,
     ReviewProject,
     AdmitMembers,
+    AmendCharter,
+    AdoptSupportingRule,
+    /// The general assembly's own powers (Annex 2 §一): technical direction, key tasks, raising
+    /// and using funds, commercialisation of results and the sharing of returns.
+    SetTechnicalDirection,
+    SetKeyTasks,
+    RaiseAndUseFunds,
+    CommercialiseResults,
     Other,
 }
 
@@ -634,4 +642,93 @@ pub enum SupportStatus {
 pub enum AuditOutcome {
     Allowed,
     Denied,
+}
+
+/// A share of a whole that a vote must reach: a quorum of the body, a majority of those present.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    EnumIter,
+    DeriveActiveEnum,
+    Serialize,
+    Deserialize,
+)]
+#[sea_orm(
+    rs_type = "String",
+    db_type = "String(StringLen::N(40))",
+    rename_all = "SCREAMING_SNAKE_CASE"
+)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Threshold {
+    /// No minimum (a quorum a charter does not require).
+    None,
+    AtLeastHalf,
+    MoreThanHalf,
+    AtLeastTwoThirds,
+    AtLeastThreeQuarters,
+    All,
+}
+
+/// The body a charter makes responsible for admitting new members.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    EnumIter,
+    DeriveActiveEnum,
+    Serialize,
+    Deserialize,
+)]
+#[sea_orm(
+    rs_type = "String",
+    db_type = "String(StringLen::N(40))",
+    rename_all = "SCREAMING_SNAKE_CASE"
+)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum AdmissionBody {
+    Secretariat,
+    Council,
+    GeneralAssembly,
+}
+
+/// A supporting rule of the charter (Annex 2 §二(三)).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    EnumIter,
+    DeriveActiveEnum,
+    Serialize,
+    Deserialize,
+)]
+#[sea_orm(
+    rs_type = "String",
+    db_type = "String(StringLen::N(40))",
+    rename_all = "SCREAMING_SNAKE_CASE"
+)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum SupportingRuleKind {
+    /// 议事规则
+    DecisionMaking,
+    /// 财务管理制度
+    FinancialManagement,
+    /// 吸收新成员管理办法
+    MemberAdmission,
+    Other,
 }

@@ -6,6 +6,8 @@ mod m20261201_000001_create_schema;
 mod m20261204_000001_persisted_documents;
 mod m20261204_000002_cost_spending;
 mod m20261204_000003_disclosure_control;
+mod m20261205_000001_charters;
+mod spec;
 
 /// All migrations, in order.
 #[derive(Debug)]
@@ -19,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000001_persisted_documents::Migration),
             Box::new(m20261204_000002_cost_spending::Migration),
             Box::new(m20261204_000003_disclosure_control::Migration),
+            Box::new(m20261205_000001_charters::Migration),
         ]
     }
 }

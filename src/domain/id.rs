@@ -17,6 +17,8 @@ pub enum Kind {
     StageEvent,
     Membership,
     CharterConsent,
+    Charter,
+    SupportingRule,
     Person,
     Post,
     WorkingGroup,
@@ -29,7 +31,7 @@ pub enum Kind {
 }
 
 impl Kind {
-    const ALL: [Kind; 19] = [
+    const ALL: [Kind; 21] = [
         Kind::Department,
         Kind::Municipality,
         Kind::Sector,
@@ -40,6 +42,8 @@ impl Kind {
         Kind::StageEvent,
         Kind::Membership,
         Kind::CharterConsent,
+        Kind::Charter,
+        Kind::SupportingRule,
         Kind::Person,
         Kind::Post,
         Kind::WorkingGroup,
@@ -63,6 +67,8 @@ impl Kind {
             Kind::StageEvent => "StageEvent",
             Kind::Membership => "Membership",
             Kind::CharterConsent => "CharterConsent",
+            Kind::Charter => "Charter",
+            Kind::SupportingRule => "SupportingRule",
             Kind::Person => "Person",
             Kind::Post => "Post",
             Kind::WorkingGroup => "WorkingGroup",

@@ -4,10 +4,10 @@
 //! codes of their fixed enumerations are labelled here as well, with the official names.
 
 use entity::enums::{
-    AllianceStage, AuditOutcome, Body, Decision, DepartmentCode, EnterpriseScale, MeetingKind,
-    MembershipStatus, MunicipalityCode, MunicipalityKind, OrganizationKind, ParkLevel,
+    AdmissionBody, AllianceStage, AuditOutcome, Body, Decision, DepartmentCode, EnterpriseScale,
+    MeetingKind, MembershipStatus, MunicipalityCode, MunicipalityKind, OrganizationKind, ParkLevel,
     ParticipantRole, PostKind, ProjectKind, ProjectStage, ResolutionKind, SectorCode,
-    SegmentPosition, SupportKind, SupportStatus, WorkingGroupKind,
+    SegmentPosition, SupportKind, SupportStatus, SupportingRuleKind, Threshold, WorkingGroupKind,
 };
 use sea_orm::Iterable;
 use serde::{Serialize, de::DeserializeOwned};
@@ -207,7 +207,32 @@ labels! {
         DeclareFounded => "宣布成立", "Declare the alliance founded";
         ReviewProject => "评审项目", "Review a project";
         AdmitMembers => "吸收新成员", "Admit members";
+        AmendCharter => "修改章程", "Amend the charter";
+        AdoptSupportingRule => "通过配套制度", "Adopt a supporting rule";
+        SetTechnicalDirection => "确定技术方向", "Set the technical direction";
+        SetKeyTasks => "确定重点任务", "Set key tasks";
+        RaiseAndUseFunds => "经费筹集与使用", "Raise and use funds";
+        CommercialiseResults => "成果转化与收益分享", "Commercialise results and share returns";
         Other => "其他", "Other";
+    }
+    Threshold {
+        None => "不设", "None";
+        AtLeastHalf => "半数以上（含半数）", "At least half";
+        MoreThanHalf => "过半数", "More than half";
+        AtLeastTwoThirds => "三分之二以上（含）", "At least two thirds";
+        AtLeastThreeQuarters => "四分之三以上（含）", "At least three quarters";
+        All => "全体", "All";
+    }
+    AdmissionBody {
+        Secretariat => "秘书处", "Secretariat";
+        Council => "理事会", "Council";
+        GeneralAssembly => "成员大会", "General assembly";
+    }
+    SupportingRuleKind {
+        DecisionMaking => "议事规则", "Decision-making rules";
+        FinancialManagement => "财务管理制度", "Financial management rules";
+        MemberAdmission => "吸收新成员管理办法", "Member admission rules";
+        Other => "其他制度", "Other rules";
     }
     ProjectKind {
         JointRnd => "联合研发", "Joint R&D";

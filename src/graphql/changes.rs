@@ -64,6 +64,8 @@ fn global_id(entity: &str, id: i64) -> Option<String> {
         "alliance" => Kind::Alliance,
         "alliance_stage_event" => Kind::StageEvent,
         "charter_consent" => Kind::CharterConsent,
+        "charter" => Kind::Charter,
+        "supporting_rule" => Kind::SupportingRule,
         "membership" => Kind::Membership,
         "post" => Kind::Post,
         "meeting" => Kind::Meeting,

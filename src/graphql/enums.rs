@@ -177,6 +177,48 @@ pub enum ResolutionKind {
     DeclareFounded,
     ReviewProject,
     AdmitMembers,
+    AmendCharter,
+    AdoptSupportingRule,
+    /// The general assembly's powers (Annex 2 §一); only an assembly takes them.
+    SetTechnicalDirection,
+    SetKeyTasks,
+    RaiseAndUseFunds,
+    CommercialiseResults,
+    Other,
+}
+
+/// A share of a whole a vote must reach: a quorum of the body, a majority of those present.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::enums::Threshold")]
+pub enum Threshold {
+    /// No minimum (a quorum the charter does not require).
+    None,
+    AtLeastHalf,
+    MoreThanHalf,
+    AtLeastTwoThirds,
+    AtLeastThreeQuarters,
+    All,
+}
+
+/// The body a charter makes responsible for admitting new members.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::enums::AdmissionBody")]
+pub enum AdmissionBody {
+    Secretariat,
+    Council,
+    GeneralAssembly,
+}
+
+/// A supporting rule of the charter (Annex 2 §二(三)).
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::enums::SupportingRuleKind")]
+pub enum SupportingRuleKind {
+    /// 议事规则
+    DecisionMaking,
+    /// 财务管理制度
+    FinancialManagement,
+    /// 吸收新成员管理办法
+    MemberAdmission,
     Other,
 }
 

@@ -16,7 +16,7 @@ use crate::{
         loader::children,
         request,
         scalars::Date,
-        write::{date, writer},
+        write::{date, decode_opt, writer},
     },
     service::{
         access::{Guarded, Viewer},
@@ -211,6 +211,9 @@ pub struct DecideMembershipInput {
     pub approve: bool,
     /// Required for a rejection.
     pub reason: Option<String>,
+    /// The passed ADMIT_MEMBERS resolution, where the charter makes the council or the general
+    /// assembly admit members; the member then joins on the meeting's day unless `date` says.
+    pub resolution: Option<ID>,
     pub date: Option<Date>,
 }
 
@@ -260,6 +263,7 @@ impl MembershipMutation {
                 input.expected_version,
                 input.approve,
                 input.reason.as_deref(),
+                decode_opt(&input.resolution, Kind::Resolution)?,
                 date(input.date),
             )
             .await?;

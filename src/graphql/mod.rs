@@ -78,6 +78,7 @@ pub struct Mutation(
     directory::DirectoryMutation,
     support::SupportMutation,
     formation::FormationMutation,
+    formation::CharterMutation,
     membership::MembershipMutation,
     project::ProjectMutation,
     governance::GovernanceMutation,

@@ -2,9 +2,9 @@
 
 use async_graphql::{Context, ID, Interface, Object};
 use entity::{
-    alliance_stage_event, chain_segment, charter_consent, department, industrial_park, meeting,
-    membership, municipality, person, post, project, project_participant, resolution, sector,
-    supply_link, support_measure, working_group,
+    alliance_stage_event, chain_segment, charter, charter_consent, department, industrial_park,
+    meeting, membership, municipality, person, post, project, project_participant, resolution,
+    sector, supply_link, support_measure, supporting_rule, working_group,
 };
 
 use crate::{
@@ -16,7 +16,7 @@ use crate::{
             Municipality, Organization, Park, Person, ResearchInstitute, Sector,
             SocialOrganization, SupplyLink, University,
         },
-        formation::{Alliance, CharterConsent, StageEvent},
+        formation::{Alliance, Charter, CharterConsent, StageEvent, SupportingRule},
         governance::{Meeting, Post, Resolution, WorkingGroup},
         loader::row,
         membership::Membership,
@@ -45,6 +45,8 @@ pub enum Node {
     StageEvent(StageEvent),
     Membership(Membership),
     CharterConsent(CharterConsent),
+    Charter(Charter),
+    SupportingRule(SupportingRule),
     Person(Person),
     Post(Post),
     WorkingGroup(WorkingGroup),
@@ -101,6 +103,12 @@ impl Node {
             Kind::CharterConsent => row::<charter_consent::Model>(ctx, id)
                 .await?
                 .map(|m| Node::CharterConsent(CharterConsent(m))),
+            Kind::Charter => row::<charter::Model>(ctx, id)
+                .await?
+                .map(|m| Node::Charter(Charter(m))),
+            Kind::SupportingRule => row::<supporting_rule::Model>(ctx, id)
+                .await?
+                .map(|m| Node::SupportingRule(SupportingRule(m))),
             Kind::Person => match row::<person::Model>(ctx, id).await? {
                 Some(m) => Some(Node::Person(Person::guard(ctx, m).await?)),
                 None => None,

@@ -4,19 +4,23 @@
 
 use chrono::NaiveDate;
 use entity::{
-    alliance, alliance_stage_event, charter_consent,
+    alliance, alliance_stage_event, charter, charter_consent,
     enums::{
-        AllianceStage as Stage, Body, Decision, DepartmentCode as Dept, MeetingKind,
+        AdmissionBody, AllianceStage as Stage, Body, Decision, DepartmentCode as Dept, MeetingKind,
         MembershipStatus as Status, ParticipantRole, PostKind, ProjectKind, ProjectStage,
-        ResolutionKind as R, SectorCode, SupportKind, SupportStatus, WorkingGroupKind,
+        ResolutionKind as R, SectorCode, SupportKind, SupportStatus, SupportingRuleKind,
+        WorkingGroupKind,
     },
     meeting, meeting_attendance, membership, post, project, project_participant, resolution,
-    support_measure, working_group,
+    support_measure, supporting_rule, working_group,
 };
 use sea_orm::ActiveValue::Set;
 
 use super::{Seeder, date};
-use crate::error::{Error, Result};
+use crate::{
+    error::{Error, Result},
+    service::charter::Parameters,
+};
 
 /// A membership to record.
 struct Member {
@@ -144,6 +148,68 @@ impl Seeder<'_> {
         Ok(())
     }
 
+    /// A charter version with its parameters: a draft unless `adopted`.
+    async fn charter(
+        &self,
+        alliance: i64,
+        label: &str,
+        (drafted, adopted, signed): (NaiveDate, Option<NaiveDate>, Option<NaiveDate>),
+        parameters: &Parameters,
+    ) -> Result<()> {
+        self.insert(charter::ActiveModel {
+            alliance_id: Set(alliance),
+            charter_version: Set(label.into()),
+            drafted_on: Set(drafted),
+            adopted_on: Set(adopted),
+            signed_on: Set(signed),
+            resolution_id: Set(None),
+            director_term_years: Set(parameters.director_term_years),
+            vice_chair_term_years: Set(parameters.vice_chair_term_years),
+            secretary_general_term_years: Set(parameters.secretary_general_term_years),
+            expert_term_years: Set(parameters.expert_term_years),
+            assembly_quorum: Set(parameters.assembly.quorum),
+            assembly_majority: Set(parameters.assembly.majority),
+            council_quorum: Set(parameters.council.quorum),
+            council_majority: Set(parameters.council.majority),
+            expert_quorum: Set(parameters.expert_review.quorum),
+            expert_majority: Set(parameters.expert_review.majority),
+            admission_body: Set(parameters.admission_body),
+            chair_unit_preference: Set(parameters.chair_unit_preference),
+            version: Set(1),
+            created_at: Set(self.stamp),
+            updated_at: Set(self.stamp),
+            ..Default::default()
+        })
+        .await?;
+        Ok(())
+    }
+
+    /// A supporting rule drafted with the charter.
+    async fn supporting_rule(
+        &self,
+        alliance: i64,
+        kind: SupportingRuleKind,
+        title: &str,
+        adopted: NaiveDate,
+        summary: &str,
+    ) -> Result<()> {
+        self.insert(supporting_rule::ActiveModel {
+            alliance_id: Set(alliance),
+            kind: Set(kind),
+            title: Set(title.into()),
+            rule_version: Set("v1.0".into()),
+            adopted_on: Set(adopted),
+            summary: Set(Some(summary.into())),
+            resolution_id: Set(None),
+            version: Set(1),
+            created_at: Set(self.stamp),
+            updated_at: Set(self.stamp),
+            ..Default::default()
+        })
+        .await?;
+        Ok(())
+    }
+
     async fn consent(
         &self,
         alliance: i64,
@@ -252,12 +318,28 @@ impl Seeder<'_> {
         subject: &str,
         votes: (i32, i32, i32),
     ) -> Result<i64> {
+        self.resolve_about(meeting, kind, subject, votes, (None, None))
+            .await
+    }
+
+    /// A resolution about a person and/or a unit (a nominee and their unit, the liable unit, an
+    /// admitted member), as the elections recorded from it need.
+    async fn resolve_about(
+        &self,
+        meeting: i64,
+        kind: R,
+        subject: &str,
+        votes: (i32, i32, i32),
+        (person, unit): (Option<i64>, Option<i64>),
+    ) -> Result<i64> {
         let (yes, no, abstain) = votes;
         Ok(self
             .insert(resolution::ActiveModel {
                 meeting_id: Set(meeting),
                 kind: Set(kind),
                 subject: Set(subject.into()),
+                person_id: Set(person),
+                organization_id: Set(unit),
                 votes_for: Set(yes),
                 votes_against: Set(no),
                 votes_abstain: Set(abstain),
@@ -318,35 +400,46 @@ impl Seeder<'_> {
                 &[],
             )
             .await?;
+        let chair_person = self.contact(e.chair)?;
         let elect_chair = self
-            .resolve(
+            .resolve_about(
                 council,
                 R::ElectChair,
                 "选举理事长（任期五年，可连任）",
                 (seats, 0, 0),
+                (Some(chair_person), Some(e.chair)),
             )
             .await?;
-        let approve_vices = self
-            .resolve(
-                council,
-                R::ApproveViceChairs,
-                "表决通过理事长提名的副理事长人选",
-                (seats - 1, 0, 1),
-            )
-            .await?;
-        self.resolve(
+        // One vote per vice-chair the chair nominates.
+        let mut approve_vices = Vec::new();
+        for &unit in e.vice_chairs {
+            let vote = self
+                .resolve_about(
+                    council,
+                    R::ApproveViceChairs,
+                    "表决通过理事长提名的副理事长人选",
+                    (seats - 1, 0, 1),
+                    (Some(self.contact(unit)?), Some(unit)),
+                )
+                .await?;
+            approve_vices.push((unit, vote));
+        }
+        let nominee = (Some(e.secretary_general), Some(e.chair));
+        self.resolve_about(
             council,
             R::NominateSecretaryGeneral,
             "提名秘书长人选，提请成员大会选举",
             (seats, 0, 0),
+            nominee,
         )
         .await?;
         let elect_sg = self
-            .resolve(
+            .resolve_about(
                 e.assembly,
                 R::ElectSecretaryGeneral,
                 "选举联盟秘书长",
                 (e.present, 0, 0),
+                nominee,
             )
             .await?;
         let term = |kind, person, unit, resolution, decided| Term {
@@ -386,14 +479,14 @@ impl Seeder<'_> {
                 )
                 .await?;
             }
-            if e.vice_chairs.contains(&unit) {
+            if let Some((_, approved)) = approve_vices.iter().find(|(vice, _)| *vice == unit) {
                 self.post(
                     alliance,
                     term(
                         PostKind::ViceChair,
                         person,
                         unit,
-                        approve_vices,
+                        *approved,
                         Decision::ChairNominationCouncilApproval,
                     ),
                 )
@@ -540,7 +633,7 @@ impl Seeder<'_> {
                 applied: date(2022, 10, 12),
                 joined: Some(date(2022, 12, 9)),
                 left: None,
-                reason: Some("符合新成员吸收管理办法，理事会审议通过"),
+                reason: Some("符合新成员吸收管理办法，经成员大会审议通过"),
             },
         )
         .await?;
@@ -613,9 +706,46 @@ impl Seeder<'_> {
             .await?;
         }
 
-        // Charter drafting: every initiating unit consents to v1.0.
+        // Charter drafting: every initiating unit consents to v1.0, adopted on 28 August. The
+        // charter gives the council's other posts the chair's five-year span and makes the
+        // general assembly admit new members; the supporting rules are drafted with it.
         for (i, unit) in initiators.iter().enumerate() {
             self.consent(a.id, *unit, "v1.0", date(2020, 7, 1 + 7 * i as u32))
+                .await?;
+        }
+        let adopted = date(2020, 8, 28);
+        let charter = Parameters {
+            director_term_years: Some(5),
+            vice_chair_term_years: Some(5),
+            secretary_general_term_years: Some(5),
+            admission_body: AdmissionBody::GeneralAssembly,
+            ..Parameters::default()
+        };
+        self.charter(
+            a.id,
+            "v1.0",
+            (drafting, Some(adopted), Some(founding)),
+            &charter,
+        )
+        .await?;
+        for (kind, title, summary) in [
+            (
+                SupportingRuleKind::DecisionMaking,
+                "银川都市圈新材料产业联盟议事规则",
+                "成员大会、理事会议和专家委员会评审会的召集、表决和记录",
+            ),
+            (
+                SupportingRuleKind::FinancialManagement,
+                "银川都市圈新材料产业联盟财务管理办法",
+                "会费和项目经费的收取、使用、审批与公开",
+            ),
+            (
+                SupportingRuleKind::MemberAdmission,
+                "银川都市圈新材料产业联盟新成员吸收管理办法",
+                "申请、秘书处初审、成员大会审议通过后加入，并签署联盟协议",
+            ),
+        ] {
+            self.supporting_rule(a.id, kind, title, adopted, summary)
                 .await?;
         }
 
@@ -731,11 +861,12 @@ impl Seeder<'_> {
             (n, 0, 0),
         )
         .await?;
-        self.resolve(
+        self.resolve_about(
             assembly,
             R::NameLiabilityUnit,
             "确定宁夏新材料行业协会为联盟对外承担责任的主体",
             (n, 0, 0),
+            (None, Some(association)),
         )
         .await?;
         let directors = [
@@ -777,11 +908,14 @@ impl Seeder<'_> {
             .copied()
             .filter(|u| *u != withdrawn)
             .collect();
+        // The assembly's body is every member that day: the founders, less the withdrawn unit
+        // after it left, plus the unit the 2022 assembly admitted (a member from that day).
         let assembly_of = |on: NaiveDate| {
+            let admitted = usize::from(on >= date(2022, 12, 9));
             if on > date(2023, 6, 30) {
-                (&staying, founders.len() - 1)
+                (&staying, founders.len() - 1 + admitted)
             } else {
-                (&present, founders.len())
+                (&present, founders.len() + admitted)
             }
         };
         // Governed since: yearly assemblies, a new member admitted, projects reviewed.
@@ -809,12 +943,13 @@ impl Seeder<'_> {
             } else {
                 "审议年度工作报告和经费使用情况"
             };
-            let kind = if year == 2022 {
-                R::AdmitMembers
+            let (kind, about) = if year == 2022 {
+                (R::AdmitMembers, (None, Some(admitted)))
             } else {
-                R::Other
+                (R::Other, (None, None))
             };
-            self.resolve(held, kind, subject, (attending.len() as i32 - 2, 1, 1))
+            let votes = (attending.len() as i32 - 2, 1, 1);
+            self.resolve_about(held, kind, subject, votes, about)
                 .await?;
         }
         let review = self
@@ -1047,6 +1182,8 @@ impl Seeder<'_> {
         self.consent(a.id, olefins, "v0.9", date(2025, 10, 20))
             .await?;
         self.consent(a.id, ctl, "v0.9", date(2025, 11, 3)).await?;
+        self.charter(a.id, "v0.9", (drafting, None, None), &Parameters::default())
+            .await?;
         let mut drafting_row = alliance::ActiveModel::from(a);
         drafting_row.charter_version = Set(Some("v0.9".into()));
         self.insert_update(drafting_row).await

@@ -16,6 +16,7 @@ use sea_orm::{
 };
 
 use super::{
+    charter::Parameters,
     directory::text,
     governance::post_active_on,
     rules,
@@ -371,12 +372,14 @@ impl<'a> Writer<'a> {
         tx.finish(outcome).await
     }
 
-    /// Stage 3 (Annex 2 §二(三)): the charter and its supporting rules are drafted.
+    /// Stage 3 (Annex 2 §二(三)): the charter and its supporting rules are drafted; the first
+    /// draft carries the governance parameters the alliance proposes.
     pub async fn start_charter_drafting(
         self,
         alliance_id: i64,
         expected_version: i32,
         charter_version: &str,
+        parameters: Parameters,
         date: Option<NaiveDate>,
     ) -> Result<alliance::Model> {
         let mut tx = self.begin("startCharterDrafting").await?;
@@ -384,9 +387,13 @@ impl<'a> Writer<'a> {
             let tx = &mut tx;
             let before = tx.governed(alliance_id).await?;
             check_version(before.version, expected_version, "alliance")?;
-            let mut row = before.clone().into_active_model();
-            row.charter_version = Set(Some(text(charter_version, "charterVersion", 40)?));
             let on = date.unwrap_or(tx.today());
+            rules::next_stage(before.stage, AllianceStage::CharterDrafting, false)?;
+            let draft = tx
+                .add_charter(alliance_id, charter_version, &parameters, on, None, None)
+                .await?;
+            let mut row = before.clone().into_active_model();
+            row.charter_version = Set(Some(draft.charter_version));
             tx.advance(
                 &before,
                 AllianceStage::CharterDrafting,
@@ -514,8 +521,11 @@ impl<'a> Writer<'a> {
                 );
             }
             rules::charter_consented(&missing)?;
+            let on = date.unwrap_or(tx.today());
+            tx.date_charter(alliance_id, &version, Some(on), None)
+                .await?;
             let mut row = before.clone().into_active_model();
-            row.charter_adopted_on = Set(Some(date.unwrap_or(tx.today())));
+            row.charter_adopted_on = Set(Some(on));
             tx.save_alliance(&before, row).await
         }
         .await;
@@ -611,6 +621,10 @@ impl<'a> Writer<'a> {
                 let mut row = group.clone().into_active_model();
                 row.dissolved_on = Set(Some(day));
                 tx.save("working_group", group.id, Some(alliance_id), &group, row)
+                    .await?;
+            }
+            if let Some(version) = &before.charter_version {
+                tx.date_charter(alliance_id, version, None, Some(day))
                     .await?;
             }
             let mut row = before.clone().into_active_model();

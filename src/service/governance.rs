@@ -31,6 +31,15 @@ pub fn post_active_on(post: &post::Model, day: NaiveDate) -> bool {
         && post.ended_on.is_none_or(|ended| day < ended)
 }
 
+/// Whether a membership made its unit a member on `day`: admitted by then and not yet left.
+pub fn member_on(membership: &membership::Model, day: NaiveDate) -> bool {
+    matches!(
+        membership.status,
+        MembershipStatus::Active | MembershipStatus::Withdrawn
+    ) && membership.joined_on.is_some_and(|joined| joined <= day)
+        && membership.left_on.is_none_or(|left| day < left)
+}
+
 /// A new meeting: who attended are units (assemblies, council) or people (expert review).
 #[derive(Debug, Clone)]
 pub struct NewMeeting {
@@ -72,7 +81,8 @@ impl Tx<'_> {
             .any(|p| p.organization_id == Some(unit) && post_active_on(p, day)))
     }
 
-    /// Who may attend a meeting of `kind` on `day`: member units, director units, or experts.
+    /// Who may attend a meeting of `kind` on `day`: the units that were members that day, the
+    /// director units sitting that day, or the experts serving that day.
     async fn body_of(
         &self,
         alliance: i64,
@@ -83,10 +93,10 @@ impl Tx<'_> {
             MeetingKind::GeneralAssembly | MeetingKind::FoundingAssembly => {
                 membership::Entity::find()
                     .filter(membership::Column::AllianceId.eq(alliance))
-                    .filter(membership::Column::Status.eq(MembershipStatus::Active))
                     .all(&self.db)
                     .await?
                     .into_iter()
+                    .filter(|m| member_on(m, day))
                     .map(|m| m.organization_id)
                     .collect()
             }
@@ -108,7 +118,7 @@ impl Tx<'_> {
     }
 
     /// A resolution with its meeting, if the caller may govern the alliance.
-    async fn resolution_with_meeting(
+    pub(crate) async fn resolution_with_meeting(
         &mut self,
         id: i64,
     ) -> Result<(resolution::Model, meeting::Model)> {
@@ -222,8 +232,9 @@ impl<'a> Writer<'a> {
         tx.finish(outcome).await
     }
 
-    /// Records a vote. It passes with a quorum (more than half the body present) and a majority of
-    /// those present; a passed NAME_LIABILITY_UNIT names the alliance's liable unit.
+    /// Records a vote. It passes with the quorum and majority the charter in force on the
+    /// meeting's day sets for that body; a passed NAME_LIABILITY_UNIT names the alliance's liable
+    /// unit.
     pub async fn record_resolution(
         self,
         meeting_id: i64,
@@ -258,7 +269,13 @@ impl<'a> Writer<'a> {
                 tx.find::<organization::Entity>(unit, "organization")
                     .await?;
             }
-            let passed = rules::resolution_passes(present, meeting.body_size, new.votes_for);
+            let voting = tx
+                .charter_on(alliance.id, meeting.held_on)
+                .await?
+                .voting(meeting.kind);
+            rules::assembly_power(new.kind, meeting.kind)?;
+            let passed =
+                rules::resolution_passes(voting, present, meeting.body_size, new.votes_for);
             let row = resolution::ActiveModel {
                 meeting_id: Set(meeting_id),
                 kind: Set(new.kind),
@@ -338,6 +355,7 @@ impl<'a> Writer<'a> {
                 }
             }
             rules::directors_eligible(&not_members, &twice)?;
+            let charter = tx.charter_on(alliance, meeting.held_on).await?;
             let mut posts = Vec::new();
             for (unit, person) in directors {
                 tx.representative(person, unit).await?;
@@ -346,7 +364,7 @@ impl<'a> Writer<'a> {
                     person,
                     Some(unit),
                     start,
-                    Some(rules::five_year_term(start)),
+                    charter.term_end(PostKind::Director, start),
                     Some(resolution.id),
                     Decision::GeneralAssemblyElection,
                 );
@@ -358,7 +376,8 @@ impl<'a> Writer<'a> {
         tx.finish(outcome).await
     }
 
-    /// The chair elected by the council meeting, for five years; one sitting chair at a time.
+    /// The chair elected by the council meeting, for five years (the plan's fixed term); one
+    /// sitting chair at a time.
     pub async fn elect_chair(
         self,
         resolution_id: i64,
@@ -401,6 +420,7 @@ impl<'a> Writer<'a> {
                 .one(&tx.db)
                 .await?;
             let associations = sector_associations(&tx.db, alliance.sector_id).await?;
+            let charter = tx.charter_on(alliance.id, meeting.held_on).await?;
             let reason = optional_text(reason, "reason", 1000)?;
             if reason.is_some() {
                 tx.authorize(
@@ -416,6 +436,7 @@ impl<'a> Writer<'a> {
                     profile: profile.as_ref(),
                     is_sector_association: associations.contains(&unit),
                     sector_has_association: !associations.is_empty(),
+                    charter_prefers: charter.chair_unit_preference,
                 },
                 reason.as_deref(),
             )?;
@@ -424,7 +445,7 @@ impl<'a> Writer<'a> {
                 person,
                 Some(unit),
                 start,
-                Some(rules::five_year_term(start)),
+                charter.term_end(PostKind::Chair, start),
                 Some(resolution.id),
                 Decision::CouncilElection,
             );
@@ -439,8 +460,8 @@ impl<'a> Writer<'a> {
         tx.finish(outcome).await
     }
 
-    /// A vice-chair nominated by the sitting chair and approved by a council vote; serves the
-    /// chair's term.
+    /// A vice-chair nominated by the sitting chair and approved by a council vote, for the term
+    /// the charter sets (none by default).
     pub async fn approve_vice_chair(
         self,
         resolution_id: i64,
@@ -475,7 +496,10 @@ impl<'a> Writer<'a> {
                 .into_iter()
                 .find(|p| post_active_on(p, start));
             rules::nominated_by_chair(chair.as_ref().is_some_and(|c| c.person_id == nominated_by))?;
-            let end = chair.and_then(|c| c.term_end);
+            let end = tx
+                .charter_on(meeting.alliance_id, meeting.held_on)
+                .await?
+                .term_end(PostKind::ViceChair, start);
             let post = council_post(
                 PostKind::ViceChair,
                 person,
@@ -491,8 +515,9 @@ impl<'a> Writer<'a> {
         tx.finish(outcome).await
     }
 
-    /// The secretary-general the council nominated, elected by the general assembly, for five
-    /// years; a sitting secretary-general's post ends when the new term starts.
+    /// The secretary-general the council nominated, elected by the general assembly, for the term
+    /// the charter sets (none by default); a sitting secretary-general's post ends when the new
+    /// term starts.
     pub async fn elect_secretary_general(
         self,
         nomination_id: i64,
@@ -546,12 +571,16 @@ impl<'a> Writer<'a> {
                 start,
             )
             .await?;
+            let end = tx
+                .charter_on(alliance, elected_at.held_on)
+                .await?
+                .term_end(PostKind::SecretaryGeneral, start);
             let post = council_post(
                 PostKind::SecretaryGeneral,
                 person,
                 unit,
                 start,
-                Some(rules::five_year_term(start)),
+                end,
                 Some(election.id),
                 Decision::CouncilNominationAssemblyElection,
             );
@@ -584,6 +613,10 @@ impl<'a> Writer<'a> {
                 None => drop(tx.find::<person::Entity>(person, "person").await?),
             }
             let start = term_start.unwrap_or(tx.today());
+            let end = tx
+                .charter_on(alliance_id, start)
+                .await?
+                .term_end(PostKind::Expert, start);
             tx.add_post(
                 alliance_id,
                 council_post(
@@ -591,7 +624,7 @@ impl<'a> Writer<'a> {
                     person,
                     representing,
                     start,
-                    None,
+                    end,
                     None,
                     Decision::Appointment,
                 ),

@@ -2,15 +2,53 @@
 //! Who may decide is `Viewer::may_govern`; the rules are in `service::rules`.
 
 use chrono::NaiveDate;
-use entity::{enums::MembershipStatus, membership, organization, post};
+use entity::{
+    enums::{AllianceStage, MeetingKind, MembershipStatus, ResolutionKind},
+    membership, organization, post,
+};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, IntoActiveModel};
 
 use super::{
     directory::optional_text,
     rules,
-    write::{Writer, check_version},
+    write::{Tx, Writer, check_version},
 };
 use crate::error::{Error, Result};
+
+impl Tx<'_> {
+    /// The meeting kind and day of the passed ADMIT_MEMBERS resolution admitting `applicant`.
+    async fn admission_decision(
+        &mut self,
+        applicant: &membership::Model,
+        resolution: i64,
+    ) -> Result<(MeetingKind, NaiveDate)> {
+        let (resolution, meeting) = self.resolution_with_meeting(resolution).await?;
+        if meeting.alliance_id != applicant.alliance_id {
+            return Err(Error::bad_input(
+                "the resolution belongs to another alliance",
+            ));
+        }
+        if resolution
+            .organization_id
+            .is_some_and(|unit| unit != applicant.organization_id)
+        {
+            return Err(Error::bad_input("the resolution admits another unit"));
+        }
+        rules::decided_by(
+            &resolution,
+            &meeting,
+            ResolutionKind::AdmitMembers,
+            &[
+                MeetingKind::Council,
+                MeetingKind::GeneralAssembly,
+                MeetingKind::FoundingAssembly,
+            ],
+            "ADMISSION_BY_CHARTER_BODY",
+            "new members are admitted by the body the charter names",
+        )?;
+        Ok((meeting.kind, meeting.held_on))
+    }
+}
 
 impl Writer<'_> {
     /// A unit applies to join (Annex 1 §3, §5).
@@ -57,13 +95,16 @@ impl Writer<'_> {
         tx.finish(outcome).await
     }
 
-    /// Approves (admits) or rejects an application; a rejection states its reason.
+    /// Approves (admits) or rejects an application; a rejection states its reason. Where the
+    /// charter makes the council or the general assembly admit members, an admission names its
+    /// passed ADMIT_MEMBERS resolution, and the member joins on the meeting's day by default.
     pub async fn decide_membership(
         self,
         membership_id: i64,
         expected_version: i32,
         approve: bool,
         reason: Option<&str>,
+        resolution: Option<i64>,
         date: Option<NaiveDate>,
     ) -> Result<membership::Model> {
         let mut tx = self.begin("decideMembership").await?;
@@ -89,8 +130,26 @@ impl Writer<'_> {
                     &tx.find::<organization::Entity>(before.organization_id, "organization")
                         .await?,
                 )?;
+                let decision = match resolution {
+                    Some(id) => Some(tx.admission_decision(&before, id).await?),
+                    None => None,
+                };
+                let on = date.or(decision.map(|(_, day)| day)).unwrap_or(tx.today());
+                if on < before.applied_on {
+                    return Err(Error::bad_input(format!(
+                        "a unit joins on or after the day it applied ({})",
+                        before.applied_on
+                    )));
+                }
+                let charter = tx.charter_on(alliance.id, on).await?;
+                rules::admitted_by_charter_body(
+                    charter.admission_body,
+                    alliance.stage == AllianceStage::Founded,
+                    decision.map(|(kind, _)| kind),
+                    decision.is_none_or(|(_, day)| day >= before.applied_on),
+                )?;
                 row.status = Set(MembershipStatus::Active);
-                row.joined_on = Set(Some(date.unwrap_or(tx.today())));
+                row.joined_on = Set(Some(on));
             } else {
                 if reason.is_none() {
                     return Err(Error::bad_input("a rejection states its `reason`"));

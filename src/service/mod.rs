@@ -10,7 +10,8 @@
 //! - [`documents`]: GraphQL documents persisted by their hash;
 //! - [`budget`]: cost budgets per caller and minute, shared by every replica;
 //! - [`directory`], [`support`], [`formation`], [`membership`], [`project`], [`governance`]: the
-//!   mutations by area;
+//!   mutations by area; [`charter`]: each alliance's charter versions, the governance parameters
+//!   the rules read from them, and its supporting rules;
 //! - [`changes`] and [`feed`]: change notices for subscriptions, the change kinds, and the feed
 //!   (one change per object per mutation);
 //! - [`chain`], [`stats`]: chain analytics and dashboard statistics, computed in SQL;
@@ -20,6 +21,7 @@ pub mod access;
 pub mod budget;
 pub mod chain;
 pub mod changes;
+pub mod charter;
 pub mod directory;
 pub mod disclosure;
 pub mod documents;

@@ -5,9 +5,10 @@
 use std::collections::HashMap;
 
 use entity::{
-    alliance_stage_event, chain_segment, charter_consent, enums::MembershipStatus, industrial_park,
-    meeting, meeting_attendance, membership, organization, organization_segment, person, post,
-    project, project_participant, resolution, supply_link, support_measure, working_group,
+    alliance_stage_event, chain_segment, charter, charter_consent, enums::MembershipStatus,
+    industrial_park, meeting, meeting_attendance, membership, organization, organization_segment,
+    person, post, project, project_participant, resolution, supply_link, support_measure,
+    supporting_rule, working_group,
 };
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait};
 
@@ -76,6 +77,8 @@ relation!(/** An organization's memberships. */ MembershipsOfOrganization => mem
 relation!(/** The people of an organization. */ PeopleOfOrganization => person by OrganizationId, order [NameZh asc]);
 relation!(/** An alliance's formation history. */ StageEventsOfAlliance => alliance_stage_event by AllianceId, order [OccurredOn asc]);
 relation!(/** Initiators' consents to the charter. */ ConsentsOfAlliance => charter_consent by AllianceId, order [ConsentedOn asc]);
+relation!(/** Every version of an alliance's charter, drafts included, oldest first. */ ChartersOfAlliance => charter by AllianceId, order [DraftedOn asc]);
+relation!(/** The versions of a charter's supporting rules, by kind, oldest first. */ SupportingRulesOfAlliance => supporting_rule by AllianceId, order [Kind asc, AdoptedOn asc]);
 relation!(/** Every post ever held in an alliance. */ PostsOfAlliance => post by AllianceId, order [TermStart asc]);
 relation!(/** Posts held for an organization. */ PostsOfOrganization => post by OrganizationId, order [TermStart asc]);
 relation!(/** Posts a person holds or held. */ PostsOfPerson => post by PersonId, order [TermStart asc]);

@@ -6,11 +6,13 @@ use chrono::{Months, NaiveDate};
 use entity::{
     enterprise_profile,
     enums::{
-        AllianceStage, EnterpriseScale, MeetingKind, OrganizationKind, ProjectStage, ResolutionKind,
+        AdmissionBody, AllianceStage, EnterpriseScale, MeetingKind, OrganizationKind, ProjectStage,
+        ResolutionKind,
     },
     meeting, organization, resolution,
 };
 
+use super::charter::{Voting, reaches};
 use crate::error::{Error, Result};
 
 fn broken(rule: &'static str, message: impl Into<String>) -> Error {
@@ -69,6 +71,48 @@ pub fn admission_under_charter(charter_adopted: bool) -> Result<()> {
             "members are admitted under the charter's admission rule; adopt the charter first (Annex 1 §5)",
         ))
     }
+}
+
+/// Annex 1 §5 and the charter: once the alliance is founded, a new member is admitted by the body
+/// the charter names (before, the preparatory group admits the founding members: the charter's
+/// bodies do not sit yet). Where that is the council or the general assembly, admission rests on
+/// its passed ADMIT_MEMBERS resolution (`decided_at`: the kind of meeting that took it), taken
+/// once the unit had applied.
+pub fn admitted_by_charter_body(
+    body: AdmissionBody,
+    founded: bool,
+    decided_at: Option<MeetingKind>,
+    after_application: bool,
+) -> Result<()> {
+    let needed: &[MeetingKind] = match body {
+        _ if !founded => return Ok(()),
+        AdmissionBody::Secretariat => return Ok(()),
+        AdmissionBody::Council => &[MeetingKind::Council],
+        AdmissionBody::GeneralAssembly => {
+            &[MeetingKind::GeneralAssembly, MeetingKind::FoundingAssembly]
+        }
+    };
+    match decided_at {
+        Some(kind) if needed.contains(&kind) && after_application => Ok(()),
+        Some(_) if !after_application => Err(broken(
+            "ADMISSION_BY_CHARTER_BODY",
+            "the admitting resolution was taken before the unit applied",
+        )),
+        _ => Err(broken(
+            "ADMISSION_BY_CHARTER_BODY",
+            format!(
+                "the charter makes the {body:?} admit new members: name its passed ADMIT_MEMBERS resolution"
+            ),
+        )),
+    }
+}
+
+/// After founding, a supporting rule is the general assembly's to adopt, as the charter is.
+pub fn supporting_rule_needs_assembly() -> Error {
+    broken(
+        "SUPPORTING_RULE_ADOPTED_BY_ASSEMBLY",
+        "after founding, a supporting rule is adopted by a general-assembly resolution: name it",
+    )
 }
 
 /// A dissolved alliance takes no further steps.
@@ -196,6 +240,8 @@ pub struct ChairCandidate<'a> {
     pub is_sector_association: bool,
     /// The sector has an industry association (registered, live).
     pub sector_has_association: bool,
+    /// The charter keeps the plan's preference (it may drop it: Annex 1 is a reference outline).
+    pub charter_prefers: bool,
 }
 
 /// Annex 1 §2: the chair unit is an industry association of the alliance's industry; where that
@@ -208,8 +254,9 @@ pub fn chair_unit_eligible(
     let large_backbone = candidate
         .profile
         .is_some_and(|p| p.is_backbone && p.scale == EnterpriseScale::Large);
-    let preferred =
-        candidate.is_sector_association || (large_backbone && !candidate.sector_has_association);
+    let preferred = !candidate.charter_prefers
+        || candidate.is_sector_association
+        || (large_backbone && !candidate.sector_has_association);
     if preferred || office_exception.is_some_and(|r| !r.trim().is_empty()) {
         return Ok(());
     }
@@ -256,6 +303,33 @@ pub fn decided_by(
     Ok(())
 }
 
+/// Annex 2 §一: the general assembly holds the alliance's powers: technical direction, key tasks,
+/// raising and using funds, commercialisation of results and the sharing of returns, and the
+/// charter and its supporting rules after founding. Such a resolution is only an assembly's.
+pub fn assembly_power(kind: ResolutionKind, meeting: MeetingKind) -> Result<()> {
+    let assembly_only = matches!(
+        kind,
+        ResolutionKind::SetTechnicalDirection
+            | ResolutionKind::SetKeyTasks
+            | ResolutionKind::RaiseAndUseFunds
+            | ResolutionKind::CommercialiseResults
+            | ResolutionKind::AmendCharter
+            | ResolutionKind::AdoptSupportingRule
+    );
+    if assembly_only
+        && !matches!(
+            meeting,
+            MeetingKind::GeneralAssembly | MeetingKind::FoundingAssembly
+        )
+    {
+        return Err(broken(
+            "ASSEMBLY_POWER",
+            format!("a {kind:?} resolution is the general assembly's to take (Annex 2 §一)"),
+        ));
+    }
+    Ok(())
+}
+
 /// Director units: active members, one representative each (Annex 2 §一).
 pub fn directors_eligible(not_members: &[String], represented_twice: &[String]) -> Result<()> {
     if let Some(unit) = not_members.first() {
@@ -289,10 +363,15 @@ pub fn no_sitting_chair(sitting_until: Option<NaiveDate>) -> Result<()> {
 }
 
 /// A chair's term is five years (理事长每届任期五年): from `start` to the day before its fifth
-/// anniversary. Council terms (directors, vice-chairs, secretary-general) follow the same span.
+/// anniversary. Other posts' terms are the charter's (`charter::Parameters::term_end`).
 pub fn five_year_term(start: NaiveDate) -> NaiveDate {
+    term_of_years(start, 5)
+}
+
+/// A term of `years` from `start`: it ends the day before the anniversary.
+pub fn term_of_years(start: NaiveDate, years: i32) -> NaiveDate {
     start
-        .checked_add_months(Months::new(60))
+        .checked_add_months(Months::new(12 * years.unsigned_abs()))
         .and_then(|d| d.pred_opt())
         .unwrap_or(start)
 }
@@ -365,10 +444,12 @@ pub fn project_moves(current: ProjectStage, wanted: ProjectStage) -> Result<()> 
     }
 }
 
-/// A resolution passes with a quorum of more than half the body present and a majority of
-/// those present voting for it.
-pub fn resolution_passes(present: i32, body_size: i32, votes_for: i32) -> bool {
-    present * 2 > body_size && votes_for * 2 > present
+/// A resolution passes with the charter's quorum of the body present and its majority of those
+/// present voting for it (the hub's default: more than half of each).
+pub fn resolution_passes(voting: Voting, present: i32, body_size: i32, votes_for: i32) -> bool {
+    votes_for > 0
+        && reaches(voting.quorum, present, body_size)
+        && reaches(voting.majority, votes_for, present)
 }
 
 #[cfg(test)]
@@ -386,12 +467,23 @@ mod tests {
 
     #[test]
     fn a_resolution_needs_a_quorum_and_a_majority_of_those_present() {
-        assert!(resolution_passes(6, 10, 4));
+        let simple = super::super::charter::Parameters::default().council;
+        assert!(resolution_passes(simple, 6, 10, 4));
         assert!(
-            !resolution_passes(5, 10, 5),
+            !resolution_passes(simple, 5, 10, 5),
             "no quorum: half is not more than half"
         );
-        assert!(!resolution_passes(6, 10, 3), "a tie is no majority");
+        assert!(!resolution_passes(simple, 6, 10, 3), "a tie is no majority");
+        let two_thirds = Voting {
+            quorum: entity::enums::Threshold::AtLeastTwoThirds,
+            majority: entity::enums::Threshold::AtLeastTwoThirds,
+        };
+        assert!(
+            !resolution_passes(two_thirds, 6, 10, 6),
+            "6 of 10 is no quorum"
+        );
+        assert!(resolution_passes(two_thirds, 7, 10, 5));
+        assert!(!resolution_passes(two_thirds, 7, 10, 4));
     }
 
     #[test]

@@ -103,7 +103,7 @@ async fn the_new_materials_alliance_is_formed_again_through_the_api_alone() {
 
     // 3. Charter drafting: every initiating unit is consulted and consents; the charter is adopted.
     let drafting = app
-        .ok(&secretariat, r#"mutation($alliance: ID!, $version: Int!) { startCharterDrafting(input: {alliance: $alliance, expectedVersion: $version, charterVersion: "v1.0", date: "2026-03-01"}) { alliance { stage version charterVersion } } }"#, step(a["version"].as_i64().unwrap()))
+        .ok(&secretariat, r#"mutation($alliance: ID!, $version: Int!) { startCharterDrafting(input: {alliance: $alliance, expectedVersion: $version, charterVersion: "v1.0", date: "2026-03-01", parameters: {directorTermYears: 5, viceChairTermYears: 5, secretaryGeneralTermYears: 5, admissionBody: GENERAL_ASSEMBLY}}) { alliance { stage version charterVersion } } }"#, step(a["version"].as_i64().unwrap()))
         .await;
     assert_eq!(
         drafting["startCharterDrafting"]["alliance"]["stage"],
@@ -127,10 +127,10 @@ async fn the_new_materials_alliance_is_formed_again_through_the_api_alone() {
         app.leader("NMAT-06").await,
     ];
     for unit in &joiners {
-        let applied = app.ok(&secretariat, "mutation($a: ID!, $o: ID!) { applyForMembership(input: {alliance: $a, organization: $o}) { membership { id version status } } }", json!({ "a": alliance, "o": unit })).await;
+        let applied = app.ok(&secretariat, "mutation($a: ID!, $o: ID!) { applyForMembership(input: {alliance: $a, organization: $o, date: \"2026-04-25\"}) { membership { id version status } } }", json!({ "a": alliance, "o": unit })).await;
         let membership = id(&applied, "/applyForMembership/membership/id");
         let decided = app
-            .ok(&secretariat, "mutation($m: ID!) { decideMembership(input: {membership: $m, expectedVersion: 1, approve: true}) { membership { status joinedOn } } }", json!({ "m": membership }))
+            .ok(&secretariat, "mutation($m: ID!) { decideMembership(input: {membership: $m, expectedVersion: 1, approve: true, date: \"2026-05-01\"}) { membership { status joinedOn } } }", json!({ "m": membership }))
             .await;
         assert_eq!(
             decided["decideMembership"]["membership"]["status"],

@@ -5,16 +5,16 @@ use serde_json::{Value, json};
 use crate::helpers::{TestApp, error_code, office, rule_of};
 
 /// The founded demo alliance as the tests need it.
-struct Founded {
-    id: String,
-    association: String,
-    chair_person: String,
-    directors: Vec<(String, String)>,
-    members: Vec<String>,
+pub(crate) struct Founded {
+    pub id: String,
+    pub association: String,
+    pub chair_person: String,
+    pub directors: Vec<(String, String)>,
+    pub members: Vec<String>,
 }
 
 impl Founded {
-    async fn load(app: &TestApp) -> Self {
+    pub async fn load(app: &TestApp) -> Self {
         let id = app.alliance_id("YMA-NMAT").await;
         let data = app
             .data(
@@ -45,7 +45,7 @@ impl Founded {
         }
     }
 
-    fn director_units(&self) -> Vec<String> {
+    pub fn director_units(&self) -> Vec<String> {
         self.directors
             .iter()
             .map(|(unit, _)| unit.clone())
@@ -53,7 +53,12 @@ impl Founded {
     }
 }
 
-async fn meeting(app: &TestApp, alliance: &str, kind: &str, attendees: &[String]) -> String {
+pub(crate) async fn meeting(
+    app: &TestApp,
+    alliance: &str,
+    kind: &str,
+    attendees: &[String],
+) -> String {
     let data = app
         .ok(
             &office(),
@@ -67,7 +72,7 @@ async fn meeting(app: &TestApp, alliance: &str, kind: &str, attendees: &[String]
         .to_owned()
 }
 
-async fn resolution(
+pub(crate) async fn resolution(
     app: &TestApp,
     meeting: &str,
     kind: &str,
@@ -89,7 +94,7 @@ async fn resolution(
     )
 }
 
-async fn broken(app: &TestApp, query: &str, variables: Value) -> String {
+pub(crate) async fn broken(app: &TestApp, query: &str, variables: Value) -> String {
     let response = app.query_as(Some(&office()), query, variables).await;
     assert_eq!(
         error_code(&response).as_deref(),

@@ -10,6 +10,7 @@ use crate::{
         connection::{Conn, TotalCount, connection, empty_page, unwrap_shared},
         directory::{Organization, Sector},
         enums,
+        formation::{Charter, SupportingRule},
         governance::{Meeting, Post, WorkingGroup},
         loader::{MemberCountOfAlliance, MembersOfAlliance, children, row},
         membership::Membership,
@@ -20,11 +21,12 @@ use crate::{
     },
     service::{
         access::{Guarded, Viewer},
-        governance,
+        charter, governance,
         page::PageRequest,
         relation::{
-            ConsentsOfAlliance, MeetingsOfAlliance, PostsOfAlliance, ProjectsOfAlliance,
-            StageEventsOfAlliance, SupportForAlliance, WorkingGroupsOfAlliance,
+            ChartersOfAlliance, ConsentsOfAlliance, MeetingsOfAlliance, PostsOfAlliance,
+            ProjectsOfAlliance, StageEventsOfAlliance, SupportForAlliance,
+            SupportingRulesOfAlliance, WorkingGroupsOfAlliance,
         },
     },
 };
@@ -145,6 +147,45 @@ impl Alliance {
                 .await?
                 .into_iter()
                 .map(StageEvent)
+                .collect(),
+        ))
+    }
+    /// The charter in force today (the latest adopted version; before adoption, the draft), with
+    /// the governance parameters the alliance's rules read.
+    async fn charter(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Charter>> {
+        if !self.shows("charter") {
+            return Ok(None);
+        }
+        let versions = children::<ChartersOfAlliance>(ctx, self.0.value.id).await?;
+        let today = chrono::Utc::now().date_naive();
+        Ok(charter::in_force(&versions, today).cloned().map(Charter))
+    }
+    /// Every version of the charter, drafts and amendments included, oldest first.
+    async fn charters(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Vec<Charter>>> {
+        if !self.shows("charters") {
+            return Ok(None);
+        }
+        Ok(Some(
+            children::<ChartersOfAlliance>(ctx, self.0.value.id)
+                .await?
+                .into_iter()
+                .map(Charter)
+                .collect(),
+        ))
+    }
+    /// The charter's supporting rules (议事规则, 财务管理制度, 吸收新成员管理办法), every version.
+    async fn supporting_rules(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<Vec<SupportingRule>>> {
+        if !self.shows("supportingRules") {
+            return Ok(None);
+        }
+        Ok(Some(
+            children::<SupportingRulesOfAlliance>(ctx, self.0.value.id)
+                .await?
+                .into_iter()
+                .map(SupportingRule)
                 .collect(),
         ))
     }

@@ -1,10 +1,12 @@
 //! Alliances and how they are formed (`service::formation`): the type, the lists, and the steps
-//! from initiative to founding.
+//! from initiative to founding, and the charter as data.
 
 mod alliance;
+mod charter;
 mod mutation;
 mod query;
 
 pub use alliance::*;
+pub use charter::*;
 pub use mutation::*;
 pub use query::*;

@@ -2,7 +2,7 @@
 
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 
-use super::{Alliance, CharterConsent};
+use super::{Alliance, CharterConsent, CharterParametersInput};
 use crate::{
     domain::id::{self, Kind},
     error::Result,
@@ -45,6 +45,8 @@ pub struct StartCharterDraftingInput {
     pub expected_version: i32,
     /// The draft's version label, e.g. `v1.0`.
     pub charter_version: String,
+    /// The governance parameters the draft proposes (left out: the hub's defaults).
+    pub parameters: Option<CharterParametersInput>,
     pub date: Option<Date>,
 }
 
@@ -92,15 +94,14 @@ pub struct CharterConsentPayload {
 #[derive(Default)]
 pub struct FormationMutation;
 
-impl FormationMutation {
-    fn alliance(
-        ctx: &Context<'_>,
-        row: entity::alliance::Model,
-    ) -> async_graphql::Result<AlliancePayload> {
-        Ok(AlliancePayload {
-            alliance: Alliance::new(&request(ctx)?.viewer, row),
-        })
-    }
+/// The payload of a step that changed the alliance.
+pub(super) fn alliance_payload(
+    ctx: &Context<'_>,
+    row: entity::alliance::Model,
+) -> async_graphql::Result<AlliancePayload> {
+    Ok(AlliancePayload {
+        alliance: Alliance::new(&request(ctx)?.viewer, row),
+    })
 }
 
 #[Object]
@@ -124,7 +125,7 @@ impl FormationMutation {
             convener: id::decode_as(&input.convener, Kind::Organization)?,
             date: date(input.date),
         };
-        Self::alliance(ctx, writer(ctx)?.initiate_alliance(new).await?)
+        alliance_payload(ctx, writer(ctx)?.initiate_alliance(new).await?)
     }
 
     /// Stage 2: the preparatory working group is formed.
@@ -152,7 +153,7 @@ impl FormationMutation {
                 date(input.date),
             )
             .await?;
-        Self::alliance(ctx, row)
+        alliance_payload(ctx, row)
     }
 
     /// Stage 3: the charter is drafted.
@@ -166,10 +167,11 @@ impl FormationMutation {
                 id::decode_as(&input.alliance, Kind::Alliance)?,
                 input.expected_version,
                 &input.charter_version,
+                input.parameters.unwrap_or_default().into(),
                 date(input.date),
             )
             .await?;
-        Self::alliance(ctx, row)
+        alliance_payload(ctx, row)
     }
 
     /// An initiating unit consents to the charter draft.
@@ -203,7 +205,7 @@ impl FormationMutation {
                 date(input.date),
             )
             .await?;
-        Self::alliance(ctx, row)
+        alliance_payload(ctx, row)
     }
 
     /// Stage 4: the bodies are formed.
@@ -219,7 +221,7 @@ impl FormationMutation {
                 date(input.date),
             )
             .await?;
-        Self::alliance(ctx, row)
+        alliance_payload(ctx, row)
     }
 
     /// Stage 5: declares the alliance founded, after its founding assembly.
@@ -235,7 +237,7 @@ impl FormationMutation {
                 id::decode_as(&input.founding_assembly, Kind::Meeting)?,
             )
             .await?;
-        Self::alliance(ctx, row)
+        alliance_payload(ctx, row)
     }
 
     /// Dissolves an alliance at any stage (OFFICE).
@@ -252,6 +254,6 @@ impl FormationMutation {
                 &input.reason,
             )
             .await?;
-        Self::alliance(ctx, row)
+        alliance_payload(ctx, row)
     }
 }

@@ -1,0 +1,368 @@
+//! Every decision in the demo data, judged by the same rule functions the mutations call: who
+//! attended each meeting, whether each resolution passed under the charter in force that day,
+//! who was elected from which resolution and for which term, who was admitted by whom, and what
+//! the founding needed. The seeder writes rows directly; this is what keeps it honest.
+
+use std::collections::{HashMap, HashSet};
+
+use alliance_hub::service::{
+    charter::{Parameters, in_force},
+    governance::{member_on, post_active_on},
+    rules,
+};
+use chrono::NaiveDate;
+use entity::{
+    alliance, chain_segment, charter, charter_consent, enterprise_profile,
+    enums::{AllianceStage, MeetingKind, OrganizationKind, PostKind, ResolutionKind},
+    meeting, meeting_attendance, membership, organization, organization_segment, post, resolution,
+};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+
+use crate::helpers::TestApp;
+
+const ASSEMBLIES: [MeetingKind; 2] = [MeetingKind::GeneralAssembly, MeetingKind::FoundingAssembly];
+
+/// One alliance's governance records.
+struct Records {
+    alliance: alliance::Model,
+    charters: Vec<charter::Model>,
+    members: Vec<membership::Model>,
+    meetings: HashMap<i64, meeting::Model>,
+    resolutions: Vec<resolution::Model>,
+    posts: Vec<post::Model>,
+}
+
+impl Records {
+    async fn load(db: &DatabaseConnection, alliance: alliance::Model) -> Self {
+        let id = alliance.id;
+        let meetings: HashMap<i64, meeting::Model> = meeting::Entity::find()
+            .filter(meeting::Column::AllianceId.eq(id))
+            .all(db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|m| (m.id, m))
+            .collect();
+        Self {
+            charters: charter::Entity::find()
+                .filter(charter::Column::AllianceId.eq(id))
+                .all(db)
+                .await
+                .unwrap(),
+            members: membership::Entity::find()
+                .filter(membership::Column::AllianceId.eq(id))
+                .all(db)
+                .await
+                .unwrap(),
+            resolutions: resolution::Entity::find()
+                .filter(resolution::Column::MeetingId.is_in(meetings.keys().copied()))
+                .order_by_asc(resolution::Column::Id)
+                .all(db)
+                .await
+                .unwrap(),
+            posts: post::Entity::find()
+                .filter(post::Column::AllianceId.eq(id))
+                .all(db)
+                .await
+                .unwrap(),
+            meetings,
+            alliance,
+        }
+    }
+
+    fn charter_on(&self, day: NaiveDate) -> Parameters {
+        in_force(&self.charters, day)
+            .map(Parameters::of)
+            .unwrap_or_default()
+    }
+
+    fn is_director(&self, unit: i64, day: NaiveDate) -> bool {
+        self.posts.iter().any(|p| {
+            p.kind == PostKind::Director
+                && p.organization_id == Some(unit)
+                && post_active_on(p, day)
+        })
+    }
+
+    /// Who could attend a meeting of `kind` on `day` (as `holdMeeting` decides it).
+    fn body(&self, kind: MeetingKind, day: NaiveDate) -> HashSet<i64> {
+        match kind {
+            MeetingKind::GeneralAssembly | MeetingKind::FoundingAssembly => self
+                .members
+                .iter()
+                .filter(|m| member_on(m, day))
+                .map(|m| m.organization_id)
+                .collect(),
+            MeetingKind::Council => self
+                .posts
+                .iter()
+                .filter(|p| p.kind == PostKind::Director && post_active_on(p, day))
+                .filter_map(|p| p.organization_id)
+                .collect(),
+            MeetingKind::ExpertReview => self
+                .posts
+                .iter()
+                .filter(|p| p.kind == PostKind::Expert && post_active_on(p, day))
+                .map(|p| p.person_id)
+                .collect(),
+        }
+    }
+}
+
+#[tokio::test]
+async fn every_seeded_decision_passes_the_rules_the_mutations_use() {
+    let app = TestApp::spawn().await;
+    let db = app.db();
+    let attendance = meeting_attendance::Entity::find().all(db).await.unwrap();
+    let units: HashMap<i64, organization::Model> = organization::Entity::find()
+        .all(db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|o| (o.id, o))
+        .collect();
+    let mut judged = 0;
+    for alliance in alliance::Entity::find().all(db).await.unwrap() {
+        let r = Records::load(db, alliance).await;
+        let code = r.alliance.code.clone();
+
+        // Meetings: attendees belong to the body that day, whose size is recorded.
+        let mut present: HashMap<i64, i32> = HashMap::new();
+        for m in r.meetings.values() {
+            let body = r.body(m.kind, m.held_on);
+            let attendees: Vec<i64> = attendance
+                .iter()
+                .filter(|a| a.meeting_id == m.id)
+                .filter_map(|a| a.organization_id.or(a.person_id))
+                .collect();
+            let distinct: HashSet<i64> = attendees.iter().copied().collect();
+            assert_eq!(
+                distinct.len(),
+                attendees.len(),
+                "{code} {}: listed twice",
+                m.title
+            );
+            assert!(
+                distinct.is_subset(&body),
+                "{code} {}: outsiders attended",
+                m.title
+            );
+            assert_eq!(
+                m.body_size as usize,
+                body.len(),
+                "{code} {}: body size",
+                m.title
+            );
+            present.insert(m.id, attendees.len() as i32);
+        }
+
+        // Resolutions: taken by the body that holds the power, passed as the charter says.
+        for res in &r.resolutions {
+            let m = &r.meetings[&res.meeting_id];
+            let here = present[&m.id];
+            assert!(res.votes_for + res.votes_against + res.votes_abstain <= here);
+            rules::assembly_power(res.kind, m.kind).unwrap();
+            let voting = r.charter_on(m.held_on).voting(m.kind);
+            assert_eq!(
+                res.passed,
+                rules::resolution_passes(voting, here, m.body_size, res.votes_for),
+                "{code} {}: {}",
+                m.title,
+                res.subject
+            );
+            judged += 1;
+        }
+
+        // Elections: from the right resolution, about the person elected, for the charter's term.
+        for p in r.posts.iter().filter(|p| p.resolution_id.is_some()) {
+            let res = r
+                .resolutions
+                .iter()
+                .find(|x| Some(x.id) == p.resolution_id)
+                .unwrap();
+            let m = &r.meetings[&res.meeting_id];
+            let (kind, bodies): (ResolutionKind, &[MeetingKind]) = match p.kind {
+                PostKind::Director => (ResolutionKind::ElectDirectors, &ASSEMBLIES),
+                PostKind::Chair => (ResolutionKind::ElectChair, &[MeetingKind::Council]),
+                PostKind::ViceChair => (ResolutionKind::ApproveViceChairs, &[MeetingKind::Council]),
+                PostKind::SecretaryGeneral => (ResolutionKind::ElectSecretaryGeneral, &ASSEMBLIES),
+                other => panic!("{code}: a {other:?} post rests on a resolution"),
+            };
+            rules::decided_by(res, m, kind, bodies, "REPLAY", "seeded").unwrap();
+            if p.kind != PostKind::Director {
+                assert_eq!(
+                    res.person_id,
+                    Some(p.person_id),
+                    "{code}: {:?} names its person",
+                    p.kind
+                );
+            }
+            let unit = p.organization_id.unwrap();
+            match p.kind {
+                PostKind::Director => assert!(
+                    r.members
+                        .iter()
+                        .any(|x| x.organization_id == unit && member_on(x, m.held_on)),
+                    "{code}: a director unit is a member"
+                ),
+                PostKind::Chair | PostKind::ViceChair => {
+                    assert_eq!(res.organization_id, Some(unit));
+                    rules::from_directors(r.is_director(unit, m.held_on), "chair").unwrap();
+                }
+                _ => {}
+            }
+            assert_eq!(
+                p.term_end,
+                r.charter_on(m.held_on).term_end(p.kind, p.term_start),
+                "{code}: a {:?} term",
+                p.kind
+            );
+            judged += 1;
+        }
+
+        // The chair unit, as the charter in force when it was elected prefers.
+        if let Some(chair) = r.alliance.chair_unit_id {
+            let profile = enterprise_profile::Entity::find_by_id(chair)
+                .one(db)
+                .await
+                .unwrap();
+            let associations = sector_associations(db, r.alliance.sector_id, &units).await;
+            let elected = r
+                .posts
+                .iter()
+                .filter(|p| p.kind == PostKind::Chair)
+                .map(|p| p.term_start)
+                .max()
+                .unwrap();
+            rules::chair_unit_eligible(
+                &rules::ChairCandidate {
+                    unit: &units[&chair],
+                    profile: profile.as_ref(),
+                    is_sector_association: associations.contains(&chair),
+                    sector_has_association: !associations.is_empty(),
+                    charter_prefers: r.charter_on(elected).chair_unit_preference,
+                },
+                r.alliance.chair_unit_reason.as_deref(),
+            )
+            .unwrap();
+        }
+
+        // Members: eligible units; after founding, admitted by the charter's body.
+        for m in &r.members {
+            if m.joined_on.is_some() {
+                rules::unit_may_join(&units[&m.organization_id]).unwrap();
+            }
+            let Some(joined) = m.joined_on else { continue };
+            let founded = r.alliance.founded_on.is_some_and(|f| f < joined);
+            let decision = r.resolutions.iter().find(|x| {
+                let at = &r.meetings[&x.meeting_id];
+                x.kind == ResolutionKind::AdmitMembers
+                    && x.passed
+                    && at.held_on == joined
+                    && x.organization_id.is_none_or(|u| u == m.organization_id)
+            });
+            rules::admitted_by_charter_body(
+                r.charter_on(joined).admission_body,
+                founded,
+                decision.map(|x| r.meetings[&x.meeting_id].kind),
+                decision.is_none_or(|x| r.meetings[&x.meeting_id].held_on >= m.applied_on),
+            )
+            .unwrap();
+        }
+
+        // Charter adoption and founding.
+        let version = r.alliance.charter_version.clone();
+        if let Some(adopted) = r.alliance.charter_adopted_on {
+            let consents = charter_consent::Entity::find()
+                .filter(charter_consent::Column::AllianceId.eq(r.alliance.id))
+                .all(db)
+                .await
+                .unwrap();
+            let adopted_version = in_force(&r.charters, adopted).unwrap();
+            assert_eq!(adopted_version.adopted_on, Some(adopted));
+            let missing: Vec<String> = r
+                .members
+                .iter()
+                .filter(|m| m.is_initiator)
+                .filter(|m| {
+                    !consents.iter().any(|c| {
+                        c.organization_id == m.organization_id
+                            && c.charter_version == adopted_version.charter_version
+                            && c.consented_on <= adopted
+                    })
+                })
+                .map(|m| units[&m.organization_id].name_zh.clone())
+                .collect();
+            rules::charter_consented(&missing).unwrap();
+        }
+        if let Some(day) = r.alliance.founded_on {
+            assert_eq!(r.alliance.stage, AllianceStage::Founded);
+            let founding = r
+                .meetings
+                .values()
+                .find(|m| m.kind == MeetingKind::FoundingAssembly && m.held_on == day)
+                .unwrap();
+            let passed = |kind| {
+                r.resolutions
+                    .iter()
+                    .find(|x| x.meeting_id == founding.id && x.kind == kind && x.passed)
+            };
+            let sitting = |kind| {
+                r.posts
+                    .iter()
+                    .any(|p| p.kind == kind && post_active_on(p, day))
+            };
+            let liable = passed(ResolutionKind::NameLiabilityUnit).and_then(|x| x.organization_id);
+            assert_eq!(
+                liable, r.alliance.liability_unit_id,
+                "{code}: the liable unit named"
+            );
+            rules::founding_complete(&rules::Founding {
+                charter_signed: passed(ResolutionKind::SignCharter).is_some(),
+                chair_elected: sitting(PostKind::Chair),
+                secretary_general_elected: sitting(PostKind::SecretaryGeneral),
+                liability_unit_named: liable.is_some(),
+            })
+            .unwrap();
+            let signed = r
+                .charters
+                .iter()
+                .find(|c| Some(&c.charter_version) == version.as_ref())
+                .unwrap();
+            assert_eq!(
+                signed.signed_on,
+                Some(day),
+                "{code}: the charter signed at founding"
+            );
+        }
+    }
+    assert!(judged >= 40, "the replay judged only {judged} decisions");
+}
+
+/// Live industry associations working in one of the sector's segments.
+async fn sector_associations(
+    db: &DatabaseConnection,
+    sector: i64,
+    units: &HashMap<i64, organization::Model>,
+) -> HashSet<i64> {
+    let segments: HashSet<i64> = chain_segment::Entity::find()
+        .filter(chain_segment::Column::SectorId.eq(sector))
+        .all(db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|s| s.id)
+        .collect();
+    organization_segment::Entity::find()
+        .all(db)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|link| segments.contains(&link.segment_id))
+        .map(|link| link.organization_id)
+        .filter(|id| {
+            units[id].kind == OrganizationKind::IndustryAssociation
+                && units[id].archived_at.is_none()
+        })
+        .collect()
+}
