@@ -26,6 +26,13 @@ pub struct Model {
     pub founded_on: Option<Date>,
     pub dissolved_on: Option<Date>,
     pub is_demo: bool,
+    pub formation_mode: Option<FormationMode>,
+    /// The municipality that registered the initiative (none: the office did).
+    pub registered_by_municipality_id: Option<i64>,
+    /// When the office confirmed the initiative (at once when the office registered it).
+    pub initiative_confirmed_on: Option<Date>,
+    /// The unit hosting the secretariat (秘书处), named when the bodies are formed.
+    pub secretariat_unit_id: Option<i64>,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -644,6 +644,34 @@ pub enum AuditOutcome {
     Denied,
 }
 
+/// How an alliance is organised (plan §三: 政府组织或企业组织等方式).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    EnumIter,
+    DeriveActiveEnum,
+    Serialize,
+    Deserialize,
+)]
+#[sea_orm(
+    rs_type = "String",
+    db_type = "String(StringLen::N(40))",
+    rename_all = "SCREAMING_SNAKE_CASE"
+)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum FormationMode {
+    GovernmentOrganised,
+    EnterpriseOrganised,
+    /// Another way (an association, a university, …).
+    Other,
+}
+
 /// A share of a whole that a vote must reach: a quorum of the body, a majority of those present.
 #[derive(
     Debug,
@@ -732,3 +760,4 @@ pub enum SupportingRuleKind {
     MemberAdmission,
     Other,
 }
+

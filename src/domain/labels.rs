@@ -5,9 +5,10 @@
 
 use entity::enums::{
     AdmissionBody, AllianceStage, AuditOutcome, Body, Decision, DepartmentCode, EnterpriseScale,
-    MeetingKind, MembershipStatus, MunicipalityCode, MunicipalityKind, OrganizationKind, ParkLevel,
-    ParticipantRole, PostKind, ProjectKind, ProjectStage, ResolutionKind, SectorCode,
-    SegmentPosition, SupportKind, SupportStatus, SupportingRuleKind, Threshold, WorkingGroupKind,
+    FormationMode, MeetingKind, MembershipStatus, MunicipalityCode, MunicipalityKind,
+    OrganizationKind, ParkLevel, ParticipantRole, PostKind, ProjectKind, ProjectStage,
+    ResolutionKind, SectorCode, SegmentPosition, SupportKind, SupportStatus, SupportingRuleKind,
+    Threshold, WorkingGroupKind,
 };
 use sea_orm::Iterable;
 use serde::{Serialize, de::DeserializeOwned};
@@ -214,6 +215,11 @@ labels! {
         RaiseAndUseFunds => "经费筹集与使用", "Raise and use funds";
         CommercialiseResults => "成果转化与收益分享", "Commercialise results and share returns";
         Other => "其他", "Other";
+    }
+    FormationMode {
+        GovernmentOrganised => "政府组织", "Organised by government";
+        EnterpriseOrganised => "企业组织", "Organised by enterprises";
+        Other => "其他方式", "Organised otherwise";
     }
     Threshold {
         None => "不设", "None";

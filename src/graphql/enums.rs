@@ -187,6 +187,16 @@ pub enum ResolutionKind {
     Other,
 }
 
+/// How an alliance is organised (plan §三: 政府组织或企业组织等方式).
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::enums::FormationMode")]
+pub enum FormationMode {
+    GovernmentOrganised,
+    EnterpriseOrganised,
+    /// Another way (an association, a university, …).
+    Other,
+}
+
 /// A share of a whole a vote must reach: a quorum of the body, a majority of those present.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 #[graphql(remote = "entity::enums::Threshold")]

@@ -6,10 +6,10 @@ use chrono::NaiveDate;
 use entity::{
     alliance, alliance_stage_event, charter, charter_consent,
     enums::{
-        AdmissionBody, AllianceStage as Stage, Body, Decision, DepartmentCode as Dept, MeetingKind,
-        MembershipStatus as Status, ParticipantRole, PostKind, ProjectKind, ProjectStage,
-        ResolutionKind as R, SectorCode, SupportKind, SupportStatus, SupportingRuleKind,
-        WorkingGroupKind,
+        AdmissionBody, AllianceStage as Stage, Body, Decision, DepartmentCode as Dept,
+        FormationMode, MeetingKind, MembershipStatus as Status, ParticipantRole, PostKind,
+        ProjectKind, ProjectStage, ResolutionKind as R, SectorCode, SupportKind, SupportStatus,
+        SupportingRuleKind, WorkingGroupKind,
     },
     meeting, meeting_attendance, membership, post, project, project_participant, resolution,
     support_measure, supporting_rule, working_group,
@@ -79,7 +79,7 @@ impl Seeder<'_> {
         en: &str,
         sector: SectorCode,
         stage: Stage,
-        convener: i64,
+        (convener, mode, initiated): (i64, FormationMode, NaiveDate),
     ) -> Result<alliance::Model> {
         let sector_id = self
             .sectors
@@ -93,6 +93,10 @@ impl Seeder<'_> {
             sector_id: Set(sector_id),
             stage: Set(stage),
             convener_id: Set(Some(convener)),
+            formation_mode: Set(Some(mode)),
+            registered_by_municipality_id: Set(None),
+            initiative_confirmed_on: Set(Some(initiated)),
+            secretariat_unit_id: Set(None),
             chair_unit_id: Set(None),
             chair_unit_reason: Set(None),
             liability_unit_id: Set(None),
@@ -520,16 +524,6 @@ impl Seeder<'_> {
         let alloys = self.leader("NMAT-03")?.id;
         let initiators = [association, rare, crystal, battery, nxu, nmu];
 
-        let a = self
-            .alliance(
-                "YMA-NMAT",
-                "银川都市圈新材料产业联盟",
-                "Yinchuan Metropolitan Area New Materials Industry Alliance",
-                SectorCode::NewMaterials,
-                Stage::Founded,
-                association,
-            )
-            .await?;
         let (initiative, consultation, drafting, bodies, founding) = (
             date(2020, 3, 16),
             date(2020, 4, 20),
@@ -537,6 +531,16 @@ impl Seeder<'_> {
             date(2020, 9, 10),
             date(2020, 11, 26),
         );
+        let a = self
+            .alliance(
+                "YMA-NMAT",
+                "银川都市圈新材料产业联盟",
+                "Yinchuan Metropolitan Area New Materials Industry Alliance",
+                SectorCode::NewMaterials,
+                Stage::Founded,
+                (association, FormationMode::Other, initiative),
+            )
+            .await?;
         self.stages(
             a.id,
             &[
@@ -1075,6 +1079,7 @@ impl Seeder<'_> {
 
         let mut founded = alliance::ActiveModel::from(a);
         founded.chair_unit_id = Set(Some(association));
+        founded.secretariat_unit_id = Set(Some(association));
         founded.liability_unit_id = Set(Some(association));
         founded.charter_version = Set(Some("v1.0".into()));
         founded.charter_adopted_on = Set(Some(date(2020, 8, 28)));
@@ -1089,6 +1094,8 @@ impl Seeder<'_> {
         let fibres = self.leader("CHEM-08")?.id;
         let nxu = self.institution("NXU")?;
         let initiators = [olefins, ctl, fibres, nxu];
+        let (initiative, consultation, drafting) =
+            (date(2025, 3, 18), date(2025, 5, 12), date(2025, 9, 1));
         let a = self
             .alliance(
                 "YMA-CHEM",
@@ -1096,11 +1103,9 @@ impl Seeder<'_> {
                 "Yinchuan Metropolitan Area Chemical Industry Alliance",
                 SectorCode::Chemicals,
                 Stage::CharterDrafting,
-                olefins,
+                (olefins, FormationMode::EnterpriseOrganised, initiative),
             )
             .await?;
-        let (initiative, consultation, drafting) =
-            (date(2025, 3, 18), date(2025, 5, 12), date(2025, 9, 1));
         self.stages(
             a.id,
             &[
@@ -1193,6 +1198,7 @@ impl Seeder<'_> {
         let castings = self.leader("EQUIP-01")?.id;
         let bearings = self.leader("EQUIP-02")?.id;
         let valves = self.leader("EQUIP-04")?.id;
+        let initiative = date(2026, 10, 15);
         let a = self
             .alliance(
                 "YMA-EQUIP",
@@ -1200,10 +1206,9 @@ impl Seeder<'_> {
                 "Yinchuan Metropolitan Area Advanced Equipment Manufacturing Industry Alliance",
                 SectorCode::Equipment,
                 Stage::Initiative,
-                bearings,
+                (bearings, FormationMode::EnterpriseOrganised, initiative),
             )
             .await?;
-        let initiative = date(2026, 10, 15);
         self.stages(
             a.id,
             &[(

@@ -100,6 +100,9 @@ const TAX_RELATED: &[&str] = &["annualRevenue", "taxPaid"];
 /// The alliance fields PUBLIC does not see: all governance detail.
 const ALLIANCE_PRIVATE: &[&str] = &[
     "convener",
+    "registeredBy",
+    "initiativeConfirmedOn",
+    "secretariatUnit",
     "chairUnitReason",
     "liabilityUnit",
     "charterVersion",
@@ -296,6 +299,23 @@ impl Viewer {
             || (self.role() == Role::Municipality
                 && municipality_id.is_some()
                 && municipality_id == self.municipality_id)
+    }
+
+    /// An alliance initiative (Annex 2 §二(一)): OFFICE, or a MUNICIPALITY whose territory holds
+    /// every initiating unit (`unit_municipalities`); the office then confirms it.
+    pub fn may_register_initiative(&self, unit_municipalities: &[Option<i64>]) -> bool {
+        self.is_office()
+            || (self.role() == Role::Municipality
+                && unit_municipalities
+                    .iter()
+                    .all(|m| self.may_manage_territory(*m)))
+    }
+
+    /// The municipality a MUNICIPALITY caller acts for.
+    pub fn own_municipality(&self) -> Option<i64> {
+        (self.role() == Role::Municipality)
+            .then_some(self.municipality_id)
+            .flatten()
     }
 
     /// A department's support measures: OFFICE, or that DEPARTMENT.

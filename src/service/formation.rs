@@ -5,8 +5,8 @@ use chrono::NaiveDate;
 use entity::{
     alliance, alliance_stage_event, charter_consent,
     enums::{
-        AllianceStage, Body, Decision, MeetingKind, MembershipStatus, PostKind, ResolutionKind,
-        SectorCode, WorkingGroupKind,
+        AllianceStage, Body, Decision, FormationMode, MeetingKind, MembershipStatus, PostKind,
+        ResolutionKind, SectorCode, WorkingGroupKind,
     },
     meeting, membership, organization, person, post, resolution, sector, working_group,
 };
@@ -33,6 +33,7 @@ pub struct NewAlliance {
     pub sector: SectorCode,
     pub initiators: Vec<i64>,
     pub convener: i64,
+    pub formation_mode: FormationMode,
     pub date: Option<NaiveDate>,
 }
 
@@ -196,15 +197,22 @@ impl Tx<'_> {
 
 impl<'a> Writer<'a> {
     /// Stage 1 (Annex 2 §二(一)): units propose an alliance; a convener coordinates its formation.
+    /// The office registers an initiative, or a municipality for units in its territory; the
+    /// office then confirms the latter.
     pub async fn initiate_alliance(self, new: NewAlliance) -> Result<alliance::Model> {
         let mut tx = self.begin("initiateAlliance").await?;
         let outcome: Result<_> = async {
             let tx = &mut tx;
+            let mut units = Vec::new();
+            for id in &new.initiators {
+                units.push(tx.find::<organization::Entity>(*id, "organization").await?);
+            }
+            let places: Vec<Option<i64>> = units.iter().map(|u| u.municipality_id).collect();
             tx.authorize(
-                tx.viewer.may_write_everything(),
+                tx.viewer.may_register_initiative(&places),
                 "alliance",
                 None,
-                "only the office registers a new alliance initiative",
+                "the office registers an alliance initiative, or a municipality for units in its territory",
             )?;
             let code = text(&new.code, "code", 40)?.to_ascii_uppercase();
             if alliance::Entity::find()
@@ -235,16 +243,14 @@ impl<'a> Writer<'a> {
                     "the convener must be one of the initiating units",
                 ));
             }
-            let mut units = Vec::new();
-            for id in &new.initiators {
-                let unit = tx.find::<organization::Entity>(*id, "organization").await?;
+            for unit in &units {
                 if unit.archived_at.is_some() {
                     return Err(Error::bad_input(format!("{} is archived", unit.name_zh)));
                 }
-                rules::unit_may_join(&unit)?;
-                units.push(unit);
+                rules::unit_may_join(unit)?;
             }
             let on = new.date.unwrap_or(tx.today());
+            let registrar = tx.viewer.own_municipality();
             let row = alliance::ActiveModel {
                 code: Set(code),
                 name_zh: Set(text(&new.name_zh, "nameZh", 200)?),
@@ -252,6 +258,9 @@ impl<'a> Writer<'a> {
                 sector_id: Set(sector.id),
                 stage: Set(AllianceStage::Initiative),
                 convener_id: Set(Some(new.convener)),
+                formation_mode: Set(Some(new.formation_mode)),
+                registered_by_municipality_id: Set(registrar),
+                initiative_confirmed_on: Set(registrar.is_none().then_some(on)),
                 is_demo: Set(false),
                 version: Set(1),
                 created_at: Set(tx.now),
@@ -288,8 +297,41 @@ impl<'a> Writer<'a> {
         tx.finish(outcome).await
     }
 
+    /// The office confirms an initiative a municipality registered.
+    pub async fn confirm_initiative(
+        self,
+        alliance_id: i64,
+        expected_version: i32,
+        date: Option<NaiveDate>,
+    ) -> Result<alliance::Model> {
+        let mut tx = self.begin("confirmInitiative").await?;
+        let outcome: Result<_> = async {
+            let tx = &mut tx;
+            let before = tx.find::<alliance::Entity>(alliance_id, "alliance").await?;
+            tx.authorize(
+                tx.viewer.may_write_everything(),
+                "alliance",
+                Some(alliance_id),
+                "only the office confirms an initiative",
+            )?;
+            check_version(before.version, expected_version, "alliance")?;
+            rules::not_dissolved(before.stage)?;
+            if let Some(on) = before.initiative_confirmed_on {
+                return Err(Error::Conflict(format!(
+                    "the initiative was confirmed on {on}"
+                )));
+            }
+            let mut row = before.clone().into_active_model();
+            row.initiative_confirmed_on = Set(Some(date.unwrap_or(tx.today())));
+            tx.save_alliance(&before, row).await
+        }
+        .await;
+        tx.finish(outcome).await
+    }
+
     /// Stage 2 (Annex 2 §二(二)): the convener and the initiating units form the preparatory
-    /// working group. `members` are (unit, person) of initiating units.
+    /// working group. The convener is a person, from any unit (召集人 may be self-nominated or
+    /// recommended); `members` are (unit, person) of initiating units.
     pub async fn form_preparatory_group(
         self,
         alliance_id: i64,
@@ -305,10 +347,8 @@ impl<'a> Writer<'a> {
             check_version(before.version, expected_version, "alliance")?;
             let on = date.unwrap_or(tx.today());
             rules::next_stage(before.stage, AllianceStage::Consultation, false)?;
-            let convener = before
-                .convener_id
-                .ok_or_else(|| Error::bad_input("the alliance has no convener"))?;
-            tx.representative(convener_person, convener).await?;
+            rules::initiative_confirmed(before.initiative_confirmed_on.is_some())?;
+            let convener = tx.find::<person::Entity>(convener_person, "person").await?;
             let group = working_group::ActiveModel {
                 alliance_id: Set(alliance_id),
                 kind: Set(WorkingGroupKind::Preparatory),
@@ -331,7 +371,11 @@ impl<'a> Writer<'a> {
                 Some(&group),
             )
             .await?;
-            let mut seats = vec![(convener, convener_person, PostKind::Convener)];
+            let mut seats = vec![(
+                convener.organization_id,
+                convener_person,
+                PostKind::Convener,
+            )];
             for (unit, person) in &members {
                 let initiator = tx
                     .live_membership(alliance_id, *unit)
@@ -343,14 +387,14 @@ impl<'a> Writer<'a> {
                     ));
                 }
                 tx.representative(*person, *unit).await?;
-                seats.push((*unit, *person, PostKind::GroupMember));
+                seats.push((Some(*unit), *person, PostKind::GroupMember));
             }
             for (unit, person, kind) in seats {
                 let post = post::ActiveModel {
                     body: Set(Body::PreparatoryGroup),
                     kind: Set(kind),
                     person_id: Set(person),
-                    organization_id: Set(Some(unit)),
+                    organization_id: Set(unit),
                     working_group_id: Set(Some(group.id)),
                     term_start: Set(on),
                     decided_how: Set(Decision::InitiatorAgreement),
@@ -532,11 +576,15 @@ impl<'a> Writer<'a> {
         tx.finish(outcome).await
     }
 
-    /// Stage 4 (Annex 2 §二(四)): the bodies are formed (the charter must be adopted).
+    /// Stage 4 (Annex 2 §二(四)): the bodies are formed (the charter must be adopted): the expert
+    /// committee (its experts appointed before), the secretariat (hosted by a member unit) and
+    /// the working groups set up by then, which the stage's note records. The council is elected
+    /// at the founding assembly.
     pub async fn form_bodies(
         self,
         alliance_id: i64,
         expected_version: i32,
+        secretariat_unit: i64,
         date: Option<NaiveDate>,
     ) -> Result<alliance::Model> {
         let mut tx = self.begin("formBodies").await?;
@@ -545,15 +593,41 @@ impl<'a> Writer<'a> {
             let before = tx.governed(alliance_id).await?;
             check_version(before.version, expected_version, "alliance")?;
             let on = date.unwrap_or(tx.today());
-            let row = before.clone().into_active_model();
-            tx.advance(
-                &before,
+            rules::next_stage(
+                before.stage,
                 AllianceStage::BodiesFormed,
-                on,
-                Some("组建专家委员会、理事会、秘书处和工作组".into()),
-                row,
-            )
-            .await
+                before.charter_adopted_on.is_some(),
+            )?;
+            let posts = post::Entity::find()
+                .filter(post::Column::AllianceId.eq(alliance_id))
+                .filter(post::Column::Kind.eq(PostKind::Expert))
+                .all(&tx.db)
+                .await?;
+            let experts = posts.iter().filter(|p| post_active_on(p, on)).count();
+            let host = tx.is_active_member(alliance_id, secretariat_unit).await?;
+            rules::bodies_formed(experts, host)?;
+            let groups: Vec<String> = working_group::Entity::find()
+                .filter(working_group::Column::AllianceId.eq(alliance_id))
+                .filter(working_group::Column::Kind.ne(WorkingGroupKind::Preparatory))
+                .filter(working_group::Column::DissolvedOn.is_null())
+                .order_by_asc(working_group::Column::Id)
+                .all(&tx.db)
+                .await?
+                .into_iter()
+                .map(|g| g.name_zh)
+                .collect();
+            let note = if groups.is_empty() {
+                format!("组建专家委员会（{experts}人）和秘书处")
+            } else {
+                format!(
+                    "组建专家委员会（{experts}人）、秘书处和工作组：{}",
+                    groups.join("、")
+                )
+            };
+            let mut row = before.clone().into_active_model();
+            row.secretariat_unit_id = Set(Some(secretariat_unit));
+            tx.advance(&before, AllianceStage::BodiesFormed, on, Some(note), row)
+                .await
         }
         .await;
         tx.finish(outcome).await

@@ -115,6 +115,42 @@ pub fn supporting_rule_needs_assembly() -> Error {
     )
 }
 
+/// Plan §三 and Annex 2 §二(一): an initiative a municipality registered goes on once the office
+/// has confirmed it.
+pub fn initiative_confirmed(confirmed: bool) -> Result<()> {
+    if confirmed {
+        Ok(())
+    } else {
+        Err(broken(
+            "INITIATIVE_NOT_CONFIRMED",
+            "a municipality registered this initiative: the office confirms it before the preparatory group is formed",
+        ))
+    }
+}
+
+/// Annex 2 §二(四): the bodies are formed with an expert committee (at least one expert serving)
+/// and a secretariat (a member unit hosting it); the council is elected at the founding assembly.
+pub fn bodies_formed(experts_serving: usize, secretariat_hosted_by_member: bool) -> Result<()> {
+    let mut missing = Vec::new();
+    if experts_serving == 0 {
+        missing.push("an expert committee (appoint its experts first)");
+    }
+    if !secretariat_hosted_by_member {
+        missing.push("a secretariat hosted by an active member unit");
+    }
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(broken(
+            "BODIES_INCOMPLETE",
+            format!(
+                "the bodies are formed with {} (Annex 2 §二(四))",
+                missing.join(" and ")
+            ),
+        ))
+    }
+}
+
 /// A dissolved alliance takes no further steps.
 pub fn not_dissolved(stage: AllianceStage) -> Result<()> {
     if stage == AllianceStage::Dissolved {

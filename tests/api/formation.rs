@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, office, secretariat};
+use crate::helpers::{TestApp, assert_refused, municipality, office, secretariat};
 
 /// The ids of units and people the story needs.
 struct Cast {
@@ -38,6 +38,8 @@ impl Cast {
     }
 }
 
+const FORM_BODIES: &str = "mutation($alliance: ID!, $version: Int!, $host: ID!) { formBodies(input: {alliance: $alliance, expectedVersion: $version, secretariatUnit: $host, date: \"2026-05-10\"}) { alliance { stage secretariatUnit { id } stageHistory { note } } } }";
+
 fn id(data: &Value, pointer: &str) -> String {
     data.pointer(pointer)
         .and_then(Value::as_str)
@@ -56,8 +58,8 @@ async fn the_new_materials_alliance_is_formed_again_through_the_api_alone() {
             &office(),
             r#"mutation($units: [ID!]!, $convener: ID!) { initiateAlliance(input: {
                 code: "YMA-NMAT-II", nameZh: "银川都市圈新材料产业联盟（重建）", nameEn: "New Materials Alliance, rebuilt",
-                sector: NEW_MATERIALS, initiatingUnits: $units, convener: $convener, date: "2026-01-05" }) {
-                alliance { id stage version members { totalCount } } } }"#,
+                sector: NEW_MATERIALS, initiatingUnits: $units, convener: $convener, formationMode: OTHER, date: "2026-01-05" }) {
+                alliance { id stage version formationMode initiativeConfirmedOn registeredBy { code } members { totalCount } } } }"#,
             json!({ "units": cast.initiators(), "convener": cast.association }),
         )
         .await;
@@ -69,6 +71,10 @@ async fn the_new_materials_alliance_is_formed_again_through_the_api_alone() {
     assert_eq!(
         initiated["initiateAlliance"]["alliance"]["members"]["totalCount"],
         6
+    );
+    assert_eq!(
+        initiated["initiateAlliance"]["alliance"]["initiativeConfirmedOn"], "2026-01-05",
+        "the office's own registration needs no confirmation"
     );
     // From here on the alliance's own secretariat runs it.
     let secretariat = secretariat(&alliance);
@@ -138,19 +144,43 @@ async fn the_new_materials_alliance_is_formed_again_through_the_api_alone() {
         );
     }
 
-    // 4. Bodies: expert committee (a member's expert and an external one), working groups.
+    // 4. Bodies: expert committee (a member's expert and an external one), working groups, then
+    //    the bodies are declared formed with the secretariat hosted by the association.
     let version = app.version(&alliance).await;
-    let formed = app.ok(&secretariat, "mutation($alliance: ID!, $version: Int!) { formBodies(input: {alliance: $alliance, expectedVersion: $version, date: \"2026-05-10\"}) { alliance { stage } } }", step(version)).await;
-    assert_eq!(formed["formBodies"]["alliance"]["stage"], "BODIES_FORMED");
+    let early = app
+        .query_as(
+            Some(&secretariat),
+            FORM_BODIES,
+            json!({ "alliance": alliance, "version": version, "host": cast.association }),
+        )
+        .await;
+    assert_eq!(
+        early["errors"][0]["extensions"]["rule"], "BODIES_INCOMPLETE",
+        "{early}"
+    );
     let expert = app.person_of(&cast.university).await;
-    app.ok(&secretariat, "mutation($a: ID!, $p: ID!, $o: ID!) { appointExpert(input: {alliance: $a, person: $p, representing: $o, termStart: \"2026-05-10\"}) { post { kind } } }", json!({ "a": alliance, "p": expert, "o": cast.university }))
+    app.ok(&secretariat, "mutation($a: ID!, $p: ID!, $o: ID!) { appointExpert(input: {alliance: $a, person: $p, representing: $o, termStart: \"2026-05-08\"}) { post { kind } } }", json!({ "a": alliance, "p": expert, "o": cast.university }))
         .await;
     let outsider = app.ok(&secretariat, r#"mutation { createPerson(input: {nameZh: "外聘专家", title: "研究员", phone: "13900000000", email: "expert@example.cn"}) { person { id } } }"#, json!({})).await;
     let outsider = id(&outsider, "/createPerson/person/id");
-    app.ok(&secretariat, "mutation($a: ID!, $p: ID!) { appointExpert(input: {alliance: $a, person: $p, termStart: \"2026-05-10\"}) { post { kind organization { id } } } }", json!({ "a": alliance, "p": outsider }))
+    app.ok(&secretariat, "mutation($a: ID!, $p: ID!) { appointExpert(input: {alliance: $a, person: $p, termStart: \"2026-05-08\"}) { post { kind organization { id } } } }", json!({ "a": alliance, "p": outsider }))
         .await;
-    app.ok(&secretariat, r#"mutation($a: ID!) { createWorkingGroup(input: {alliance: $a, kind: STANDARDS, nameZh: "标准工作组", nameEn: "Standards group"}) { workingGroup { id } } }"#, json!({ "a": alliance }))
+    app.ok(&secretariat, r#"mutation($a: ID!) { createWorkingGroup(input: {alliance: $a, kind: STANDARDS, nameZh: "标准工作组", nameEn: "Standards group", date: "2026-05-08"}) { workingGroup { id } } }"#, json!({ "a": alliance }))
         .await;
+    let formed = app
+        .ok(
+            &secretariat,
+            FORM_BODIES,
+            json!({ "alliance": alliance, "version": version, "host": cast.association }),
+        )
+        .await;
+    let a = &formed["formBodies"]["alliance"];
+    assert_eq!(a["stage"], "BODIES_FORMED");
+    assert_eq!(a["secretariatUnit"]["id"], cast.association.as_str());
+    assert_eq!(
+        a["stageHistory"][3]["note"], "组建专家委员会（2人）、秘书处和工作组：标准工作组",
+        "the stage records the bodies formed"
+    );
 
     // 5. The founding assembly: signs the charter, elects directors, names the liable unit; the first
     //    council elects the chair, approves a vice-chair, nominates the secretary-general, whom the
@@ -390,4 +420,101 @@ async fn the_new_materials_alliance_is_formed_again_through_the_api_alone() {
             .iter()
             .all(|e| e["role"] == "SECRETARIAT" && e["outcome"] == "ALLOWED")
     );
+}
+
+/// Two enterprises located in `city`, and one outside it.
+async fn units_of(app: &TestApp, city: &str) -> (Vec<String>, String) {
+    let ids = |data: &Value| -> Vec<String> {
+        data["organizations"]["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let inside = app
+        .data("query($c: MunicipalityCode!) { organizations(filter: {kind: {eq: ENTERPRISE}, municipality: {eq: $c}}, first: 2) { nodes { id } } }", json!({ "c": city }))
+        .await;
+    let outside = app
+        .data("query($c: MunicipalityCode!) { organizations(filter: {kind: {eq: ENTERPRISE}, inMetroArea: {eq: true}, not: {municipality: {eq: $c}}}, first: 1) { nodes { id } } }", json!({ "c": city }))
+        .await;
+    (ids(&inside), ids(&outside).remove(0))
+}
+
+const INITIATE: &str = r#"mutation($units: [ID!]!, $convener: ID!) { initiateAlliance(input: {
+    code: "SZS-NEW", nameZh: "石嘴山倡议联盟", nameEn: "A Shizuishan initiative", sector: EQUIPMENT,
+    initiatingUnits: $units, convener: $convener, formationMode: GOVERNMENT_ORGANISED, date: "2026-11-02" }) {
+    alliance { id version formationMode initiativeConfirmedOn registeredBy { code } } } }"#;
+
+#[tokio::test]
+async fn a_municipality_registers_an_initiative_of_its_units_and_the_office_confirms_it() {
+    let app = TestApp::spawn().await;
+    let city = municipality("SHIZUISHAN");
+    let (inside, outside) = units_of(&app, "SHIZUISHAN").await;
+    assert_eq!(inside.len(), 2);
+    let mixed = json!({ "units": [inside[0], outside], "convener": inside[0] });
+    let refused = app.query_as(Some(&city), INITIATE, mixed).await;
+    assert_refused(&refused, "FORBIDDEN", "units in its territory");
+
+    let registered = app
+        .ok(
+            &city,
+            INITIATE,
+            json!({ "units": inside, "convener": inside[0] }),
+        )
+        .await;
+    let a = &registered["initiateAlliance"]["alliance"];
+    assert_eq!(a["formationMode"], "GOVERNMENT_ORGANISED");
+    assert_eq!(a["registeredBy"]["code"], "SHIZUISHAN");
+    assert_eq!(
+        a["initiativeConfirmedOn"],
+        Value::Null,
+        "awaiting the office"
+    );
+    let alliance = a["id"].as_str().unwrap().to_owned();
+
+    // Until the office confirms it, the preparatory group cannot form. Its convener may be a
+    // person of any unit: here someone from a university.
+    let convener = app.person_of(&app.org("宁夏大学").await).await;
+    let members = json!([{ "organization": inside[1], "person": app.person_of(&inside[1]).await }]);
+    let prepare = "mutation($a: ID!, $v: Int!, $p: ID!, $m: [RepresentativeInput!]!) { formPreparatoryGroup(input: {alliance: $a, expectedVersion: $v, convenerPerson: $p, members: $m, date: \"2026-11-20\"}) { alliance { stage posts(kind: CONVENER) { person { id } organization { nameZh } } } } }";
+    let early = app
+        .query_as(
+            Some(&office()),
+            prepare,
+            json!({ "a": alliance, "v": 1, "p": convener, "m": members }),
+        )
+        .await;
+    assert_eq!(
+        early["errors"][0]["extensions"]["rule"], "INITIATIVE_NOT_CONFIRMED",
+        "{early}"
+    );
+    let confirm = "mutation($a: ID!, $v: Int!) { confirmInitiative(input: {alliance: $a, expectedVersion: $v, date: \"2026-11-10\"}) { alliance { initiativeConfirmedOn version } } }";
+    let by_city = app
+        .query_as(Some(&city), confirm, json!({ "a": alliance, "v": 1 }))
+        .await;
+    assert_refused(&by_city, "FORBIDDEN", "only the office confirms");
+    let confirmed = app
+        .ok(&office(), confirm, json!({ "a": alliance, "v": 1 }))
+        .await;
+    assert_eq!(
+        confirmed["confirmInitiative"]["alliance"]["initiativeConfirmedOn"],
+        "2026-11-10"
+    );
+    let again = app
+        .query_as(Some(&office()), confirm, json!({ "a": alliance, "v": 2 }))
+        .await;
+    assert_refused(&again, "CONFLICT", "confirmed on 2026-11-10");
+
+    let formed = app
+        .ok(
+            &office(),
+            prepare,
+            json!({ "a": alliance, "v": 2, "p": convener, "m": members }),
+        )
+        .await;
+    let a = &formed["formPreparatoryGroup"]["alliance"];
+    assert_eq!(a["stage"], "CONSULTATION");
+    assert_eq!(a["posts"][0]["person"]["id"], convener.as_str());
+    assert_eq!(a["posts"][0]["organization"]["nameZh"], "宁夏大学");
 }

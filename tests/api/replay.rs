@@ -12,7 +12,7 @@ use alliance_hub::service::{
 };
 use chrono::NaiveDate;
 use entity::{
-    alliance, chain_segment, charter, charter_consent, enterprise_profile,
+    alliance, alliance_stage_event, chain_segment, charter, charter_consent, enterprise_profile,
     enums::{AllianceStage, MeetingKind, OrganizationKind, PostKind, ResolutionKind},
     meeting, meeting_attendance, membership, organization, organization_segment, post, resolution,
 };
@@ -121,6 +121,7 @@ async fn every_seeded_decision_passes_the_rules_the_mutations_use() {
         .into_iter()
         .map(|o| (o.id, o))
         .collect();
+    let stages = alliance_stage_event::Entity::find().all(db).await.unwrap();
     let mut judged = 0;
     for alliance in alliance::Entity::find().all(db).await.unwrap() {
         let r = Records::load(db, alliance).await;
@@ -268,6 +269,32 @@ async fn every_seeded_decision_passes_the_rules_the_mutations_use() {
                 decision.is_none_or(|x| r.meetings[&x.meeting_id].held_on >= m.applied_on),
             )
             .unwrap();
+        }
+
+        // Formation: confirmed before the preparatory group; bodies formed with an expert
+        // committee and a secretariat hosted by a member.
+        let reached = |stage| {
+            stages
+                .iter()
+                .find(|e| e.alliance_id == r.alliance.id && e.to_stage == stage)
+                .map(|e| e.occurred_on)
+        };
+        if let Some(consulted) = reached(AllianceStage::Consultation) {
+            let confirmed = r.alliance.initiative_confirmed_on;
+            rules::initiative_confirmed(confirmed.is_some_and(|c| c <= consulted)).unwrap();
+        }
+        if let Some(formed) = reached(AllianceStage::BodiesFormed) {
+            let experts = r
+                .posts
+                .iter()
+                .filter(|p| p.kind == PostKind::Expert && post_active_on(p, formed))
+                .count();
+            let host = r.alliance.secretariat_unit_id.is_some_and(|unit| {
+                r.members
+                    .iter()
+                    .any(|m| m.organization_id == unit && member_on(m, formed))
+            });
+            rules::bodies_formed(experts, host).unwrap();
         }
 
         // Charter adoption and founding.

@@ -179,9 +179,15 @@ async fn formation_stages_advance_one_at_a_time_in_order() {
     );
     let chem = app.alliance_id("YMA-CHEM").await;
     let version = app.version(&chem).await;
-    let early = "mutation($a: ID!, $v: Int!) { formBodies(input: {alliance: $a, expectedVersion: $v}) { alliance { stage } } }";
+    let olefins = app.leader("CHEM-04").await;
+    let early = "mutation($a: ID!, $v: Int!, $o: ID!) { formBodies(input: {alliance: $a, expectedVersion: $v, secretariatUnit: $o}) { alliance { stage } } }";
     assert_eq!(
-        broken(&app, early, json!({ "a": chem, "v": version })).await,
+        broken(
+            &app,
+            early,
+            json!({ "a": chem, "v": version, "o": olefins })
+        )
+        .await,
         "STAGE_ORDER",
         "bodies before the charter is adopted"
     );
@@ -218,7 +224,7 @@ async fn an_alliance_is_founded_only_when_its_founding_assembly_did_its_work() {
     let created = app
         .ok(
             &office(),
-            r#"mutation($u: [ID!]!, $c: ID!) { initiateAlliance(input: {code: "TEST-R", nameZh: "测试联盟", nameEn: "Test", sector: NEW_MATERIALS, initiatingUnits: $u, convener: $c, date: "2026-01-01"}) { alliance { id } } }"#,
+            r#"mutation($u: [ID!]!, $c: ID!) { initiateAlliance(input: {code: "TEST-R", nameZh: "测试联盟", nameEn: "Test", sector: NEW_MATERIALS, initiatingUnits: $u, convener: $c, formationMode: OTHER, date: "2026-01-01"}) { alliance { id } } }"#,
             json!({ "u": [university, institute], "c": university }),
         )
         .await;
@@ -235,7 +241,8 @@ async fn an_alliance_is_founded_only_when_its_founding_assembly_did_its_work() {
         app.ok(&office(), "mutation($a: ID!, $o: ID!) { recordCharterConsent(input: {alliance: $a, organization: $o}) { consent { id } } }", json!({ "a": id, "o": unit })).await;
     }
     app.ok(&office(), "mutation($a: ID!) { adoptCharter(input: {alliance: $a, expectedVersion: 3, date: \"2026-04-01\"}) { alliance { version } } }", json!({ "a": id })).await;
-    app.ok(&office(), "mutation($a: ID!) { formBodies(input: {alliance: $a, expectedVersion: 4, date: \"2026-05-01\"}) { alliance { version } } }", json!({ "a": id })).await;
+    app.ok(&office(), "mutation($a: ID!, $p: ID!, $o: ID!) { appointExpert(input: {alliance: $a, person: $p, representing: $o, termStart: \"2026-04-15\"}) { post { id } } }", json!({ "a": id, "p": convener, "o": university })).await;
+    app.ok(&office(), "mutation($a: ID!, $o: ID!) { formBodies(input: {alliance: $a, expectedVersion: 4, secretariatUnit: $o, date: \"2026-05-01\"}) { alliance { version } } }", json!({ "a": id, "o": university })).await;
     let assembly = meeting(
         &app,
         &id,

@@ -129,6 +129,11 @@ const MUTATIONS: &[(&str, May, &str)] = &[
         "archiveOrganization(input: {id: $unit, expectedVersion: 1}) { organization { id } }",
     ),
     (
+        "restoreOrganization",
+        May::Territory,
+        "restoreOrganization(input: {id: $unit, expectedVersion: 1}) { organization { id } }",
+    ),
+    (
         "createPark",
         May::Territory,
         r#"createPark(input: {code: "SZS-NEW", municipality: SHIZUISHAN, divisionCode: "640202", level: REGIONAL, nameZh: "新园区", nameEn: "New park"}) { park { id } }"#,
@@ -144,6 +149,11 @@ const MUTATIONS: &[(&str, May, &str)] = &[
         "archivePark(input: {id: $park, expectedVersion: 1}) { park { id } }",
     ),
     (
+        "restorePark",
+        May::Territory,
+        "restorePark(input: {id: $park, expectedVersion: 1}) { park { id } }",
+    ),
+    (
         "createSupplyLink",
         May::Office,
         r#"createSupplyLink(input: {supplier: $unit, customer: $unit, product: "x", sinceYear: 2020}) { supplyLink { id } }"#,
@@ -157,6 +167,11 @@ const MUTATIONS: &[(&str, May, &str)] = &[
         "archiveSupplyLink",
         May::Office,
         "archiveSupplyLink(input: {id: $link, expectedVersion: 1}) { supplyLink { id } }",
+    ),
+    (
+        "restoreSupplyLink",
+        May::Office,
+        "restoreSupplyLink(input: {id: $link, expectedVersion: 1}) { supplyLink { id } }",
     ),
     (
         "createPerson",
@@ -200,8 +215,13 @@ const MUTATIONS: &[(&str, May, &str)] = &[
     ),
     (
         "initiateAlliance",
+        May::Territory,
+        r#"initiateAlliance(input: {code: "NEW", nameZh: "新联盟", nameEn: "New", sector: EQUIPMENT, initiatingUnits: [$unit], convener: $unit, formationMode: ENTERPRISE_ORGANISED}) { alliance { id } }"#,
+    ),
+    (
+        "confirmInitiative",
         May::Office,
-        r#"initiateAlliance(input: {code: "NEW", nameZh: "新联盟", nameEn: "New", sector: EQUIPMENT, initiatingUnits: [$unit], convener: $unit}) { alliance { id } }"#,
+        "confirmInitiative(input: {alliance: $alliance, expectedVersion: 1}) { alliance { id } }",
     ),
     (
         "formPreparatoryGroup",
@@ -226,7 +246,22 @@ const MUTATIONS: &[(&str, May, &str)] = &[
     (
         "formBodies",
         May::Alliance,
-        "formBodies(input: {alliance: $alliance, expectedVersion: 1}) { alliance { id } }",
+        "formBodies(input: {alliance: $alliance, expectedVersion: 1, secretariatUnit: $unit}) { alliance { id } }",
+    ),
+    (
+        "reviseCharterDraft",
+        May::Alliance,
+        r#"reviseCharterDraft(input: {alliance: $alliance, expectedVersion: 1, charterVersion: "v9"}) { alliance { id } }"#,
+    ),
+    (
+        "amendCharter",
+        May::Alliance,
+        r#"amendCharter(input: {alliance: $alliance, expectedVersion: 1, charterVersion: "v9", resolution: $chairVote}) { alliance { id } }"#,
+    ),
+    (
+        "recordSupportingRule",
+        May::Alliance,
+        r#"recordSupportingRule(input: {alliance: $alliance, kind: OTHER, title: "制度", ruleVersion: "v9", adoptedOn: "2026-01-01"}) { supportingRule { id } }"#,
     ),
     (
         "foundAlliance",
@@ -358,6 +393,29 @@ async fn audit_count(app: &TestApp, outcome: AuditOutcome) -> u64 {
         .count(app.db())
         .await
         .unwrap()
+}
+
+#[tokio::test]
+async fn every_mutation_of_the_schema_is_in_the_table() {
+    let app = TestApp::spawn().await;
+    let schema = app
+        .data(
+            "{ __schema { mutationType { fields { name } } } }",
+            json!({}),
+        )
+        .await;
+    let listed: Vec<&str> = MUTATIONS.iter().map(|(name, _, _)| *name).collect();
+    let missing: Vec<String> = schema["__schema"]["mutationType"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap().to_owned())
+        .filter(|name| !listed.contains(&name.as_str()))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "not in the permission table: {missing:?}"
+    );
 }
 
 async fn check_role(name: &str, who: Option<As>) {

@@ -2,13 +2,13 @@
 
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
-use entity::{alliance, alliance_stage_event, charter_consent, sector};
+use entity::{alliance, alliance_stage_event, charter_consent, municipality, sector};
 
 use crate::{
     domain::id::{self, Kind},
     graphql::{
         connection::{Conn, TotalCount, connection, empty_page, unwrap_shared},
-        directory::{Organization, Sector},
+        directory::{Municipality, Organization, Sector},
         enums,
         formation::{Charter, SupportingRule},
         governance::{Meeting, Post, WorkingGroup},
@@ -80,6 +80,45 @@ impl Alliance {
     /// The unit coordinating the formation (召集人).
     async fn convener(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organization>> {
         match self.0.show("convener", |a| a.convener_id).flatten() {
+            Some(id) => Organization::load(ctx, id).await,
+            None => Ok(None),
+        }
+    }
+    /// How the alliance is organised (政府组织、企业组织等方式).
+    async fn formation_mode(&self) -> Option<enums::FormationMode> {
+        self.0.value.formation_mode.map(Into::into)
+    }
+    /// The municipality that registered the initiative (null: the office did).
+    async fn registered_by(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<Municipality>> {
+        match self
+            .0
+            .show("registeredBy", |a| a.registered_by_municipality_id)
+            .flatten()
+        {
+            Some(id) => Ok(row::<municipality::Model>(ctx, id).await?.map(Municipality)),
+            None => Ok(None),
+        }
+    }
+    /// When the office confirmed the initiative (null: a municipality's, awaiting the office).
+    async fn initiative_confirmed_on(&self) -> Option<Date> {
+        self.0
+            .show("initiativeConfirmedOn", |a| a.initiative_confirmed_on)
+            .flatten()
+            .map(Date)
+    }
+    /// The unit hosting the secretariat (秘书处), named when the bodies were formed.
+    async fn secretariat_unit(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<Organization>> {
+        match self
+            .0
+            .show("secretariatUnit", |a| a.secretariat_unit_id)
+            .flatten()
+        {
             Some(id) => Organization::load(ctx, id).await,
             None => Ok(None),
         }

@@ -24,6 +24,8 @@ pub struct InitiateAllianceInput {
     pub initiating_units: Vec<ID>,
     /// One of the initiating units, coordinating the formation.
     pub convener: ID,
+    /// How the alliance is organised (by government, by enterprises, otherwise).
+    pub formation_mode: enums::FormationMode,
     pub date: Option<Date>,
 }
 
@@ -31,7 +33,7 @@ pub struct InitiateAllianceInput {
 pub struct FormPreparatoryGroupInput {
     pub alliance: ID,
     pub expected_version: i32,
-    /// The person of the convener unit who coordinates the group.
+    /// The person who convenes the group (召集人), from any unit.
     pub convener_person: ID,
     /// Representatives of the other initiating units.
     #[graphql(default)]
@@ -62,6 +64,15 @@ pub struct CharterConsentInput {
 pub struct AllianceStepInput {
     pub alliance: ID,
     pub expected_version: i32,
+    pub date: Option<Date>,
+}
+
+#[derive(InputObject)]
+pub struct FormBodiesInput {
+    pub alliance: ID,
+    pub expected_version: i32,
+    /// The active member unit hosting the secretariat (秘书处).
+    pub secretariat_unit: ID,
     pub date: Option<Date>,
 }
 
@@ -106,7 +117,8 @@ pub(super) fn alliance_payload(
 
 #[Object]
 impl FormationMutation {
-    /// Stage 1: units propose an alliance; the convener coordinates its formation (OFFICE).
+    /// Stage 1: units propose an alliance; the convener coordinates its formation. The office
+    /// registers it, or a MUNICIPALITY for units in its territory (then `confirmInitiative`).
     async fn initiate_alliance(
         &self,
         ctx: &Context<'_>,
@@ -123,9 +135,26 @@ impl FormationMutation {
                 .map(|u| id::decode_as(u, Kind::Organization))
                 .collect::<Result<_>>()?,
             convener: id::decode_as(&input.convener, Kind::Organization)?,
+            formation_mode: input.formation_mode.into(),
             date: date(input.date),
         };
         alliance_payload(ctx, writer(ctx)?.initiate_alliance(new).await?)
+    }
+
+    /// The office confirms an initiative a municipality registered.
+    async fn confirm_initiative(
+        &self,
+        ctx: &Context<'_>,
+        input: AllianceStepInput,
+    ) -> async_graphql::Result<AlliancePayload> {
+        let row = writer(ctx)?
+            .confirm_initiative(
+                id::decode_as(&input.alliance, Kind::Alliance)?,
+                input.expected_version,
+                date(input.date),
+            )
+            .await?;
+        alliance_payload(ctx, row)
     }
 
     /// Stage 2: the preparatory working group is formed.
@@ -208,16 +237,18 @@ impl FormationMutation {
         alliance_payload(ctx, row)
     }
 
-    /// Stage 4: the bodies are formed.
+    /// Stage 4: the bodies are formed: the expert committee (experts appointed before), the
+    /// secretariat and the working groups.
     async fn form_bodies(
         &self,
         ctx: &Context<'_>,
-        input: AllianceStepInput,
+        input: FormBodiesInput,
     ) -> async_graphql::Result<AlliancePayload> {
         let row = writer(ctx)?
             .form_bodies(
                 id::decode_as(&input.alliance, Kind::Alliance)?,
                 input.expected_version,
+                id::decode_as(&input.secretariat_unit, Kind::Organization)?,
                 date(input.date),
             )
             .await?;
