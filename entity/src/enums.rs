@@ -465,6 +465,8 @@ pub enum ResolutionKind {
     DeclareFounded,
     ReviewProject,
     AdmitMembers,
+    /// The council or the assembly reviews a work plan or a work report.
+    ReviewReport,
     AmendCharter,
     AdoptSupportingRule,
     /// The general assembly's own powers (Annex 2 §一): technical direction, key tasks, raising
@@ -761,3 +763,32 @@ pub enum SupportingRuleKind {
     Other,
 }
 
+/// A plan or report of an alliance (Annex 2 §一).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    EnumIter,
+    DeriveActiveEnum,
+    Serialize,
+    Deserialize,
+)]
+#[sea_orm(
+    rs_type = "String",
+    db_type = "String(StringLen::N(40))",
+    rename_all = "SCREAMING_SNAKE_CASE"
+)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ReportKind {
+    /// 年度工作计划, by the secretariat.
+    WorkPlan,
+    /// 年度工作报告, by the secretariat.
+    WorkReport,
+    /// The expert committee's report to the members.
+    ExpertCommitteeReport,
+}

@@ -4,6 +4,7 @@
 //! so the entities stay a faithful, dumb picture of the tables.
 
 pub mod alliance;
+pub mod alliance_report;
 pub mod alliance_stage_event;
 pub mod audit_event;
 pub mod chain_segment;

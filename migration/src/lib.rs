@@ -8,6 +8,7 @@ mod m20261204_000002_cost_spending;
 mod m20261204_000003_disclosure_control;
 mod m20261205_000001_charters;
 mod m20261205_000002_initiation;
+mod m20261205_000003_reports;
 mod spec;
 
 /// All migrations, in order.
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000003_disclosure_control::Migration),
             Box::new(m20261205_000001_charters::Migration),
             Box::new(m20261205_000002_initiation::Migration),
+            Box::new(m20261205_000003_reports::Migration),
         ]
     }
 }

@@ -19,6 +19,7 @@ pub enum Kind {
     CharterConsent,
     Charter,
     SupportingRule,
+    Report,
     Person,
     Post,
     WorkingGroup,
@@ -31,7 +32,7 @@ pub enum Kind {
 }
 
 impl Kind {
-    const ALL: [Kind; 21] = [
+    const ALL: [Kind; 22] = [
         Kind::Department,
         Kind::Municipality,
         Kind::Sector,
@@ -44,6 +45,7 @@ impl Kind {
         Kind::CharterConsent,
         Kind::Charter,
         Kind::SupportingRule,
+        Kind::Report,
         Kind::Person,
         Kind::Post,
         Kind::WorkingGroup,
@@ -69,6 +71,7 @@ impl Kind {
             Kind::CharterConsent => "CharterConsent",
             Kind::Charter => "Charter",
             Kind::SupportingRule => "SupportingRule",
+            Kind::Report => "AllianceReport",
             Kind::Person => "Person",
             Kind::Post => "Post",
             Kind::WorkingGroup => "WorkingGroup",

@@ -6,7 +6,7 @@
 use entity::enums::{
     AdmissionBody, AllianceStage, AuditOutcome, Body, Decision, DepartmentCode, EnterpriseScale,
     FormationMode, MeetingKind, MembershipStatus, MunicipalityCode, MunicipalityKind,
-    OrganizationKind, ParkLevel, ParticipantRole, PostKind, ProjectKind, ProjectStage,
+    OrganizationKind, ParkLevel, ParticipantRole, PostKind, ProjectKind, ProjectStage, ReportKind,
     ResolutionKind, SectorCode, SegmentPosition, SupportKind, SupportStatus, SupportingRuleKind,
     Threshold, WorkingGroupKind,
 };
@@ -208,6 +208,7 @@ labels! {
         DeclareFounded => "宣布成立", "Declare the alliance founded";
         ReviewProject => "评审项目", "Review a project";
         AdmitMembers => "吸收新成员", "Admit members";
+        ReviewReport => "审议工作计划或报告", "Review a work plan or report";
         AmendCharter => "修改章程", "Amend the charter";
         AdoptSupportingRule => "通过配套制度", "Adopt a supporting rule";
         SetTechnicalDirection => "确定技术方向", "Set the technical direction";
@@ -220,6 +221,11 @@ labels! {
         GovernmentOrganised => "政府组织", "Organised by government";
         EnterpriseOrganised => "企业组织", "Organised by enterprises";
         Other => "其他方式", "Organised otherwise";
+    }
+    ReportKind {
+        WorkPlan => "年度工作计划", "Annual work plan";
+        WorkReport => "年度工作报告", "Annual work report";
+        ExpertCommitteeReport => "专家委员会报告", "Expert committee report";
     }
     Threshold {
         None => "不设", "None";

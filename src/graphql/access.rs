@@ -36,6 +36,8 @@ pub enum Capability {
     ReadAllAlliances,
     /// Posts, meetings, resolutions, working groups, projects.
     ReadGovernance,
+    /// Alliances' work plans and reports, and which alliances owe them.
+    ReadReports,
     /// Organizations with their non-restricted details.
     ReadOrganizations,
     /// Supply links (without their values).
@@ -62,7 +64,8 @@ pub enum Capability {
     WriteEverything,
     /// The caller's department's support measures.
     WriteOwnSupportMeasures,
-    /// Parks and organizations located in the caller's municipality.
+    /// Parks and organizations located in the caller's municipality, and alliance initiatives
+    /// of units there (which the office confirms).
     WriteTerritoryOrganizations,
     /// The caller's alliance: formation, membership, meetings, elections, groups, projects.
     WriteOwnAlliance,

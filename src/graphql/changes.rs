@@ -65,6 +65,7 @@ fn global_id(entity: &str, id: i64) -> Option<String> {
         "alliance_stage_event" => Kind::StageEvent,
         "charter_consent" => Kind::CharterConsent,
         "charter" => Kind::Charter,
+        "alliance_report" => Kind::Report,
         "supporting_rule" => Kind::SupportingRule,
         "membership" => Kind::Membership,
         "post" => Kind::Post,

@@ -177,6 +177,8 @@ pub enum ResolutionKind {
     DeclareFounded,
     ReviewProject,
     AdmitMembers,
+    /// The council or the assembly reviews a work plan or a work report.
+    ReviewReport,
     AmendCharter,
     AdoptSupportingRule,
     /// The general assembly's powers (Annex 2 §一); only an assembly takes them.
@@ -185,6 +187,18 @@ pub enum ResolutionKind {
     RaiseAndUseFunds,
     CommercialiseResults,
     Other,
+}
+
+/// A plan or report of an alliance (Annex 2 §一).
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::enums::ReportKind")]
+pub enum ReportKind {
+    /// 年度工作计划, by the secretariat.
+    WorkPlan,
+    /// 年度工作报告, by the secretariat.
+    WorkReport,
+    /// The expert committee's report to the members.
+    ExpertCommitteeReport,
 }
 
 /// How an alliance is organised (plan §三: 政府组织或企业组织等方式).

@@ -37,6 +37,7 @@ pub mod membership;
 pub mod node;
 pub mod order;
 pub mod project;
+pub mod report;
 pub mod scalars;
 pub mod stats;
 pub mod support;
@@ -64,6 +65,7 @@ pub struct Query(
     membership::MembershipQuery,
     directory::PeopleQuery,
     project::ProjectQuery,
+    report::ReportQuery,
     support::SupportQuery,
     directory::SupplyLinkQuery,
     changes::FeedQuery,
@@ -81,6 +83,7 @@ pub struct Mutation(
     formation::CharterMutation,
     membership::MembershipMutation,
     project::ProjectMutation,
+    report::ReportMutation,
     governance::GovernanceMutation,
 );
 

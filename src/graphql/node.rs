@@ -2,9 +2,9 @@
 
 use async_graphql::{Context, ID, Interface, Object};
 use entity::{
-    alliance_stage_event, chain_segment, charter, charter_consent, department, industrial_park,
-    meeting, membership, municipality, person, post, project, project_participant, resolution,
-    sector, supply_link, support_measure, supporting_rule, working_group,
+    alliance_report, alliance_stage_event, chain_segment, charter, charter_consent, department,
+    industrial_park, meeting, membership, municipality, person, post, project, project_participant,
+    resolution, sector, supply_link, support_measure, supporting_rule, working_group,
 };
 
 use crate::{
@@ -21,6 +21,7 @@ use crate::{
         loader::row,
         membership::Membership,
         project::{Project, ProjectParticipant},
+        report::AllianceReport,
         request,
         support::SupportMeasure,
     },
@@ -47,6 +48,7 @@ pub enum Node {
     CharterConsent(CharterConsent),
     Charter(Charter),
     SupportingRule(SupportingRule),
+    AllianceReport(AllianceReport),
     Person(Person),
     Post(Post),
     WorkingGroup(WorkingGroup),
@@ -109,6 +111,9 @@ impl Node {
             Kind::SupportingRule => row::<supporting_rule::Model>(ctx, id)
                 .await?
                 .map(|m| Node::SupportingRule(SupportingRule(m))),
+            Kind::Report => row::<alliance_report::Model>(ctx, id)
+                .await?
+                .map(|m| Node::AllianceReport(AllianceReport(m))),
             Kind::Person => match row::<person::Model>(ctx, id).await? {
                 Some(m) => Some(Node::Person(Person::guard(ctx, m).await?)),
                 None => None,

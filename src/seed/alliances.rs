@@ -4,12 +4,12 @@
 
 use chrono::NaiveDate;
 use entity::{
-    alliance, alliance_stage_event, charter, charter_consent,
+    alliance, alliance_report, alliance_stage_event, charter, charter_consent,
     enums::{
         AdmissionBody, AllianceStage as Stage, Body, Decision, DepartmentCode as Dept,
         FormationMode, MeetingKind, MembershipStatus as Status, ParticipantRole, PostKind,
-        ProjectKind, ProjectStage, ResolutionKind as R, SectorCode, SupportKind, SupportStatus,
-        SupportingRuleKind, WorkingGroupKind,
+        ProjectKind, ProjectStage, ReportKind, ResolutionKind as R, SectorCode, SupportKind,
+        SupportStatus, SupportingRuleKind, WorkingGroupKind,
     },
     meeting, meeting_attendance, membership, post, project, project_participant, resolution,
     support_measure, supporting_rule, working_group,
@@ -185,6 +185,46 @@ impl Seeder<'_> {
             ..Default::default()
         })
         .await?;
+        Ok(())
+    }
+
+    /// The secretariat's work report on `year` and its plan for the next, submitted on
+    /// `submitted` and reviewed by `review` (a REVIEW_REPORT resolution and its meeting's day).
+    async fn yearly_reports(
+        &self,
+        alliance: i64,
+        year: i32,
+        submitted: NaiveDate,
+        review: Option<(i64, NaiveDate)>,
+    ) -> Result<()> {
+        for (kind, year, title) in [
+            (
+                ReportKind::WorkReport,
+                year,
+                format!("{year}年度联盟工作报告"),
+            ),
+            (
+                ReportKind::WorkPlan,
+                year + 1,
+                format!("{}年度联盟工作计划", year + 1),
+            ),
+        ] {
+            self.insert(alliance_report::ActiveModel {
+                alliance_id: Set(alliance),
+                kind: Set(kind),
+                year: Set(year),
+                title: Set(title),
+                summary: Set(Some("秘书处起草，提请成员大会审议".into())),
+                submitted_on: Set(submitted),
+                resolution_id: Set(review.map(|(resolution, _)| resolution)),
+                reviewed_on: Set(review.map(|(_, on)| on)),
+                version: Set(1),
+                created_at: Set(self.stamp),
+                updated_at: Set(self.stamp),
+                ..Default::default()
+            })
+            .await?;
+        }
         Ok(())
     }
 
@@ -942,19 +982,35 @@ impl Seeder<'_> {
                     &[],
                 )
                 .await?;
-            let subject = if year == 2022 {
-                "审议通过吸收新成员"
-            } else {
-                "审议年度工作报告和经费使用情况"
-            };
-            let (kind, about) = if year == 2022 {
-                (R::AdmitMembers, (None, Some(admitted)))
-            } else {
-                (R::Other, (None, None))
-            };
             let votes = (attending.len() as i32 - 2, 1, 1);
-            self.resolve_about(held, kind, subject, votes, about)
+            let reviewed = self
+                .resolve(
+                    held,
+                    R::ReviewReport,
+                    "审议年度工作报告和下年度工作计划",
+                    votes,
+                )
                 .await?;
+            self.yearly_reports(
+                a.id,
+                year,
+                date(year, month, day) - chrono::Days::new(14),
+                Some((reviewed, date(year, month, day))),
+            )
+            .await?;
+            if year == 2022 {
+                self.resolve_about(
+                    held,
+                    R::AdmitMembers,
+                    "审议通过吸收新成员",
+                    votes,
+                    (None, Some(admitted)),
+                )
+                .await?;
+            } else {
+                self.resolve(held, R::RaiseAndUseFunds, "审议经费筹集和使用情况", votes)
+                    .await?;
+            }
         }
         let review = self
             .meeting(
@@ -1063,6 +1119,22 @@ impl Seeder<'_> {
                 &[],
             )
             .await?;
+        let votes = (attending.len() as i32 - 1, 0, 1);
+        let reviewed = self
+            .resolve(
+                assembly_two,
+                R::ReviewReport,
+                "审议2025年度工作报告和2026年度工作计划",
+                votes,
+            )
+            .await?;
+        self.yearly_reports(
+            a.id,
+            2025,
+            date(2025, 11, 6),
+            Some((reviewed, date(2025, 11, 20))),
+        )
+        .await?;
         let second_term = Election {
             assembly: assembly_two,
             present: attending.len() as i32,

@@ -111,6 +111,7 @@ const ALLIANCE_PRIVATE: &[&str] = &[
     "charter",
     "charters",
     "supportingRules",
+    "reports",
     "stageHistory",
     "charterConsents",
     "posts",
@@ -142,6 +143,7 @@ pub enum Capability {
     ReadFoundedAlliances,
     ReadAllAlliances,
     ReadGovernance,
+    ReadReports,
     ReadOrganizations,
     ReadChainGraph,
     ReadPeople,
@@ -215,6 +217,22 @@ impl Viewer {
     }
 
     /// PUBLIC may read reference data and founded alliances only.
+    /// Alliances' plans and reports are for the office, the departments, the municipalities and
+    /// the secretariats: an analyst sees structure and figures, the public neither.
+    pub fn sees_reports(&self) -> bool {
+        !matches!(self.role(), Role::Public | Role::Analyst)
+    }
+
+    pub fn require_reports(&self, what: &str) -> Result<()> {
+        if self.sees_reports() {
+            Ok(())
+        } else {
+            Err(Error::forbidden(format!(
+                "{what} are for the office, departments, municipalities and secretariats"
+            )))
+        }
+    }
+
     pub fn require_signed_in(&self, what: &str) -> Result<()> {
         if self.is_public() {
             Err(Error::forbidden(format!(
@@ -238,6 +256,9 @@ impl Viewer {
             ReadChainGraph,
             ReadPeople,
         ]);
+        if self.sees_reports() {
+            caps.push(ReadReports);
+        }
         match self.role() {
             Role::Office => caps.extend([
                 ReadAllContactDetails,
@@ -397,6 +418,15 @@ impl Viewer {
         }
     }
 
+    /// Plans and reports the viewer may see: none for PUBLIC and ANALYST ([`Viewer::sees_reports`]).
+    pub fn report_scope(&self) -> Condition {
+        if self.sees_reports() {
+            Condition::all()
+        } else {
+            Condition::all().add(Expr::cust("1 = 0"))
+        }
+    }
+
     /// Memberships the viewer may see: PUBLIC only active memberships of founded alliances.
     pub fn membership_scope(&self) -> Condition {
         if !self.is_public() {
@@ -490,6 +520,8 @@ impl Viewer {
             model,
             if self.is_public() {
                 ALLIANCE_PRIVATE
+            } else if !self.sees_reports() {
+                &["reports"]
             } else {
                 &[]
             },

@@ -166,6 +166,7 @@ impl ChangeKind {
             ChangeKind::Person => &["person"],
             ChangeKind::Alliance => &[
                 "alliance",
+                "alliance_report",
                 "alliance_stage_event",
                 "charter",
                 "charter_consent",

@@ -7,10 +7,11 @@
 use std::collections::HashMap;
 
 use entity::{
-    alliance, alliance_stage_event, audit_event, chain_segment, charter, charter_consent,
-    department, enterprise_profile, industrial_park, meeting, meeting_attendance, membership,
-    municipality, organization, organization_segment, person, post, project, project_participant,
-    resolution, sector, supply_link, support_measure, supporting_rule, working_group,
+    alliance, alliance_report, alliance_stage_event, audit_event, chain_segment, charter,
+    charter_consent, department, enterprise_profile, industrial_park, meeting, meeting_attendance,
+    membership, municipality, organization, organization_segment, person, post, project,
+    project_participant, resolution, sector, supply_link, support_measure, supporting_rule,
+    working_group,
 };
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, DbBackend, EntityTrait, FromQueryResult,
@@ -55,6 +56,15 @@ scoped!(
     private: alliance_stage_event, charter, charter_consent, supporting_rule, person, post, working_group, meeting, meeting_attendance, resolution,
     project, project_participant, supply_link, support_measure, organization_segment, audit_event,
 );
+
+impl Scoped for alliance_report::Entity {
+    fn id_column() -> Self::Column {
+        alliance_report::Column::Id
+    }
+    fn scope(viewer: &Viewer) -> Condition {
+        viewer.report_scope()
+    }
+}
 
 impl Scoped for organization::Entity {
     fn id_column() -> Self::Column {

@@ -11,7 +11,7 @@
 //! - [`budget`]: cost budgets per caller and minute, shared by every replica;
 //! - [`directory`], [`support`], [`formation`], [`membership`], [`project`], [`governance`]: the
 //!   mutations by area; [`charter`]: each alliance's charter versions, the governance parameters
-//!   the rules read from them, and its supporting rules;
+//!   the rules read from them, and its supporting rules; [`report`]: plans and reports;
 //! - [`changes`] and [`feed`]: change notices for subscriptions, the change kinds, and the feed
 //!   (one change per object per mutation);
 //! - [`chain`], [`stats`]: chain analytics and dashboard statistics, computed in SQL;
@@ -36,6 +36,7 @@ pub mod membership;
 pub mod page;
 pub mod project;
 pub mod relation;
+pub mod report;
 pub mod rules;
 pub mod stats;
 pub mod support;

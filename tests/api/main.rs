@@ -22,6 +22,7 @@ mod masking;
 mod permissions;
 mod read_api;
 mod replay;
+mod reports;
 mod rules;
 mod schema;
 mod seed;

@@ -12,7 +12,8 @@ use alliance_hub::service::{
 };
 use chrono::NaiveDate;
 use entity::{
-    alliance, alliance_stage_event, chain_segment, charter, charter_consent, enterprise_profile,
+    alliance, alliance_report, alliance_stage_event, chain_segment, charter, charter_consent,
+    enterprise_profile,
     enums::{AllianceStage, MeetingKind, OrganizationKind, PostKind, ResolutionKind},
     meeting, meeting_attendance, membership, organization, organization_segment, post, resolution,
 };
@@ -122,6 +123,7 @@ async fn every_seeded_decision_passes_the_rules_the_mutations_use() {
         .map(|o| (o.id, o))
         .collect();
     let stages = alliance_stage_event::Entity::find().all(db).await.unwrap();
+    let reports = alliance_report::Entity::find().all(db).await.unwrap();
     let mut judged = 0;
     for alliance in alliance::Entity::find().all(db).await.unwrap() {
         let r = Records::load(db, alliance).await;
@@ -295,6 +297,33 @@ async fn every_seeded_decision_passes_the_rules_the_mutations_use() {
                     .any(|m| m.organization_id == unit && member_on(m, formed))
             });
             rules::bodies_formed(experts, host).unwrap();
+        }
+
+        // Plans and reports: a reviewed one rests on a passed REVIEW_REPORT resolution of the
+        // council or an assembly, held once it was submitted.
+        for report in reports.iter().filter(|x| x.alliance_id == r.alliance.id) {
+            let Some(id) = report.resolution_id else {
+                continue;
+            };
+            let res = r.resolutions.iter().find(|x| x.id == id).unwrap();
+            let m = &r.meetings[&res.meeting_id];
+            let bodies = [
+                MeetingKind::Council,
+                MeetingKind::GeneralAssembly,
+                MeetingKind::FoundingAssembly,
+            ];
+            rules::decided_by(
+                res,
+                m,
+                ResolutionKind::ReviewReport,
+                &bodies,
+                "REPLAY",
+                "seeded",
+            )
+            .unwrap();
+            assert!(report.submitted_on <= m.held_on);
+            assert_eq!(report.reviewed_on, Some(m.held_on));
+            judged += 1;
         }
 
         // Charter adoption and founding.

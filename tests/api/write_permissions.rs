@@ -51,7 +51,8 @@ async fn targets(app: &TestApp) -> Targets {
                 meetings { id kind resolutions { id kind } }
                 posts(activeOn: "2026-12-01") { id kind person { id } }
                 workingGroups { id dissolvedOn }
-                projects { id stage } }
+                projects { id stage }
+                reports { id } }
               memberships(filter: {alliance: {eq: $a}}, first: 100) { nodes { id status } } }"#,
             json!({ "a": alliance }),
         )
@@ -94,6 +95,7 @@ async fn targets(app: &TestApp) -> Targets {
             "directorsVote": resolution("ELECT_DIRECTORS"), "chairVote": resolution("ELECT_CHAIR"),
             "viceVote": resolution("APPROVE_VICE_CHAIRS"), "nomination": resolution("NOMINATE_SECRETARY_GENERAL"),
             "election": resolution("ELECT_SECRETARY_GENERAL"),
+            "report": a["reports"][0]["id"].clone(),
         }),
     }
 }
@@ -369,13 +371,23 @@ const MUTATIONS: &[(&str, May, &str)] = &[
         "dissolveWorkingGroup(input: {id: $group, expectedVersion: 1}) { workingGroup { id } }",
     ),
     (
+        "submitReport",
+        May::Alliance,
+        r#"submitReport(input: {alliance: $alliance, kind: EXPERT_COMMITTEE_REPORT, year: 2026, title: "报告"}) { report { id } }"#,
+    ),
+    (
+        "reviewReport",
+        May::Alliance,
+        "reviewReport(input: {report: $report, expectedVersion: 1, resolution: $chairVote}) { report { id } }",
+    ),
+    (
         "endPost",
         May::Alliance,
         "endPost(input: {id: $post, expectedVersion: 1}) { post { id } }",
     ),
 ];
 
-const VARIABLES: &str = "$unit: ID!, $person: ID!, $park: ID!, $link: ID!, $department: ID!, $segment: ID!, $measure: ID!, $alliance: ID!, $applied: ID!, $active: ID!, $meeting: ID!, $post: ID!, $group: ID!, $project: ID!, $chairPerson: ID!, $directorsVote: ID!, $chairVote: ID!, $viceVote: ID!, $nomination: ID!, $election: ID!";
+const VARIABLES: &str = "$unit: ID!, $person: ID!, $park: ID!, $link: ID!, $department: ID!, $segment: ID!, $measure: ID!, $alliance: ID!, $applied: ID!, $active: ID!, $meeting: ID!, $post: ID!, $group: ID!, $project: ID!, $chairPerson: ID!, $directorsVote: ID!, $chairVote: ID!, $viceVote: ID!, $nomination: ID!, $election: ID!, $report: ID!";
 
 fn allowed(may: May, role: &str) -> bool {
     matches!(

@@ -15,6 +15,7 @@ use crate::{
         loader::{MemberCountOfAlliance, MembersOfAlliance, children, row},
         membership::Membership,
         project::Project,
+        report::AllianceReport,
         request,
         scalars::Date,
         support::SupportMeasure,
@@ -25,7 +26,7 @@ use crate::{
         page::PageRequest,
         relation::{
             ChartersOfAlliance, ConsentsOfAlliance, MeetingsOfAlliance, PostsOfAlliance,
-            ProjectsOfAlliance, StageEventsOfAlliance, SupportForAlliance,
+            ProjectsOfAlliance, ReportsOfAlliance, StageEventsOfAlliance, SupportForAlliance,
             SupportingRulesOfAlliance, WorkingGroupsOfAlliance,
         },
     },
@@ -225,6 +226,25 @@ impl Alliance {
                 .await?
                 .into_iter()
                 .map(SupportingRule)
+                .collect(),
+        ))
+    }
+    /// Work plans, work reports and expert committee reports, by year (`year`: only that year).
+    /// Not for ANALYST or PUBLIC.
+    async fn reports(
+        &self,
+        ctx: &Context<'_>,
+        year: Option<i32>,
+    ) -> async_graphql::Result<Option<Vec<AllianceReport>>> {
+        if !self.shows("reports") {
+            return Ok(None);
+        }
+        Ok(Some(
+            children::<ReportsOfAlliance>(ctx, self.0.value.id)
+                .await?
+                .into_iter()
+                .filter(|r| year.is_none_or(|y| r.year == y))
+                .map(AllianceReport)
                 .collect(),
         ))
     }
