@@ -3,6 +3,8 @@
 //! Relations live in the migrations (foreign keys) and in the service layer's loaders,
 //! so the entities stay a faithful, dumb picture of the tables.
 
+pub mod agreement;
+pub mod agreement_party;
 pub mod alliance;
 pub mod alliance_report;
 pub mod alliance_stage_event;

@@ -9,6 +9,7 @@ mod m20261204_000003_disclosure_control;
 mod m20261205_000001_charters;
 mod m20261205_000002_initiation;
 mod m20261205_000003_reports;
+mod m20261205_000004_agreements;
 mod spec;
 
 /// All migrations, in order.
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000001_charters::Migration),
             Box::new(m20261205_000002_initiation::Migration),
             Box::new(m20261205_000003_reports::Migration),
+            Box::new(m20261205_000004_agreements::Migration),
         ]
     }
 }

@@ -20,6 +20,8 @@ pub enum Kind {
     Charter,
     SupportingRule,
     Report,
+    Agreement,
+    AgreementParty,
     Person,
     Post,
     WorkingGroup,
@@ -32,7 +34,7 @@ pub enum Kind {
 }
 
 impl Kind {
-    const ALL: [Kind; 22] = [
+    const ALL: [Kind; 24] = [
         Kind::Department,
         Kind::Municipality,
         Kind::Sector,
@@ -46,6 +48,8 @@ impl Kind {
         Kind::Charter,
         Kind::SupportingRule,
         Kind::Report,
+        Kind::Agreement,
+        Kind::AgreementParty,
         Kind::Person,
         Kind::Post,
         Kind::WorkingGroup,
@@ -72,6 +76,8 @@ impl Kind {
             Kind::Charter => "Charter",
             Kind::SupportingRule => "SupportingRule",
             Kind::Report => "AllianceReport",
+            Kind::Agreement => "Agreement",
+            Kind::AgreementParty => "AgreementParty",
             Kind::Person => "Person",
             Kind::Post => "Post",
             Kind::WorkingGroup => "WorkingGroup",

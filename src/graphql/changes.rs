@@ -66,6 +66,8 @@ fn global_id(entity: &str, id: i64) -> Option<String> {
         "charter_consent" => Kind::CharterConsent,
         "charter" => Kind::Charter,
         "alliance_report" => Kind::Report,
+        "agreement" => Kind::Agreement,
+        "agreement_party" => Kind::AgreementParty,
         "supporting_rule" => Kind::SupportingRule,
         "membership" => Kind::Membership,
         "post" => Kind::Post,

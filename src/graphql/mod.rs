@@ -81,6 +81,7 @@ pub struct Mutation(
     support::SupportMutation,
     formation::FormationMutation,
     formation::CharterMutation,
+    formation::AgreementMutation,
     membership::MembershipMutation,
     project::ProjectMutation,
     report::ReportMutation,

@@ -2,9 +2,10 @@
 
 use async_graphql::{Context, ID, Interface, Object};
 use entity::{
-    alliance_report, alliance_stage_event, chain_segment, charter, charter_consent, department,
-    industrial_park, meeting, membership, municipality, person, post, project, project_participant,
-    resolution, sector, supply_link, support_measure, supporting_rule, working_group,
+    agreement, agreement_party, alliance_report, alliance_stage_event, chain_segment, charter,
+    charter_consent, department, industrial_park, meeting, membership, municipality, person, post,
+    project, project_participant, resolution, sector, supply_link, support_measure,
+    supporting_rule, working_group,
 };
 
 use crate::{
@@ -16,7 +17,10 @@ use crate::{
             Municipality, Organization, Park, Person, ResearchInstitute, Sector,
             SocialOrganization, SupplyLink, University,
         },
-        formation::{Alliance, Charter, CharterConsent, StageEvent, SupportingRule},
+        formation::{
+            Agreement, AgreementParty, Alliance, Charter, CharterConsent, StageEvent,
+            SupportingRule,
+        },
         governance::{Meeting, Post, Resolution, WorkingGroup},
         loader::row,
         membership::Membership,
@@ -49,6 +53,8 @@ pub enum Node {
     Charter(Charter),
     SupportingRule(SupportingRule),
     AllianceReport(AllianceReport),
+    Agreement(Agreement),
+    AgreementParty(AgreementParty),
     Person(Person),
     Post(Post),
     WorkingGroup(WorkingGroup),
@@ -114,6 +120,12 @@ impl Node {
             Kind::Report => row::<alliance_report::Model>(ctx, id)
                 .await?
                 .map(|m| Node::AllianceReport(AllianceReport(m))),
+            Kind::Agreement => row::<agreement::Model>(ctx, id)
+                .await?
+                .map(|m| Node::Agreement(Agreement(m))),
+            Kind::AgreementParty => row::<agreement_party::Model>(ctx, id)
+                .await?
+                .map(|m| Node::AgreementParty(AgreementParty(m))),
             Kind::Person => match row::<person::Model>(ctx, id).await? {
                 Some(m) => Some(Node::Person(Person::guard(ctx, m).await?)),
                 None => None,

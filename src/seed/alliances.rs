@@ -4,7 +4,8 @@
 
 use chrono::NaiveDate;
 use entity::{
-    alliance, alliance_report, alliance_stage_event, charter, charter_consent,
+    agreement, agreement_party, alliance, alliance_report, alliance_stage_event, charter,
+    charter_consent,
     enums::{
         AdmissionBody, AllianceStage as Stage, Body, Decision, DepartmentCode as Dept,
         FormationMode, MeetingKind, MembershipStatus as Status, ParticipantRole, PostKind,
@@ -133,23 +134,24 @@ impl Seeder<'_> {
         Ok(())
     }
 
-    async fn member(&self, alliance: i64, m: Member) -> Result<()> {
-        self.insert(membership::ActiveModel {
-            alliance_id: Set(alliance),
-            organization_id: Set(m.organization),
-            status: Set(m.status),
-            is_initiator: Set(m.initiator),
-            applied_on: Set(m.applied),
-            joined_on: Set(m.joined),
-            left_on: Set(m.left),
-            decision_reason: Set(m.reason.map(str::to_owned)),
-            version: Set(1),
-            created_at: Set(self.stamp),
-            updated_at: Set(self.stamp),
-            ..Default::default()
-        })
-        .await?;
-        Ok(())
+    async fn member(&self, alliance: i64, m: Member) -> Result<i64> {
+        Ok(self
+            .insert(membership::ActiveModel {
+                alliance_id: Set(alliance),
+                organization_id: Set(m.organization),
+                status: Set(m.status),
+                is_initiator: Set(m.initiator),
+                applied_on: Set(m.applied),
+                joined_on: Set(m.joined),
+                left_on: Set(m.left),
+                decision_reason: Set(m.reason.map(str::to_owned)),
+                version: Set(1),
+                created_at: Set(self.stamp),
+                updated_at: Set(self.stamp),
+                ..Default::default()
+            })
+            .await?
+            .id)
     }
 
     /// A charter version with its parameters: a draft unless `adopted`.
@@ -668,19 +670,20 @@ impl Seeder<'_> {
         }
         // Open membership after founding (Annex 1 §5): one admitted, one refused, one pending.
         let admitted = self.nth_of("NMAT-02", 1)?.id;
-        self.member(
-            a.id,
-            Member {
-                organization: admitted,
-                status: Status::Active,
-                initiator: false,
-                applied: date(2022, 10, 12),
-                joined: Some(date(2022, 12, 9)),
-                left: None,
-                reason: Some("符合新成员吸收管理办法，经成员大会审议通过"),
-            },
-        )
-        .await?;
+        let admission = self
+            .member(
+                a.id,
+                Member {
+                    organization: admitted,
+                    status: Status::Active,
+                    initiator: false,
+                    applied: date(2022, 10, 12),
+                    joined: Some(date(2022, 12, 9)),
+                    left: None,
+                    reason: Some("符合新成员吸收管理办法，经成员大会审议通过"),
+                },
+            )
+            .await?;
         let outside = self
             .enterprises
             .iter()
@@ -938,6 +941,50 @@ impl Seeder<'_> {
             end: date(2025, 11, 25),
         };
         self.elect_council(a.id, first_term).await?;
+        // The founders sign the alliance agreement; the unit admitted in 2022 accedes to it.
+        let agreement = self
+            .insert(agreement::ActiveModel {
+                alliance_id: Set(a.id),
+                agreement_version: Set("v1.0".into()),
+                signed_on: Set(founding),
+                liable_unit_id: Set(association),
+                summary: Set(Some(
+                    "成员单位的权利、义务和任务分工；宁夏新材料行业协会为对外承担责任的主体".into(),
+                )),
+                version: Set(1),
+                created_at: Set(self.stamp),
+                updated_at: Set(self.stamp),
+                ..Default::default()
+            })
+            .await?;
+        let tasks = |unit: i64| match unit {
+            u if u == association => Some("秘书处日常工作、对外联络和政策研究"),
+            u if u == rare => Some("牵头高纯钽粉联合攻关"),
+            u if u == crystal => Some("牵头光伏用石英坩埚团体标准"),
+            _ => None,
+        };
+        let parties = founders.iter().map(|u| (*u, founding, None)).chain([(
+            admitted,
+            date(2022, 12, 9),
+            Some(admission),
+        )]);
+        for (unit, on, membership) in parties {
+            self.insert(agreement_party::ActiveModel {
+                agreement_id: Set(agreement.id),
+                alliance_id: Set(a.id),
+                organization_id: Set(unit),
+                rights: Set(None),
+                duties: Set(None),
+                tasks: Set(tasks(unit).map(str::to_owned)),
+                acceded_on: Set(on),
+                membership_id: Set(membership),
+                version: Set(1),
+                created_at: Set(self.stamp),
+                updated_at: Set(self.stamp),
+                ..Default::default()
+            })
+            .await?;
+        }
         self.resolve(
             assembly,
             R::DeclareFounded,

@@ -111,6 +111,8 @@ const ALLIANCE_PRIVATE: &[&str] = &[
     "charter",
     "charters",
     "supportingRules",
+    "agreement",
+    "agreements",
     "reports",
     "stageHistory",
     "charterConsents",

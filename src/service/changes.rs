@@ -165,6 +165,8 @@ impl ChangeKind {
             ChangeKind::SupportMeasure => &["support_measure"],
             ChangeKind::Person => &["person"],
             ChangeKind::Alliance => &[
+                "agreement",
+                "agreement_party",
                 "alliance",
                 "alliance_report",
                 "alliance_stage_event",

@@ -9,6 +9,7 @@ use entity::{
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, IntoActiveModel};
 
 use super::{
+    agreement::Terms,
     directory::optional_text,
     rules,
     write::{Tx, Writer, check_version},
@@ -166,6 +167,17 @@ impl Writer<'_> {
                     row,
                 )
                 .await?;
+            // A new member accedes to the agreement in force (Annex 1 §4, §5).
+            if let Some(joined) = after.joined_on.filter(|_| approve) {
+                tx.accede(
+                    after.alliance_id,
+                    after.organization_id,
+                    &Terms::default(),
+                    joined,
+                    Some(after.id),
+                )
+                .await?;
+            }
             Ok(after)
         }
         .await;

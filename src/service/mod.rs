@@ -11,13 +11,15 @@
 //! - [`budget`]: cost budgets per caller and minute, shared by every replica;
 //! - [`directory`], [`support`], [`formation`], [`membership`], [`project`], [`governance`]: the
 //!   mutations by area; [`charter`]: each alliance's charter versions, the governance parameters
-//!   the rules read from them, and its supporting rules; [`report`]: plans and reports;
+//!   the rules read from them, and its supporting rules; [`agreement`]: the alliance agreement
+//!   and its parties; [`report`]: plans and reports;
 //! - [`changes`] and [`feed`]: change notices for subscriptions, the change kinds, and the feed
 //!   (one change per object per mutation);
 //! - [`chain`], [`stats`]: chain analytics and dashboard statistics, computed in SQL;
 //! - [`disclosure`]: what statistics may show of confidential figures below OFFICE.
 
 pub mod access;
+pub mod agreement;
 pub mod budget;
 pub mod chain;
 pub mod changes;

@@ -5,10 +5,10 @@
 use std::collections::HashMap;
 
 use entity::{
-    alliance_report, alliance_stage_event, chain_segment, charter, charter_consent,
-    enums::MembershipStatus, industrial_park, meeting, meeting_attendance, membership,
-    organization, organization_segment, person, post, project, project_participant, resolution,
-    supply_link, support_measure, supporting_rule, working_group,
+    agreement, agreement_party, alliance_report, alliance_stage_event, chain_segment, charter,
+    charter_consent, enums::MembershipStatus, industrial_park, meeting, meeting_attendance,
+    membership, organization, organization_segment, person, post, project, project_participant,
+    resolution, supply_link, support_measure, supporting_rule, working_group,
 };
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait};
 
@@ -77,6 +77,8 @@ relation!(/** An organization's memberships. */ MembershipsOfOrganization => mem
 relation!(/** The people of an organization. */ PeopleOfOrganization => person by OrganizationId, order [NameZh asc]);
 relation!(/** An alliance's formation history. */ StageEventsOfAlliance => alliance_stage_event by AllianceId, order [OccurredOn asc]);
 relation!(/** Initiators' consents to the charter. */ ConsentsOfAlliance => charter_consent by AllianceId, order [ConsentedOn asc]);
+relation!(/** Every version of an alliance's agreement, oldest first. */ AgreementsOfAlliance => agreement by AllianceId, order [SignedOn asc]);
+relation!(/** The parties to an agreement, in the order they became parties. */ PartiesOfAgreement => agreement_party by AgreementId, order [AccededOn asc]);
 relation!(/** An alliance's plans and reports, by year. */ ReportsOfAlliance => alliance_report by AllianceId, order [Year asc, Kind asc]);
 relation!(/** Every version of an alliance's charter, drafts included, oldest first. */ ChartersOfAlliance => charter by AllianceId, order [DraftedOn asc]);
 relation!(/** The versions of a charter's supporting rules, by kind, oldest first. */ SupportingRulesOfAlliance => supporting_rule by AllianceId, order [Kind asc, AdoptedOn asc]);

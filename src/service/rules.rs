@@ -151,6 +151,44 @@ pub fn bodies_formed(experts_serving: usize, secretariat_hosted_by_member: bool)
     }
 }
 
+/// Annex 1 §4: the alliance agreement binds the members: at least two parties, each an active
+/// member on the day it is signed (or accedes).
+pub fn agreement_among_members(parties: usize, not_members: &[String]) -> Result<()> {
+    if parties < 2 {
+        return Err(broken(
+            "AGREEMENT_PARTIES_ARE_MEMBERS",
+            "the alliance agreement is concluded among the members: name at least two parties (Annex 1 §4)",
+        ));
+    }
+    if not_members.is_empty() {
+        Ok(())
+    } else {
+        Err(broken(
+            "AGREEMENT_PARTIES_ARE_MEMBERS",
+            format!(
+                "the agreement's parties are members of the alliance that day: {} (Annex 1 §4)",
+                not_members.join("; ")
+            ),
+        ))
+    }
+}
+
+/// Annex 1 §4: the agreement names the body bearing the alliance's external liability: one of
+/// its parties and, once the assembly named one (NAME_LIABILITY_UNIT), that unit.
+pub fn agreement_names_liable_unit(is_party: bool, matches_named: bool) -> Result<()> {
+    match (is_party, matches_named) {
+        (true, true) => Ok(()),
+        (false, _) => Err(broken(
+            "AGREEMENT_NAMES_LIABLE_UNIT",
+            "the unit bearing external liability is a party to the agreement (Annex 1 §4)",
+        )),
+        (true, false) => Err(broken(
+            "AGREEMENT_NAMES_LIABLE_UNIT",
+            "the general assembly named another unit to bear external liability (Annex 1 §4)",
+        )),
+    }
+}
+
 /// A dissolved alliance takes no further steps.
 pub fn not_dissolved(stage: AllianceStage) -> Result<()> {
     if stage == AllianceStage::Dissolved {

@@ -5,6 +5,7 @@
 
 mod helpers;
 
+mod agreements;
 mod authentication;
 mod backup;
 mod chain;

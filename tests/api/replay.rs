@@ -12,8 +12,8 @@ use alliance_hub::service::{
 };
 use chrono::NaiveDate;
 use entity::{
-    alliance, alliance_report, alliance_stage_event, chain_segment, charter, charter_consent,
-    enterprise_profile,
+    agreement, agreement_party, alliance, alliance_report, alliance_stage_event, chain_segment,
+    charter, charter_consent, enterprise_profile,
     enums::{AllianceStage, MeetingKind, OrganizationKind, PostKind, ResolutionKind},
     meeting, meeting_attendance, membership, organization, organization_segment, post, resolution,
 };
@@ -124,6 +124,8 @@ async fn every_seeded_decision_passes_the_rules_the_mutations_use() {
         .collect();
     let stages = alliance_stage_event::Entity::find().all(db).await.unwrap();
     let reports = alliance_report::Entity::find().all(db).await.unwrap();
+    let agreements = agreement::Entity::find().all(db).await.unwrap();
+    let parties = agreement_party::Entity::find().all(db).await.unwrap();
     let mut judged = 0;
     for alliance in alliance::Entity::find().all(db).await.unwrap() {
         let r = Records::load(db, alliance).await;
@@ -323,6 +325,46 @@ async fn every_seeded_decision_passes_the_rules_the_mutations_use() {
             .unwrap();
             assert!(report.submitted_on <= m.held_on);
             assert_eq!(report.reviewed_on, Some(m.held_on));
+            judged += 1;
+        }
+
+        // The agreement: signed by members, naming the liable unit the assembly named; every
+        // later member acceded on admission.
+        for version in agreements.iter().filter(|x| x.alliance_id == r.alliance.id) {
+            let signed: Vec<&agreement_party::Model> = parties
+                .iter()
+                .filter(|p| p.agreement_id == version.id)
+                .collect();
+            let outsiders: Vec<String> = signed
+                .iter()
+                .filter(|p| {
+                    !r.members.iter().any(|m| {
+                        m.organization_id == p.organization_id && member_on(m, p.acceded_on)
+                    })
+                })
+                .map(|p| units[&p.organization_id].name_zh.clone())
+                .collect();
+            rules::agreement_among_members(signed.len(), &outsiders).unwrap();
+            rules::agreement_names_liable_unit(
+                signed
+                    .iter()
+                    .any(|p| p.organization_id == version.liable_unit_id),
+                r.alliance.liability_unit_id == Some(version.liable_unit_id),
+            )
+            .unwrap();
+            for m in r
+                .members
+                .iter()
+                .filter(|m| m.joined_on.is_some_and(|j| j > version.signed_on))
+            {
+                assert!(
+                    signed
+                        .iter()
+                        .any(|p| p.organization_id == m.organization_id
+                            && p.membership_id == Some(m.id)),
+                    "{code}: a member admitted after signing accedes"
+                );
+            }
             judged += 1;
         }
 

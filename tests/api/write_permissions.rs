@@ -371,6 +371,16 @@ const MUTATIONS: &[(&str, May, &str)] = &[
         "dissolveWorkingGroup(input: {id: $group, expectedVersion: 1}) { workingGroup { id } }",
     ),
     (
+        "signAgreement",
+        May::Alliance,
+        r#"signAgreement(input: {alliance: $alliance, agreementVersion: "v9", signedOn: "2026-12-01", liableUnit: $unit, parties: []}) { agreement { id } }"#,
+    ),
+    (
+        "accedeToAgreement",
+        May::Alliance,
+        "accedeToAgreement(input: {alliance: $alliance, organization: $unit}) { party { id } }",
+    ),
+    (
         "submitReport",
         May::Alliance,
         r#"submitReport(input: {alliance: $alliance, kind: EXPERT_COMMITTEE_REPORT, year: 2026, title: "报告"}) { report { id } }"#,

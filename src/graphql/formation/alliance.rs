@@ -10,7 +10,7 @@ use crate::{
         connection::{Conn, TotalCount, connection, empty_page, unwrap_shared},
         directory::{Municipality, Organization, Sector},
         enums,
-        formation::{Charter, SupportingRule},
+        formation::{Agreement, Charter, SupportingRule},
         governance::{Meeting, Post, WorkingGroup},
         loader::{MemberCountOfAlliance, MembersOfAlliance, children, row},
         membership::Membership,
@@ -22,12 +22,12 @@ use crate::{
     },
     service::{
         access::{Guarded, Viewer},
-        charter, governance,
+        agreement, charter, governance,
         page::PageRequest,
         relation::{
-            ChartersOfAlliance, ConsentsOfAlliance, MeetingsOfAlliance, PostsOfAlliance,
-            ProjectsOfAlliance, ReportsOfAlliance, StageEventsOfAlliance, SupportForAlliance,
-            SupportingRulesOfAlliance, WorkingGroupsOfAlliance,
+            AgreementsOfAlliance, ChartersOfAlliance, ConsentsOfAlliance, MeetingsOfAlliance,
+            PostsOfAlliance, ProjectsOfAlliance, ReportsOfAlliance, StageEventsOfAlliance,
+            SupportForAlliance, SupportingRulesOfAlliance, WorkingGroupsOfAlliance,
         },
     },
 };
@@ -226,6 +226,30 @@ impl Alliance {
                 .await?
                 .into_iter()
                 .map(SupportingRule)
+                .collect(),
+        ))
+    }
+    /// The alliance agreement in force today (联盟协议).
+    async fn agreement(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Agreement>> {
+        if !self.shows("agreement") {
+            return Ok(None);
+        }
+        let versions = children::<AgreementsOfAlliance>(ctx, self.0.value.id).await?;
+        let today = chrono::Utc::now().date_naive();
+        Ok(agreement::in_force(&versions, today)
+            .cloned()
+            .map(Agreement))
+    }
+    /// Every version of the agreement, oldest first.
+    async fn agreements(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Vec<Agreement>>> {
+        if !self.shows("agreements") {
+            return Ok(None);
+        }
+        Ok(Some(
+            children::<AgreementsOfAlliance>(ctx, self.0.value.id)
+                .await?
+                .into_iter()
+                .map(Agreement)
                 .collect(),
         ))
     }
