@@ -792,3 +792,32 @@ pub enum ReportKind {
     /// The expert committee's report to the members.
     ExpertCommitteeReport,
 }
+
+/// What joint work produced (plan §二 二是).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    EnumIter,
+    DeriveActiveEnum,
+    Serialize,
+    Deserialize,
+)]
+#[sea_orm(
+    rs_type = "String",
+    db_type = "String(StringLen::N(40))",
+    rename_all = "SCREAMING_SNAKE_CASE"
+)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ResultKind {
+    Patent,
+    /// Software copyrights, know-how and other intellectual property.
+    OtherIntellectualProperty,
+    Standard,
+    NewProduct,
+}

@@ -10,6 +10,7 @@ mod m20261205_000001_charters;
 mod m20261205_000002_initiation;
 mod m20261205_000003_reports;
 mod m20261205_000004_agreements;
+mod m20261205_000005_results;
 mod spec;
 
 /// All migrations, in order.
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000002_initiation::Migration),
             Box::new(m20261205_000003_reports::Migration),
             Box::new(m20261205_000004_agreements::Migration),
+            Box::new(m20261205_000005_results::Migration),
         ]
     }
 }

@@ -22,6 +22,7 @@ pub enum Kind {
     Report,
     Agreement,
     AgreementParty,
+    JointResult,
     Person,
     Post,
     WorkingGroup,
@@ -34,7 +35,7 @@ pub enum Kind {
 }
 
 impl Kind {
-    const ALL: [Kind; 24] = [
+    const ALL: [Kind; 25] = [
         Kind::Department,
         Kind::Municipality,
         Kind::Sector,
@@ -50,6 +51,7 @@ impl Kind {
         Kind::Report,
         Kind::Agreement,
         Kind::AgreementParty,
+        Kind::JointResult,
         Kind::Person,
         Kind::Post,
         Kind::WorkingGroup,
@@ -78,6 +80,7 @@ impl Kind {
             Kind::Report => "AllianceReport",
             Kind::Agreement => "Agreement",
             Kind::AgreementParty => "AgreementParty",
+            Kind::JointResult => "JointResult",
             Kind::Person => "Person",
             Kind::Post => "Post",
             Kind::WorkingGroup => "WorkingGroup",

@@ -7,8 +7,8 @@ use entity::enums::{
     AdmissionBody, AllianceStage, AuditOutcome, Body, Decision, DepartmentCode, EnterpriseScale,
     FormationMode, MeetingKind, MembershipStatus, MunicipalityCode, MunicipalityKind,
     OrganizationKind, ParkLevel, ParticipantRole, PostKind, ProjectKind, ProjectStage, ReportKind,
-    ResolutionKind, SectorCode, SegmentPosition, SupportKind, SupportStatus, SupportingRuleKind,
-    Threshold, WorkingGroupKind,
+    ResolutionKind, ResultKind, SectorCode, SegmentPosition, SupportKind, SupportStatus,
+    SupportingRuleKind, Threshold, WorkingGroupKind,
 };
 use sea_orm::Iterable;
 use serde::{Serialize, de::DeserializeOwned};
@@ -221,6 +221,12 @@ labels! {
         GovernmentOrganised => "政府组织", "Organised by government";
         EnterpriseOrganised => "企业组织", "Organised by enterprises";
         Other => "其他方式", "Organised otherwise";
+    }
+    ResultKind {
+        Patent => "专利", "Patent";
+        OtherIntellectualProperty => "其他知识产权", "Other intellectual property";
+        Standard => "标准", "Standard";
+        NewProduct => "新产品", "New product";
     }
     ReportKind {
         WorkPlan => "年度工作计划", "Annual work plan";

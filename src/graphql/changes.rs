@@ -68,6 +68,7 @@ fn global_id(entity: &str, id: i64) -> Option<String> {
         "alliance_report" => Kind::Report,
         "agreement" => Kind::Agreement,
         "agreement_party" => Kind::AgreementParty,
+        "joint_result" | "result_holder" | "result_funding" => Kind::JointResult,
         "supporting_rule" => Kind::SupportingRule,
         "membership" => Kind::Membership,
         "post" => Kind::Post,

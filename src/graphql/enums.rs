@@ -189,6 +189,17 @@ pub enum ResolutionKind {
     Other,
 }
 
+/// What joint work produced (plan §二 二是).
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::enums::ResultKind")]
+pub enum ResultKind {
+    Patent,
+    /// Software copyrights, know-how and other intellectual property.
+    OtherIntellectualProperty,
+    Standard,
+    NewProduct,
+}
+
 /// A plan or report of an alliance (Annex 2 §一).
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 #[graphql(remote = "entity::enums::ReportKind")]

@@ -38,6 +38,7 @@ pub mod node;
 pub mod order;
 pub mod project;
 pub mod report;
+pub mod result;
 pub mod scalars;
 pub mod stats;
 pub mod support;
@@ -66,6 +67,7 @@ pub struct Query(
     directory::PeopleQuery,
     project::ProjectQuery,
     report::ReportQuery,
+    result::ResultQuery,
     support::SupportQuery,
     directory::SupplyLinkQuery,
     changes::FeedQuery,
@@ -85,6 +87,7 @@ pub struct Mutation(
     membership::MembershipMutation,
     project::ProjectMutation,
     report::ReportMutation,
+    result::ResultMutation,
     governance::GovernanceMutation,
 );
 

@@ -3,8 +3,8 @@
 use async_graphql::{Context, ID, Interface, Object};
 use entity::{
     agreement, agreement_party, alliance_report, alliance_stage_event, chain_segment, charter,
-    charter_consent, department, industrial_park, meeting, membership, municipality, person, post,
-    project, project_participant, resolution, sector, supply_link, support_measure,
+    charter_consent, department, industrial_park, joint_result, meeting, membership, municipality,
+    person, post, project, project_participant, resolution, sector, supply_link, support_measure,
     supporting_rule, working_group,
 };
 
@@ -27,6 +27,7 @@ use crate::{
         project::{Project, ProjectParticipant},
         report::AllianceReport,
         request,
+        result::JointResult,
         support::SupportMeasure,
     },
 };
@@ -55,6 +56,7 @@ pub enum Node {
     AllianceReport(AllianceReport),
     Agreement(Agreement),
     AgreementParty(AgreementParty),
+    JointResult(JointResult),
     Person(Person),
     Post(Post),
     WorkingGroup(WorkingGroup),
@@ -126,6 +128,9 @@ impl Node {
             Kind::AgreementParty => row::<agreement_party::Model>(ctx, id)
                 .await?
                 .map(|m| Node::AgreementParty(AgreementParty(m))),
+            Kind::JointResult => row::<joint_result::Model>(ctx, id)
+                .await?
+                .map(|m| Node::JointResult(JointResult(m))),
             Kind::Person => match row::<person::Model>(ctx, id).await? {
                 Some(m) => Some(Node::Person(Person::guard(ctx, m).await?)),
                 None => None,

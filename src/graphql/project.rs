@@ -15,10 +15,15 @@ use crate::{
         inputs::{ProjectFilter, ProjectOrderBy},
         loader::{children, maybe_row},
         request,
+        result::JointResult,
         scalars::{Date, Money},
         write::{date, writer},
     },
-    service::{listing, project::NewProject, relation::ParticipantsOfProject},
+    service::{
+        listing,
+        project::NewProject,
+        relation::{ParticipantsOfProject, ResultsOfProject},
+    },
 };
 
 /// A joint project of an alliance (R&D, industrialisation, standard).
@@ -78,6 +83,14 @@ impl Project {
             .await?
             .into_iter()
             .map(ProjectParticipant)
+            .collect())
+    }
+    /// What the project produced (patents, standards, products).
+    async fn results(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<JointResult>> {
+        Ok(children::<ResultsOfProject>(ctx, self.0.id)
+            .await?
+            .into_iter()
+            .map(JointResult)
             .collect())
     }
     async fn is_demo(&self) -> bool {

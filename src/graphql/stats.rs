@@ -89,7 +89,7 @@ impl From<Aggregate> for Figure {
 
 /// What a dimension's raw values are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Values {
+pub(crate) enum Values {
     /// Ids of rows of this kind (their code and names come from the row).
     Rows(Kind),
     /// Codes of the named enumeration (labelled in `domain::labels`).
@@ -341,7 +341,7 @@ impl AllianceStats {
     }
 }
 
-fn groups<D: Copy>(
+pub(crate) fn groups<D: Copy>(
     rows: Vec<stats::Group>,
     dims: &[D],
     describe: impl Fn(D) -> Values,

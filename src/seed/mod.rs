@@ -7,6 +7,7 @@
 mod alliances;
 mod organizations;
 pub mod reference;
+mod results;
 mod scale;
 
 pub use scale::load_scale;
@@ -33,6 +34,7 @@ pub async fn load_demo(db: &DatabaseConnection) -> Result<()> {
     seeder.supply_links().await?;
     seeder.alliances().await?;
     seeder.support_measures().await?;
+    seeder.results().await?;
     txn.commit().await?;
     prepare_for_reading(db).await
 }

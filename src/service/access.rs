@@ -113,6 +113,7 @@ const ALLIANCE_PRIVATE: &[&str] = &[
     "supportingRules",
     "agreement",
     "agreements",
+    "results",
     "reports",
     "stageHistory",
     "charterConsents",

@@ -12,7 +12,7 @@
 //! - [`directory`], [`support`], [`formation`], [`membership`], [`project`], [`governance`]: the
 //!   mutations by area; [`charter`]: each alliance's charter versions, the governance parameters
 //!   the rules read from them, and its supporting rules; [`agreement`]: the alliance agreement
-//!   and its parties; [`report`]: plans and reports;
+//!   and its parties; [`report`]: plans and reports; [`result`]: results of joint work;
 //! - [`changes`] and [`feed`]: change notices for subscriptions, the change kinds, and the feed
 //!   (one change per object per mutation);
 //! - [`chain`], [`stats`]: chain analytics and dashboard statistics, computed in SQL;
@@ -39,6 +39,7 @@ pub mod page;
 pub mod project;
 pub mod relation;
 pub mod report;
+pub mod result;
 pub mod rules;
 pub mod stats;
 pub mod support;

@@ -6,9 +6,10 @@ use std::collections::HashMap;
 
 use entity::{
     agreement, agreement_party, alliance_report, alliance_stage_event, chain_segment, charter,
-    charter_consent, enums::MembershipStatus, industrial_park, meeting, meeting_attendance,
-    membership, organization, organization_segment, person, post, project, project_participant,
-    resolution, supply_link, support_measure, supporting_rule, working_group,
+    charter_consent, enums::MembershipStatus, industrial_park, joint_result, meeting,
+    meeting_attendance, membership, organization, organization_segment, person, post, project,
+    project_participant, resolution, result_funding, result_holder, supply_link, support_measure,
+    supporting_rule, working_group,
 };
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait};
 
@@ -77,6 +78,10 @@ relation!(/** An organization's memberships. */ MembershipsOfOrganization => mem
 relation!(/** The people of an organization. */ PeopleOfOrganization => person by OrganizationId, order [NameZh asc]);
 relation!(/** An alliance's formation history. */ StageEventsOfAlliance => alliance_stage_event by AllianceId, order [OccurredOn asc]);
 relation!(/** Initiators' consents to the charter. */ ConsentsOfAlliance => charter_consent by AllianceId, order [ConsentedOn asc]);
+relation!(/** An alliance's results of joint work, oldest first. */ ResultsOfAlliance => joint_result by AllianceId, order [AchievedOn asc]);
+relation!(/** A project's results, oldest first. */ ResultsOfProject => joint_result by ProjectId, order [AchievedOn asc]);
+relation!(/** The units holding a result, largest share first. */ HoldersOfResult => result_holder by ResultId, order [SharePercent desc]);
+relation!(/** The support measures that funded a result. */ FundingOfResult => result_funding by ResultId, order [Id asc]);
 relation!(/** Every version of an alliance's agreement, oldest first. */ AgreementsOfAlliance => agreement by AllianceId, order [SignedOn asc]);
 relation!(/** The parties to an agreement, in the order they became parties. */ PartiesOfAgreement => agreement_party by AgreementId, order [AccededOn asc]);
 relation!(/** An alliance's plans and reports, by year. */ ReportsOfAlliance => alliance_report by AllianceId, order [Year asc, Kind asc]);

@@ -626,7 +626,7 @@ pub struct MembersInYear {
 }
 
 /// The calendar year of a date column, as an integer (NULL stays NULL).
-fn year_of(backend: DbBackend, column: &str) -> String {
+pub(crate) fn year_of(backend: DbBackend, column: &str) -> String {
     match backend {
         DbBackend::Postgres => format!("CAST(EXTRACT(YEAR FROM {column}) AS INTEGER)"),
         _ => format!("CAST(strftime('%Y', {column}) AS INTEGER)"),

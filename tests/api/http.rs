@@ -144,7 +144,7 @@ async fn a_syntax_error_in_the_query_is_bad_user_input() {
 async fn an_internal_error_says_internal_and_leaks_no_sql() {
     let app = TestApp::spawn().await;
     app.db()
-        .execute_unprepared("DROP TABLE support_measure")
+        .execute_unprepared("ALTER TABLE support_measure RENAME TO support_measure_gone")
         .await
         .unwrap();
     let response = app

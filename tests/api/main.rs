@@ -24,6 +24,7 @@ mod permissions;
 mod read_api;
 mod replay;
 mod reports;
+mod results;
 mod rules;
 mod schema;
 mod seed;

@@ -15,7 +15,8 @@ use entity::{
     agreement, agreement_party, alliance, alliance_report, alliance_stage_event, chain_segment,
     charter, charter_consent, enterprise_profile,
     enums::{AllianceStage, MeetingKind, OrganizationKind, PostKind, ResolutionKind},
-    meeting, meeting_attendance, membership, organization, organization_segment, post, resolution,
+    joint_result, meeting, meeting_attendance, membership, organization, organization_segment,
+    post, project_participant, resolution, result_funding, result_holder, support_measure,
 };
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
@@ -126,6 +127,11 @@ async fn every_seeded_decision_passes_the_rules_the_mutations_use() {
     let reports = alliance_report::Entity::find().all(db).await.unwrap();
     let agreements = agreement::Entity::find().all(db).await.unwrap();
     let parties = agreement_party::Entity::find().all(db).await.unwrap();
+    let results = joint_result::Entity::find().all(db).await.unwrap();
+    let holders = result_holder::Entity::find().all(db).await.unwrap();
+    let funding = result_funding::Entity::find().all(db).await.unwrap();
+    let participants = project_participant::Entity::find().all(db).await.unwrap();
+    let measures = support_measure::Entity::find().all(db).await.unwrap();
     let mut judged = 0;
     for alliance in alliance::Entity::find().all(db).await.unwrap() {
         let r = Records::load(db, alliance).await;
@@ -363,6 +369,47 @@ async fn every_seeded_decision_passes_the_rules_the_mutations_use() {
                         .any(|p| p.organization_id == m.organization_id
                             && p.membership_id == Some(m.id)),
                     "{code}: a member admitted after signing accedes"
+                );
+            }
+            judged += 1;
+        }
+
+        // Results: held by the project's participants in shares adding up to 100, funded by
+        // live measures that benefited the alliance or a holder.
+        for result in results.iter().filter(|x| x.alliance_id == r.alliance.id) {
+            let held: Vec<&result_holder::Model> = holders
+                .iter()
+                .filter(|h| h.result_id == result.id)
+                .collect();
+            assert_eq!(
+                held.iter().map(|h| h.share_percent).sum::<i32>(),
+                100,
+                "{code}: shares"
+            );
+            if let Some(project) = result.project_id {
+                for h in &held {
+                    assert!(
+                        participants
+                            .iter()
+                            .any(|p| p.project_id == project
+                                && p.organization_id == h.organization_id),
+                        "{code}: {} holds a result of a project it did not take part in",
+                        result.title
+                    );
+                }
+            }
+            for f in funding.iter().filter(|f| f.result_id == result.id) {
+                let m = measures
+                    .iter()
+                    .find(|m| m.id == f.support_measure_id)
+                    .unwrap();
+                assert!(
+                    m.beneficiary_alliance_id == Some(r.alliance.id)
+                        || held
+                            .iter()
+                            .any(|h| m.beneficiary_organization_id == Some(h.organization_id)),
+                    "{code}: {} funded by an unrelated measure",
+                    result.title
                 );
             }
             judged += 1;

@@ -52,7 +52,8 @@ async fn targets(app: &TestApp) -> Targets {
                 posts(activeOn: "2026-12-01") { id kind person { id } }
                 workingGroups { id dissolvedOn }
                 projects { id stage }
-                reports { id } }
+                reports { id }
+                results { id } }
               memberships(filter: {alliance: {eq: $a}}, first: 100) { nodes { id status } } }"#,
             json!({ "a": alliance }),
         )
@@ -96,6 +97,7 @@ async fn targets(app: &TestApp) -> Targets {
             "viceVote": resolution("APPROVE_VICE_CHAIRS"), "nomination": resolution("NOMINATE_SECRETARY_GENERAL"),
             "election": resolution("ELECT_SECRETARY_GENERAL"),
             "report": a["reports"][0]["id"].clone(),
+            "result": a["results"][0]["id"].clone(),
         }),
     }
 }
@@ -381,6 +383,16 @@ const MUTATIONS: &[(&str, May, &str)] = &[
         "accedeToAgreement(input: {alliance: $alliance, organization: $unit}) { party { id } }",
     ),
     (
+        "recordResult",
+        May::Alliance,
+        r#"recordResult(input: {alliance: $alliance, kind: PATENT, title: "x", achievedOn: "2026-01-01", holders: [{organization: $unit, sharePercent: 100}]}) { result { id } }"#,
+    ),
+    (
+        "putResultIntoProduction",
+        May::Alliance,
+        "putResultIntoProduction(input: {result: $result, expectedVersion: 1, park: $park}) { result { id } }",
+    ),
+    (
         "submitReport",
         May::Alliance,
         r#"submitReport(input: {alliance: $alliance, kind: EXPERT_COMMITTEE_REPORT, year: 2026, title: "报告"}) { report { id } }"#,
@@ -397,7 +409,7 @@ const MUTATIONS: &[(&str, May, &str)] = &[
     ),
 ];
 
-const VARIABLES: &str = "$unit: ID!, $person: ID!, $park: ID!, $link: ID!, $department: ID!, $segment: ID!, $measure: ID!, $alliance: ID!, $applied: ID!, $active: ID!, $meeting: ID!, $post: ID!, $group: ID!, $project: ID!, $chairPerson: ID!, $directorsVote: ID!, $chairVote: ID!, $viceVote: ID!, $nomination: ID!, $election: ID!, $report: ID!";
+const VARIABLES: &str = "$unit: ID!, $person: ID!, $park: ID!, $link: ID!, $department: ID!, $segment: ID!, $measure: ID!, $alliance: ID!, $applied: ID!, $active: ID!, $meeting: ID!, $post: ID!, $group: ID!, $project: ID!, $chairPerson: ID!, $directorsVote: ID!, $chairVote: ID!, $viceVote: ID!, $nomination: ID!, $election: ID!, $report: ID!, $result: ID!";
 
 fn allowed(may: May, role: &str) -> bool {
     matches!(

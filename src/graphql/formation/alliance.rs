@@ -17,6 +17,7 @@ use crate::{
         project::Project,
         report::AllianceReport,
         request,
+        result::JointResult,
         scalars::Date,
         support::SupportMeasure,
     },
@@ -26,8 +27,9 @@ use crate::{
         page::PageRequest,
         relation::{
             AgreementsOfAlliance, ChartersOfAlliance, ConsentsOfAlliance, MeetingsOfAlliance,
-            PostsOfAlliance, ProjectsOfAlliance, ReportsOfAlliance, StageEventsOfAlliance,
-            SupportForAlliance, SupportingRulesOfAlliance, WorkingGroupsOfAlliance,
+            PostsOfAlliance, ProjectsOfAlliance, ReportsOfAlliance, ResultsOfAlliance,
+            StageEventsOfAlliance, SupportForAlliance, SupportingRulesOfAlliance,
+            WorkingGroupsOfAlliance,
         },
     },
 };
@@ -250,6 +252,19 @@ impl Alliance {
                 .await?
                 .into_iter()
                 .map(Agreement)
+                .collect(),
+        ))
+    }
+    /// Results of the alliance's joint work, oldest first.
+    async fn results(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Vec<JointResult>>> {
+        if !self.shows("results") {
+            return Ok(None);
+        }
+        Ok(Some(
+            children::<ResultsOfAlliance>(ctx, self.0.value.id)
+                .await?
+                .into_iter()
+                .map(JointResult)
                 .collect(),
         ))
     }
