@@ -11,6 +11,7 @@ mod m20261205_000002_initiation;
 mod m20261205_000003_reports;
 mod m20261205_000004_agreements;
 mod m20261205_000005_results;
+mod m20261205_000006_coordination;
 mod spec;
 
 /// All migrations, in order.
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000003_reports::Migration),
             Box::new(m20261205_000004_agreements::Migration),
             Box::new(m20261205_000005_results::Migration),
+            Box::new(m20261205_000006_coordination::Migration),
         ]
     }
 }

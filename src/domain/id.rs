@@ -23,6 +23,7 @@ pub enum Kind {
     Agreement,
     AgreementParty,
     JointResult,
+    CoordinationMechanism,
     Person,
     Post,
     WorkingGroup,
@@ -35,7 +36,7 @@ pub enum Kind {
 }
 
 impl Kind {
-    const ALL: [Kind; 25] = [
+    const ALL: [Kind; 26] = [
         Kind::Department,
         Kind::Municipality,
         Kind::Sector,
@@ -52,6 +53,7 @@ impl Kind {
         Kind::Agreement,
         Kind::AgreementParty,
         Kind::JointResult,
+        Kind::CoordinationMechanism,
         Kind::Person,
         Kind::Post,
         Kind::WorkingGroup,
@@ -81,6 +83,7 @@ impl Kind {
             Kind::Agreement => "Agreement",
             Kind::AgreementParty => "AgreementParty",
             Kind::JointResult => "JointResult",
+            Kind::CoordinationMechanism => "CoordinationMechanism",
             Kind::Person => "Person",
             Kind::Post => "Post",
             Kind::WorkingGroup => "WorkingGroup",

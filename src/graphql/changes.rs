@@ -69,6 +69,7 @@ fn global_id(entity: &str, id: i64) -> Option<String> {
         "agreement" => Kind::Agreement,
         "agreement_party" => Kind::AgreementParty,
         "joint_result" | "result_holder" | "result_funding" => Kind::JointResult,
+        "coordination_mechanism" | "mechanism_member" => Kind::CoordinationMechanism,
         "supporting_rule" => Kind::SupportingRule,
         "membership" => Kind::Membership,
         "post" => Kind::Post,

@@ -22,6 +22,7 @@ pub mod chain;
 pub mod changes;
 pub mod connection;
 pub mod context;
+pub mod coordination;
 pub mod cost;
 pub mod directory;
 pub mod documents;
@@ -74,6 +75,7 @@ pub struct Query(
     chain::ChainQuery,
     stats::StatsQuery,
     labels::LabelsQuery,
+    coordination::CoordinationQuery,
 );
 
 /// The root mutation type.
@@ -88,6 +90,7 @@ pub struct Mutation(
     project::ProjectMutation,
     report::ReportMutation,
     result::ResultMutation,
+    coordination::CoordinationMutation,
     governance::GovernanceMutation,
 );
 

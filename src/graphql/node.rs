@@ -3,15 +3,16 @@
 use async_graphql::{Context, ID, Interface, Object};
 use entity::{
     agreement, agreement_party, alliance_report, alliance_stage_event, chain_segment, charter,
-    charter_consent, department, industrial_park, joint_result, meeting, membership, municipality,
-    person, post, project, project_participant, resolution, sector, supply_link, support_measure,
-    supporting_rule, working_group,
+    charter_consent, coordination_mechanism, department, industrial_park, joint_result, meeting,
+    membership, municipality, person, post, project, project_participant, resolution, sector,
+    supply_link, support_measure, supporting_rule, working_group,
 };
 
 use crate::{
     domain::id::{self, Kind},
     error::Error,
     graphql::{
+        coordination::CoordinationMechanism,
         directory::{
             ChainSegment, Department, Enterprise, FinancialInstitution, IndustryAssociation,
             Municipality, Organization, Park, Person, ResearchInstitute, Sector,
@@ -57,6 +58,7 @@ pub enum Node {
     Agreement(Agreement),
     AgreementParty(AgreementParty),
     JointResult(JointResult),
+    CoordinationMechanism(CoordinationMechanism),
     Person(Person),
     Post(Post),
     WorkingGroup(WorkingGroup),
@@ -131,6 +133,9 @@ impl Node {
             Kind::JointResult => row::<joint_result::Model>(ctx, id)
                 .await?
                 .map(|m| Node::JointResult(JointResult(m))),
+            Kind::CoordinationMechanism => row::<coordination_mechanism::Model>(ctx, id)
+                .await?
+                .map(|m| Node::CoordinationMechanism(CoordinationMechanism(m))),
             Kind::Person => match row::<person::Model>(ctx, id).await? {
                 Some(m) => Some(Node::Person(Person::guard(ctx, m).await?)),
                 None => None,

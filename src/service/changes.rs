@@ -158,7 +158,14 @@ impl ChangeKind {
     /// The audited tables of this kind.
     pub fn entities(self) -> &'static [&'static str] {
         match self {
-            ChangeKind::Reference => &["department", "municipality", "sector", "chain_segment"],
+            ChangeKind::Reference => &[
+                "department",
+                "municipality",
+                "sector",
+                "chain_segment",
+                "coordination_mechanism",
+                "mechanism_member",
+            ],
             ChangeKind::Organization => &["organization", "enterprise_profile"],
             ChangeKind::Park => &["industrial_park"],
             ChangeKind::SupplyLink => &["supply_link"],
@@ -169,9 +176,6 @@ impl ChangeKind {
                 "agreement_party",
                 "alliance",
                 "alliance_report",
-                "joint_result",
-                "result_holder",
-                "result_funding",
                 "alliance_stage_event",
                 "charter",
                 "charter_consent",
@@ -179,7 +183,7 @@ impl ChangeKind {
             ],
             ChangeKind::Membership => &["membership"],
             ChangeKind::Governance => &["post", "meeting", "resolution", "working_group"],
-            ChangeKind::Project => &["project"],
+            ChangeKind::Project => &["project", "joint_result", "result_holder", "result_funding"],
         }
     }
 

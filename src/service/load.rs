@@ -8,10 +8,11 @@ use std::collections::HashMap;
 
 use entity::{
     agreement, agreement_party, alliance, alliance_report, alliance_stage_event, audit_event,
-    chain_segment, charter, charter_consent, department, enterprise_profile, industrial_park,
-    joint_result, meeting, meeting_attendance, membership, municipality, organization,
-    organization_segment, person, post, project, project_participant, resolution, result_funding,
-    result_holder, sector, supply_link, support_measure, supporting_rule, working_group,
+    chain_segment, charter, charter_consent, coordination_mechanism, department,
+    enterprise_profile, industrial_park, joint_result, mechanism_member, meeting,
+    meeting_attendance, membership, municipality, organization, organization_segment, person, post,
+    project, project_participant, resolution, result_funding, result_holder, sector, supply_link,
+    support_measure, supporting_rule, working_group,
 };
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, DbBackend, EntityTrait, FromQueryResult,
@@ -51,7 +52,10 @@ macro_rules! scoped {
     (@private $viewer:ident) => { $viewer.private_scope() };
 }
 
-scoped!(reference: department, municipality, sector, chain_segment, industrial_park);
+scoped!(
+    reference: department, municipality, sector, chain_segment, industrial_park, coordination_mechanism,
+    mechanism_member,
+);
 scoped!(
     private: agreement, agreement_party, alliance_stage_event, charter, charter_consent, supporting_rule, person, post, working_group, meeting, meeting_attendance, resolution,
     project, project_participant, joint_result, result_holder, result_funding, supply_link, support_measure, organization_segment, audit_event,

@@ -13,6 +13,7 @@
 //!   mutations by area; [`charter`]: each alliance's charter versions, the governance parameters
 //!   the rules read from them, and its supporting rules; [`agreement`]: the alliance agreement
 //!   and its parties; [`report`]: plans and reports; [`result`]: results of joint work;
+//!   [`coordination`]: the cities' coordination mechanisms;
 //! - [`changes`] and [`feed`]: change notices for subscriptions, the change kinds, and the feed
 //!   (one change per object per mutation);
 //! - [`chain`], [`stats`]: chain analytics and dashboard statistics, computed in SQL;
@@ -24,6 +25,7 @@ pub mod budget;
 pub mod chain;
 pub mod changes;
 pub mod charter;
+pub mod coordination;
 pub mod directory;
 pub mod disclosure;
 pub mod documents;

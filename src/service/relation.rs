@@ -6,10 +6,10 @@ use std::collections::HashMap;
 
 use entity::{
     agreement, agreement_party, alliance_report, alliance_stage_event, chain_segment, charter,
-    charter_consent, enums::MembershipStatus, industrial_park, joint_result, meeting,
-    meeting_attendance, membership, organization, organization_segment, person, post, project,
-    project_participant, resolution, result_funding, result_holder, supply_link, support_measure,
-    supporting_rule, working_group,
+    charter_consent, enums::MembershipStatus, industrial_park, joint_result, mechanism_member,
+    meeting, meeting_attendance, membership, organization, organization_segment, person, post,
+    project, project_participant, resolution, result_funding, result_holder, supply_link,
+    support_measure, supporting_rule, working_group,
 };
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait};
 
@@ -72,6 +72,8 @@ macro_rules! relation {
 }
 
 relation!(/** A sector's chain segments, upstream first. */ SegmentsOfSector => chain_segment by SectorId, order [Ordinal asc]);
+relation!(/** The cities and the base taking part in a mechanism, by when they joined. */ MembersOfMechanism => mechanism_member by MechanismId, order [JoinedOn asc]);
+relation!(/** The mechanisms a city or the base takes part in. */ MechanismsOfMunicipality => mechanism_member by MunicipalityId, order [JoinedOn asc]);
 relation!(/** A municipality's parks. */ ParksOfMunicipality => industrial_park by MunicipalityId, order [Code asc], live);
 relation!(/** Which segments an organization works in, its primary segment first. */ SegmentLinksOfOrganization => organization_segment by OrganizationId, order [IsPrimary desc]);
 relation!(/** An organization's memberships. */ MembershipsOfOrganization => membership by OrganizationId, order [AppliedOn asc]);

@@ -12,6 +12,7 @@ mod chain;
 mod charter;
 mod clients;
 mod concurrency;
+mod coordination;
 mod cost;
 mod disclosure;
 mod edge;

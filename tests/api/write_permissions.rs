@@ -16,6 +16,15 @@ struct Targets {
 
 async fn targets(app: &TestApp) -> Targets {
     let alliance = app.alliance_id("YMA-NMAT").await;
+    // A mechanism of two other cities, which Shizuishan may join.
+    let mechanism = app
+        .ok(
+            &office(),
+            r#"mutation { establishCoordinationMechanism(input: {nameZh: "银吴协调机制", establishedOn: "2026-01-01", lead: YINCHUAN, members: [WUZHONG]}) { mechanism { id } } }"#,
+            json!({}),
+        )
+        .await["establishCoordinationMechanism"]["mechanism"]["id"]
+        .clone();
     // A Shizuishan enterprise that is a member of the founded alliance, and its people.
     let unit = app.leader("NMAT-02").await;
     let person = app.person_of(&unit).await;
@@ -98,6 +107,7 @@ async fn targets(app: &TestApp) -> Targets {
             "election": resolution("ELECT_SECRETARY_GENERAL"),
             "report": a["reports"][0]["id"].clone(),
             "result": a["results"][0]["id"].clone(),
+            "mechanism": mechanism,
         }),
     }
 }
@@ -393,6 +403,16 @@ const MUTATIONS: &[(&str, May, &str)] = &[
         "putResultIntoProduction(input: {result: $result, expectedVersion: 1, park: $park}) { result { id } }",
     ),
     (
+        "establishCoordinationMechanism",
+        May::Territory,
+        r#"establishCoordinationMechanism(input: {nameZh: "石宁协调机制", establishedOn: "2026-01-01", lead: SHIZUISHAN, members: [NINGDONG]}) { mechanism { id } }"#,
+    ),
+    (
+        "joinCoordinationMechanism",
+        May::Territory,
+        "joinCoordinationMechanism(input: {mechanism: $mechanism, municipality: SHIZUISHAN}) { member { joinedOn } }",
+    ),
+    (
         "submitReport",
         May::Alliance,
         r#"submitReport(input: {alliance: $alliance, kind: EXPERT_COMMITTEE_REPORT, year: 2026, title: "报告"}) { report { id } }"#,
@@ -409,7 +429,7 @@ const MUTATIONS: &[(&str, May, &str)] = &[
     ),
 ];
 
-const VARIABLES: &str = "$unit: ID!, $person: ID!, $park: ID!, $link: ID!, $department: ID!, $segment: ID!, $measure: ID!, $alliance: ID!, $applied: ID!, $active: ID!, $meeting: ID!, $post: ID!, $group: ID!, $project: ID!, $chairPerson: ID!, $directorsVote: ID!, $chairVote: ID!, $viceVote: ID!, $nomination: ID!, $election: ID!, $report: ID!, $result: ID!";
+const VARIABLES: &str = "$unit: ID!, $person: ID!, $park: ID!, $link: ID!, $department: ID!, $segment: ID!, $measure: ID!, $alliance: ID!, $applied: ID!, $active: ID!, $meeting: ID!, $post: ID!, $group: ID!, $project: ID!, $chairPerson: ID!, $directorsVote: ID!, $chairVote: ID!, $viceVote: ID!, $nomination: ID!, $election: ID!, $report: ID!, $result: ID!, $mechanism: ID!";
 
 fn allowed(may: May, role: &str) -> bool {
     matches!(

@@ -2,20 +2,23 @@
 
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
-use entity::{chain_segment, department, industrial_park, municipality, sector};
+use entity::{
+    chain_segment, coordination_mechanism, department, industrial_park, municipality, sector,
+};
 
 use super::Organization;
 use crate::{
     domain::id::{self, Kind},
     graphql::{
         connection::{Conn, TotalCount, connection, empty_page, unwrap_shared},
+        coordination::CoordinationMechanism,
         enums,
         loader::{OrganizationCountOfPark, OrganizationsOfPark, children, row},
         request,
     },
     service::{
         page::PageRequest,
-        relation::{ParksOfMunicipality, SegmentsOfSector},
+        relation::{MechanismsOfMunicipality, ParksOfMunicipality, SegmentsOfSector},
     },
 };
 
@@ -75,6 +78,19 @@ impl Municipality {
         &self.0.name_en
     }
     /// Industrial parks located here.
+    /// The coordination mechanisms it takes part in (协调机制).
+    async fn coordination_mechanisms(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<CoordinationMechanism>> {
+        let mut mechanisms = Vec::new();
+        for member in children::<MechanismsOfMunicipality>(ctx, self.0.id).await? {
+            if let Some(m) = row::<coordination_mechanism::Model>(ctx, member.mechanism_id).await? {
+                mechanisms.push(CoordinationMechanism(m));
+            }
+        }
+        Ok(mechanisms)
+    }
     async fn parks(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Park>> {
         Ok(children::<ParksOfMunicipality>(ctx, self.0.id)
             .await?
