@@ -1,4 +1,5 @@
-//! `support_measure`: A support measure owned by one department.
+//! `support_measure`: A support measure granted by one department, or by one city or the base
+//! (exactly one of `department_id` and `municipality_id`).
 
 use sea_orm::entity::prelude::*;
 
@@ -10,7 +11,8 @@ use serde::Serialize;
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
-    pub department_id: i64,
+    pub department_id: Option<i64>,
+    pub municipality_id: Option<i64>,
     pub kind: SupportKind,
     pub title: String,
     pub beneficiary_organization_id: Option<i64>,

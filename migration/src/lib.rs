@@ -12,6 +12,7 @@ mod m20261205_000003_reports;
 mod m20261205_000004_agreements;
 mod m20261205_000005_results;
 mod m20261205_000006_coordination;
+mod m20261205_000007_municipal_support;
 mod spec;
 
 /// All migrations, in order.
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000004_agreements::Migration),
             Box::new(m20261205_000005_results::Migration),
             Box::new(m20261205_000006_coordination::Migration),
+            Box::new(m20261205_000007_municipal_support::Migration),
         ]
     }
 }

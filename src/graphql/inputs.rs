@@ -302,7 +302,10 @@ filter_input!(
 filter_input!(
     /// Which support measures to list.
     SupportMeasureFilter => SupportField {
+        /// The granting department.
         department: EnumFilter<enums::DepartmentCode> => Department,
+        /// The granting city or base (its own measures).
+        municipality: EnumFilter<enums::MunicipalityCode> => Municipality,
         kind: EnumFilter<enums::SupportKind> => Kind,
         status: EnumFilter<enums::SupportStatus> => Status,
         granted_on: DateFilter => GrantedOn,

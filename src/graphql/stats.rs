@@ -38,7 +38,10 @@ pub enum EnterpriseGroupBy {
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 #[graphql(remote = "crate::service::stats::SupportDimension")]
 pub enum SupportGroupBy {
+    /// The granting department (null for the cities' and the base's own measures).
     Department,
+    /// The city or base granting its own measure (null for the departments' measures).
+    GrantingMunicipality,
     Kind,
     /// The year granted.
     Year,
@@ -434,6 +437,7 @@ impl StatsQuery {
         .await?;
         Ok(groups(rows, &group_by, |d| match d {
             SupportGroupBy::Department => Values::Codes(DepartmentCode::NAME),
+            SupportGroupBy::GrantingMunicipality => Values::Rows(Kind::Municipality),
             SupportGroupBy::Kind => Values::Codes(SupportKind::NAME),
             SupportGroupBy::Year => Values::Years,
             SupportGroupBy::Alliance => Values::Rows(Kind::Alliance),

@@ -1,17 +1,19 @@
-//! Support measures of the departments (`service::support`): the type, the list and the mutations.
+//! Support measures of the departments, the cities and the base (`service::support`): the type,
+//! the list and the mutations.
 
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
-use entity::{department, support_measure};
+use entity::{department, municipality, support_measure};
 
 use crate::{
     domain::id::{self, Kind},
+    error::Error,
     graphql::{
         connection::{Conn, list, page},
-        directory::{Department, Organization},
+        directory::{Department, Municipality, Organization},
         enums,
         formation::Alliance,
         inputs::{SupportMeasureFilter, SupportMeasureOrderBy},
-        loader::row,
+        loader::maybe_row,
         request,
         scalars::{Date, Money},
         write::VersionedInput,
@@ -20,12 +22,13 @@ use crate::{
     service::{
         access::{Guarded, Viewer},
         listing,
-        support::{NewSupport, SupportChanges},
+        support::{Grantor, NewSupport, SupportChanges},
     },
 };
 
-/// Support given by a department (plan section 4). Amount and beneficiary are detail: OFFICE and
-/// the owning department see them (tax incentives: OFFICE and TAX); others get aggregates.
+/// Support given by a department (plan §四(二), §四(三)), or by a city or the Ningdong base as its
+/// own measure (§四(一)). Amount and beneficiary are detail: OFFICE and the owner see them (tax
+/// incentives: OFFICE and TAX); others get aggregates.
 pub struct SupportMeasure(pub Guarded<support_measure::Model>);
 
 impl SupportMeasure {
@@ -39,10 +42,21 @@ impl SupportMeasure {
     pub async fn id(&self, _ctx: &Context<'_>) -> async_graphql::Result<ID> {
         Ok(id::encode(Kind::SupportMeasure, self.0.value.id).into())
     }
+    /// The department that grants it (null for a city's or the base's own measure).
     async fn department(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Department>> {
-        Ok(row::<department::Model>(ctx, self.0.value.department_id)
-            .await?
-            .map(Department))
+        Ok(
+            maybe_row::<department::Model>(ctx, self.0.value.department_id)
+                .await?
+                .map(Department),
+        )
+    }
+    /// The city or the base that grants it as its own measure (null for a department's).
+    async fn municipality(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Municipality>> {
+        Ok(
+            maybe_row::<municipality::Model>(ctx, self.0.value.municipality_id)
+                .await?
+                .map(Municipality),
+        )
     }
     async fn kind(&self) -> enums::SupportKind {
         self.0.value.kind.into()
@@ -100,7 +114,8 @@ pub struct SupportQuery;
 
 #[Object]
 impl SupportQuery {
-    /// Departments' support measures (not public; detail only for OFFICE and the owner).
+    /// Support measures of the departments, the cities and the base (not public; detail only for
+    /// OFFICE and the owner).
     #[allow(clippy::too_many_arguments)]
     async fn support_measures(
         &self,
@@ -128,8 +143,11 @@ impl SupportQuery {
 
 #[derive(InputObject)]
 pub struct CreateSupportMeasureInput {
-    /// The owning department (a DEPARTMENT caller: its own).
-    pub department: enums::DepartmentCode,
+    /// The granting department (a DEPARTMENT caller: its own). Name exactly one of
+    /// `department` and `municipality`.
+    pub department: Option<enums::DepartmentCode>,
+    /// The granting city or base, for its own measure (a MUNICIPALITY caller: its own).
+    pub municipality: Option<enums::MunicipalityCode>,
     pub kind: enums::SupportKind,
     pub title: String,
     pub beneficiary_organization: Option<ID>,
@@ -160,14 +178,24 @@ pub struct SupportMutation;
 
 #[Object]
 impl SupportMutation {
-    /// Records a support measure (OFFICE; a DEPARTMENT its own).
+    /// Records a support measure (OFFICE; a DEPARTMENT or a MUNICIPALITY its own).
     async fn create_support_measure(
         &self,
         ctx: &Context<'_>,
         input: CreateSupportMeasureInput,
     ) -> async_graphql::Result<SupportMeasurePayload> {
+        let grantor = match (input.department, input.municipality) {
+            (Some(code), None) => Grantor::Department(code.into()),
+            (None, Some(code)) => Grantor::Municipality(code.into()),
+            _ => {
+                return Err(Error::bad_input(
+                    "name exactly one of `department` and `municipality` as the grantor",
+                )
+                .into());
+            }
+        };
         let new = NewSupport {
-            department: input.department.into(),
+            grantor,
             kind: input.kind.into(),
             title: input.title,
             beneficiary_organization: decode_opt(

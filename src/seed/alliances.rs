@@ -1,4 +1,4 @@
-//! The three demo alliances and the departments' support measures. The new-materials alliance
+//! The three demo alliances. The new-materials alliance
 //! went through all five stages of Annex 2 §二 and has been governed since; the chemicals alliance
 //! is drafting its charter; the equipment alliance has just been proposed.
 
@@ -7,13 +7,12 @@ use entity::{
     agreement, agreement_party, alliance, alliance_report, alliance_stage_event, charter,
     charter_consent,
     enums::{
-        AdmissionBody, AllianceStage as Stage, Body, Decision, DepartmentCode as Dept,
-        FormationMode, MeetingKind, MembershipStatus as Status, ParticipantRole, PostKind,
-        ProjectKind, ProjectStage, ReportKind, ResolutionKind as R, SectorCode, SupportKind,
-        SupportStatus, SupportingRuleKind, WorkingGroupKind,
+        AdmissionBody, AllianceStage as Stage, Body, Decision, FormationMode, MeetingKind,
+        MembershipStatus as Status, ParticipantRole, PostKind, ProjectKind, ProjectStage,
+        ReportKind, ResolutionKind as R, SectorCode, SupportingRuleKind, WorkingGroupKind,
     },
     meeting, meeting_attendance, membership, post, project, project_participant, resolution,
-    support_measure, supporting_rule, working_group,
+    supporting_rule, working_group,
 };
 use sea_orm::ActiveValue::Set;
 
@@ -1423,214 +1422,7 @@ impl Seeder<'_> {
         Ok(())
     }
 
-    /// Support from every department (plan §四), to member units and to the alliance itself.
-    pub(super) async fn support_measures(&mut self) -> Result<()> {
-        let alliance = self.alliance_id("YMA-NMAT").await?;
-        let rare = self.leader("NMAT-02")?.id;
-        let crystal = self.leader("NMAT-04")?.id;
-        let battery = self.leader("NMAT-07")?.id;
-        let ctl = self.leader("CHEM-03")?.id;
-        let bearings = self.leader("EQUIP-02")?.id;
-        let nxu = self.institution("NXU")?;
-        type Row = (
-            Dept,
-            SupportKind,
-            &'static str,
-            Option<i64>,
-            bool,
-            i64,
-            NaiveDate,
-            SupportStatus,
-        );
-        let rows: Vec<Row> = vec![
-            (
-                Dept::Dst,
-                SupportKind::RndFund,
-                "自治区重点研发计划：高纯钽粉制备关键技术",
-                Some(rare),
-                false,
-                5_000_000,
-                date(2021, 6, 15),
-                SupportStatus::Disbursed,
-            ),
-            (
-                Dept::Dst,
-                SupportKind::RndFund,
-                "自治区自然科学基金：煤基新材料",
-                Some(nxu),
-                false,
-                3_000_000,
-                date(2022, 3, 10),
-                SupportStatus::Disbursed,
-            ),
-            (
-                Dept::Dst,
-                SupportKind::RndFund,
-                "费托合成催化剂国产化攻关",
-                Some(ctl),
-                false,
-                6_500_000,
-                date(2024, 4, 2),
-                SupportStatus::Granted,
-            ),
-            (
-                Dept::Miit,
-                SupportKind::TechCenter,
-                "自治区级企业技术中心认定奖励",
-                Some(crystal),
-                false,
-                1_000_000,
-                date(2021, 9, 28),
-                SupportStatus::Disbursed,
-            ),
-            (
-                Dept::Miit,
-                SupportKind::IndustryFund,
-                "产业联盟运行补助",
-                None,
-                true,
-                500_000,
-                date(2021, 3, 1),
-                SupportStatus::Disbursed,
-            ),
-            (
-                Dept::Miit,
-                SupportKind::TechCenter,
-                "智能制造示范工厂奖励",
-                Some(bearings),
-                false,
-                2_000_000,
-                date(2025, 8, 20),
-                SupportStatus::Granted,
-            ),
-            (
-                Dept::Hrss,
-                SupportKind::Talent,
-                "高层次人才引进补贴",
-                Some(battery),
-                false,
-                800_000,
-                date(2022, 5, 16),
-                SupportStatus::Disbursed,
-            ),
-            (
-                Dept::Hrss,
-                SupportKind::Talent,
-                "联盟产业工人技能培训",
-                None,
-                true,
-                300_000,
-                date(2023, 4, 11),
-                SupportStatus::Disbursed,
-            ),
-            (
-                Dept::Tax,
-                SupportKind::TaxIncentive,
-                "研发费用加计扣除",
-                Some(rare),
-                false,
-                12_500_000,
-                date(2022, 5, 31),
-                SupportStatus::Granted,
-            ),
-            (
-                Dept::Tax,
-                SupportKind::TaxIncentive,
-                "高新技术企业所得税优惠",
-                Some(crystal),
-                false,
-                8_000_000,
-                date(2023, 5, 31),
-                SupportStatus::Granted,
-            ),
-            (
-                Dept::Dof,
-                SupportKind::IndustryFund,
-                "自治区产业引导基金投资",
-                Some(battery),
-                false,
-                50_000_000,
-                date(2023, 8, 8),
-                SupportStatus::Disbursed,
-            ),
-            (
-                Dept::Dof,
-                SupportKind::IndustryFund,
-                "联盟成果转化配套资金",
-                None,
-                true,
-                2_000_000,
-                date(2026, 6, 30),
-                SupportStatus::Planned,
-            ),
-            (
-                Dept::Drc,
-                SupportKind::IndustryFund,
-                "重点项目前期工作经费",
-                Some(rare),
-                false,
-                2_000_000,
-                date(2024, 3, 19),
-                SupportStatus::Granted,
-            ),
-            (
-                Dept::Drc,
-                SupportKind::Financing,
-                "中长期贷款贴息",
-                Some(ctl),
-                false,
-                1_500_000,
-                date(2024, 9, 9),
-                SupportStatus::Revoked,
-            ),
-            (
-                Dept::Doc,
-                SupportKind::MarketExpansion,
-                "境外展会参展补贴",
-                Some(crystal),
-                false,
-                200_000,
-                date(2023, 10, 12),
-                SupportStatus::Disbursed,
-            ),
-            (
-                Dept::Doc,
-                SupportKind::MarketExpansion,
-                "联盟联合开拓中亚市场",
-                None,
-                true,
-                350_000,
-                date(2025, 4, 22),
-                SupportStatus::Granted,
-            ),
-        ];
-        for (dept, kind, title, organization, to_alliance, amount, granted, status) in rows {
-            let department = self
-                .departments
-                .get(&dept)
-                .copied()
-                .ok_or_else(|| Error::internal("seed: no department"))?;
-            self.insert(support_measure::ActiveModel {
-                department_id: Set(department),
-                kind: Set(kind),
-                title: Set(title.into()),
-                beneficiary_organization_id: Set(organization),
-                beneficiary_alliance_id: Set(to_alliance.then_some(alliance)),
-                amount: Set(amount),
-                granted_on: Set(granted),
-                status: Set(status),
-                is_demo: Set(true),
-                version: Set(1),
-                created_at: Set(self.stamp),
-                updated_at: Set(self.stamp),
-                ..Default::default()
-            })
-            .await?;
-        }
-        Ok(())
-    }
-
-    async fn alliance_id(&self, code: &str) -> Result<i64> {
+    pub(super) async fn alliance_id(&self, code: &str) -> Result<i64> {
         use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
         alliance::Entity::find()
             .filter(alliance::Column::Code.eq(code))

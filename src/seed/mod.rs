@@ -9,6 +9,7 @@ mod organizations;
 pub mod reference;
 mod results;
 mod scale;
+mod support;
 
 pub use scale::load_scale;
 
@@ -34,6 +35,7 @@ pub async fn load_demo(db: &DatabaseConnection) -> Result<()> {
     seeder.supply_links().await?;
     seeder.alliances().await?;
     seeder.support_measures().await?;
+    seeder.coordination().await?;
     seeder.results().await?;
     txn.commit().await?;
     prepare_for_reading(db).await

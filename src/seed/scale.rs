@@ -252,7 +252,9 @@ pub async fn load_scale(db: &DatabaseConnection, n: u64) -> Result<()> {
     insert_chunks(&txn, members).await?;
     insert_chunks(&txn, people).await?;
     insert_chunks(&txn, posts).await?;
+    // One measure in eight is a city's or the base's own, the rest the departments'.
     let departments: Vec<i64> = seeder.departments.values().copied().collect();
+    let municipalities: Vec<i64> = seeder.municipalities.values().copied().collect();
     let kinds = [
         SupportKind::RndFund,
         SupportKind::TechCenter,
@@ -264,7 +266,10 @@ pub async fn load_scale(db: &DatabaseConnection, n: u64) -> Result<()> {
     ];
     let measures: Vec<support_measure::ActiveModel> = (1..=(n / 20).max(1) as i64)
         .map(|m| support_measure::ActiveModel {
-            department_id: Set(departments[(m as usize) % departments.len()]),
+            department_id: Set((m % 8 != 0).then(|| departments[(m as usize) % departments.len()])),
+            municipality_id: Set(
+                (m % 8 == 0).then(|| municipalities[(m as usize / 8) % municipalities.len()])
+            ),
             kind: Set(kinds[(m as usize) % kinds.len()]),
             title: Set(format!("合成支持措施{m}")),
             beneficiary_organization_id: Set(Some(rng.range(1, n as i64))),

@@ -136,7 +136,7 @@ const MEMBERSHIP_PRIVATE: &[&str] = &[
     "updatedAt",
     "version",
 ];
-/// Support-measure detail: only OFFICE and the owning department (TAX_INCENTIVE: OFFICE and TAX).
+/// Support-measure detail: only OFFICE and the owner (TAX_INCENTIVE: OFFICE and TAX).
 const SUPPORT_DETAIL: &[&str] = &["amount", "beneficiaryOrganization"];
 
 /// What the caller may do, as `viewer.capabilities` reports it.
@@ -162,6 +162,28 @@ pub enum Capability {
     WriteOwnSupportMeasures,
     WriteTerritoryOrganizations,
     WriteOwnAlliance,
+}
+
+/// Who grants a support measure: a department, or a city or the base itself (plan §四(一)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MeasureOwner {
+    Department(i64),
+    Municipality(i64),
+}
+
+impl MeasureOwner {
+    /// The owner a stored measure names (the schema holds exactly one).
+    pub fn of(model: &support_measure::Model) -> Option<Self> {
+        Self::from_columns(model.department_id, model.municipality_id)
+    }
+
+    fn from_columns(department: Option<i64>, municipality: Option<i64>) -> Option<Self> {
+        match (department, municipality) {
+            (Some(id), _) => Some(Self::Department(id)),
+            (None, Some(id)) => Some(Self::Municipality(id)),
+            (None, None) => None,
+        }
+    }
 }
 
 /// The caller of one request, with the few facts their permissions depend on.
@@ -276,9 +298,12 @@ impl Viewer {
                     caps.push(ReadTaxRelatedFigures);
                 }
             }
-            Role::Municipality => {
-                caps.extend([ReadTerritoryEnterpriseFigures, WriteTerritoryOrganizations])
-            }
+            Role::Municipality => caps.extend([
+                ReadTerritoryEnterpriseFigures,
+                ReadOwnSupportDetail,
+                WriteOwnSupportMeasures,
+                WriteTerritoryOrganizations,
+            ]),
             Role::Secretariat => caps.extend([ReadAllianceContactDetails, WriteOwnAlliance]),
             Role::Analyst | Role::Public => {}
         }
@@ -295,7 +320,12 @@ impl Viewer {
             {
                 FIGURES
             }
-            "support_measure" if !matches!(self.role(), Role::Office | Role::Department) => {
+            "support_measure"
+                if !matches!(
+                    self.role(),
+                    Role::Office | Role::Department | Role::Municipality
+                ) =>
+            {
                 &["amount", "beneficiaryOrganization"]
             }
             "supply_link" if !self.is_office() => &["annualValue"],
@@ -342,10 +372,21 @@ impl Viewer {
             .flatten()
     }
 
-    /// A department's support measures: OFFICE, or that DEPARTMENT.
-    pub fn may_manage_support(&self, department_id: i64) -> bool {
-        self.is_office()
-            || (self.role() == Role::Department && self.department_id == Some(department_id))
+    /// Support measures of a department or of a city / the base: OFFICE, or that owner.
+    pub fn may_manage_support(&self, owner: MeasureOwner) -> bool {
+        self.is_office() || self.owns(owner)
+    }
+
+    /// The caller is the DEPARTMENT or the MUNICIPALITY that grants a measure.
+    fn owns(&self, owner: MeasureOwner) -> bool {
+        match owner {
+            MeasureOwner::Department(id) => {
+                self.role() == Role::Department && self.department_id == Some(id)
+            }
+            MeasureOwner::Municipality(id) => {
+                self.role() == Role::Municipality && self.municipality_id == Some(id)
+            }
+        }
     }
 
     /// An exception to a governance preference of the plan (a chair unit other than the one
@@ -544,8 +585,6 @@ impl Viewer {
         }
     }
 
-    /// Support-measure detail for OFFICE and the owning department; TAX_INCENTIVE detail only for
-    /// OFFICE and TAX.
     /// TAX_INCENTIVE amounts, in detail and in statistics: OFFICE and the TAX department only.
     pub fn sees_tax_incentive_amounts(&self) -> bool {
         self.is_office() || self.is_department(DepartmentCode::Tax)
@@ -561,16 +600,17 @@ impl Viewer {
         &self,
         model: support_measure::Model,
     ) -> Guarded<support_measure::Model> {
-        let detail = self.sees_support_detail(model.kind, model.department_id);
+        let detail = self.sees_support_detail(model.kind, MeasureOwner::of(&model));
         Guarded::new(model, if detail { &[] } else { SUPPORT_DETAIL })
     }
 
-    fn sees_support_detail(&self, kind: SupportKind, department_id: i64) -> bool {
+    /// Support-measure detail for OFFICE and the owner (the department, or the city or base,
+    /// that grants it); TAX_INCENTIVE detail only for OFFICE and TAX.
+    fn sees_support_detail(&self, kind: SupportKind, owner: Option<MeasureOwner>) -> bool {
         if kind == SupportKind::TaxIncentive {
             self.sees_tax_incentive_amounts()
         } else {
-            self.is_office()
-                || (self.role() == Role::Department && self.department_id == Some(department_id))
+            self.is_office() || owner.is_some_and(|owner| self.owns(owner))
         }
     }
 
@@ -656,9 +696,13 @@ impl Viewer {
                 let kind = columns
                     .get("kind")
                     .and_then(|k| serde_json::from_value::<SupportKind>(k.clone()).ok());
-                let detail = match (kind, id_of(columns, "department_id")) {
-                    (Some(kind), Some(department)) => self.sees_support_detail(kind, department),
-                    _ => self.is_office(),
+                let owner = MeasureOwner::from_columns(
+                    id_of(columns, "department_id"),
+                    id_of(columns, "municipality_id"),
+                );
+                let detail = match kind {
+                    Some(kind) => self.sees_support_detail(kind, owner),
+                    None => self.is_office(),
                 };
                 if detail {
                     Vec::new()

@@ -39,7 +39,8 @@ pub async fn mechanisms(db: &DatabaseConnection) -> Result<Vec<coordination_mech
 }
 
 impl Tx<'_> {
-    async fn municipality_of(&self, code: MunicipalityCode) -> Result<i64> {
+    /// The id of a city or the base, by code.
+    pub(super) async fn municipality_of(&self, code: MunicipalityCode) -> Result<i64> {
         Ok(municipality::Entity::find()
             .filter(municipality::Column::Code.eq(code))
             .one(&self.db)

@@ -126,14 +126,7 @@ fn industry_class(code: &str) -> Result<String> {
 
 async fn municipality_id(tx: &Tx<'_>, code: Option<MunicipalityCode>) -> Result<Option<i64>> {
     match code {
-        Some(code) => Ok(Some(
-            municipality::Entity::find()
-                .filter(municipality::Column::Code.eq(code))
-                .one(&tx.db)
-                .await?
-                .ok_or_else(|| Error::not_found("no such municipality"))?
-                .id,
-        )),
+        Some(code) => Ok(Some(tx.municipality_of(code).await?)),
         None => Ok(None),
     }
 }

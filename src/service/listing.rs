@@ -562,6 +562,7 @@ pub fn projects(
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SupportField {
     Department,
+    Municipality,
     Kind,
     Status,
     GrantedOn,
@@ -573,6 +574,7 @@ impl Named for SupportField {
     fn api_name(&self) -> &'static str {
         match self {
             Self::Department => "department",
+            Self::Municipality => "municipality",
             Self::Kind => "kind",
             Self::Status => "status",
             Self::GrantedOn => "grantedOn",
@@ -589,6 +591,11 @@ impl Field for SupportField {
             Self::Department => {
                 via_code::<department::Entity, _>(C::DepartmentId, department::Column::Code, op)
             }
+            Self::Municipality => via_code::<municipality::Entity, _>(
+                C::MunicipalityId,
+                municipality::Column::Code,
+                op,
+            ),
             Self::Kind => on_column(C::Kind, op),
             Self::Status => on_column(C::Status, op),
             Self::GrantedOn => on_column(C::GrantedOn, op),
@@ -604,7 +611,7 @@ sort_fields!(
 );
 
 /// Support measures. Filtering by beneficiary would reveal withheld detail, so it is only
-/// offered to OFFICE and the departments (which see their own detail).
+/// offered to OFFICE.
 pub fn support_measures(
     viewer: &Viewer,
     filter: Option<&Filter<SupportField>>,

@@ -119,9 +119,12 @@ pub enum EnterpriseDimension {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SupportDimension {
     Department,
+    /// The city or base granting its own measure.
+    GrantingMunicipality,
     Kind,
     Year,
     Alliance,
+    /// The beneficiary unit's city.
     Municipality,
 }
 
@@ -527,6 +530,7 @@ async fn compute_support_stats(
     for (i, dimension) in dimensions.iter().enumerate() {
         let column = match dimension {
             SupportDimension::Department => "department.code",
+            SupportDimension::GrantingMunicipality => "support_measure.municipality_id",
             SupportDimension::Kind => "support_measure.kind",
             SupportDimension::Year => year,
             SupportDimension::Alliance => "support_measure.beneficiary_alliance_id",

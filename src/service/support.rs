@@ -1,9 +1,10 @@
-//! Writes to the departments' support measures: each department manages its own.
+//! Writes to support measures: each department, and each city and the base (plan §四(一)),
+//! manages its own.
 
 use chrono::NaiveDate;
 use entity::{
     alliance, department,
-    enums::{DepartmentCode, SupportKind, SupportStatus},
+    enums::{DepartmentCode, MunicipalityCode, SupportKind, SupportStatus},
     organization, support_measure,
 };
 use sea_orm::{
@@ -11,15 +12,24 @@ use sea_orm::{
 };
 
 use super::{
+    access::MeasureOwner,
     directory::text,
-    write::{Writer, check_version},
+    write::{Tx, Writer, check_version},
 };
 use crate::error::{Error, Result};
+
+/// Who grants a measure, by code.
+#[derive(Debug, Clone, Copy)]
+pub enum Grantor {
+    Department(DepartmentCode),
+    /// A city's or the Ningdong base's own measure.
+    Municipality(MunicipalityCode),
+}
 
 /// A new support measure.
 #[derive(Debug, Clone)]
 pub struct NewSupport {
-    pub department: DepartmentCode,
+    pub grantor: Grantor,
     pub kind: SupportKind,
     pub title: String,
     pub beneficiary_organization: Option<i64>,
@@ -44,16 +54,12 @@ impl Writer<'_> {
         let mut tx = self.begin("createSupportMeasure").await?;
         let outcome: Result<_> = async {
             let tx = &mut tx;
-            let owner = department::Entity::find()
-                .filter(department::Column::Code.eq(new.department))
-                .one(&tx.db)
-                .await?
-                .ok_or_else(|| Error::not_found("no such department"))?;
+            let owner = owner_of(tx, new.grantor).await?;
             tx.authorize(
-                tx.viewer.may_manage_support(owner.id),
+                tx.viewer.may_manage_support(owner),
                 "support_measure",
                 None,
-                "a department records its own support measures only",
+                "a department, city or base records its own support measures only",
             )?;
             if new.beneficiary_organization.is_none() && new.beneficiary_alliance.is_none() {
                 return Err(Error::bad_input(
@@ -70,7 +76,14 @@ impl Writer<'_> {
                 return Err(Error::bad_input("`amount` must not be negative"));
             }
             let row = support_measure::ActiveModel {
-                department_id: Set(owner.id),
+                department_id: Set(match owner {
+                    MeasureOwner::Department(id) => Some(id),
+                    MeasureOwner::Municipality(_) => None,
+                }),
+                municipality_id: Set(match owner {
+                    MeasureOwner::Municipality(id) => Some(id),
+                    MeasureOwner::Department(_) => None,
+                }),
                 kind: Set(new.kind),
                 title: Set(text(&new.title, "title", 200)?),
                 beneficiary_organization_id: Set(new.beneficiary_organization),
@@ -119,11 +132,13 @@ impl Writer<'_> {
             let before = tx
                 .find::<support_measure::Entity>(id, "support measure")
                 .await?;
+            let owner = MeasureOwner::of(&before)
+                .ok_or_else(|| Error::internal("a support measure without an owner"))?;
             tx.authorize(
-                tx.viewer.may_manage_support(before.department_id),
+                tx.viewer.may_manage_support(owner),
                 "support_measure",
                 Some(id),
-                "a department changes its own support measures only",
+                "a department, city or base changes its own support measures only",
             )?;
             check_version(before.version, changes.expected_version, "support measure")?;
             if before.status == SupportStatus::Revoked {
@@ -162,4 +177,19 @@ impl Writer<'_> {
         .await;
         tx.finish(outcome).await
     }
+}
+
+/// The department, or the city or base, that grants a new measure.
+async fn owner_of(tx: &Tx<'_>, grantor: Grantor) -> Result<MeasureOwner> {
+    Ok(match grantor {
+        Grantor::Department(code) => MeasureOwner::Department(
+            department::Entity::find()
+                .filter(department::Column::Code.eq(code))
+                .one(&tx.db)
+                .await?
+                .ok_or_else(|| Error::not_found("no such department"))?
+                .id,
+        ),
+        Grantor::Municipality(code) => MeasureOwner::Municipality(tx.municipality_of(code).await?),
+    })
 }

@@ -33,5 +33,6 @@ mod server;
 mod statements;
 mod stats;
 mod subscriptions;
+mod support;
 mod text;
 mod write_permissions;

@@ -17,6 +17,7 @@ const REVENUE: &str = "987654321012";
 const RND: &str = "876543210987";
 const FUND: &str = "55555555";
 const TAX_RELIEF: &str = "44444444";
+const CITY_FUND: &str = "66666666";
 const LINK_VALUE: &str = "33333333";
 
 /// What every path selects of the five guarded records.
@@ -39,6 +40,8 @@ struct Scene {
     enterprise: String,
     fund: String,
     tax_relief: String,
+    /// Yinchuan's own measure (plan §四(一)).
+    city_fund: String,
     link: String,
     /// The alliance where the person holds a post, and one where they hold none.
     post_alliance: String,
@@ -52,6 +55,7 @@ impl Scene {
             &self.enterprise,
             &self.fund,
             &self.tax_relief,
+            &self.city_fund,
             &self.link,
         ]
     }
@@ -87,7 +91,7 @@ impl Scene {
             Reader {
                 name: "MUNICIPALITY YINCHUAN",
                 who: Some(municipality("YINCHUAN")),
-                clear: &[REVENUE, RND],
+                clear: &[REVENUE, RND, CITY_FUND],
             },
             Reader {
                 name: "MUNICIPALITY WUZHONG",
@@ -107,7 +111,9 @@ impl Scene {
             Reader {
                 name: "OFFICE",
                 who: Some(office()),
-                clear: &[PHONE, EMAIL, REVENUE, RND, FUND, TAX_RELIEF, LINK_VALUE],
+                clear: &[
+                    PHONE, EMAIL, REVENUE, RND, FUND, TAX_RELIEF, CITY_FUND, LINK_VALUE,
+                ],
             },
         ]
     }
@@ -118,7 +124,9 @@ fn money(secret: &str) -> Value {
     json!(secret.parse::<i64>().unwrap())
 }
 
-const SECRETS: &[&str] = &[PHONE, EMAIL, REVENUE, RND, FUND, TAX_RELIEF, LINK_VALUE];
+const SECRETS: &[&str] = &[
+    PHONE, EMAIL, REVENUE, RND, FUND, TAX_RELIEF, CITY_FUND, LINK_VALUE,
+];
 
 /// Fails naming the reader, the path and the secret when a secret shows where it must not, or
 /// is missing where the reader must see it (`complete`: the path shows every record).
@@ -179,7 +187,8 @@ async fn person_with_a_post(app: &TestApp) -> (String, String, String) {
     panic!("the demo data has a person in Yinchuan holding a post");
 }
 
-/// The office writes the secrets; DST records its own fund and a tax relief it may not read.
+/// The office writes the secrets; DST records its own fund and a tax relief it may not read;
+/// Yinchuan records a fund of its own.
 async fn set_the_scene(app: &TestApp) -> Scene {
     let (person, post_alliance, other_alliance) = person_with_a_post(app).await;
     let version = node_version(app, &person).await;
@@ -217,11 +226,22 @@ async fn set_the_scene(app: &TestApp) -> Scene {
     };
     let fund = measure("RND_FUND", FUND).await;
     let tax_relief = measure("TAX_INCENTIVE", TAX_RELIEF).await;
+    let city_fund = app
+        .ok(
+            &municipality("YINCHUAN"),
+            "mutation($a: Money!, $b: ID!) { createSupportMeasure(input: {municipality: YINCHUAN, kind: TALENT, title: \"测试支持\", beneficiaryOrganization: $b, amount: $a, grantedOn: \"2026-11-01\"}) { supportMeasure { id } } }",
+            json!({ "a": money(CITY_FUND), "b": enterprise }),
+        )
+        .await["createSupportMeasure"]["supportMeasure"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     Scene {
         person,
         enterprise,
         fund,
         tax_relief,
+        city_fund,
         link,
         post_alliance,
         other_alliance,
@@ -334,6 +354,10 @@ async fn touch_all(app: &TestApp, scene: &Scene) {
             "mutation($id: ID!, $v: Int!) { updateSupportMeasure(input: {id: $id, expectedVersion: $v, title: \"测试支持\"}) { supportMeasure { id } } }",
         ),
         (
+            &scene.city_fund,
+            "mutation($id: ID!, $v: Int!) { updateSupportMeasure(input: {id: $id, expectedVersion: $v, title: \"测试支持\"}) { supportMeasure { id } } }",
+        ),
+        (
             &scene.link,
             "mutation($id: ID!, $v: Int!) { updateSupplyLink(input: {id: $id, expectedVersion: $v, product: \"测试产品\"}) { supplyLink { id } } }",
         ),
@@ -374,6 +398,10 @@ async fn the_audit_trail_and_errors_show_no_secret_a_role_may_not_read() {
         ),
         (
             &scene.tax_relief,
+            "mutation($id: ID!, $v: Int!) { updateSupportMeasure(input: {id: $id, expectedVersion: $v, status: GRANTED}) { supportMeasure { id amount } } }",
+        ),
+        (
+            &scene.city_fund,
             "mutation($id: ID!, $v: Int!) { updateSupportMeasure(input: {id: $id, expectedVersion: $v, status: GRANTED}) { supportMeasure { id amount } } }",
         ),
         (

@@ -88,6 +88,13 @@ async fn every_role_sees_exactly_what_the_permission_table_allows() {
         "/supportMeasures/nodes/0/id",
     )
     .await;
+    // Shizuishan's own talent subsidy (plan §四(一)).
+    let city_fund = first_id(
+        &app,
+        r#"{ supportMeasures(filter: {municipality: {eq: SHIZUISHAN}}, first: 1) { nodes { id } } }"#,
+        "/supportMeasures/nodes/0/id",
+    )
+    .await;
     let link = first_id(
         &app,
         "{ supplyLinks(first: 1) { nodes { id } } }",
@@ -127,6 +134,12 @@ async fn every_role_sees_exactly_what_the_permission_table_allows() {
             [V, V, W, W, W, W, W, W, H],
         ),
         (&tax_incentive, "amount", [V, W, V, W, W, W, W, W, H]),
+        (&city_fund, "amount", [V, W, W, V, W, W, W, W, H]),
+        (
+            &city_fund,
+            "beneficiaryOrganization",
+            [V, W, W, V, W, W, W, W, H],
+        ),
         (&link, "annualValue", [V, W, W, W, W, W, W, W, H]),
         (&chair, "phone", [V, M, M, M, M, V, M, M, H]),
         (&chair, "email", [V, M, M, M, M, V, M, M, H]),

@@ -181,7 +181,7 @@ async fn the_dataset_has_the_size_and_shape_the_plan_needs() {
         .await
         .unwrap()
         .iter()
-        .map(|m| m.department_id)
+        .filter_map(|m| m.department_id)
         .collect();
     assert_eq!(
         departments.len(),
