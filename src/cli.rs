@@ -1,5 +1,5 @@
 //! The command line: `serve` (default), `migrate`, `seed`, `token`, `schema`, `backup`,
-//! `restore`.
+//! `restore`, `export`.
 
 use std::time::Duration;
 
@@ -47,6 +47,27 @@ pub enum Command {
     /// Replace the database with a snapshot, after checking its migration level and rows. Stop
     /// every replica first.
     Restore(RestoreArgs),
+    /// Write a list as CSV, XLSX or NDJSON, as the office sees it (or as a token's caller does).
+    Export(ExportArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ExportArgs {
+    /// organizations, memberships, alliances, supply-links, support-measures, people or
+    /// audit-events.
+    pub dataset: String,
+    /// csv (UTF-8 with a byte-order mark), xlsx or ndjson.
+    #[arg(long, default_value = "csv")]
+    pub format: String,
+    /// The header row's language: en (column keys) or zh.
+    #[arg(long, default_value = "en")]
+    pub headers: String,
+    /// The file to write (it must not exist); `-` writes to standard output.
+    #[arg(long, short, default_value = "-")]
+    pub output: std::path::PathBuf,
+    /// Export as this bearer token's caller sees the list, instead of as the office.
+    #[arg(long, env = "HUB_EXPORT_TOKEN")]
+    pub token: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -156,7 +177,57 @@ pub async fn run(cli: Cli) -> Result<()> {
             print!("restored from {}\n{snapshot}", args.file.display());
             Ok(())
         }
+        Command::Export(args) => export(&cli.config, &args).await,
     }
+}
+
+/// `alliance-hub export`: the operator acts as the office, or as the caller of `--token`.
+async fn export(config: &Config, args: &ExportArgs) -> Result<()> {
+    use crate::{
+        domain::principal::{Principal, Role},
+        export::{Format, Headers, write_all},
+        service::{
+            access::Viewer,
+            export::{Dataset, Export},
+        },
+    };
+    let dataset = Dataset::parse(&args.dataset)?;
+    let format = Format::parse(&args.format)?;
+    let headers = Headers::parse(&args.headers)?;
+    let principal = match &args.token {
+        Some(token) => config.existing_jwt_keys()?.verify(token)?,
+        None => Principal {
+            subject: "cli".into(),
+            role: Role::Office,
+            ..Principal::public()
+        },
+    };
+    let db = database::connect(&config.database_url()).await?;
+    database::ensure_migrated(&db).await?;
+    let viewer = std::sync::Arc::new(Viewer::new(&db, principal).await?);
+    let export = Export::start(db, viewer, dataset).await?;
+    let rows = if args.output.as_os_str() == "-" {
+        let mut out = std::io::BufWriter::new(std::io::stdout());
+        write_all(export, format, headers, &mut out).await?
+    } else {
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&args.output)
+            .map_err(|e| {
+                Error::bad_input(format!("cannot create {}: {e}", args.output.display()))
+            })?;
+        let mut out = std::io::BufWriter::new(file);
+        let rows = write_all(export, format, headers, &mut out).await?;
+        eprintln!("{rows} rows written to {}", args.output.display());
+        rows
+    };
+    tracing::info!(
+        export.dataset = dataset.name(),
+        export.rows = rows,
+        "exported"
+    );
+    Ok(())
 }
 
 fn mint_token(config: &Config, args: &TokenArgs) -> Result<String> {

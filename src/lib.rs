@@ -8,6 +8,7 @@
 //! - [`domain`]: values every layer shares (USCC, global ids, divisions, the caller's `Principal`);
 //! - [`seed`]: the deterministic demo dataset;
 //! - [`database`], [`config`], [`cli`], [`app`]: wiring; [`backup`]: snapshots and restores;
+//!   [`export`]: the export file formats (CSV, XLSX, NDJSON) over `service::export`;
 //! - [`error`]: the one error type and its `extensions.code` vocabulary.
 //!
 //! Entities live in the `entity` crate, migrations in `migration`.
@@ -20,6 +21,7 @@ pub mod config;
 pub mod database;
 pub mod domain;
 pub mod error;
+pub mod export;
 pub mod graphql;
 pub mod http;
 pub mod seed;

@@ -126,6 +126,40 @@ pub fn decode_as(global: &str, expected: Kind) -> Result<i64, Error> {
     }
 }
 
+/// The global id of a row the audit trail names (its table and id), when it is an API object.
+pub fn of_audited(entity: &str, id: i64) -> Option<String> {
+    let kind = match entity {
+        "organization" | "enterprise_profile" => Kind::Organization,
+        "industrial_park" => Kind::Park,
+        "supply_link" => Kind::SupplyLink,
+        "support_measure" => Kind::SupportMeasure,
+        "person" => Kind::Person,
+        "department" => Kind::Department,
+        "municipality" => Kind::Municipality,
+        "sector" => Kind::Sector,
+        "chain_segment" => Kind::ChainSegment,
+        "alliance" => Kind::Alliance,
+        "alliance_stage_event" => Kind::StageEvent,
+        "charter_consent" => Kind::CharterConsent,
+        "charter" => Kind::Charter,
+        "alliance_report" => Kind::Report,
+        "agreement" => Kind::Agreement,
+        "agreement_party" => Kind::AgreementParty,
+        "joint_result" | "result_holder" | "result_funding" => Kind::JointResult,
+        "coordination_mechanism" | "mechanism_member" => Kind::CoordinationMechanism,
+        "supporting_rule" => Kind::SupportingRule,
+        "membership" => Kind::Membership,
+        "post" => Kind::Post,
+        "meeting" => Kind::Meeting,
+        "resolution" => Kind::Resolution,
+        "working_group" => Kind::WorkingGroup,
+        "project" => Kind::Project,
+        _ => return None,
+    };
+    Some(encode(kind, id))
+}
+
+
 #[cfg(test)]
 mod tests {
     use super::*;

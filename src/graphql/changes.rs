@@ -49,39 +49,6 @@ pub enum ChangeType {
     Project,
 }
 
-/// The global id of an audited row, when it is an API object.
-fn global_id(entity: &str, id: i64) -> Option<String> {
-    let kind = match entity {
-        "organization" | "enterprise_profile" => Kind::Organization,
-        "industrial_park" => Kind::Park,
-        "supply_link" => Kind::SupplyLink,
-        "support_measure" => Kind::SupportMeasure,
-        "person" => Kind::Person,
-        "department" => Kind::Department,
-        "municipality" => Kind::Municipality,
-        "sector" => Kind::Sector,
-        "chain_segment" => Kind::ChainSegment,
-        "alliance" => Kind::Alliance,
-        "alliance_stage_event" => Kind::StageEvent,
-        "charter_consent" => Kind::CharterConsent,
-        "charter" => Kind::Charter,
-        "alliance_report" => Kind::Report,
-        "agreement" => Kind::Agreement,
-        "agreement_party" => Kind::AgreementParty,
-        "joint_result" | "result_holder" | "result_funding" => Kind::JointResult,
-        "coordination_mechanism" | "mechanism_member" => Kind::CoordinationMechanism,
-        "supporting_rule" => Kind::SupportingRule,
-        "membership" => Kind::Membership,
-        "post" => Kind::Post,
-        "meeting" => Kind::Meeting,
-        "resolution" => Kind::Resolution,
-        "working_group" => Kind::WorkingGroup,
-        "project" => Kind::Project,
-        _ => return None,
-    };
-    Some(id::encode(kind, id))
-}
-
 /// One committed change: every row one mutation wrote for one object. It names what changed,
 /// never the values: read the object through `node` (which applies the caller's permissions) to
 /// see its current state.
@@ -134,7 +101,7 @@ impl Change {
     fn global_id(&self) -> Option<String> {
         self.0
             .entity_id
-            .and_then(|id| global_id(&self.0.entity, id))
+            .and_then(|id| id::of_audited(&self.0.entity, id))
     }
 }
 
@@ -215,7 +182,7 @@ impl AuditEvent {
     async fn entity_id(&self) -> Option<ID> {
         self.0
             .entity_id
-            .and_then(|id| global_id(&self.0.entity, id))
+            .and_then(|id| id::of_audited(&self.0.entity, id))
             .map(ID::from)
     }
     async fn outcome(&self) -> enums::AuditOutcome {

@@ -29,6 +29,7 @@ use crate::{
 };
 
 mod console;
+mod export;
 mod graphql;
 pub mod server;
 mod ws;
@@ -52,6 +53,7 @@ pub fn app(state: App) -> Router {
     let graphql = Router::new()
         .route("/graphql", get(graphql::get).post(graphql::post))
         .route("/graphql/ws", get(ws::graphql_ws))
+        .route("/export/{dataset}", get(export::export))
         .route_layer(middleware::from_fn(move |request, next| {
             at_most(in_flight.clone(), request, next)
         }));

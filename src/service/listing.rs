@@ -8,7 +8,7 @@ use entity::{
 };
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    QuerySelect, QueryTrait, Select,
+    QueryOrder, QuerySelect, QueryTrait, Select,
 };
 
 use super::{
@@ -54,6 +54,25 @@ where
 
     pub async fn count(&self, db: &DatabaseConnection) -> Result<u64> {
         Ok(self.select.clone().count(db).await?)
+    }
+
+    /// The next `size` rows after id `after`, in id order: how an export walks a whole list
+    /// (keyset, so the last batch costs what the first does).
+    pub async fn batch_after(
+        &self,
+        db: &DatabaseConnection,
+        after: Option<i64>,
+        size: u64,
+    ) -> Result<Vec<E::Model>> {
+        let mut select = self.select.clone();
+        if let Some(after) = after {
+            select = select.filter(E::id_column().gt(after));
+        }
+        Ok(select
+            .order_by_asc(E::id_column())
+            .limit(size)
+            .all(db)
+            .await?)
     }
 }
 

@@ -17,7 +17,8 @@
 //! - [`changes`] and [`feed`]: change notices for subscriptions, the change kinds, and the feed
 //!   (one change per object per mutation);
 //! - [`chain`], [`stats`]: chain analytics and dashboard statistics, computed in SQL;
-//! - [`disclosure`]: what statistics may show of confidential figures below OFFICE.
+//! - [`disclosure`]: what statistics may show of confidential figures below OFFICE;
+//! - [`export`]: whole lists as rows for export files, through the same scopes and guards.
 
 pub mod access;
 pub mod agreement;
@@ -29,6 +30,7 @@ pub mod coordination;
 pub mod directory;
 pub mod disclosure;
 pub mod documents;
+pub mod export;
 pub mod feed;
 pub mod filter;
 pub mod formation;

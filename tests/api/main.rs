@@ -16,6 +16,7 @@ mod coordination;
 mod cost;
 mod disclosure;
 mod edge;
+mod export;
 mod faults;
 mod feed;
 mod formation;
