@@ -1,5 +1,5 @@
 //! The command line: `serve` (default), `migrate`, `seed`, `token`, `schema`, `backup`,
-//! `restore`, `export`.
+//! `restore`, `export`, `import`.
 
 use std::time::Duration;
 
@@ -49,6 +49,25 @@ pub enum Command {
     Restore(RestoreArgs),
     /// Write a list as CSV, XLSX or NDJSON, as the office sees it (or as a token's caller does).
     Export(ExportArgs),
+    /// Check a CSV or XLSX file row by row and, with --apply, write it when every row is valid.
+    Import(ImportArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ImportArgs {
+    /// organizations, memberships, supply-links or support-measures.
+    pub dataset: String,
+    /// The CSV (UTF-8) or XLSX file.
+    pub file: std::path::PathBuf,
+    /// Write the rows (all of them, only if every row is valid); without it, only check.
+    #[arg(long)]
+    pub apply: bool,
+    /// Also write the rows with an `errors` column to this new XLSX file.
+    #[arg(long)]
+    pub report: Option<std::path::PathBuf>,
+    /// Import as this bearer token's caller, instead of as the office.
+    #[arg(long, env = "HUB_IMPORT_TOKEN")]
+    pub token: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -178,23 +197,18 @@ pub async fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Export(args) => export(&cli.config, &args).await,
+        Command::Import(args) => import(&cli.config, &args).await,
     }
 }
 
-/// `alliance-hub export`: the operator acts as the office, or as the caller of `--token`.
-async fn export(config: &Config, args: &ExportArgs) -> Result<()> {
-    use crate::{
-        domain::principal::{Principal, Role},
-        export::{Format, Headers, write_all},
-        service::{
-            access::Viewer,
-            export::{Dataset, Export},
-        },
-    };
-    let dataset = Dataset::parse(&args.dataset)?;
-    let format = Format::parse(&args.format)?;
-    let headers = Headers::parse(&args.headers)?;
-    let principal = match &args.token {
+/// Who a command-line exchange acts as: the caller of `--token`, or else the office (the
+/// operator can read the database anyway).
+async fn operator(
+    config: &Config,
+    token: Option<&str>,
+) -> Result<(sea_orm::DatabaseConnection, crate::service::access::Viewer)> {
+    use crate::domain::principal::{Principal, Role};
+    let principal = match token {
         Some(token) => config.existing_jwt_keys()?.verify(token)?,
         None => Principal {
             subject: "cli".into(),
@@ -204,7 +218,87 @@ async fn export(config: &Config, args: &ExportArgs) -> Result<()> {
     };
     let db = database::connect(&config.database_url()).await?;
     database::ensure_migrated(&db).await?;
-    let viewer = std::sync::Arc::new(Viewer::new(&db, principal).await?);
+    let viewer = crate::service::access::Viewer::new(&db, principal).await?;
+    Ok((db, viewer))
+}
+
+/// `alliance-hub import`: prints the report; fails when a row has a problem.
+async fn import(config: &Config, args: &ImportArgs) -> Result<()> {
+    use crate::service::{export::Dataset, write::Writer};
+    let dataset = Dataset::parse(&args.dataset)?;
+    let bytes = std::fs::read(&args.file)
+        .map_err(|e| Error::bad_input(format!("cannot read {}: {e}", args.file.display())))?;
+    let table = crate::import::read_table(&bytes)?;
+    let (db, viewer) = operator(config, args.token.as_deref()).await?;
+    let bus = crate::service::changes::ChangeBus::start(&db);
+    let queue = crate::service::write::WriteQueue::default();
+    let writer = Writer {
+        db: &db,
+        viewer: &viewer,
+        bus: &bus,
+        queue: &queue,
+    };
+    let report = writer.import(dataset, &table, args.apply).await?;
+    if let Some(path) = &args.report {
+        let file = crate::import::report_xlsx(&table, &report)?;
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(path)
+            .and_then(|mut f| std::io::Write::write_all(&mut f, &file))
+            .map_err(|e| Error::bad_input(format!("cannot write {}: {e}", path.display())))?;
+    }
+    for problem in &report.problems {
+        println!(
+            "row {}{}: {}{} {}",
+            problem.row,
+            problem
+                .column
+                .as_deref()
+                .map(|c| format!(" [{c}]"))
+                .unwrap_or_default(),
+            problem.code,
+            problem.rule.map(|r| format!(" {r}")).unwrap_or_default(),
+            problem.message
+        );
+    }
+    println!(
+        "{} rows: {} to create, {} to change, {} unchanged, {} problems; {}",
+        report.rows,
+        report.created,
+        report.updated,
+        report.unchanged,
+        report.problems.len(),
+        if report.applied {
+            "written"
+        } else if args.apply {
+            "nothing written"
+        } else {
+            "checked only (add --apply to write)"
+        }
+    );
+    if report.problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::bad_input(format!(
+            "{} problems in {}",
+            report.problems.len(),
+            args.file.display()
+        )))
+    }
+}
+
+/// `alliance-hub export`: the operator acts as the office, or as the caller of `--token`.
+async fn export(config: &Config, args: &ExportArgs) -> Result<()> {
+    use crate::{
+        export::{Format, Headers, write_all},
+        service::export::{Dataset, Export},
+    };
+    let dataset = Dataset::parse(&args.dataset)?;
+    let format = Format::parse(&args.format)?;
+    let headers = Headers::parse(&args.headers)?;
+    let (db, viewer) = operator(config, args.token.as_deref()).await?;
+    let viewer = std::sync::Arc::new(viewer);
     let export = Export::start(db, viewer, dataset).await?;
     let rows = if args.output.as_os_str() == "-" {
         let mut out = std::io::BufWriter::new(std::io::stdout());

@@ -8,7 +8,8 @@
 //! - [`domain`]: values every layer shares (USCC, global ids, divisions, the caller's `Principal`);
 //! - [`seed`]: the deterministic demo dataset;
 //! - [`database`], [`config`], [`cli`], [`app`]: wiring; [`backup`]: snapshots and restores;
-//!   [`export`]: the export file formats (CSV, XLSX, NDJSON) over `service::export`;
+//!   [`export`] and [`import`]: the exchange file formats (CSV, XLSX, NDJSON) over
+//!   `service::export` and `service::import`;
 //! - [`error`]: the one error type and its `extensions.code` vocabulary.
 //!
 //! Entities live in the `entity` crate, migrations in `migration`.
@@ -24,6 +25,7 @@ pub mod error;
 pub mod export;
 pub mod graphql;
 pub mod http;
+pub mod import;
 pub mod seed;
 pub mod service;
 

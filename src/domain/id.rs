@@ -159,7 +159,6 @@ pub fn of_audited(entity: &str, id: i64) -> Option<String> {
     Some(encode(kind, id))
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

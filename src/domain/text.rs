@@ -67,6 +67,16 @@ pub fn clean_optional(value: Option<&str>, field: &str, max: usize) -> Result<Op
     }
 }
 
+/// Full-width ASCII (ＡＢＣ１２３, the ideographic space) as half-width: text typed with a Chinese
+/// input method carries them in codes and numbers.
+pub fn fold_full_width(c: char) -> char {
+    match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        '\u{3000}' => ' ',
+        _ => c,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::error::Error;
+use crate::{domain::text::fold_full_width, error::Error};
 
 /// The 31 characters a USCC may use, in value order (I, O, S, V and Z never appear).
 const ALPHABET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
@@ -97,15 +97,6 @@ fn value_of(c: u8) -> Option<u32> {
 fn check_value(first17: &[u32]) -> u32 {
     let sum: u32 = first17.iter().zip(WEIGHTS).map(|(v, w)| v * w).sum();
     (31 - sum % 31) % 31
-}
-
-/// Full-width ASCII (U+FF01–U+FF5E) and the ideographic space to their half-width forms.
-fn fold_full_width(c: char) -> char {
-    match c {
-        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-        '\u{3000}' => ' ',
-        _ => c,
-    }
 }
 
 #[cfg(test)]

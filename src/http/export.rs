@@ -13,10 +13,10 @@ use axum::{
 };
 use tokio::sync::mpsc;
 
-use super::{authenticate, refuse};
+use super::{refusal, signed_in};
 use crate::{
     app::App,
-    error::{Code, Error, Result},
+    error::{Error, Result},
     export::{Encoder, Format, Headers},
     service::{
         access::Viewer,
@@ -39,38 +39,13 @@ pub async fn export(
     }
 }
 
-fn refusal(err: Error) -> Response {
-    let status = match err.code() {
-        Code::Unauthenticated => StatusCode::UNAUTHORIZED,
-        Code::Forbidden => StatusCode::FORBIDDEN,
-        Code::NotFound => StatusCode::NOT_FOUND,
-        Code::BadUserInput => StatusCode::BAD_REQUEST,
-        Code::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
-        _ => StatusCode::INTERNAL_SERVER_ERROR,
-    };
-    let message = match &err {
-        Error::Internal(detail) => {
-            tracing::error!(error.detail = %detail, "export failed");
-            "internal error".to_owned()
-        }
-        other => other.to_string(),
-    };
-    refuse(status, err.code(), &message)
-}
-
 async fn start(
     app: &App,
     dataset: &str,
     params: &HashMap<String, String>,
     headers: &HeaderMap,
 ) -> Result<Response> {
-    if !headers.contains_key(header::AUTHORIZATION) {
-        return Err(Error::Unauthenticated(
-            "exports need a bearer token in the Authorization header".into(),
-        ));
-    }
-    let principal = authenticate(app, headers)?;
-    tracing::Span::current().record("auth.role", principal.role.as_str());
+    let principal = signed_in(app, headers, "exports")?;
     let dataset = Dataset::parse(dataset)?;
     let format = Format::parse(params.get("format").map_or("csv", String::as_str))?;
     let language = params

@@ -1,6 +1,7 @@
 //! HTTP: routes, limits, CORS and compression, authentication at the edge, one tracing span per
 //! request. [`graphql`] speaks GraphQL over HTTP at `/graphql`, [`ws`] graphql-ws at
-//! `/graphql/ws`. A bad token is answered 401 before any resolver runs.
+//! `/graphql/ws`; [`export`] and [`import`] exchange files at `/export/{dataset}` and
+//! `/import/{dataset}`. A bad token is answered 401 before any resolver runs.
 
 use std::{sync::Arc, time::Duration};
 
@@ -31,6 +32,7 @@ use crate::{
 mod console;
 mod export;
 mod graphql;
+mod import;
 pub mod server;
 mod ws;
 
@@ -50,15 +52,21 @@ const COMPRESS_ABOVE_BYTES: u16 = 1024;
 pub fn app(state: App) -> Router {
     let cors = cors(&state.edge.cors_origins);
     let in_flight = state.in_flight.clone();
-    let graphql = Router::new()
+    // The routes that do real work count against the in-flight limit.
+    let working = Router::new()
         .route("/graphql", get(graphql::get).post(graphql::post))
         .route("/graphql/ws", get(ws::graphql_ws))
         .route("/export/{dataset}", get(export::export))
+        .route(
+            "/import/{dataset}",
+            axum::routing::post(import::import)
+                .layer(DefaultBodyLimit::max(crate::import::MAX_FILE_BYTES)),
+        )
         .route_layer(middleware::from_fn(move |request, next| {
             at_most(in_flight.clone(), request, next)
         }));
     let router = Router::new()
-        .merge(graphql)
+        .merge(working)
         .route("/graphiql/{file}", get(console::file))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ready))
@@ -175,6 +183,43 @@ fn refuse(status: StatusCode, code: Code, message: &str) -> Response {
         ),
     )
         .into_response()
+}
+
+/// A service error answered outside GraphQL (exports, imports): its status and the GraphQL error
+/// shape; an internal error is logged and answered without its detail.
+fn refusal(err: Error) -> Response {
+    let status = match err.code() {
+        Code::Unauthenticated => StatusCode::UNAUTHORIZED,
+        Code::Forbidden => StatusCode::FORBIDDEN,
+        Code::NotFound => StatusCode::NOT_FOUND,
+        Code::BadUserInput => StatusCode::BAD_REQUEST,
+        Code::Conflict => StatusCode::CONFLICT,
+        Code::RuleViolation => StatusCode::UNPROCESSABLE_ENTITY,
+        Code::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+        Code::Timeout => StatusCode::GATEWAY_TIMEOUT,
+        Code::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+        Code::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+    };
+    let message = match &err {
+        Error::Internal(detail) => {
+            tracing::error!(error.detail = %detail, "request failed");
+            "internal error".to_owned()
+        }
+        other => other.to_string(),
+    };
+    refuse(status, err.code(), &message)
+}
+
+/// The caller of a file exchange (export, import), who must send a token.
+fn signed_in(app: &App, headers: &HeaderMap, what: &str) -> Result<Principal, Error> {
+    if !headers.contains_key(header::AUTHORIZATION) {
+        return Err(Error::Unauthenticated(format!(
+            "{what} need a bearer token in the Authorization header"
+        )));
+    }
+    let principal = authenticate(app, headers)?;
+    Span::current().record("auth.role", principal.role.as_str());
+    Ok(principal)
 }
 
 /// The caller, from the `Authorization` header: none is PUBLIC; anything else must verify.

@@ -304,73 +304,7 @@ fn apply_profile(row: &mut enterprise_profile::ActiveModel, p: &ProfileInput) ->
 impl<'a> Writer<'a> {
     pub async fn create_organization(self, new: NewOrganization) -> Result<organization::Model> {
         let mut tx = self.begin("createOrganization").await?;
-        let outcome: Result<_> = async {
-            let tx = &mut tx;
-            let municipality_id = municipality_id(tx, new.municipality).await?;
-            let why =
-                "only the office, or the municipality where the unit is located, may register it";
-            tx.authorize(
-                tx.viewer.may_manage_territory(municipality_id),
-                "organization",
-                None,
-                why,
-            )?;
-            let park = check_park(tx, new.park, municipality_id).await?;
-            let uscc = new.uscc.as_deref().map(Uscc::parse).transpose()?;
-            if let Some(uscc) = &uscc {
-                uscc_free(tx, uscc, None).await?;
-            }
-            if (new.kind == OrganizationKind::Enterprise) != new.profile.is_some() {
-                return Err(Error::bad_input(
-                    "an enterprise (and only an enterprise) has an `enterprise` profile",
-                ));
-            }
-            let region = match (&new.region_code, &park, municipality_id) {
-                (Some(code), _, _) => division_of(code)?.0,
-                (None, Some(park), _) => park.division_code.clone(),
-                (None, None, Some(id)) => {
-                    tx.find::<municipality::Entity>(id, "municipality")
-                        .await?
-                        .division_code
-                }
-                (None, None, None) => {
-                    return Err(Error::bad_input(
-                        "a unit outside the metro area needs its `regionCode`",
-                    ));
-                }
-            };
-            let (region, region_name) = division_of(&region)?;
-            let row = organization::ActiveModel {
-                kind: Set(new.kind),
-                uscc: Set(uscc.map(|u| u.to_string())),
-                name_zh: Set(text(&new.name_zh, "nameZh", 200)?),
-                name_en: Set(optional_text(new.name_en.as_deref(), "nameEn", 300)?),
-                municipality_id: Set(municipality_id),
-                park_id: Set(park.map(|p| p.id)),
-                region_name: Set(region_name.to_owned()),
-                region_code: Set(region),
-                address: Set(optional_text(new.address.as_deref(), "address", 300)?),
-                website: Set(optional_text(new.website.as_deref(), "website", 300)?),
-                is_demo: Set(false),
-                archived_at: Set(None),
-                version: Set(1),
-                created_at: Set(tx.now),
-                updated_at: Set(tx.now),
-                ..Default::default()
-            }
-            .insert(&tx.db)
-            .await?;
-            if let Some(profile) = &new.profile {
-                let profile = new_profile(row.id, profile, tx.now)?.insert(&tx.db).await?;
-                tx.record("enterprise_profile", row.id, None, None, Some(&profile))
-                    .await?;
-            }
-            set_segments(tx, row.id, &new.segments).await?;
-            tx.record("organization", row.id, None, None, Some(&row))
-                .await?;
-            Ok(row)
-        }
-        .await;
+        let outcome = tx.create_organization(new).await;
         tx.finish(outcome).await
     }
 
@@ -380,82 +314,7 @@ impl<'a> Writer<'a> {
         changes: OrganizationChanges,
     ) -> Result<organization::Model> {
         let mut tx = self.begin("updateOrganization").await?;
-        let outcome: Result<_> = async {
-            let tx = &mut tx;
-            let before = tx.find::<organization::Entity>(id, "organization").await?;
-            let why =
-                "only the office, or the municipality where the unit is located, may change it";
-            tx.authorize(
-                tx.viewer.may_manage_territory(before.municipality_id),
-                "organization",
-                Some(id),
-                why,
-            )?;
-            let municipality_id = match changes.municipality {
-                Some(code) => municipality_id(tx, Some(code)).await?,
-                None => before.municipality_id,
-            };
-            tx.authorize(
-                tx.viewer.may_manage_territory(municipality_id),
-                "organization",
-                Some(id),
-                "a municipality cannot move a unit out of its territory",
-            )?;
-            check_version(before.version, changes.expected_version, "organization")?;
-            let mut row = before.clone().into_active_model();
-            if let Some(code) = &changes.uscc {
-                let uscc = Uscc::parse(code)?;
-                uscc_free(tx, &uscc, Some(id)).await?;
-                row.uscc = Set(Some(uscc.to_string()));
-            }
-            if let Some(v) = &changes.name_zh {
-                row.name_zh = Set(text(v, "nameZh", 200)?);
-            }
-            if let Some(v) = &changes.name_en {
-                row.name_en = Set(optional_text(Some(v), "nameEn", 300)?);
-            }
-            if changes.municipality.is_some() || changes.park.is_some() {
-                let park = check_park(
-                    tx,
-                    changes
-                        .park
-                        .or(before.park_id.filter(|_| changes.municipality.is_none())),
-                    municipality_id,
-                )
-                .await?;
-                row.municipality_id = Set(municipality_id);
-                row.park_id = Set(park.map(|p| p.id));
-            }
-            if let Some(v) = &changes.region_code {
-                let (code, name) = division_of(v)?;
-                row.region_name = Set(name.to_owned());
-                row.region_code = Set(code);
-            }
-            if let Some(v) = &changes.address {
-                row.address = Set(optional_text(Some(v), "address", 300)?);
-            }
-            if let Some(v) = &changes.website {
-                row.website = Set(optional_text(Some(v), "website", 300)?);
-            }
-            let after = tx.save("organization", id, None, &before, row).await?;
-            if let Some(p) = &changes.profile {
-                let profile = enterprise_profile::Entity::find_by_id(id)
-                    .one(&tx.db)
-                    .await?
-                    .ok_or_else(|| {
-                        Error::bad_input("only an enterprise has an `enterprise` profile")
-                    })?;
-                let mut changed = profile.clone().into_active_model();
-                apply_profile(&mut changed, p)?;
-                tx.save("enterprise_profile", id, None, &profile, changed)
-                    .await?;
-            }
-            if let Some(segments) = &changes.segments {
-                set_segments(tx, id, segments).await?;
-            }
-            Ok(after)
-        }
-        .await;
+        let outcome = tx.update_organization(id, changes).await;
         tx.finish(outcome).await
     }
 
@@ -628,50 +487,16 @@ impl<'a> Writer<'a> {
         annual_value: Option<i64>,
     ) -> Result<supply_link::Model> {
         let mut tx = self.begin("createSupplyLink").await?;
-        let outcome: Result<_> = async {
-            let tx = &mut tx;
-            tx.authorize(
-                tx.viewer.may_write_everything(),
-                "supply_link",
-                None,
-                "only the office maintains the chain graph",
-            )?;
-            if supplier == customer {
-                return Err(Error::bad_input("a unit cannot supply itself"));
-            }
-            for id in [supplier, customer] {
-                let unit = tx.find::<organization::Entity>(id, "organization").await?;
-                if unit.archived_at.is_some() {
-                    return Err(Error::bad_input(format!("{} is archived", unit.name_zh)));
-                }
-            }
-            if let Some(segment) = segment {
-                tx.find::<chain_segment::Entity>(segment, "chain segment")
-                    .await?;
-            }
-            let row = supply_link::ActiveModel {
-                supplier_id: Set(supplier),
-                customer_id: Set(customer),
-                segment_id: Set(segment),
-                product: Set(text(product, "product", 200)?),
-                since_year: Set(since_year),
-                annual_value: Set(annual_value
-                    .map(|v| non_negative(v, "annualValue"))
-                    .transpose()?),
-                is_demo: Set(false),
-                archived_at: Set(None),
-                version: Set(1),
-                created_at: Set(tx.now),
-                updated_at: Set(tx.now),
-                ..Default::default()
-            }
-            .insert(&tx.db)
-            .await?;
-            tx.record("supply_link", row.id, None, None, Some(&row))
-                .await?;
-            Ok(row)
-        }
-        .await;
+        let outcome = tx
+            .create_supply_link(
+                supplier,
+                customer,
+                segment,
+                product,
+                since_year,
+                annual_value,
+            )
+            .await;
         tx.finish(outcome).await
     }
 
@@ -981,5 +806,209 @@ impl<'a> Writer<'a> {
         }
         .await;
         tx.finish(outcome).await
+    }
+}
+
+/// The bodies of the mutations above, for a caller that runs several in one transaction (an
+/// import).
+impl Tx<'_> {
+    pub async fn create_organization(
+        &mut self,
+        new: NewOrganization,
+    ) -> Result<organization::Model> {
+        let tx = self;
+        let municipality_id = municipality_id(tx, new.municipality).await?;
+        let why = "only the office, or the municipality where the unit is located, may register it";
+        tx.authorize(
+            tx.viewer.may_manage_territory(municipality_id),
+            "organization",
+            None,
+            why,
+        )?;
+        let park = check_park(tx, new.park, municipality_id).await?;
+        let uscc = new.uscc.as_deref().map(Uscc::parse).transpose()?;
+        if let Some(uscc) = &uscc {
+            uscc_free(tx, uscc, None).await?;
+        }
+        if (new.kind == OrganizationKind::Enterprise) != new.profile.is_some() {
+            return Err(Error::bad_input(
+                "an enterprise (and only an enterprise) has an `enterprise` profile",
+            ));
+        }
+        let region = match (&new.region_code, &park, municipality_id) {
+            (Some(code), _, _) => division_of(code)?.0,
+            (None, Some(park), _) => park.division_code.clone(),
+            (None, None, Some(id)) => {
+                tx.find::<municipality::Entity>(id, "municipality")
+                    .await?
+                    .division_code
+            }
+            (None, None, None) => {
+                return Err(Error::bad_input(
+                    "a unit outside the metro area needs its `regionCode`",
+                ));
+            }
+        };
+        let (region, region_name) = division_of(&region)?;
+        let row = organization::ActiveModel {
+            kind: Set(new.kind),
+            uscc: Set(uscc.map(|u| u.to_string())),
+            name_zh: Set(text(&new.name_zh, "nameZh", 200)?),
+            name_en: Set(optional_text(new.name_en.as_deref(), "nameEn", 300)?),
+            municipality_id: Set(municipality_id),
+            park_id: Set(park.map(|p| p.id)),
+            region_name: Set(region_name.to_owned()),
+            region_code: Set(region),
+            address: Set(optional_text(new.address.as_deref(), "address", 300)?),
+            website: Set(optional_text(new.website.as_deref(), "website", 300)?),
+            is_demo: Set(false),
+            archived_at: Set(None),
+            version: Set(1),
+            created_at: Set(tx.now),
+            updated_at: Set(tx.now),
+            ..Default::default()
+        }
+        .insert(&tx.db)
+        .await?;
+        if let Some(profile) = &new.profile {
+            let profile = new_profile(row.id, profile, tx.now)?.insert(&tx.db).await?;
+            tx.record("enterprise_profile", row.id, None, None, Some(&profile))
+                .await?;
+        }
+        set_segments(tx, row.id, &new.segments).await?;
+        tx.record("organization", row.id, None, None, Some(&row))
+            .await?;
+        Ok(row)
+    }
+
+    pub async fn update_organization(
+        &mut self,
+        id: i64,
+        changes: OrganizationChanges,
+    ) -> Result<organization::Model> {
+        let tx = self;
+        let before = tx.find::<organization::Entity>(id, "organization").await?;
+        let why = "only the office, or the municipality where the unit is located, may change it";
+        tx.authorize(
+            tx.viewer.may_manage_territory(before.municipality_id),
+            "organization",
+            Some(id),
+            why,
+        )?;
+        let municipality_id = match changes.municipality {
+            Some(code) => municipality_id(tx, Some(code)).await?,
+            None => before.municipality_id,
+        };
+        tx.authorize(
+            tx.viewer.may_manage_territory(municipality_id),
+            "organization",
+            Some(id),
+            "a municipality cannot move a unit out of its territory",
+        )?;
+        check_version(before.version, changes.expected_version, "organization")?;
+        let mut row = before.clone().into_active_model();
+        if let Some(code) = &changes.uscc {
+            let uscc = Uscc::parse(code)?;
+            uscc_free(tx, &uscc, Some(id)).await?;
+            row.uscc = Set(Some(uscc.to_string()));
+        }
+        if let Some(v) = &changes.name_zh {
+            row.name_zh = Set(text(v, "nameZh", 200)?);
+        }
+        if let Some(v) = &changes.name_en {
+            row.name_en = Set(optional_text(Some(v), "nameEn", 300)?);
+        }
+        if changes.municipality.is_some() || changes.park.is_some() {
+            let park = check_park(
+                tx,
+                changes
+                    .park
+                    .or(before.park_id.filter(|_| changes.municipality.is_none())),
+                municipality_id,
+            )
+            .await?;
+            row.municipality_id = Set(municipality_id);
+            row.park_id = Set(park.map(|p| p.id));
+        }
+        if let Some(v) = &changes.region_code {
+            let (code, name) = division_of(v)?;
+            row.region_name = Set(name.to_owned());
+            row.region_code = Set(code);
+        }
+        if let Some(v) = &changes.address {
+            row.address = Set(optional_text(Some(v), "address", 300)?);
+        }
+        if let Some(v) = &changes.website {
+            row.website = Set(optional_text(Some(v), "website", 300)?);
+        }
+        let after = tx.save("organization", id, None, &before, row).await?;
+        if let Some(p) = &changes.profile {
+            let profile = enterprise_profile::Entity::find_by_id(id)
+                .one(&tx.db)
+                .await?
+                .ok_or_else(|| {
+                    Error::bad_input("only an enterprise has an `enterprise` profile")
+                })?;
+            let mut changed = profile.clone().into_active_model();
+            apply_profile(&mut changed, p)?;
+            tx.save("enterprise_profile", id, None, &profile, changed)
+                .await?;
+        }
+        if let Some(segments) = &changes.segments {
+            set_segments(tx, id, segments).await?;
+        }
+        Ok(after)
+    }
+
+    pub async fn create_supply_link(
+        &mut self,
+        supplier: i64,
+        customer: i64,
+        segment: Option<i64>,
+        product: &str,
+        since_year: i32,
+        annual_value: Option<i64>,
+    ) -> Result<supply_link::Model> {
+        let tx = self;
+        tx.authorize(
+            tx.viewer.may_write_everything(),
+            "supply_link",
+            None,
+            "only the office maintains the chain graph",
+        )?;
+        if supplier == customer {
+            return Err(Error::bad_input("a unit cannot supply itself"));
+        }
+        for id in [supplier, customer] {
+            let unit = tx.find::<organization::Entity>(id, "organization").await?;
+            if unit.archived_at.is_some() {
+                return Err(Error::bad_input(format!("{} is archived", unit.name_zh)));
+            }
+        }
+        if let Some(segment) = segment {
+            tx.find::<chain_segment::Entity>(segment, "chain segment")
+                .await?;
+        }
+        let row = supply_link::ActiveModel {
+            supplier_id: Set(supplier),
+            customer_id: Set(customer),
+            segment_id: Set(segment),
+            product: Set(text(product, "product", 200)?),
+            since_year: Set(since_year),
+            annual_value: Set(annual_value
+                .map(|v| non_negative(v, "annualValue"))
+                .transpose()?),
+            is_demo: Set(false),
+            archived_at: Set(None),
+            version: Set(1),
+            created_at: Set(tx.now),
+            updated_at: Set(tx.now),
+            ..Default::default()
+        }
+        .insert(&tx.db)
+        .await?;
+        tx.record("supply_link", row.id, None, None, Some(&row))
+            .await?;
+        Ok(row)
     }
 }

@@ -60,39 +60,7 @@ impl Writer<'_> {
         date: Option<NaiveDate>,
     ) -> Result<membership::Model> {
         let mut tx = self.begin("applyForMembership").await?;
-        let outcome: Result<_> = async {
-            let tx = &mut tx;
-            let alliance = tx.governed(alliance_id).await?;
-            rules::not_dissolved(alliance.stage)?;
-            let org = tx
-                .find::<organization::Entity>(unit, "organization")
-                .await?;
-            if org.archived_at.is_some() {
-                return Err(Error::bad_input(format!("{} is archived", org.name_zh)));
-            }
-            rules::unit_may_join(&org)?;
-            rules::no_live_membership(
-                tx.live_membership(alliance_id, unit).await?.is_some(),
-                &org,
-            )?;
-            let row = membership::ActiveModel {
-                alliance_id: Set(alliance_id),
-                organization_id: Set(unit),
-                status: Set(MembershipStatus::Applied),
-                is_initiator: Set(false),
-                applied_on: Set(date.unwrap_or(tx.today())),
-                version: Set(1),
-                created_at: Set(tx.now),
-                updated_at: Set(tx.now),
-                ..Default::default()
-            }
-            .insert(&tx.db)
-            .await?;
-            tx.record("membership", row.id, Some(alliance_id), None, Some(&row))
-                .await?;
-            Ok(row)
-        }
-        .await;
+        let outcome = tx.apply_for_membership(alliance_id, unit, date).await;
         tx.finish(outcome).await
     }
 
@@ -230,5 +198,44 @@ impl Writer<'_> {
         }
         .await;
         tx.finish(outcome).await
+    }
+}
+
+/// The bodies of the mutations above, for a caller that runs several in one transaction (an
+/// import).
+impl Tx<'_> {
+    pub async fn apply_for_membership(
+        &mut self,
+        alliance_id: i64,
+        unit: i64,
+        date: Option<NaiveDate>,
+    ) -> Result<membership::Model> {
+        let tx = self;
+        let alliance = tx.governed(alliance_id).await?;
+        rules::not_dissolved(alliance.stage)?;
+        let org = tx
+            .find::<organization::Entity>(unit, "organization")
+            .await?;
+        if org.archived_at.is_some() {
+            return Err(Error::bad_input(format!("{} is archived", org.name_zh)));
+        }
+        rules::unit_may_join(&org)?;
+        rules::no_live_membership(tx.live_membership(alliance_id, unit).await?.is_some(), &org)?;
+        let row = membership::ActiveModel {
+            alliance_id: Set(alliance_id),
+            organization_id: Set(unit),
+            status: Set(MembershipStatus::Applied),
+            is_initiator: Set(false),
+            applied_on: Set(date.unwrap_or(tx.today())),
+            version: Set(1),
+            created_at: Set(tx.now),
+            updated_at: Set(tx.now),
+            ..Default::default()
+        }
+        .insert(&tx.db)
+        .await?;
+        tx.record("membership", row.id, Some(alliance_id), None, Some(&row))
+            .await?;
+        Ok(row)
     }
 }

@@ -18,7 +18,8 @@
 //!   (one change per object per mutation);
 //! - [`chain`], [`stats`]: chain analytics and dashboard statistics, computed in SQL;
 //! - [`disclosure`]: what statistics may show of confidential figures below OFFICE;
-//! - [`export`]: whole lists as rows for export files, through the same scopes and guards.
+//! - [`export`]: whole lists as rows for export files, through the same scopes and guards;
+//!   [`import`]: rows of a file applied through the mutations' own bodies, in one transaction.
 
 pub mod access;
 pub mod agreement;
@@ -35,6 +36,7 @@ pub mod feed;
 pub mod filter;
 pub mod formation;
 pub mod governance;
+pub mod import;
 pub mod listing;
 pub mod load;
 pub mod lookup;

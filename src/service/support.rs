@@ -52,64 +52,7 @@ pub struct SupportChanges {
 impl Writer<'_> {
     pub async fn create_support_measure(self, new: NewSupport) -> Result<support_measure::Model> {
         let mut tx = self.begin("createSupportMeasure").await?;
-        let outcome: Result<_> = async {
-            let tx = &mut tx;
-            let owner = owner_of(tx, new.grantor).await?;
-            tx.authorize(
-                tx.viewer.may_manage_support(owner),
-                "support_measure",
-                None,
-                "a department, city or base records its own support measures only",
-            )?;
-            if new.beneficiary_organization.is_none() && new.beneficiary_alliance.is_none() {
-                return Err(Error::bad_input(
-                    "a support measure benefits an organization, an alliance, or both",
-                ));
-            }
-            if let Some(id) = new.beneficiary_organization {
-                tx.find::<organization::Entity>(id, "organization").await?;
-            }
-            if let Some(id) = new.beneficiary_alliance {
-                tx.find::<alliance::Entity>(id, "alliance").await?;
-            }
-            if new.amount < 0 {
-                return Err(Error::bad_input("`amount` must not be negative"));
-            }
-            let row = support_measure::ActiveModel {
-                department_id: Set(match owner {
-                    MeasureOwner::Department(id) => Some(id),
-                    MeasureOwner::Municipality(_) => None,
-                }),
-                municipality_id: Set(match owner {
-                    MeasureOwner::Municipality(id) => Some(id),
-                    MeasureOwner::Department(_) => None,
-                }),
-                kind: Set(new.kind),
-                title: Set(text(&new.title, "title", 200)?),
-                beneficiary_organization_id: Set(new.beneficiary_organization),
-                beneficiary_alliance_id: Set(new.beneficiary_alliance),
-                amount: Set(new.amount),
-                granted_on: Set(new.granted_on),
-                status: Set(new.status),
-                is_demo: Set(false),
-                version: Set(1),
-                created_at: Set(tx.now),
-                updated_at: Set(tx.now),
-                ..Default::default()
-            }
-            .insert(&tx.db)
-            .await?;
-            tx.record(
-                "support_measure",
-                row.id,
-                row.beneficiary_alliance_id,
-                None,
-                Some(&row),
-            )
-            .await?;
-            Ok(row)
-        }
-        .await;
+        let outcome = tx.create_support_measure(new).await;
         tx.finish(outcome).await
     }
 
@@ -192,4 +135,69 @@ async fn owner_of(tx: &Tx<'_>, grantor: Grantor) -> Result<MeasureOwner> {
         ),
         Grantor::Municipality(code) => MeasureOwner::Municipality(tx.municipality_of(code).await?),
     })
+}
+
+/// The bodies of the mutations above, for a caller that runs several in one transaction (an
+/// import).
+impl Tx<'_> {
+    pub async fn create_support_measure(
+        &mut self,
+        new: NewSupport,
+    ) -> Result<support_measure::Model> {
+        let tx = self;
+        let owner = owner_of(tx, new.grantor).await?;
+        tx.authorize(
+            tx.viewer.may_manage_support(owner),
+            "support_measure",
+            None,
+            "a department, city or base records its own support measures only",
+        )?;
+        if new.beneficiary_organization.is_none() && new.beneficiary_alliance.is_none() {
+            return Err(Error::bad_input(
+                "a support measure benefits an organization, an alliance, or both",
+            ));
+        }
+        if let Some(id) = new.beneficiary_organization {
+            tx.find::<organization::Entity>(id, "organization").await?;
+        }
+        if let Some(id) = new.beneficiary_alliance {
+            tx.find::<alliance::Entity>(id, "alliance").await?;
+        }
+        if new.amount < 0 {
+            return Err(Error::bad_input("`amount` must not be negative"));
+        }
+        let row = support_measure::ActiveModel {
+            department_id: Set(match owner {
+                MeasureOwner::Department(id) => Some(id),
+                MeasureOwner::Municipality(_) => None,
+            }),
+            municipality_id: Set(match owner {
+                MeasureOwner::Municipality(id) => Some(id),
+                MeasureOwner::Department(_) => None,
+            }),
+            kind: Set(new.kind),
+            title: Set(text(&new.title, "title", 200)?),
+            beneficiary_organization_id: Set(new.beneficiary_organization),
+            beneficiary_alliance_id: Set(new.beneficiary_alliance),
+            amount: Set(new.amount),
+            granted_on: Set(new.granted_on),
+            status: Set(new.status),
+            is_demo: Set(false),
+            version: Set(1),
+            created_at: Set(tx.now),
+            updated_at: Set(tx.now),
+            ..Default::default()
+        }
+        .insert(&tx.db)
+        .await?;
+        tx.record(
+            "support_measure",
+            row.id,
+            row.beneficiary_alliance_id,
+            None,
+            Some(&row),
+        )
+        .await?;
+        Ok(row)
+    }
 }

@@ -244,6 +244,36 @@ impl Tx<'_> {
         }
     }
 
+    /// Ends the transaction without a trace: everything its body wrote is rolled back and nothing
+    /// is announced (an import's dry run, or one with invalid rows).
+    pub async fn discard(self) -> Result<()> {
+        self.db.rollback().await?;
+        Ok(())
+    }
+
+    /// Marks where one step of a larger write begins (an import's row), so that a failed step
+    /// can be undone alone; answers the mark to pass back.
+    pub async fn begin_step(&mut self) -> Result<usize> {
+        self.db.execute_unprepared("SAVEPOINT step").await?;
+        Ok(self.notices.len())
+    }
+
+    /// Keeps the step's work ([`Tx::begin_step`]).
+    pub async fn keep_step(&mut self) -> Result<()> {
+        self.db.execute_unprepared("RELEASE SAVEPOINT step").await?;
+        Ok(())
+    }
+
+    /// Undoes the step's work and forgets its announcements.
+    pub async fn undo_step(&mut self, mark: usize) -> Result<()> {
+        self.db
+            .execute_unprepared("ROLLBACK TO SAVEPOINT step")
+            .await?;
+        self.db.execute_unprepared("RELEASE SAVEPOINT step").await?;
+        self.notices.truncate(mark);
+        Ok(())
+    }
+
     /// Today, for dates a caller leaves out.
     pub fn today(&self) -> NaiveDate {
         self.now.date_naive()
