@@ -58,6 +58,8 @@ pub struct PublicKey {
 #[derive(Clone)]
 pub struct JwtKeys {
     secret: Vec<u8>,
+    /// The secret being rotated out: still accepted, never used to sign.
+    previous_secret: Option<Vec<u8>>,
     public_keys: Vec<(Algorithm, DecodingKey)>,
     issuer: String,
     audience: String,
@@ -104,11 +106,18 @@ impl JwtKeys {
             .collect::<Result<_, _>>()?;
         Ok(Self {
             secret,
+            previous_secret: None,
             public_keys,
             issuer,
             audience,
             types: ACCEPTED_TYPES.map(str::to_owned).to_vec(),
         })
+    }
+
+    /// Also accepts tokens signed with the secret being rotated out (`HUB_JWT_PREVIOUS_SECRET`).
+    pub fn with_previous_secret(mut self, previous: Option<Vec<u8>>) -> Self {
+        self.previous_secret = previous;
+        self
     }
 
     /// Accepts these `typ` headers instead of [`ACCEPTED_TYPES`] (`HUB_JWT_TYPES`).
@@ -152,7 +161,7 @@ impl JwtKeys {
         }
         let hmac;
         let key = if header.alg == Algorithm::HS256 {
-            hmac = DecodingKey::from_secret(&self.secret);
+            hmac = DecodingKey::from_secret(self.hs256_secret(header.kid.as_deref())?);
             &hmac
         } else {
             self.public_keys
@@ -194,10 +203,29 @@ impl JwtKeys {
         principal_from_claims(&claims).map_err(|e| unauthenticated(&e))
     }
 
-    /// Signs claims with the HS256 secret, typed `at+jwt` (the `token` subcommand and the tests).
+    /// The HS256 secret a token's `kid` names: the current secret's or the previous one's; a
+    /// token without `kid` (signed before rotation was configured) is checked with the current.
+    fn hs256_secret(&self, kid: Option<&str>) -> Result<&[u8], Error> {
+        let Some(kid) = kid else {
+            return Ok(&self.secret);
+        };
+        if kid == key_id(&self.secret) {
+            return Ok(&self.secret);
+        }
+        match &self.previous_secret {
+            Some(previous) if kid == key_id(previous) => Ok(previous),
+            _ => Err(Error::Unauthenticated(
+                "invalid token: unknown key id (kid)".into(),
+            )),
+        }
+    }
+
+    /// Signs claims with the HS256 secret, typed `at+jwt` and naming the secret by its key id
+    /// (the `token` subcommand and the tests).
     pub fn sign(&self, claims: &Claims) -> Result<String, Error> {
         let header = Header {
             typ: Some("at+jwt".into()),
+            kid: Some(key_id(&self.secret)),
             ..Header::new(Algorithm::HS256)
         };
         jsonwebtoken::encode(&header, claims, &EncodingKey::from_secret(&self.secret))
@@ -211,6 +239,17 @@ impl JwtKeys {
     pub fn audience(&self) -> &str {
         &self.audience
     }
+}
+
+/// A secret's key id: the first 8 bytes of its SHA-256, in hex. It names the key without
+/// revealing it, so a verifier holding two secrets during a rotation picks the right one.
+pub fn key_id(secret: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(secret)
+        .iter()
+        .take(8)
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Checks the role-specific claims: a DEPARTMENT needs `dept`, a MUNICIPALITY `muni`, a

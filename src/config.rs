@@ -23,6 +23,15 @@ pub struct Config {
     /// HS256 secret for bearer tokens. Default: generated once and kept in the data directory.
     #[arg(long, global = true, env = "HUB_JWT_SECRET", hide_env_values = true)]
     pub jwt_secret: Option<String>,
+    /// During a key rotation, the secret being replaced: tokens it signed stay valid until they
+    /// expire; new tokens are signed with HUB_JWT_SECRET.
+    #[arg(
+        long,
+        global = true,
+        env = "HUB_JWT_PREVIOUS_SECRET",
+        hide_env_values = true
+    )]
+    pub jwt_previous_secret: Option<String>,
     /// Required `iss` claim.
     #[arg(
         long,
@@ -115,12 +124,22 @@ impl Config {
                 public_keys.push(PublicKey { algorithm, pem });
             }
         }
+        let previous = match self.jwt_previous_secret.as_deref() {
+            None | Some("") => None,
+            Some(previous) if previous.len() < 32 => {
+                return Err(Error::bad_input(
+                    "HUB_JWT_PREVIOUS_SECRET must be at least 32 bytes long",
+                ));
+            }
+            Some(previous) => Some(previous.as_bytes().to_vec()),
+        };
         Ok(JwtKeys::new(
             secret,
             &public_keys,
             self.jwt_issuer.clone(),
             self.jwt_audience.clone(),
         )?
+        .with_previous_secret(previous)
         .with_types(self.jwt_types.clone()))
     }
 

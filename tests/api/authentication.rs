@@ -381,3 +381,47 @@ async fn a_refusal_names_no_reason_to_the_caller() {
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_eq!(body["errors"][0]["message"], "invalid token", "{body}");
 }
+
+/// A key rotation: the new secret signs, the previous one still verifies the tokens it signed
+/// (each token names its key by `kid`), and once it is dropped its tokens are refused.
+#[test]
+fn during_a_rotation_tokens_of_the_previous_secret_stay_valid_until_it_is_dropped() {
+    use alliance_hub::auth::{JwtKeys, key_id};
+    const OLD: &str = "the-secret-being-rotated-out-of-service!!";
+    const NEW: &str = "the-secret-that-signs-from-today-onwards!!";
+    let keys = |secret: &str, previous: Option<&str>| {
+        JwtKeys::new(
+            secret.as_bytes().to_vec(),
+            &[],
+            crate::helpers::ISSUER.into(),
+            crate::helpers::ISSUER.into(),
+        )
+        .unwrap()
+        .with_previous_secret(previous.map(|p| p.as_bytes().to_vec()))
+    };
+    let claims = crate::helpers::claims(&office());
+    let old_token = keys(OLD, None).sign(&claims).unwrap();
+    let new_token = keys(NEW, None).sign(&claims).unwrap();
+    let header = jsonwebtoken::decode_header(&old_token).unwrap();
+    assert_eq!(header.kid.as_deref(), Some(key_id(OLD.as_bytes()).as_str()));
+    assert_ne!(key_id(OLD.as_bytes()), key_id(NEW.as_bytes()));
+
+    let rotating = keys(NEW, Some(OLD));
+    assert!(rotating.verify(&old_token).is_ok());
+    assert!(rotating.verify(&new_token).is_ok());
+    let rotated = keys(NEW, None);
+    let refused = rotated.verify(&old_token).unwrap_err().to_string();
+    assert!(refused.contains("kid"), "{refused}");
+    assert!(rotated.verify(&new_token).is_ok());
+    // A token without `kid` (minted before rotations) is checked with the current secret.
+    let plain = jsonwebtoken::encode(
+        &jsonwebtoken::Header {
+            typ: Some("at+jwt".into()),
+            ..jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256)
+        },
+        &claims,
+        &jsonwebtoken::EncodingKey::from_secret(NEW.as_bytes()),
+    )
+    .unwrap();
+    assert!(rotated.verify(&plain).is_ok());
+}
