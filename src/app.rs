@@ -29,8 +29,10 @@ use crate::{
 /// Everything a request handler needs; cheap to clone.
 #[derive(Clone)]
 pub struct App {
-    /// The database connection pool.
+    /// The database connection pool (the primary: every write goes here).
     pub db: DatabaseConnection,
+    /// A PostgreSQL read replica for queries, statistics and exports (`DATABASE_READ_URL`).
+    pub read_db: Option<DatabaseConnection>,
     /// Keys that bearer tokens are verified with.
     pub keys: Arc<JwtKeys>,
     /// The GraphQL schema as served (built once, no data attached).
@@ -73,6 +75,32 @@ impl App {
         Ok(Self::build(db, keys, edge, documents))
     }
 
+    /// Serves reads from `replica` (a streaming replica of the primary) where a caller may.
+    pub fn with_read_replica(mut self, mut replica: DatabaseConnection) -> Self {
+        let counter = self.metrics.clone();
+        replica
+            .set_metric_callback(move |info| counter.record_statement(info.elapsed, info.failed));
+        self.read_db = Some(replica);
+        self.bus = self.bus.remember_writers();
+        self
+    }
+
+    /// Where `subject`'s reads go: the replica, unless it does not yet hold the caller's own
+    /// latest write (or cannot be asked), then the primary.
+    pub async fn reader_for(&self, subject: &str) -> DatabaseConnection {
+        let Some(replica) = &self.read_db else {
+            return self.db.clone();
+        };
+        match self.bus.replica_has_writes_of(replica, subject).await {
+            Ok(true) => replica.clone(),
+            Ok(false) => self.db.clone(),
+            Err(err) => {
+                tracing::warn!(error = %err, "the read replica did not answer; reading from the primary");
+                self.db.clone()
+            }
+        }
+    }
+
     fn build(
         mut db: DatabaseConnection,
         keys: JwtKeys,
@@ -96,6 +124,7 @@ impl App {
             writes: WriteQueue::default(),
             stopping: Arc::new(tokio::sync::watch::Sender::new(false)),
             db,
+            read_db: None,
             keys: Arc::new(keys),
             metrics,
             bus,

@@ -138,8 +138,12 @@ pub async fn run(cli: Cli) -> Result<()> {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => {
             let db = database::open(&cli.config, cli.serve.request_timeout).await?;
+            let read = database::open_read(&cli.config, cli.serve.request_timeout).await?;
             let listen = cli.serve.listen;
-            let app = App::serving(db, cli.config.jwt_keys()?, cli.serve)?;
+            let mut app = App::serving(db, cli.config.jwt_keys()?, cli.serve)?;
+            if let Some(read) = read {
+                app = app.with_read_replica(read);
+            }
             crate::serve(app, listen).await
         }
         Command::Migrate => {

@@ -17,6 +17,10 @@ pub struct Config {
     /// Database URL (`sqlite://…` or `postgres://…`). Default: a SQLite file in the data directory.
     #[arg(long, global = true, env = "DATABASE_URL")]
     pub database_url: Option<String>,
+    /// A PostgreSQL streaming replica of DATABASE_URL for queries, statistics and exports
+    /// (writes, subscriptions and a caller's reads after its own writes use the primary).
+    #[arg(long, global = true, env = "DATABASE_READ_URL")]
+    pub database_read_url: Option<String>,
     /// Where the embedded SQLite database and the generated JWT secret live.
     #[arg(long, global = true, env = "HUB_DATA_DIR", default_value = "./data")]
     pub data_dir: PathBuf,

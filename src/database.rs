@@ -109,6 +109,25 @@ pub async fn open(
     Ok(db)
 }
 
+/// Opens the configured read replica (`DATABASE_READ_URL`), if any: PostgreSQL only, beside a
+/// PostgreSQL primary, and at the primary's migration level.
+pub async fn open_read(
+    config: &Config,
+    statement_timeout: std::time::Duration,
+) -> Result<Option<DatabaseConnection>> {
+    let Some(url) = &config.database_read_url else {
+        return Ok(None);
+    };
+    if !url.starts_with("postgres") || !config.database_url().starts_with("postgres") {
+        return Err(Error::bad_input(
+            "DATABASE_READ_URL is a PostgreSQL replica of a PostgreSQL DATABASE_URL",
+        ));
+    }
+    let db = connect_with(url, Some(statement_timeout)).await?;
+    ensure_migrated(&db).await?;
+    Ok(Some(db))
+}
+
 /// A database URL fit for a message: any password replaced by `***`.
 pub fn redacted(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {

@@ -61,8 +61,10 @@ async fn start(
             "unknown parameter `{unknown}`: use format and headers"
         )));
     }
-    let viewer = Arc::new(Viewer::new(&app.db, principal).await?);
-    let mut export = Export::start(app.db.clone(), viewer, dataset).await?;
+    // Exports read from the replica where the caller may, like queries.
+    let db = app.reader_for(&principal.subject).await;
+    let viewer = Arc::new(Viewer::new(&db, principal).await?);
+    let mut export = Export::start(db, viewer, dataset).await?;
     let first = export.next_batch().await?;
     let mut encoder = Encoder::new(format, language, dataset)?;
     let opening = encoder.start()?;

@@ -285,7 +285,22 @@ async fn run(
     if let Some(operation) = &request.operation_name {
         Span::current().record("graphql.operation", operation.as_str());
     }
-    let viewer = match Viewer::new(&app.db, principal).await {
+    // A query reads from the replica where the caller may (its own writes are there); a
+    // mutation, and anything that cannot be parsed (it fails below), goes to the primary.
+    let is_query = {
+        let name = request.operation_name.clone();
+        request
+            .parsed_query()
+            .ok()
+            .and_then(|document| operation(document, name.as_deref()))
+            .is_some_and(|op| op.ty == OperationType::Query)
+    };
+    let db = if is_query {
+        app.reader_for(&principal.subject).await
+    } else {
+        app.db.clone()
+    };
+    let viewer = match Viewer::new(&db, principal).await {
         Ok(viewer) => viewer,
         Err(err @ Error::Unavailable(_)) => {
             let mut response = refused(err);
@@ -303,7 +318,7 @@ async fn run(
     };
     let payer = Payer::of(&viewer.principal, caller.address);
     let context = RequestContext::new(
-        app.db.clone(),
+        db,
         viewer,
         app.bus.clone(),
         app.stats.clone(),

@@ -2,10 +2,21 @@
 //! on PostgreSQL through `NOTIFY hub_changes` sent inside the writing transaction (delivered only
 //! if it commits) and received by each replica's `LISTEN` task; on SQLite (one process) through
 //! the in-process channel directly after commit.
+//!
+//! The same notices tell where a caller may read (a PostgreSQL read replica): [`ChangeBus`]
+//! keeps each writer's last audit id, and a caller's reads go to the replica only once the
+//! replica holds that audit row, which commits with the write it records (read your writes).
+
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex},
+    time::{Duration, Instant},
+};
 
 use entity::audit_event;
 use sea_orm::{
-    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, EntityTrait, Statement,
+    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, EntityTrait, QuerySelect,
+    Statement,
 };
 use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
@@ -23,6 +34,9 @@ pub struct ChangeNotice {
     pub entity: String,
     pub entity_id: Option<i64>,
     pub alliance_id: Option<i64>,
+    /// Who wrote it (the token's subject), for read-your-writes across replicas.
+    #[serde(default)]
+    pub actor: Option<String>,
 }
 
 impl ChangeNotice {
@@ -33,12 +47,22 @@ impl ChangeNotice {
     }
 }
 
-/// Fan-out of change notices to this replica's subscribers.
+/// Fan-out of change notices to this replica's subscribers, and the writers' last changes.
 #[derive(Debug, Clone)]
 pub struct ChangeBus {
     sender: broadcast::Sender<ChangeNotice>,
     postgres: bool,
+    /// Each recent writer's last audit id, kept (shared by every clone, the listener's too)
+    /// once reads may go to a replica.
+    writers: Arc<Mutex<Option<Writers>>>,
 }
+
+/// A writer is forgotten this long after its last write: a replica further behind than this is
+/// broken, not lagging.
+const WRITER_MEMORY: Duration = Duration::from_secs(300);
+
+/// Writer (token subject) → its last audit id, and when.
+type Writers = HashMap<String, (i64, Instant)>;
 
 impl ChangeBus {
     /// A bus for `db`; on PostgreSQL it starts the task that listens for other replicas' (and
@@ -46,7 +70,11 @@ impl ChangeBus {
     pub fn start(db: &DatabaseConnection) -> Self {
         let (sender, _) = broadcast::channel(1024);
         let postgres = db.get_database_backend() == DbBackend::Postgres;
-        let bus = Self { sender, postgres };
+        let bus = Self {
+            sender,
+            postgres,
+            writers: Arc::default(),
+        };
         if postgres {
             tokio::spawn(
                 bus.clone()
@@ -54,6 +82,66 @@ impl ChangeBus {
             );
         }
         bus
+    }
+
+    /// Starts remembering writers, for a server that reads from a replica.
+    pub fn remember_writers(self) -> Self {
+        if let Ok(mut writers) = self.writers.lock() {
+            writers.get_or_insert_default();
+        }
+        self
+    }
+
+    fn remember(&self, notice: &ChangeNotice) {
+        let Some(actor) = &notice.actor else { return };
+        let Ok(mut guard) = self.writers.lock() else {
+            return;
+        };
+        let Some(writers) = guard.as_mut() else {
+            return;
+        };
+        let now = Instant::now();
+        if writers.len() > 10_000 {
+            writers.retain(|_, (_, at)| now.duration_since(*at) < WRITER_MEMORY);
+        }
+        let entry = writers.entry(actor.clone()).or_insert((notice.id, now));
+        if notice.id >= entry.0 {
+            *entry = (notice.id, now);
+        }
+    }
+
+    /// Whether `replica` already holds everything `subject` wrote (always, for a caller that
+    /// has not written lately): the audit row of its last write commits with the write, so the
+    /// replica holding it holds the whole write.
+    pub async fn replica_has_writes_of(
+        &self,
+        replica: &DatabaseConnection,
+        subject: &str,
+    ) -> Result<bool> {
+        let last = self
+            .writers
+            .lock()
+            .ok()
+            .and_then(|w| w.as_ref().and_then(|w| w.get(subject).copied()))
+            .filter(|(_, at)| at.elapsed() < WRITER_MEMORY);
+        let Some((id, _)) = last else {
+            return Ok(true);
+        };
+        let held = audit_event::Entity::find_by_id(id)
+            .select_only()
+            .column(audit_event::Column::Id)
+            .into_tuple::<i64>()
+            .one(replica)
+            .await?
+            .is_some();
+        if held
+            && let Ok(mut guard) = self.writers.lock()
+            && let Some(writers) = guard.as_mut()
+            && writers.get(subject).is_some_and(|(last, _)| *last == id)
+        {
+            writers.remove(subject);
+        }
+        Ok(held)
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<ChangeNotice> {
@@ -78,8 +166,12 @@ impl ChangeBus {
         Ok(())
     }
 
-    /// Publishes committed changes in-process (SQLite; PostgreSQL's come back through LISTEN).
+    /// Publishes committed changes in-process (SQLite; PostgreSQL's come back through LISTEN),
+    /// and remembers their writer at once (its next read on this replica must see them).
     pub(crate) fn committed(&self, notices: Vec<ChangeNotice>) {
+        for notice in &notices {
+            self.remember(notice);
+        }
         if !self.postgres {
             for notice in notices {
                 // No subscriber is not an error.
@@ -109,6 +201,7 @@ impl ChangeBus {
                     Ok(notification) => {
                         match serde_json::from_str::<ChangeNotice>(notification.payload()) {
                             Ok(notice) => {
+                                self.remember(&notice);
                                 let _ = self.sender.send(notice);
                             }
                             Err(err) => {

@@ -371,6 +371,7 @@ impl Tx<'_> {
             entity: entity.into(),
             entity_id: Some(id),
             alliance_id: alliance,
+            actor: Some(self.viewer.principal.subject.clone()),
         };
         self.writer.bus.announce(&self.db, &notice).await?;
         self.notices.push(notice);

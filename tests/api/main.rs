@@ -26,6 +26,7 @@ mod masking;
 mod permissions;
 mod read_api;
 mod replay;
+mod replica;
 mod reports;
 mod results;
 mod rules;
