@@ -10,12 +10,13 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use entity::{
-    alliance, chain_segment, enterprise_profile,
+    alliance, chain_segment, department, enterprise_profile,
     enums::{
-        EnterpriseScale, MembershipStatus, MunicipalityCode, OrganizationKind, SupportKind,
-        SupportStatus,
+        DepartmentCode, EnterpriseScale, MembershipStatus, MunicipalityCode, OrganizationKind,
+        SupportKind, SupportStatus,
     },
     industrial_park, municipality, organization, organization_segment, supply_link,
+    support_measure,
 };
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
@@ -332,6 +333,7 @@ fn uscc(text: &str) -> Result<Uscc, String> {
 /// Codes of the reference rows a file may name, and the units already known by USCC.
 #[derive(Debug, Default)]
 struct Known {
+    departments: HashMap<DepartmentCode, i64>,
     municipalities: HashMap<MunicipalityCode, i64>,
     parks: HashMap<String, i64>,
     segments: HashMap<String, i64>,
@@ -343,6 +345,9 @@ impl Known {
         let mut known = Self::default();
         for m in municipality::Entity::find().all(&tx.db).await? {
             known.municipalities.insert(m.code, m.id);
+        }
+        for d in department::Entity::find().all(&tx.db).await? {
+            known.departments.insert(d.code, d.id);
         }
         for park in industrial_park::Entity::find().all(&tx.db).await? {
             known.parks.insert(park.code.to_ascii_uppercase(), park.id);
@@ -380,10 +385,11 @@ impl Known {
     }
 }
 
-/// The live unit with this USCC, if any.
+/// The live unit with this USCC, if any (found through the index of live USCCs).
 async fn unit_by_uscc(tx: &Tx<'_>, uscc: &Uscc) -> Result<Option<organization::Model>> {
     Ok(organization::Entity::find()
         .filter(organization::Column::Uscc.eq(uscc.as_str()))
+        .filter(organization::Column::ArchivedAt.is_null())
         .one(&tx.db)
         .await?)
 }
@@ -434,7 +440,7 @@ async fn run_rows(
             continue;
         }
         let mark = tx.begin_step().await?;
-        match run_step(tx, step.action).await {
+        match run_step(tx, &known, step.action).await {
             Ok(created) => {
                 tx.keep_step().await?;
                 if created {
@@ -491,7 +497,7 @@ enum Action {
 }
 
 /// Runs a row's write; answers whether it created (rather than changed) a record.
-async fn run_step(tx: &mut Tx<'_>, action: Action) -> Result<bool> {
+async fn run_step(tx: &mut Tx<'_>, known: &Known, action: Action) -> Result<bool> {
     match action {
         Action::Unchanged => Ok(false),
         Action::CreateOrganization(new) => tx.create_organization(*new).await.map(|_| true),
@@ -533,7 +539,38 @@ async fn run_step(tx: &mut Tx<'_>, action: Action) -> Result<bool> {
             .await
             .map(|_| true)
         }
-        Action::CreateSupport(new) => tx.create_support_measure(*new).await.map(|_| true),
+        Action::CreateSupport(new) => {
+            use support_measure::Column as C;
+            let grantor = match new.grantor {
+                Grantor::Department(code) => {
+                    C::DepartmentId.eq(known.departments.get(&code).copied())
+                }
+                Grantor::Municipality(code) => {
+                    C::MunicipalityId.eq(known.municipalities.get(&code).copied())
+                }
+            };
+            let exists = support_measure::Entity::find()
+                .filter(grantor)
+                .filter(C::Title.eq(new.title.as_str()))
+                .filter(C::GrantedOn.eq(new.granted_on))
+                .filter(match new.beneficiary_organization {
+                    Some(id) => C::BeneficiaryOrganizationId.eq(id),
+                    None => C::BeneficiaryOrganizationId.is_null(),
+                })
+                .filter(match new.beneficiary_alliance {
+                    Some(id) => C::BeneficiaryAllianceId.eq(id),
+                    None => C::BeneficiaryAllianceId.is_null(),
+                })
+                .filter(C::Status.ne(SupportStatus::Revoked))
+                .one(&tx.db)
+                .await?;
+            if exists.is_some() {
+                return Err(Error::Conflict(
+                    "this support measure is already recorded".into(),
+                ));
+            }
+            tx.create_support_measure(*new).await.map(|_| true)
+        }
     }
 }
 

@@ -437,6 +437,35 @@ async fn each_row_is_allowed_or_refused_as_its_mutation_would_be() {
         ["BAD_USER_INPUT", "FORBIDDEN", "BAD_USER_INPUT"],
         "{checked}"
     );
+    // Sent twice, a measure is recorded once: the second time it is a conflict.
+    let once = csv_file(&[
+        &[
+            "department",
+            "kind",
+            "title",
+            "amount",
+            "granted_on",
+            "beneficiary_alliance",
+        ],
+        &[
+            "DST",
+            "RND_FUND",
+            "导入研发资金",
+            "500000",
+            "2026-10-08",
+            "YMA-NMAT",
+        ],
+    ]);
+    let (status, first) = report(
+        &app,
+        &department("DST"),
+        "/import/support-measures?apply=true",
+        once.clone(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{first}");
+    let (_, again) = report(&app, &department("DST"), "/import/support-measures", once).await;
+    assert_eq!(again["problems"][0]["code"], "CONFLICT", "{again}");
 
     let nmat = app.alliance_id("YMA-NMAT").await;
     // Supply links: the office only; a link already recorded is a conflict, not a second link.
