@@ -64,7 +64,8 @@ impl Tx<'_> {
         }
         .insert(&self.db)
         .await?;
-        self.record("mechanism_member", row.id, None, None, Some(&row))
+        // Audited under the mechanism's id: its members are part of it.
+        self.record("mechanism_member", mechanism, None, None, Some(&row))
             .await?;
         Ok(row)
     }

@@ -67,13 +67,21 @@ pub struct FeedPage {
     pub has_next: bool,
 }
 
+/// Rows audited under their object's id (an enterprise's profile; a result's holders and
+/// funding; a mechanism's members), with the object's table.
+const PARTS: &[(&str, &str)] = &[
+    ("enterprise_profile", "organization"),
+    ("result_holder", "joint_result"),
+    ("result_funding", "joint_result"),
+    ("mechanism_member", "coordination_mechanism"),
+];
+
 /// The table an audited row's object lives in.
 fn object_table(entity: &str) -> &str {
-    match entity {
-        // Keyed by its organization's id: the same object.
-        "enterprise_profile" => "organization",
-        other => other,
-    }
+    PARTS
+        .iter()
+        .find(|(part, _)| *part == entity)
+        .map_or(entity, |(_, object)| object)
 }
 
 /// Merges consecutive rows of one change; `rows` are in commit (id) order.
@@ -152,12 +160,15 @@ pub async fn count(
     tables: &[&'static str],
 ) -> Result<u64> {
     viewer.require_signed_in("changes")?;
-    // The object's table: an enterprise profile belongs to its organization (`object_table`).
-    let object = Expr::case(
-        Expr::col(audit_event::Column::Entity).eq("enterprise_profile"),
-        "organization",
-    )
-    .finally(Expr::col(audit_event::Column::Entity));
+    // The object's table (`object_table`): a part belongs to its object.
+    let mut object = Expr::case(
+        Expr::col(audit_event::Column::Entity).eq(PARTS[0].0),
+        PARTS[0].1,
+    );
+    for (part, table) in &PARTS[1..] {
+        object = object.case(Expr::col(audit_event::Column::Entity).eq(*part), *table);
+    }
+    let object = object.finally(Expr::col(audit_event::Column::Entity));
     Ok(audit_event::Entity::find()
         .select_only()
         .column(audit_event::Column::EntityId)

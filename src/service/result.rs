@@ -193,9 +193,10 @@ impl Writer<'_> {
                 }
                 .insert(&tx.db)
                 .await?;
+                // Audited under the result's id: the holders are part of the result.
                 tx.record(
                     "result_holder",
-                    holder.id,
+                    row.id,
                     Some(alliance_id),
                     None,
                     Some(&holder),
@@ -214,7 +215,7 @@ impl Writer<'_> {
                 .await?;
                 tx.record(
                     "result_funding",
-                    funding.id,
+                    row.id,
                     Some(alliance_id),
                     None,
                     Some(&funding),

@@ -68,6 +68,19 @@ async fn cities_record_the_mechanisms_they_lead_and_join_them_themselves() {
         joined["joinCoordinationMechanism"]["member"]["joinedOn"],
         "2026-06-01"
     );
+    // A mechanism and its members are one object in the feed: each change names the mechanism.
+    let feed = app
+        .ok(
+            &office(),
+            "{ changes(first: 100) { nodes { entityId operation } } }",
+            json!({}),
+        )
+        .await;
+    let changes = feed["changes"]["nodes"].as_array().unwrap();
+    assert_eq!(changes.len(), 2, "establish, then one join: {feed}");
+    for change in changes {
+        assert_eq!(change["entityId"], id.as_str(), "{feed}");
+    }
     let twice = app
         .query_as(Some(&office()), JOIN, json!({ "m": id, "c": "NINGDONG" }))
         .await;

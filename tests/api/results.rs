@@ -126,6 +126,24 @@ async fn a_result_is_held_by_the_projects_units_in_shares_of_a_hundred() {
         .as_str()
         .unwrap()
         .to_owned();
+    // The result, its two holders and its funding are one change of one object in the feed.
+    let feed = app
+        .ok(
+            &office(),
+            "{ changes(first: 100, types: [PROJECT]) { totalCount nodes { entityId operation node { id } } } }",
+            json!({}),
+        )
+        .await;
+    let recorded_changes: Vec<&Value> = feed["changes"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["operation"] == "recordResult")
+        .collect();
+    assert_eq!(recorded_changes.len(), 1, "{feed}");
+    assert_eq!(recorded_changes[0]["entityId"], result.as_str());
+    assert_eq!(recorded_changes[0]["node"]["id"], result.as_str());
+    assert_eq!(feed["changes"]["totalCount"], 1);
     let park = app
         .data("{ parks(first: 1) { nodes { id } } }", json!({}))
         .await["parks"]["nodes"][0]["id"]
