@@ -31,6 +31,7 @@ pub async fn connect_with(
         std::fs::create_dir_all(parent)
             .map_err(|e| Error::internal(format!("cannot create {}: {e}", parent.display())))?;
     }
+    let explicit_tls = url.contains("sslmode=");
     let mut options = ConnectOptions::new(url.to_owned());
     options
         .max_connections(if url.starts_with("sqlite") { 8 } else { 20 })
@@ -45,16 +46,36 @@ pub async fn connect_with(
                 .busy_timeout(SQLITE_BUSY_TIMEOUT)
                 .pragma("mmap_size", SQLITE_MMAP_BYTES.to_string())
         })
-        .map_sqlx_postgres_opts(move |postgres| match statement_timeout {
-            Some(limit) => {
-                postgres.options([("statement_timeout", format!("{}ms", limit.as_millis()))])
+        .map_sqlx_postgres_opts(move |postgres| {
+            // TLS to a database on this host protects nothing and costs every statement a
+            // round of encryption: off, unless the URL names an `sslmode` itself.
+            let postgres = if !explicit_tls && is_local(postgres.get_host()) {
+                postgres.ssl_mode(sea_orm::sqlx::postgres::PgSslMode::Disable)
+            } else {
+                postgres
+            };
+            match statement_timeout {
+                Some(limit) => {
+                    postgres.options([("statement_timeout", format!("{}ms", limit.as_millis()))])
+                }
+                None => postgres,
             }
-            None => postgres,
         })
         .sqlx_logging(false);
     Database::connect(options)
         .await
         .map_err(|e| Error::internal(format!("cannot connect to the database: {e}")))
+}
+
+/// A PostgreSQL host on this machine: a Unix socket directory, `localhost` or a loopback address.
+fn is_local(host: &str) -> bool {
+    host.starts_with('/')
+        || host.eq_ignore_ascii_case("localhost")
+        || host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// How long a request waits for a database connection before it is told the database is
@@ -147,6 +168,23 @@ mod tests {
     use sea_orm::{ConnectionTrait, DbBackend, Statement, TransactionTrait};
 
     use super::*;
+
+    #[test]
+    fn only_hosts_on_this_machine_count_as_local() {
+        for host in [
+            "localhost",
+            "127.0.0.1",
+            "127.0.0.53",
+            "::1",
+            "[::1]",
+            "/var/run/postgresql",
+        ] {
+            assert!(is_local(host), "{host}");
+        }
+        for host in ["db.example.cn", "10.0.0.5", "postgres", "::2"] {
+            assert!(!is_local(host), "{host}");
+        }
+    }
 
     #[tokio::test]
     async fn every_pooled_sqlite_connection_reads_through_memory_mapping() {

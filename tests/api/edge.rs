@@ -648,3 +648,44 @@ async fn postgresql_statements_are_held_to_the_request_deadline() {
     assert_eq!(limit, "1500ms");
     db.close().await.unwrap();
 }
+
+/// A database on this host is reached without TLS unless the URL asks for it.
+#[tokio::test]
+async fn a_local_postgresql_is_reached_without_tls_unless_the_url_asks_for_it() {
+    let app = TestApp::spawn().await;
+    if !app.database_url.starts_with("postgres") {
+        return; // SQLite has no transport.
+    }
+    let tls_of = |url: String| async move {
+        let db = alliance_hub::database::connect(&url).await.unwrap();
+        let row = db
+            .query_one_raw(sea_orm::Statement::from_string(
+                db.get_database_backend(),
+                "SELECT ssl::text AS ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        row.try_get::<String>("", "ssl").unwrap()
+    };
+    assert_eq!(tls_of(app.database_url.clone()).await, "false");
+    let server_has_tls = app
+        .db()
+        .query_one_raw(sea_orm::Statement::from_string(
+            app.db().get_database_backend(),
+            "SELECT setting FROM pg_settings WHERE name = 'ssl'",
+        ))
+        .await
+        .unwrap()
+        .and_then(|row| row.try_get::<String>("", "setting").ok())
+        == Some("on".to_owned());
+    if server_has_tls {
+        let separator = if app.database_url.contains('?') {
+            '&'
+        } else {
+            '?'
+        };
+        let asked = format!("{}{separator}sslmode=require", app.database_url);
+        assert_eq!(tls_of(asked).await, "true", "an explicit sslmode wins");
+    }
+}
