@@ -179,6 +179,8 @@ async fn main() {
         iss: "alliance-hub".into(),
         aud: "alliance-hub".into(),
         nbf: None,
+        jti: None,
+        client_id: None,
         nonce: None,
     };
     let token = keys.sign(&claims).unwrap();

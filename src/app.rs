@@ -18,12 +18,15 @@ use metrics_exporter_prometheus::{
 use sea_orm::DatabaseConnection;
 
 use crate::{
-    auth::JwtKeys,
+    auth::{Identity, JwtKeys, Source},
     config::ServeConfig,
     error::Result,
     graphql::ServedSchema,
     graphql::documents::Documents,
-    service::{budget::Budgets, changes::ChangeBus, stats::Statistics, write::WriteQueue},
+    service::{
+        budget::Budgets, changes::ChangeBus, revocation::Revocations, stats::Statistics,
+        write::WriteQueue,
+    },
 };
 
 /// Everything a request handler needs; cheap to clone.
@@ -33,8 +36,10 @@ pub struct App {
     pub db: DatabaseConnection,
     /// A PostgreSQL read replica for queries, statistics and exports (`DATABASE_READ_URL`).
     pub read_db: Option<DatabaseConnection>,
-    /// Keys that bearer tokens are verified with.
+    /// The hub's own keys: it signs API clients' tokens with them.
     pub keys: Arc<JwtKeys>,
+    /// The key sources bearer tokens are verified with, and the revocations honoured.
+    pub identity: Arc<Identity>,
     /// The GraphQL schema as served (built once, no data attached).
     pub schema: ServedSchema,
     /// Counters served at `/metrics`.
@@ -75,6 +80,17 @@ impl App {
         Ok(Self::build(db, keys, edge, documents))
     }
 
+    /// Also accepts tokens from these sources (the identity file's, HUB_JWKS_URL's).
+    pub fn with_sources(mut self, sources: Vec<Source>) -> Self {
+        let revocations = self.identity.revocations().clone();
+        self.identity = Arc::new(Identity::new((*self.keys).clone(), sources, revocations));
+        self
+    }
+
+    pub fn revocations(&self) -> &Revocations {
+        self.identity.revocations()
+    }
+
     /// Serves reads from `replica` (a streaming replica of the primary) where a caller may.
     pub fn with_read_replica(mut self, mut replica: DatabaseConnection) -> Self {
         let counter = self.metrics.clone();
@@ -113,6 +129,7 @@ impl App {
         let counter = metrics.clone();
         db.set_metric_callback(move |info| counter.record_statement(info.elapsed, info.failed));
         let bus = ChangeBus::start(&db);
+        let revocations = Revocations::start(db.clone());
         let stats = Arc::new(Statistics::new(edge.disclosure()));
         Self {
             schema: ServedSchema::with_running_cost(
@@ -125,6 +142,7 @@ impl App {
             stopping: Arc::new(tokio::sync::watch::Sender::new(false)),
             db,
             read_db: None,
+            identity: Arc::new(Identity::new(keys.clone(), Vec::new(), revocations)),
             keys: Arc::new(keys),
             metrics,
             bus,

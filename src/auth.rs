@@ -2,18 +2,32 @@
 //! service layer authorizes (who the caller is lives in [`crate::domain::principal`]).
 //!
 //! A missing token is [`Role::Public`]. A token that is present but malformed, expired, forged,
-//! from another issuer or audience, or that names an unknown role, is an error: never a silent
-//! downgrade to PUBLIC.
+//! from another issuer or audience, revoked, or that names an unknown role, is an error: never a
+//! silent downgrade to PUBLIC.
+//!
+//! Tokens come from key sources ([`Source`]): the hub's own (its HS256 secret, and the PEM keys
+//! configured for its issuer), and any number of providers named in the identity file ([`sources`]),
+//! each with its issuer, audience, pinned algorithms, keys (PEM files or a JWKS URL, [`jwks`]) and
+//! claim mapping ([`claims`]). [`Identity`] picks the source by the token's issuer.
 
-use std::collections::HashSet;
+pub mod claims;
+pub mod jwks;
+pub mod sources;
 
-use entity::enums::{DepartmentCode, MunicipalityCode};
+use std::{collections::HashSet, sync::Arc};
+
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
+use self::{
+    claims::ClaimMap,
+    jwks::{Jwks, Lookup},
+};
 use crate::{
-    domain::principal::{Principal, Role},
+    domain::principal::Principal,
     error::Error,
+    service::revocation::{Revocations, Revoked},
 };
 
 /// The claims of DESIGN.md, as they travel in the token.
@@ -35,9 +49,20 @@ pub struct Claims {
     pub nbf: Option<i64>,
     pub iss: String,
     pub aud: String,
+    /// The token's id, by which it can be revoked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jti: Option<String>,
+    /// The API client a token was issued to (RFC 9068 §2.2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
     /// Present in OpenID Connect ID tokens, which are no access tokens.
     #[serde(default, skip_serializing)]
     pub nonce: Option<serde_json::Value>,
+}
+
+/// A new random token id.
+pub fn new_jti() -> String {
+    format!("{:032x}", rand::random::<u128>())
 }
 
 /// How far clocks may disagree: `exp`, `nbf` and `iat` are honoured with this leeway.
@@ -128,79 +153,28 @@ impl JwtKeys {
         self
     }
 
-    fn accepts_type(&self, typ: Option<&str>) -> bool {
-        let plain = |t: &str| {
-            let t = t.trim().to_ascii_lowercase();
-            t.strip_prefix("application/")
-                .map(str::to_owned)
-                .unwrap_or(t)
-        };
-        match typ {
-            None => true,
-            Some(typ) => self
-                .types
-                .iter()
-                .any(|accepted| plain(accepted) == plain(typ)),
-        }
+    /// Verifies a token of the hub's own source (the CLI's check of a token it was given; the
+    /// server verifies through [`Identity`], which also honours revocations).
+    pub fn verify(&self, token: &str) -> Result<Principal, Error> {
+        let source = Source::hub(self.clone());
+        let header = header_of(token, &self.types)?;
+        let key = self.key_for(&header)?;
+        source.accept(token, &header, &key).map(|v| v.principal)
     }
 
-    /// Verifies a bearer token and turns it into a [`Principal`]. The algorithm is pinned by the
-    /// keys configured: HS256 with the secret, or the algorithm of a configured public key.
-    /// `exp` is required and `nbf` and `iat` honoured (numbers only, with [`LEEWAY_SECONDS`]);
-    /// the `typ` header must be an accepted one, and an ID token (`nonce`) is refused. The
-    /// error's text is the reason, for the server's log: the edge answers only "invalid token".
-    pub fn verify(&self, token: &str) -> Result<Principal, Error> {
-        let unauthenticated = |why: &str| Error::Unauthenticated(format!("invalid token: {why}"));
-        let header =
-            jsonwebtoken::decode_header(token).map_err(|_| unauthenticated("malformed"))?;
-        if !self.accepts_type(header.typ.as_deref()) {
-            return Err(unauthenticated(&format!(
-                "typ `{}` is not an access token's",
-                header.typ.unwrap_or_default()
-            )));
-        }
-        let hmac;
-        let key = if header.alg == Algorithm::HS256 {
-            hmac = DecodingKey::from_secret(self.hs256_secret(header.kid.as_deref())?);
-            &hmac
-        } else {
-            self.public_keys
-                .iter()
-                .find(|(alg, _)| *alg == header.alg)
-                .map(|(_, key)| key)
-                .ok_or_else(|| unauthenticated("algorithm not accepted"))?
-        };
-        let mut validation = Validation::new(header.alg);
-        validation.set_issuer(&[&self.issuer]);
-        validation.set_audience(&[&self.audience]);
-        validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
-        validation.validate_nbf = true;
-        validation.leeway = LEEWAY_SECONDS;
-        let data = jsonwebtoken::decode::<Claims>(token, key, &validation).map_err(|e| {
-            use jsonwebtoken::errors::ErrorKind as K;
-            match e.kind() {
-                K::ExpiredSignature => unauthenticated("expired"),
-                K::ImmatureSignature => unauthenticated("not valid yet (nbf)"),
-                K::InvalidIssuer => unauthenticated("wrong issuer"),
-                K::InvalidAudience => unauthenticated("wrong audience"),
-                K::InvalidSignature => unauthenticated("bad signature"),
-                K::MissingRequiredClaim(claim) => {
-                    unauthenticated(&format!("missing claim `{claim}`"))
-                }
-                _ => unauthenticated("malformed"),
-            }
-        })?;
-        let claims = data.claims;
-        let now = chrono::Utc::now().timestamp();
-        if claims.iat > now.saturating_add(LEEWAY_SECONDS as i64) {
-            return Err(unauthenticated("issued in the future (iat)"));
-        }
-        if claims.nonce.is_some() {
-            return Err(unauthenticated(
-                "an ID token (nonce) is not an access token",
+    /// The key a hub token's header names: the HS256 secret of its kid, or the configured
+    /// public key of its algorithm.
+    fn key_for(&self, header: &Header) -> Result<DecodingKey, Error> {
+        if header.alg == Algorithm::HS256 {
+            return Ok(DecodingKey::from_secret(
+                self.hs256_secret(header.kid.as_deref())?,
             ));
         }
-        principal_from_claims(&claims).map_err(|e| unauthenticated(&e))
+        self.public_keys
+            .iter()
+            .find(|(alg, _)| *alg == header.alg)
+            .map(|(_, key)| key.clone())
+            .ok_or_else(|| unauthenticated("algorithm not accepted"))
     }
 
     /// The HS256 secret a token's `kid` names: the current secret's or the previous one's; a
@@ -252,63 +226,229 @@ pub fn key_id(secret: &[u8]) -> String {
         .collect()
 }
 
-/// Checks the role-specific claims: a DEPARTMENT needs `dept`, a MUNICIPALITY `muni`, a
-/// SECRETARIAT `alliance`; `PUBLIC` is not a role a token can carry.
-fn principal_from_claims(claims: &Claims) -> Result<Principal, String> {
-    let role = match claims.role.as_str() {
-        "OFFICE" => Role::Office,
-        "DEPARTMENT" => Role::Department,
-        "MUNICIPALITY" => Role::Municipality,
-        "SECRETARIAT" => Role::Secretariat,
-        "ANALYST" => Role::Analyst,
-        other => return Err(format!("unknown role `{other}`")),
-    };
-    let department = claims
-        .dept
-        .as_deref()
-        .map(|code| {
-            parse_code::<DepartmentCode>(code).ok_or(format!("unknown department `{code}`"))
-        })
-        .transpose()?;
-    let municipality = claims
-        .muni
-        .as_deref()
-        .map(|code| {
-            parse_code::<MunicipalityCode>(code).ok_or(format!("unknown municipality `{code}`"))
-        })
-        .transpose()?;
-    let alliance = claims
-        .alliance
-        .as_deref()
-        .map(|id| {
-            crate::domain::id::decode_as(id, crate::domain::id::Kind::Alliance)
-                .map_err(|_| format!("bad alliance id `{id}`"))
-        })
-        .transpose()?;
-    let missing = match role {
-        Role::Department if department.is_none() => Some("dept"),
-        Role::Municipality if municipality.is_none() => Some("muni"),
-        Role::Secretariat if alliance.is_none() => Some("alliance"),
-        _ => None,
-    };
-    if let Some(claim) = missing {
-        return Err(format!(
-            "a {} token needs the `{claim}` claim",
-            role.as_str()
-        ));
-    }
-    Ok(Principal {
-        subject: claims.sub.clone(),
-        role,
-        department,
-        municipality,
-        alliance,
-    })
-}
-
 /// Parses a SCREAMING_SNAKE_CASE code into one of the entity enums.
 pub fn parse_code<T: serde::de::DeserializeOwned>(code: &str) -> Option<T> {
     serde_json::from_value(serde_json::Value::String(code.to_owned())).ok()
+}
+
+/// The refusal of a token; the reason goes to the log (see [`Identity::verify`]).
+fn unauthenticated(why: &str) -> Error {
+    Error::Unauthenticated(format!("invalid token: {why}"))
+}
+
+/// A token's header, if its `typ` is one of `types` (compared without case and without an
+/// `application/` prefix; a token without `typ` passes).
+fn header_of(token: &str, types: &[String]) -> Result<Header, Error> {
+    let header = jsonwebtoken::decode_header(token).map_err(|_| unauthenticated("malformed"))?;
+    let plain = |t: &str| {
+        let t = t.trim().to_ascii_lowercase();
+        t.strip_prefix("application/")
+            .map(str::to_owned)
+            .unwrap_or(t)
+    };
+    if let Some(typ) = &header.typ
+        && !types.iter().any(|accepted| plain(accepted) == plain(typ))
+    {
+        return Err(unauthenticated(&format!(
+            "typ `{typ}` is not an access token's"
+        )));
+    }
+    Ok(header)
+}
+
+/// A verified token: the caller, and what revocation and open subscriptions need of it.
+#[derive(Debug, Clone)]
+pub struct Verified {
+    pub principal: Principal,
+    /// `exp`, in Unix seconds.
+    pub expires_at: i64,
+    pub jti: Option<String>,
+    /// `iat`, in Unix seconds.
+    pub issued_at: Option<i64>,
+}
+
+/// Where tokens come from: an issuer, its audiences, its keys and its claim mapping.
+pub struct Source {
+    /// For the log and the subject prefix (`hub` for the hub's own).
+    pub name: String,
+    issuer: String,
+    audiences: Vec<String>,
+    keys: SourceKeys,
+    claims: ClaimMap,
+}
+
+enum SourceKeys {
+    /// The hub's HS256 secrets and the public keys configured for its issuer.
+    Hub(JwtKeys),
+    /// Public keys read from PEM files, one algorithm each.
+    Pem(Vec<(Algorithm, DecodingKey)>),
+    /// A provider's published key set, with the algorithms pinned for it.
+    Jwks(Arc<Jwks>, Vec<Algorithm>),
+}
+
+impl Source {
+    /// The hub's own source: its issuer and audience, the hub's claim names.
+    pub fn hub(keys: JwtKeys) -> Self {
+        Self {
+            name: "hub".into(),
+            issuer: keys.issuer.clone(),
+            audiences: vec![keys.audience.clone()],
+            keys: SourceKeys::Hub(keys),
+            claims: ClaimMap::hub(),
+        }
+    }
+
+    async fn key(&self, header: &Header) -> Result<DecodingKey, Error> {
+        match &self.keys {
+            SourceKeys::Hub(keys) => keys.key_for(header),
+            SourceKeys::Pem(keys) => keys
+                .iter()
+                .find(|(alg, _)| *alg == header.alg)
+                .map(|(_, key)| key.clone())
+                .ok_or_else(|| unauthenticated("algorithm not accepted")),
+            SourceKeys::Jwks(jwks, algorithms) => {
+                if !algorithms.contains(&header.alg) {
+                    return Err(unauthenticated("algorithm not accepted"));
+                }
+                match jwks.key(header.kid.as_deref(), header.alg).await {
+                    Lookup::Key(key) => Ok(key),
+                    Lookup::Unknown => Err(unauthenticated("unknown key id (kid)")),
+                    Lookup::Unavailable => Err(Error::Unavailable(format!(
+                        "the keys of {} cannot be fetched: try again later",
+                        self.name
+                    ))),
+                }
+            }
+        }
+    }
+
+    /// Checks the token's signature and claims with `key`: the algorithm is the header's, which
+    /// the key lookup has pinned; `exp`, `iss` and `aud` are required and `nbf` and `iat`
+    /// honoured (numbers only, with [`LEEWAY_SECONDS`]); an ID token (`nonce`) is refused.
+    fn accept(&self, token: &str, header: &Header, key: &DecodingKey) -> Result<Verified, Error> {
+        let mut validation = Validation::new(header.alg);
+        validation.set_issuer(&[&self.issuer]);
+        validation.set_audience(&self.audiences);
+        validation.set_required_spec_claims(&["exp", "iss", "aud"]);
+        validation.validate_nbf = true;
+        validation.leeway = LEEWAY_SECONDS;
+        let data = jsonwebtoken::decode::<Value>(token, key, &validation).map_err(|e| {
+            use jsonwebtoken::errors::ErrorKind as K;
+            match e.kind() {
+                K::ExpiredSignature => unauthenticated("expired"),
+                K::ImmatureSignature => unauthenticated("not valid yet (nbf)"),
+                K::InvalidIssuer => unauthenticated("wrong issuer"),
+                K::InvalidAudience => unauthenticated("wrong audience"),
+                K::InvalidSignature => unauthenticated("bad signature"),
+                K::MissingRequiredClaim(claim) => {
+                    unauthenticated(&format!("missing claim `{claim}`"))
+                }
+                _ => unauthenticated("malformed"),
+            }
+        })?;
+        let claims = data.claims;
+        let number = |name: &str| claims.get(name).and_then(Value::as_i64);
+        let issued_at = number("iat");
+        if claims.get("iat").is_some() && issued_at.is_none() {
+            return Err(unauthenticated("iat is not a number"));
+        }
+        let now = chrono::Utc::now().timestamp();
+        if issued_at.is_some_and(|iat| iat > now.saturating_add(LEEWAY_SECONDS as i64)) {
+            return Err(unauthenticated("issued in the future (iat)"));
+        }
+        if claims.get("nonce").is_some() {
+            return Err(unauthenticated(
+                "an ID token (nonce) is not an access token",
+            ));
+        }
+        let principal = self
+            .claims
+            .principal(&claims)
+            .map_err(|reason| unauthenticated(&format!("{}: {reason}", self.name)))?;
+        Ok(Verified {
+            principal,
+            expires_at: number("exp").unwrap_or(now),
+            jti: claims.get("jti").and_then(Value::as_str).map(str::to_owned),
+            issued_at,
+        })
+    }
+}
+
+/// Every key source the server accepts tokens from, and the revocations it honours.
+pub struct Identity {
+    sources: Vec<Source>,
+    types: Vec<String>,
+    revocations: Revocations,
+}
+
+impl std::fmt::Debug for Identity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names: Vec<&str> = self.sources.iter().map(|s| s.name.as_str()).collect();
+        f.debug_struct("Identity")
+            .field("sources", &names)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Identity {
+    /// The hub's own source first, then `others` in the order configured.
+    pub fn new(hub: JwtKeys, others: Vec<Source>, revocations: Revocations) -> Self {
+        let types = hub.types.clone();
+        let mut sources = vec![Source::hub(hub)];
+        sources.extend(others);
+        Self {
+            sources,
+            types,
+            revocations,
+        }
+    }
+
+    pub fn revocations(&self) -> &Revocations {
+        &self.revocations
+    }
+
+    /// Verifies a bearer token: its source is the one of its issuer (`iss`, read before the
+    /// signature is checked only to choose the keys), then its signature, claims, mapping and
+    /// revocation. UNAUTHENTICATED says why (for the server's log: the edge answers only
+    /// "invalid token"); UNAVAILABLE when the source's keys or the revocations cannot be read.
+    pub async fn verify(&self, token: &str) -> Result<Verified, Error> {
+        let header = header_of(token, &self.types)?;
+        let unverified = jsonwebtoken::dangerous::insecure_decode::<Value>(token)
+            .map_err(|_| unauthenticated("malformed"))?;
+        let issuer = unverified
+            .claims
+            .get("iss")
+            .and_then(Value::as_str)
+            .ok_or_else(|| unauthenticated("missing claim `iss`"))?;
+        let mut refusal = unauthenticated("wrong issuer");
+        for source in self.sources.iter().filter(|s| s.issuer == issuer) {
+            let verified = match source.key(&header).await {
+                Ok(key) => source.accept(token, &header, &key),
+                Err(err) => Err(err),
+            };
+            match verified {
+                Ok(verified) => return self.unrevoked(verified).await,
+                Err(err) => refusal = err,
+            }
+        }
+        Err(refusal)
+    }
+
+    async fn unrevoked(&self, verified: Verified) -> Result<Verified, Error> {
+        let revoked = self
+            .revocations
+            .check(
+                &verified.principal.subject,
+                verified.jti.as_deref(),
+                verified.issued_at,
+            )
+            .await?;
+        match revoked {
+            None => Ok(verified),
+            Some(Revoked::Token) => Err(unauthenticated("revoked")),
+            Some(Revoked::Subject) => Err(unauthenticated("revoked: its subject was signed out")),
+        }
+    }
 }
 
 /// The roles that may appear in a token (for the CLI's help and validation).

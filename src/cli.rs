@@ -137,10 +137,16 @@ pub struct TokenArgs {
 pub async fn run(cli: Cli) -> Result<()> {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => {
+            let sources = cli.config.identity_sources()?;
             let db = database::open(&cli.config, cli.serve.request_timeout).await?;
             let read = database::open_read(&cli.config, cli.serve.request_timeout).await?;
             let listen = cli.serve.listen;
-            let mut app = App::serving(db, cli.config.jwt_keys()?, cli.serve)?;
+            let mut started = Vec::new();
+            for source in sources {
+                started.push(source.start().await);
+            }
+            let mut app =
+                App::serving(db, cli.config.jwt_keys()?, cli.serve)?.with_sources(started);
             if let Some(read) = read {
                 app = app.with_read_replica(read);
             }
@@ -364,6 +370,9 @@ fn mint_token(config: &Config, args: &TokenArgs) -> Result<String> {
         iss: keys.issuer().to_owned(),
         aud: keys.audience().to_owned(),
         nbf: None,
+        // Every minted token can be revoked by its id (`revokeToken`).
+        jti: Some(crate::auth::new_jti()),
+        client_id: None,
         nonce: None,
     };
     let token = keys.sign(&claims)?;

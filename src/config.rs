@@ -70,9 +70,64 @@ pub struct Config {
         default_value = "at+jwt,JWT"
     )]
     pub jwt_types: Vec<String>,
+    /// A JSON file naming key sources besides the hub's own: OpenID providers' JWKS URLs and
+    /// PEM keys, each with its issuer, audience, algorithms and claim mapping (`docs/identity.md`).
+    #[arg(long, global = true, env = "HUB_IDENTITY_FILE")]
+    pub identity_file: Option<PathBuf>,
+    /// The simple case without a file: one provider's JWKS URL, whose tokens carry the hub's
+    /// claim names (`role`, `dept`, `muni`, `alliance`). Needs HUB_JWKS_ISSUER and
+    /// HUB_JWKS_AUDIENCE.
+    #[arg(long, global = true, env = "HUB_JWKS_URL")]
+    pub jwks_url: Option<String>,
+    /// The issuer (`iss`) of HUB_JWKS_URL's tokens.
+    #[arg(long, global = true, env = "HUB_JWKS_ISSUER")]
+    pub jwks_issuer: Option<String>,
+    /// The audience (`aud`) HUB_JWKS_URL's tokens must name.
+    #[arg(long, global = true, env = "HUB_JWKS_AUDIENCE")]
+    pub jwks_audience: Option<String>,
+    /// The algorithms HUB_JWKS_URL's keys sign with, comma-separated.
+    #[arg(
+        long,
+        global = true,
+        env = "HUB_JWKS_ALGORITHMS",
+        value_delimiter = ',',
+        default_value = "RS256"
+    )]
+    pub jwks_algorithms: Vec<String>,
 }
 
 impl Config {
+    /// The key sources besides the hub's own, checked (not yet started): the identity file's,
+    /// then HUB_JWKS_URL's. A wrong setting is an error naming it.
+    pub fn identity_sources(&self) -> Result<Vec<crate::auth::sources::Planned>> {
+        use crate::auth::sources::{self, Audience, SourceSettings};
+        let mut planned = match &self.identity_file {
+            Some(path) => sources::read_file(path, "HUB_IDENTITY_FILE")?,
+            None => Vec::new(),
+        };
+        if let Some(url) = &self.jwks_url {
+            let required = |value: &Option<String>, name: &str| {
+                value
+                    .clone()
+                    .filter(|v| !v.trim().is_empty())
+                    .ok_or_else(|| Error::bad_input(format!("HUB_JWKS_URL needs {name} as well")))
+            };
+            let settings = SourceSettings {
+                name: "jwks".into(),
+                issuer: required(&self.jwks_issuer, "HUB_JWKS_ISSUER")?,
+                audience: Audience::One(required(&self.jwks_audience, "HUB_JWKS_AUDIENCE")?),
+                algorithms: self.jwks_algorithms.clone(),
+                jwks_url: Some(url.clone()),
+                ca_file: None,
+                refresh: Default::default(),
+                pem_files: None,
+                mapping: Default::default(),
+            };
+            planned.extend(sources::plan(vec![settings], "HUB_JWKS_URL")?);
+        }
+        Ok(planned)
+    }
+
     /// True when no `DATABASE_URL` is given: the embedded SQLite default, seeded on first start.
     pub fn is_embedded(&self) -> bool {
         self.database_url.is_none()
@@ -237,6 +292,9 @@ pub struct ServeConfig {
     /// for smaller pages.
     #[arg(long, global = true, env = "HUB_MAX_RESPONSE_BYTES", default_value_t = 16 * 1024 * 1024)]
     pub max_response_bytes: usize,
+    /// How long an access token issued at `/oauth/token` to an API client lasts.
+    #[arg(long, global = true, env = "HUB_CLIENT_TOKEN_TTL", default_value = "15m", value_parser = parse_duration)]
+    pub client_token_ttl: std::time::Duration,
     /// On SIGTERM or SIGINT, how long requests in flight may take to finish.
     #[arg(long, global = true, env = "HUB_SHUTDOWN_GRACE", default_value = "15s", value_parser = parse_duration)]
     pub shutdown_grace: std::time::Duration,
@@ -264,6 +322,7 @@ impl Default for ServeConfig {
             max_in_flight_cost: MAX_RUNNING_COST,
             max_response_bytes: 16 * 1024 * 1024,
             shutdown_grace: std::time::Duration::from_secs(15),
+            client_token_ttl: std::time::Duration::from_secs(15 * 60),
             sdc_min_units: Rules::default().min_units,
             sdc_p_percent: Rules::default().p_percent,
         }

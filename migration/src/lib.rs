@@ -13,6 +13,7 @@ mod m20261205_000004_agreements;
 mod m20261205_000005_results;
 mod m20261205_000006_coordination;
 mod m20261205_000007_municipal_support;
+mod m20261205_000008_identity;
 mod spec;
 
 /// All migrations, in order.
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000005_results::Migration),
             Box::new(m20261205_000006_coordination::Migration),
             Box::new(m20261205_000007_municipal_support::Migration),
+            Box::new(m20261205_000008_identity::Migration),
         ]
     }
 }

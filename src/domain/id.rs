@@ -33,10 +33,11 @@ pub enum Kind {
     ProjectParticipant,
     SupplyLink,
     SupportMeasure,
+    ApiClient,
 }
 
 impl Kind {
-    const ALL: [Kind; 26] = [
+    const ALL: [Kind; 27] = [
         Kind::Department,
         Kind::Municipality,
         Kind::Sector,
@@ -63,6 +64,7 @@ impl Kind {
         Kind::ProjectParticipant,
         Kind::SupplyLink,
         Kind::SupportMeasure,
+        Kind::ApiClient,
     ];
 
     pub fn tag(self) -> &'static str {
@@ -93,6 +95,7 @@ impl Kind {
             Kind::ProjectParticipant => "ProjectParticipant",
             Kind::SupplyLink => "SupplyLink",
             Kind::SupportMeasure => "SupportMeasure",
+            Kind::ApiClient => "ApiClient",
         }
     }
 }
@@ -154,6 +157,7 @@ pub fn of_audited(entity: &str, id: i64) -> Option<String> {
         "resolution" => Kind::Resolution,
         "working_group" => Kind::WorkingGroup,
         "project" => Kind::Project,
+        "api_client" => Kind::ApiClient,
         _ => return None,
     };
     Some(encode(kind, id))

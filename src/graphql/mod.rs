@@ -9,6 +9,7 @@
 //! - [`chain`], [`stats`]: chain analytics and dashboard statistics;
 //! - [`changes`]: the change feed, the audit trail and live subscriptions;
 //! - [`labels`]: the names of coded values, for charts;
+//! - [`clients`]: API clients for department systems, and token revocation;
 //! - shared: [`connection`], [`inputs`] (filters and orders), [`enums`], [`scalars`], [`loader`],
 //!   [`write`] (what mutations share), [`context`], [`executor`], [`documents`] (persisted and
 //!   trusted documents), [`cost`] (the one cost model), [`limits`] (checked before a document
@@ -20,6 +21,7 @@
 pub mod access;
 pub mod chain;
 pub mod changes;
+pub mod clients;
 pub mod connection;
 pub mod context;
 pub mod coordination;
@@ -76,6 +78,7 @@ pub struct Query(
     stats::StatsQuery,
     labels::LabelsQuery,
     coordination::CoordinationQuery,
+    clients::ClientQuery,
 );
 
 /// The root mutation type.
@@ -92,6 +95,7 @@ pub struct Mutation(
     result::ResultMutation,
     coordination::CoordinationMutation,
     governance::GovernanceMutation,
+    clients::ClientMutation,
 );
 
 // The root subscription type (no description: the SDL has none).

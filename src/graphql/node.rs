@@ -59,6 +59,7 @@ pub enum Node {
     AgreementParty(AgreementParty),
     JointResult(JointResult),
     CoordinationMechanism(CoordinationMechanism),
+    ApiClient(super::clients::ApiClient),
     Person(Person),
     Post(Post),
     WorkingGroup(WorkingGroup),
@@ -164,6 +165,7 @@ impl Node {
             Kind::SupportMeasure => row::<support_measure::Model>(ctx, id)
                 .await?
                 .map(|m| Node::SupportMeasure(SupportMeasure::new(&viewer, m))),
+            Kind::ApiClient => super::clients::visible(ctx, id).await?.map(Node::ApiClient),
         };
         Ok(node)
     }

@@ -45,7 +45,7 @@ async fn start(
     params: &HashMap<String, String>,
     headers: &HeaderMap,
 ) -> Result<Response> {
-    let principal = signed_in(app, headers, "exports")?;
+    let principal = signed_in(app, headers, "exports").await?;
     let dataset = Dataset::parse(dataset)?;
     let format = Format::parse(params.get("format").map_or("csv", String::as_str))?;
     let language = params

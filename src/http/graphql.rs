@@ -256,8 +256,11 @@ async fn run(
     media: Media,
     method: Method,
 ) -> Response {
-    let principal = match authenticate(app, caller.headers) {
+    let principal = match authenticate(app, caller.headers).await {
         Ok(principal) => principal,
+        Err(Error::Unavailable(message)) => {
+            return media.refuse(StatusCode::SERVICE_UNAVAILABLE, Code::Unavailable, &message);
+        }
         Err(err) => {
             app.metrics.unauthenticated();
             return media.refuse(
@@ -331,7 +334,12 @@ async fn run(
     // connection goes back to the pool.
     let response = match tokio::time::timeout(
         deadline,
-        app.schema.execute(request.data(context).data(payer)),
+        app.schema.execute(
+            request
+                .data(context)
+                .data(payer)
+                .data(app.revocations().clone()),
+        ),
     )
     .await
     {

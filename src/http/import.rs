@@ -41,7 +41,7 @@ async fn run(
     headers: &HeaderMap,
     body: &[u8],
 ) -> Result<Response> {
-    let principal = signed_in(app, headers, "imports")?;
+    let principal = signed_in(app, headers, "imports").await?;
     let dataset = Dataset::parse(dataset)?;
     if let Some(unknown) = params
         .keys()

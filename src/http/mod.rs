@@ -1,7 +1,7 @@
 //! HTTP: routes, limits, CORS and compression, authentication at the edge, one tracing span per
 //! request. [`graphql`] speaks GraphQL over HTTP at `/graphql`, [`ws`] graphql-ws at
 //! `/graphql/ws`; [`export`] and [`import`] exchange files at `/export/{dataset}` and
-//! `/import/{dataset}`. A bad token is answered 401 before any resolver runs.
+//! `/import/{dataset}`; [`oauth`] issues API clients' tokens at `/oauth/token`. A bad token is answered 401 before any resolver runs.
 
 use std::{sync::Arc, time::Duration};
 
@@ -33,6 +33,7 @@ mod console;
 mod export;
 mod graphql;
 mod import;
+mod oauth;
 pub mod server;
 mod ws;
 
@@ -57,6 +58,7 @@ pub fn app(state: App) -> Router {
         .route("/graphql", get(graphql::get).post(graphql::post))
         .route("/graphql/ws", get(ws::graphql_ws))
         .route("/export/{dataset}", get(export::export))
+        .route("/oauth/token", axum::routing::post(oauth::token))
         .route(
             "/import/{dataset}",
             axum::routing::post(import::import)
@@ -211,21 +213,29 @@ fn refusal(err: Error) -> Response {
 }
 
 /// The caller of a file exchange (export, import), who must send a token.
-fn signed_in(app: &App, headers: &HeaderMap, what: &str) -> Result<Principal, Error> {
+async fn signed_in(app: &App, headers: &HeaderMap, what: &str) -> Result<Principal, Error> {
     if !headers.contains_key(header::AUTHORIZATION) {
         return Err(Error::Unauthenticated(format!(
             "{what} need a bearer token in the Authorization header"
         )));
     }
-    let principal = authenticate(app, headers)?;
+    let principal = authenticate(app, headers).await?;
     Span::current().record("auth.role", principal.role.as_str());
     Ok(principal)
 }
 
 /// The caller, from the `Authorization` header: none is PUBLIC; anything else must verify.
-fn authenticate(app: &App, headers: &HeaderMap) -> Result<Principal, Error> {
+async fn authenticate(app: &App, headers: &HeaderMap) -> Result<Principal, Error> {
+    match bearer(headers)? {
+        None => Ok(Principal::public()),
+        Some(token) => Ok(verify(app, token).await?.principal),
+    }
+}
+
+/// The bearer token of the `Authorization` header, if there is one.
+fn bearer(headers: &HeaderMap) -> Result<Option<&str>, Error> {
     let Some(value) = headers.get(header::AUTHORIZATION) else {
-        return Ok(Principal::public());
+        return Ok(None);
     };
     let value = value
         .to_str()
@@ -236,14 +246,18 @@ fn authenticate(app: &App, headers: &HeaderMap) -> Result<Principal, Error> {
         .ok_or_else(|| {
             Error::Unauthenticated("the Authorization header must be `Bearer <token>`".into())
         })?;
-    verify(app, token.trim())
+    Ok(Some(token.trim()))
 }
 
-/// Verifies a bearer token. Why a token was refused goes to the log, never to the caller (it
-/// would help a forger): the answer says only that the token is invalid.
-fn verify(app: &App, token: &str) -> Result<Principal, Error> {
-    app.keys.verify(token).map_err(|reason| {
-        tracing::info!(%reason, "token refused");
-        Error::Unauthenticated("invalid token".into())
+/// Verifies a bearer token, on every entrance (HTTP, graphql-ws, exports, imports). Why a token
+/// was refused goes to the log, never to the caller (it would help a forger): the answer says
+/// only that the token is invalid. A source whose keys cannot be fetched is UNAVAILABLE.
+async fn verify(app: &App, token: &str) -> Result<crate::auth::Verified, Error> {
+    app.identity.verify(token).await.map_err(|err| match err {
+        Error::Unauthenticated(reason) => {
+            tracing::info!(%reason, "token refused");
+            Error::Unauthenticated("invalid token".into())
+        }
+        other => other,
     })
 }

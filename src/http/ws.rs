@@ -24,6 +24,7 @@ use futures::{SinkExt, StreamExt, future::ready};
 
 use crate::{
     app::App,
+    auth::{LEEWAY_SECONDS, Verified},
     domain::principal::{Principal, Role},
     graphql::{
         RequestContext,
@@ -60,25 +61,42 @@ pub(super) async fn graphql_ws(
                 move |message| ready(Ok::<_, axum::Error>(close.rewrite(message)))
             });
             let mut stopping = app.stopping.subscribe();
+            // The token of `connection_init`, once accepted: the connection ends when it
+            // expires or is revoked.
+            let (credential, token) = tokio::sync::watch::channel(None);
+            let farewell = CloseCode::default();
+            let ends = {
+                let app = app.clone();
+                let farewell = farewell.clone();
+                async move {
+                    tokio::select! {
+                        _ = stopping.wait_for(|stop| *stop) => {}
+                        _ = token_ends(app, token, farewell) => {}
+                    }
+                }
+            };
             let stream = from_socket
                 .map({
                     let close = close.clone();
                     let mut initialised = false;
                     move |message| close.inspect(message, &mut initialised)
                 })
-                .take_until(async move {
-                    let _ = stopping.wait_for(|stop| *stop).await;
-                });
+                .take_until(ends);
             let stopping = app.stopping.clone();
             let serve = GraphQLWebSocket::new_with_pair(sink, stream, schema, protocol)
                 .on_connection_init(move |payload| {
                     let close = close.clone();
                     async move {
-                        let data = connection_data(app, payload, address).await;
-                        if data.is_err() {
-                            close.set(FORBIDDEN, "Forbidden");
+                        match connection_data(app, payload, address).await {
+                            Ok((data, verified)) => {
+                                credential.send_replace(verified);
+                                Ok(data)
+                            }
+                            Err(err) => {
+                                close.set(FORBIDDEN, "Forbidden");
+                                Err(err)
+                            }
                         }
-                        data
                     }
                 })
                 .serve();
@@ -88,12 +106,17 @@ pub(super) async fn graphql_ws(
                         return;
                     }
                 }
-                if *stopping.borrow() {
-                    let going_away = Message::Close(Some(CloseFrame {
-                        code: GOING_AWAY,
-                        reason: "Going away".into(),
+                let last = if *stopping.borrow() {
+                    Some((GOING_AWAY, "Going away"))
+                } else {
+                    farewell.noted()
+                };
+                if let Some((code, reason)) = last {
+                    let frame = Message::Close(Some(CloseFrame {
+                        code,
+                        reason: reason.into(),
                     }));
-                    let _ = to_socket.send(going_away).await;
+                    let _ = to_socket.send(frame).await;
                 }
             };
             tokio::join!(serve, forward);
@@ -121,11 +144,14 @@ impl CloseCode {
         }
     }
 
+    fn noted(&self) -> Option<(u16, &'static str)> {
+        self.0.lock().ok().and_then(|slot| *slot)
+    }
+
     fn rewrite(&self, message: Message) -> Message {
         match message {
             Message::Close(Some(frame)) if frame.code == 1002 => {
-                let noted = self.0.lock().ok().and_then(|slot| *slot);
-                let (code, reason) = noted.unwrap_or((BAD_REQUEST, "Invalid message"));
+                let (code, reason) = self.noted().unwrap_or((BAD_REQUEST, "Invalid message"));
                 Message::Close(Some(CloseFrame {
                     code,
                     reason: reason.into(),
@@ -194,11 +220,58 @@ impl Executor for Documents {
     }
 }
 
+/// Resolves when the connection's token expires (with the leeway it was accepted with) or is
+/// revoked, noting 4403 with the reason: graphql-ws clients reconnect after 4403, with a fresh
+/// token from their `connectionParams`. A connection without a token never ends so.
+async fn token_ends(
+    app: App,
+    mut token: tokio::sync::watch::Receiver<Option<Verified>>,
+    farewell: CloseCode,
+) {
+    let Ok(verified) = token.wait_for(Option::is_some).await.map(|v| v.clone()) else {
+        return std::future::pending().await;
+    };
+    let Some(verified) = verified else {
+        return std::future::pending().await;
+    };
+    let left =
+        verified.expires_at.saturating_add(LEEWAY_SECONDS as i64) - chrono::Utc::now().timestamp();
+    let expiry = tokio::time::sleep(std::time::Duration::from_secs(left.max(0) as u64));
+    tokio::pin!(expiry);
+    let revocations = app.revocations().clone();
+    let mut revoked = revocations.watch();
+    loop {
+        let principal = &verified.principal;
+        if revocations
+            .revoked(
+                &principal.subject,
+                verified.jti.as_deref(),
+                verified.issued_at,
+            )
+            .is_some()
+        {
+            farewell.set(FORBIDDEN, "Token revoked");
+            return;
+        }
+        tokio::select! {
+            _ = &mut expiry => {
+                farewell.set(FORBIDDEN, "Token expired");
+                return;
+            }
+            changed = revoked.changed() => {
+                if changed.is_err() {
+                    return std::future::pending().await;
+                }
+            }
+        }
+    }
+}
+
 async fn connection_data(
     app: App,
     payload: serde_json::Value,
     address: Option<IpAddr>,
-) -> async_graphql::Result<Data> {
+) -> async_graphql::Result<(Data, Option<Verified>)> {
     let field = |name: &str| {
         payload
             .get(name)
@@ -213,10 +286,13 @@ async fn connection_data(
                 .to_owned()
         })
         .or_else(|| field("token"));
-    let principal = match token {
-        Some(token) => super::verify(&app, token.trim())?,
-        None => Principal::public(),
+    let verified = match token {
+        Some(token) => Some(super::verify(&app, token.trim()).await?),
+        None => None,
     };
+    let principal = verified
+        .as_ref()
+        .map_or_else(Principal::public, |v| v.principal.clone());
     let viewer = Viewer::new(&app.db, principal).await?;
     let mut data = Data::default();
     data.insert(Payer::of(&viewer.principal, address));
@@ -227,5 +303,6 @@ async fn connection_data(
         app.stats.clone(),
         app.writes.clone(),
     ));
-    Ok(data)
+    data.insert(app.revocations().clone());
+    Ok((data, verified))
 }

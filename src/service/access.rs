@@ -389,6 +389,21 @@ impl Viewer {
         }
     }
 
+    /// API clients (credentials for department systems): OFFICE registers and manages any; a
+    /// DEPARTMENT those of its own systems (role DEPARTMENT, its own code).
+    pub fn may_manage_api_client(&self, role: Role, department: Option<DepartmentCode>) -> bool {
+        self.is_office()
+            || (self.role() == Role::Department
+                && role == Role::Department
+                && department.is_some()
+                && department == self.principal.department)
+    }
+
+    /// Revoking tokens (one by its id, or all of a subject's): OFFICE.
+    pub fn may_revoke_tokens(&self) -> bool {
+        self.is_office()
+    }
+
     /// An exception to a governance preference of the plan (a chair unit other than the one
     /// Annex 1 §2 prefers): the office's decision alone.
     pub fn may_make_governance_exception(&self) -> bool {

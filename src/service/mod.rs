@@ -9,6 +9,8 @@
 //! - [`rules`]: the seed plan's rules, one function each with its rule id;
 //! - [`documents`]: GraphQL documents persisted by their hash;
 //! - [`budget`]: cost budgets per caller and minute, shared by every replica;
+//! - [`clients`]: API clients (department systems' credentials); [`revocation`]: revoked tokens
+//!   and signed-out subjects, held in memory by every replica;
 //! - [`directory`], [`support`], [`formation`], [`membership`], [`project`], [`governance`]: the
 //!   mutations by area; [`charter`]: each alliance's charter versions, the governance parameters
 //!   the rules read from them, and its supporting rules; [`agreement`]: the alliance agreement
@@ -27,6 +29,7 @@ pub mod budget;
 pub mod chain;
 pub mod changes;
 pub mod charter;
+pub mod clients;
 pub mod coordination;
 pub mod directory;
 pub mod disclosure;
@@ -46,6 +49,7 @@ pub mod project;
 pub mod relation;
 pub mod report;
 pub mod result;
+pub mod revocation;
 pub mod rules;
 pub mod stats;
 pub mod support;

@@ -345,16 +345,29 @@ pub fn claims(who: &As) -> Claims {
         nbf: None,
         iss: ISSUER.into(),
         aud: ISSUER.into(),
+        jti: Some(alliance_hub::auth::new_jti()),
+        client_id: None,
         nonce: None,
     }
 }
 
 /// Serves the app over the database at `url` on a free port, with the clients' addresses known.
 pub async fn listen(url: &str, edge: ServeConfig) -> (std::net::SocketAddr, App) {
+    listen_with_sources(url, edge, Vec::new()).await
+}
+
+/// As [`listen`], also accepting tokens from these key sources.
+pub async fn listen_with_sources(
+    url: &str,
+    edge: ServeConfig,
+    sources: Vec<alliance_hub::auth::Source>,
+) -> (std::net::SocketAddr, App) {
     let db = database::connect(url)
         .await
         .expect("connect to the test database");
-    let state = App::serving(db, keys(SECRET), edge).expect("the app's settings");
+    let state = App::serving(db, keys(SECRET), edge)
+        .expect("the app's settings")
+        .with_sources(sources);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind a port");
@@ -405,6 +418,16 @@ impl TestApp {
     /// state (caches, budgets, change bus), the same data. Its URL and state.
     pub async fn replica(&self, edge: ServeConfig) -> (String, App) {
         let (address, state) = listen(&self.database_url, edge).await;
+        (format!("http://{address}"), state)
+    }
+
+    /// A second server on this app's database that also accepts tokens from `sources`.
+    pub async fn replica_with_sources(
+        &self,
+        sources: Vec<alliance_hub::auth::Source>,
+    ) -> (String, App) {
+        let (address, state) =
+            listen_with_sources(&self.database_url, ServeConfig::default(), sources).await;
         (format!("http://{address}"), state)
     }
 

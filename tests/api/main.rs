@@ -21,6 +21,7 @@ mod faults;
 mod feed;
 mod formation;
 mod http;
+mod identity;
 mod import;
 mod masking;
 mod permissions;

@@ -71,6 +71,19 @@ impl Subscriber {
         }
     }
 
+    /// The close frame's code and reason, when the server ends the connection within `within`.
+    pub(crate) async fn closed(&mut self, within: Duration) -> Option<(u16, String)> {
+        loop {
+            match tokio::time::timeout(within, self.ws.next()).await {
+                Ok(Some(Ok(Message::Close(frame)))) => {
+                    return frame.map(|f| (u16::from(f.code), f.reason.to_string()));
+                }
+                Ok(Some(Ok(_))) => continue,
+                _ => return None,
+            }
+        }
+    }
+
     /// The next `next` event's data, or an `error` message as is.
     pub(crate) async fn event(&mut self, within: Duration) -> Option<Value> {
         loop {

@@ -25,6 +25,15 @@ async fn targets(app: &TestApp) -> Targets {
         )
         .await["establishCoordinationMechanism"]["mechanism"]["id"]
         .clone();
+    // A system of the department DST, which DST manages.
+    let api_client = app
+        .ok(
+            &office(),
+            r#"mutation { registerApiClient(input: {name: "科技厅项目库", role: DEPARTMENT, department: DST}) { client { id } } }"#,
+            json!({}),
+        )
+        .await["registerApiClient"]["client"]["id"]
+        .clone();
     // A Shizuishan enterprise that is a member of the founded alliance, and its people.
     let unit = app.leader("NMAT-02").await;
     let person = app.person_of(&unit).await;
@@ -108,6 +117,7 @@ async fn targets(app: &TestApp) -> Targets {
             "report": a["reports"][0]["id"].clone(),
             "result": a["results"][0]["id"].clone(),
             "mechanism": mechanism,
+            "apiClient": api_client,
         }),
     }
 }
@@ -427,9 +437,34 @@ const MUTATIONS: &[(&str, May, &str)] = &[
         May::Alliance,
         "endPost(input: {id: $post, expectedVersion: 1}) { post { id } }",
     ),
+    (
+        "registerApiClient",
+        May::Department,
+        r#"registerApiClient(input: {name: "科技厅同步", role: DEPARTMENT, department: DST}) { client { id } }"#,
+    ),
+    (
+        "rotateApiClientSecret",
+        May::Department,
+        "rotateApiClientSecret(input: {id: $apiClient, expectedVersion: 1}) { client { id } }",
+    ),
+    (
+        "disableApiClient",
+        May::Department,
+        "disableApiClient(input: {id: $apiClient, expectedVersion: 2}) { client { id } }",
+    ),
+    (
+        "revokeToken",
+        May::Office,
+        r#"revokeToken(input: {jti: "a-leaked-token"}) { revocation { jti } }"#,
+    ),
+    (
+        "revokeSubjectTokens",
+        May::Office,
+        r#"revokeSubjectTokens(input: {subject: "someone-who-left"}) { revocation { subject } }"#,
+    ),
 ];
 
-const VARIABLES: &str = "$unit: ID!, $person: ID!, $park: ID!, $link: ID!, $department: ID!, $segment: ID!, $measure: ID!, $alliance: ID!, $applied: ID!, $active: ID!, $meeting: ID!, $post: ID!, $group: ID!, $project: ID!, $chairPerson: ID!, $directorsVote: ID!, $chairVote: ID!, $viceVote: ID!, $nomination: ID!, $election: ID!, $report: ID!, $result: ID!, $mechanism: ID!";
+const VARIABLES: &str = "$unit: ID!, $person: ID!, $park: ID!, $link: ID!, $department: ID!, $segment: ID!, $measure: ID!, $alliance: ID!, $applied: ID!, $active: ID!, $meeting: ID!, $post: ID!, $group: ID!, $project: ID!, $chairPerson: ID!, $directorsVote: ID!, $chairVote: ID!, $viceVote: ID!, $nomination: ID!, $election: ID!, $report: ID!, $result: ID!, $mechanism: ID!, $apiClient: ID!";
 
 fn allowed(may: May, role: &str) -> bool {
     matches!(
