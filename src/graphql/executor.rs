@@ -48,6 +48,8 @@ pub struct ServedSchema {
     /// refused at once rather than run side by side until memory runs out.
     running: Arc<Semaphore>,
     running_capacity: u64,
+    /// Documents already parsed, by their text's SHA-256.
+    parsed: Arc<ParsedDocuments>,
 }
 
 /// The default of `HUB_MAX_IN_FLIGHT_COST`: five of the costliest requests at once.
@@ -90,6 +92,7 @@ impl ServedSchema {
                 usize::try_from(running_cost).unwrap_or(Semaphore::MAX_PERMITS),
             )),
             running_capacity: running_cost.max(1),
+            parsed: Arc::default(),
         }
     }
 
@@ -224,17 +227,58 @@ impl Default for ServedSchema {
     }
 }
 
+/// Documents already parsed, by the SHA-256 of their text: dashboards send the same few
+/// documents with other variables, and a parse costs more than a copy. Bounded: past
+/// [`PARSED_ENTRIES`] the cache starts afresh, and long documents are not kept. Only parsing is
+/// saved; validation, limits, cost and permissions run for every request, as they may depend on
+/// the variables and the caller.
+#[derive(Default)]
+struct ParsedDocuments(
+    std::sync::Mutex<std::collections::HashMap<[u8; 32], Arc<ExecutableDocument>>>,
+);
+
+const PARSED_ENTRIES: usize = 512;
+const PARSED_LONGEST: usize = 32 * 1024;
+
+impl ParsedDocuments {
+    /// The request's document, parsed (or copied from the cache) into the request too.
+    fn parse(&self, request: &mut Request) -> Option<Arc<ExecutableDocument>> {
+        use sha2::{Digest, Sha256};
+        if request.query.len() > PARSED_LONGEST {
+            return request.parsed_query().ok().cloned().map(Arc::new);
+        }
+        let key: [u8; 32] = Sha256::digest(request.query.as_bytes()).into();
+        let known = self
+            .0
+            .lock()
+            .ok()
+            .and_then(|cache| cache.get(&key).cloned());
+        if let Some(document) = known {
+            request.set_parsed_query((*document).clone());
+            return Some(document);
+        }
+        let document = Arc::new(request.parsed_query().ok()?.clone());
+        if let Ok(mut cache) = self.0.lock() {
+            if cache.len() >= PARSED_ENTRIES {
+                cache.clear();
+            }
+            cache.insert(key, document.clone());
+        }
+        Some(document)
+    }
+}
+
 /// The document a request asked, kept to measure it and to put its answer in order (none if it
 /// did not parse).
 struct Asked {
-    document: ExecutableDocument,
+    document: Arc<ExecutableDocument>,
     operation: Option<String>,
     variables: Variables,
 }
 
 impl Asked {
-    fn of(request: &mut Request) -> Option<Arc<Self>> {
-        let document = request.parsed_query().ok()?.clone();
+    fn of(parsed: &ParsedDocuments, request: &mut Request) -> Option<Arc<Self>> {
+        let document = parsed.parse(request)?;
         Some(Arc::new(Self {
             document,
             operation: request.operation_name.clone(),
@@ -262,7 +306,7 @@ pub(crate) fn payer_in(data: &Data) -> Option<&Payer> {
 
 impl Executor for ServedSchema {
     async fn execute(&self, mut request: Request) -> Response {
-        let asked = Asked::of(&mut request);
+        let asked = Asked::of(&self.parsed, &mut request);
         let payer = payer_in(&request.data).cloned();
         let Admission {
             schema,
@@ -284,7 +328,7 @@ impl Executor for ServedSchema {
         mut request: Request,
         session_data: Option<Arc<Data>>,
     ) -> BoxStream<'static, Response> {
-        let asked = Asked::of(&mut request);
+        let asked = Asked::of(&self.parsed, &mut request);
         let session_data = session_data.unwrap_or_default();
         let payer = payer_in(&request.data)
             .or_else(|| payer_in(&session_data))
@@ -355,5 +399,26 @@ fn rule_of(error: &Error) -> Option<&'static str> {
     match error {
         Error::Rule { rule, .. } => Some(rule),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod parsed_documents {
+    use super::*;
+
+    #[test]
+    fn a_document_sent_again_is_not_parsed_again() {
+        let cache = ParsedDocuments::default();
+        let mut first = Request::new("{ viewer { role } }");
+        let mut again = Request::new("{ viewer { role } }");
+        let parsed = cache.parse(&mut first).unwrap();
+        assert!(Arc::ptr_eq(&parsed, &cache.parse(&mut again).unwrap()));
+        assert!(
+            again.parsed_query().is_ok(),
+            "the copy is the request's document"
+        );
+        let mut other = Request::new("{ viewer { subject } }");
+        assert!(!Arc::ptr_eq(&parsed, &cache.parse(&mut other).unwrap()));
+        assert!(cache.parse(&mut Request::new("{ viewer {")).is_none());
     }
 }
