@@ -130,7 +130,7 @@ impl App {
         db.set_metric_callback(move |info| counter.record_statement(info.elapsed, info.failed));
         let bus = ChangeBus::start(&db);
         let revocations = Revocations::start(db.clone());
-        let stats = Arc::new(Statistics::new(edge.disclosure()));
+        let stats = Arc::new(Statistics::new(edge.disclosure(), bus.clone()));
         Self {
             schema: ServedSchema::with_running_cost(
                 edge.introspection,

@@ -387,12 +387,20 @@ impl StatsQuery {
         let dims: Vec<crate::service::stats::EnterpriseDimension> =
             group_by.iter().map(|d| (*d).into()).collect();
         let filter = OrganizationFilter::convert(filter)?;
+        // Only the figures the selection asks for are computed (where disclosure control
+        // allows: `service::stats`).
+        let selection = ctx.look_ahead();
+        let asked: Vec<&str> = ["employees", "annualRevenue", "rndSpend", "taxPaid"]
+            .into_iter()
+            .filter(|figure| selection.field(figure).exists())
+            .collect();
         let rows = crate::service::stats::enterprise_stats(
             &request.db,
             &request.stats,
             &request.viewer,
             &dims,
             filter.as_ref(),
+            &asked,
         )
         .await?;
         Ok(groups(rows, &group_by, |d| match d {

@@ -9,7 +9,10 @@
 
 use std::{
     collections::HashMap,
-    sync::{Arc, Mutex},
+    sync::{
+        Arc, Mutex,
+        atomic::{AtomicU64, Ordering},
+    },
     time::{Duration, Instant},
 };
 
@@ -55,6 +58,9 @@ pub struct ChangeBus {
     /// Each recent writer's last audit id, kept (shared by every clone, the listener's too)
     /// once reads may go to a replica.
     writers: Arc<Mutex<Option<Writers>>>,
+    /// How many committed changes this process has learnt of (its own at once, the other
+    /// replicas' as their notices arrive): what a cached answer was computed at.
+    generation: Arc<AtomicU64>,
 }
 
 /// A writer is forgotten this long after its last write: a replica further behind than this is
@@ -74,6 +80,7 @@ impl ChangeBus {
             sender,
             postgres,
             writers: Arc::default(),
+            generation: Arc::default(),
         };
         if postgres {
             tokio::spawn(
@@ -82,6 +89,17 @@ impl ChangeBus {
             );
         }
         bus
+    }
+
+    /// The changes this process has learnt of so far: it moves with every change committed
+    /// here (before the writer is answered) and with every other replica's notice.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
+    /// Whether reads may go to a replica (which may lag behind the notices).
+    pub fn reads_from_replica(&self) -> bool {
+        self.writers.lock().is_ok_and(|writers| writers.is_some())
     }
 
     /// Starts remembering writers, for a server that reads from a replica.
@@ -169,6 +187,9 @@ impl ChangeBus {
     /// Publishes committed changes in-process (SQLite; PostgreSQL's come back through LISTEN),
     /// and remembers their writer at once (its next read on this replica must see them).
     pub(crate) fn committed(&self, notices: Vec<ChangeNotice>) {
+        if !notices.is_empty() {
+            self.generation.fetch_add(1, Ordering::AcqRel);
+        }
         for notice in &notices {
             self.remember(notice);
         }
@@ -196,11 +217,14 @@ impl ChangeBus {
                 tokio::time::sleep(std::time::Duration::from_secs(1)).await;
                 continue;
             }
+            // Notices sent while no one listened are lost: count them as a change.
+            self.generation.fetch_add(1, Ordering::AcqRel);
             loop {
                 match listener.recv().await {
                     Ok(notification) => {
                         match serde_json::from_str::<ChangeNotice>(notification.payload()) {
                             Ok(notice) => {
+                                self.generation.fetch_add(1, Ordering::AcqRel);
                                 self.remember(&notice);
                                 let _ = self.sender.send(notice);
                             }

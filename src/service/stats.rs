@@ -2,7 +2,10 @@
 //! OFFICE every cell passes through disclosure control ([`super::disclosure`]): small and
 //! dominated cells suppressed, with secondary suppression, and noise on confidential figures.
 
-use std::collections::HashMap;
+use std::{
+    collections::HashMap,
+    time::{Duration, Instant},
+};
 
 use entity::{enterprise_profile, organization};
 use sea_orm::{
@@ -12,6 +15,7 @@ use sea_orm::{
 
 use super::{
     access::Viewer,
+    changes::ChangeBus,
     disclosure::{self, Cell, Confidential, Magnitude, Protection, Rules},
     filter::Filter,
     listing::{OrganizationField, condition_of, filter_names},
@@ -20,39 +24,60 @@ use crate::error::{Error, Result};
 
 /// The statistics service's state: the disclosure rules its answers follow, and the answers
 /// given since the last committed change. A cached answer's key is the request's shape and
-/// the viewer's class; it is good while the audit trail's highest id (which every write on
-/// every replica moves) is unchanged. Writes made outside the API are not seen.
-#[derive(Debug, Default)]
+/// the viewer's class; it is good while no change has been committed since it was computed,
+/// which the change bus tells without a query ([`ChangeBus::generation`]: this replica's writes
+/// at once, the other replicas' as their notices arrive). Where reads go to a streaming replica,
+/// which may lag behind the notices, the replica's own audit trail is asked instead. An answer
+/// is kept [`CACHE_FOR`] at most, which bounds what writes from outside the server (a CLI
+/// import on SQLite) leave unseen.
+#[derive(Debug)]
 pub struct Statistics {
     pub rules: Rules,
-    entries: std::sync::Mutex<HashMap<String, (i64, Vec<Group>)>>,
+    bus: ChangeBus,
+    entries: std::sync::Mutex<HashMap<String, Kept>>,
 }
+
+/// A kept answer: where the data stood when it was computed, when, and the groups.
+type Kept = (i64, Instant, Vec<Group>);
 
 /// Most entries kept; beyond, the cache starts afresh.
 const CACHE_ENTRIES: usize = 1000;
 
+/// How long an answer is kept at most.
+pub const CACHE_FOR: Duration = Duration::from_secs(60);
+
 impl Statistics {
-    pub fn new(rules: Rules) -> Self {
+    pub fn new(rules: Rules, bus: ChangeBus) -> Self {
         Self {
             rules,
+            bus,
             entries: Default::default(),
         }
     }
 
-    fn get(&self, key: &str, watermark: i64) -> Option<Vec<Group>> {
+    fn get(&self, key: &str, mark: i64) -> Option<Vec<Group>> {
         let entries = self.entries.lock().ok()?;
         entries
             .get(key)
-            .filter(|(mark, _)| *mark == watermark)
-            .map(|(_, groups)| groups.clone())
+            .filter(|(at, kept, _)| *at == mark && kept.elapsed() < CACHE_FOR)
+            .map(|(_, _, groups)| groups.clone())
     }
 
-    fn put(&self, key: String, watermark: i64, groups: &[Group]) {
+    fn put(&self, key: String, mark: i64, groups: &[Group]) {
         if let Ok(mut entries) = self.entries.lock() {
             if entries.len() >= CACHE_ENTRIES {
                 entries.clear();
             }
-            entries.insert(key, (watermark, groups.to_vec()));
+            entries.insert(key, (mark, Instant::now(), groups.to_vec()));
+        }
+    }
+
+    /// Where the data stands now: the bus's generation, or the replica's audit trail.
+    async fn mark(&self, db: &DatabaseConnection) -> Result<i64> {
+        if self.bus.reads_from_replica() {
+            watermark(db).await
+        } else {
+            Ok(i64::try_from(self.bus.generation()).unwrap_or(i64::MAX))
         }
     }
 }
@@ -94,7 +119,7 @@ where
     F: std::future::Future<Output = Result<Vec<Group>>>,
 {
     let key = format!("{}|{shape}", viewer_class(viewer));
-    let mark = watermark(db).await?;
+    let mark = statistics.mark(db).await?;
     if let Some(groups) = statistics.get(&key, mark) {
         return Ok(groups);
     }
@@ -266,25 +291,62 @@ pub async fn enterprise_stats(
     viewer: &Viewer,
     dimensions: &[EnterpriseDimension],
     filter: Option<&Filter<OrganizationField>>,
+    asked: &[&str],
 ) -> Result<Vec<Group>> {
     viewer.require_signed_in("statistics")?;
     let condition = statistics_condition(viewer, filter)?;
+    let figures: Vec<&'static str> = ENTERPRISE_FIGURES
+        .iter()
+        .map(|(name, _, _)| *name)
+        .filter(|name| !viewer.sees_exact_statistics() || asked.contains(name))
+        .collect();
     cached(
         db,
         statistics,
         viewer,
-        format!("enterprise|{dimensions:?}|{filter:?}"),
-        compute_enterprise_stats(db, &statistics.rules, viewer, dimensions, condition),
+        format!("enterprise|{dimensions:?}|{filter:?}|{figures:?}"),
+        compute_enterprise_stats(
+            db,
+            &statistics.rules,
+            viewer,
+            dimensions,
+            condition,
+            &figures,
+        ),
     )
     .await
 }
 
+/// The figures of enterprise statistics: name, column, and whether it is confidential.
+const ENTERPRISE_FIGURES: [(&str, &str, Option<Confidential>); 4] = [
+    ("employees", "enterprise_profile.employees", None),
+    (
+        "annualRevenue",
+        "enterprise_profile.annual_revenue",
+        Some(Confidential::AnnualRevenue),
+    ),
+    (
+        "rndSpend",
+        "enterprise_profile.rnd_spend",
+        Some(Confidential::RndSpend),
+    ),
+    (
+        "taxPaid",
+        "enterprise_profile.tax_paid",
+        Some(Confidential::TaxPaid),
+    ),
+];
+
+/// `figures` are the figures to compute: for a viewer who sees exact statistics, those the
+/// request asked for; below OFFICE all of them, since a cell's protection weighs every
+/// confidential figure, so that what a cell shows never depends on what else was asked.
 async fn compute_enterprise_stats(
     db: &DatabaseConnection,
     rules: &Rules,
     viewer: &Viewer,
     dimensions: &[EnterpriseDimension],
     condition: sea_orm::Condition,
+    figures: &[&str],
 ) -> Result<Vec<Group>> {
     if dimensions.len() > 4 {
         return Err(Error::bad_input("group by at most four dimensions"));
@@ -338,25 +400,11 @@ async fn compute_enterprise_stats(
         Expr::cust("COUNT(enterprise_profile.organization_id)"),
         Alias::new("subjects"),
     );
-    let figures = [
-        ("employees", "enterprise_profile.employees", None),
-        (
-            "annualRevenue",
-            "enterprise_profile.annual_revenue",
-            Some(Confidential::AnnualRevenue),
-        ),
-        (
-            "rndSpend",
-            "enterprise_profile.rnd_spend",
-            Some(Confidential::RndSpend),
-        ),
-        (
-            "taxPaid",
-            "enterprise_profile.tax_paid",
-            Some(Confidential::TaxPaid),
-        ),
-    ]
-    .map(|(name, column, confidential)| FigureSql::per_row(name, column, confidential, rules));
+    let figures: Vec<FigureSql> = ENTERPRISE_FIGURES
+        .iter()
+        .filter(|(name, _, _)| figures.contains(name))
+        .map(|(name, column, confidential)| FigureSql::per_row(name, column, *confidential, rules))
+        .collect();
     for figure in &figures {
         figure.select_into(&mut select, protected);
     }

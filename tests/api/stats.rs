@@ -375,3 +375,94 @@ async fn labels_name_every_code_of_the_schema_enumerations() {
     let every = app.data_as(None, "{ labels { name } }", json!({})).await;
     assert!(every["labels"].as_array().unwrap().len() >= 20);
 }
+
+const BY_CITY: &str = "{ enterpriseStats(groupBy: [MUNICIPALITY]) { key { value } count } }";
+
+/// The count of the group whose key is `city` (a municipality's id).
+fn count_in(data: &Value, city: &str) -> i64 {
+    data["enterpriseStats"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["key"][0]["value"] == city)
+        .map_or(0, |g| g["count"].as_i64().unwrap())
+}
+
+async fn yinchuan(app: &TestApp) -> String {
+    app.data("{ municipality(code: YINCHUAN) { id } }", json!({}))
+        .await["municipality"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+async fn add_university(url: &str, token: &str) {
+    let answer: Value = reqwest::Client::new()
+        .post(format!("{url}/graphql"))
+        .bearer_auth(token)
+        .json(&json!({ "query": "mutation { createOrganization(input: {kind: UNIVERSITY, nameZh: \"银川新大学\", municipality: YINCHUAN}) { organization { id } } }" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(answer.get("errors").is_none(), "{answer}");
+}
+
+#[tokio::test]
+async fn a_cached_statistic_costs_no_statement_and_a_write_makes_it_fresh() {
+    let app = TestApp::spawn().await;
+    let yinchuan = yinchuan(&app).await;
+    let first = app.data(BY_CITY, json!({})).await;
+    let before = app.state.metrics.statements();
+    assert_eq!(app.data(BY_CITY, json!({})).await, first);
+    assert_eq!(
+        app.state.metrics.statements() - before,
+        0,
+        "a cached answer is known to be current without asking the database"
+    );
+    add_university(&app.url, &app.token(&office())).await;
+    let after = app.data(BY_CITY, json!({})).await;
+    assert_eq!(count_in(&after, &yinchuan), count_in(&first, &yinchuan) + 1);
+}
+
+#[tokio::test]
+async fn statistics_after_a_write_on_one_replica_are_fresh_on_the_other() {
+    let app = TestApp::spawn().await;
+    if !app.database_url.starts_with("postgres") {
+        return; // one SQLite file serves one process: replicas need PostgreSQL
+    }
+    let (second_url, second) = app
+        .replica(alliance_hub::config::ServeConfig::default())
+        .await;
+    let yinchuan = yinchuan(&app).await;
+    let token = app.token(&office());
+    let ask_second = || async {
+        let answer: Value = reqwest::Client::new()
+            .post(format!("{second_url}/graphql"))
+            .bearer_auth(&token)
+            .json(&json!({ "query": BY_CITY }))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        answer["data"].clone()
+    };
+    let cached = ask_second().await;
+    let mut notices = second.bus.subscribe();
+    add_university(&app.url, &token).await;
+    // The moment the second replica learns of the change (as its subscribers do), its cached
+    // answer is no longer served.
+    tokio::time::timeout(std::time::Duration::from_secs(10), notices.recv())
+        .await
+        .expect("the change reaches the other replica")
+        .unwrap();
+    let fresh = ask_second().await;
+    assert_eq!(
+        count_in(&fresh, &yinchuan),
+        count_in(&cached, &yinchuan) + 1
+    );
+}
