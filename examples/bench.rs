@@ -4,7 +4,7 @@
 //!
 //! ```sh
 //! cargo run --release -- seed --scale 100000                  # once, into ./data (SQLite)
-//! cargo run --release --example bench -- --seconds 5 --clients 8
+//! cargo run --release --example bench -- --seconds 5 --clients 8,64
 //! DATABASE_URL=postgres://… cargo run --release --example bench
 //! ```
 
@@ -37,9 +37,9 @@ struct Args {
     /// Seconds per operation.
     #[arg(long, default_value_t = 5)]
     seconds: u64,
-    /// Concurrent clients.
-    #[arg(long, default_value_t = 8)]
-    clients: usize,
+    /// Concurrent clients: each operation runs once per count (`8,64`).
+    #[arg(long, value_delimiter = ',', default_value = "8,64")]
+    clients: Vec<usize>,
     /// Run only the operations whose name contains this text (e.g. `neighbourhood`).
     #[arg(long)]
     only: Option<String>,
@@ -202,7 +202,7 @@ async fn main() {
     .unwrap();
     let count = units.len();
     println!(
-        "backend: {backend:?}, organizations: {count}, clients: {}, seconds per operation: {}",
+        "backend: {backend:?}, organizations: {count}, clients: {:?}, seconds per operation: {}",
         args.clients, args.seconds
     );
     let usccs: Arc<Vec<String>> = Arc::new(units.iter().filter_map(|u| u.uscc.clone()).collect());
@@ -235,41 +235,41 @@ async fn main() {
     };
     let operations: Vec<Operation> = vec![
         {
-            let (usccs, sql_usccs) = (usccs.clone(), usccs.clone());
+            let (ids, sql_ids) = (ids.clone(), ids.clone());
             Operation {
-                name: "point lookup (organizationByUscc)",
+                name: "e. point lookup (organization(id:))",
                 analyst: false,
                 graphql: Box::new(
-                    move |n| json!({ "query": "query($u: String!) { organizationByUscc(uscc: $u) { id nameZh uscc } }", "variables": { "u": usccs[n * 7919 % usccs.len()] } }),
+                    move |n| json!({ "query": "query($o: ID!) { organization(id: $o) { id nameZh uscc } }", "variables": { "o": global(ids[n * 7919 % ids.len()]) } }),
                 ),
                 sql: Some(Box::new(move |n| {
                     format!(
-                        "SELECT id, uscc, name_zh FROM organization WHERE uscc = '{}' AND archived_at IS NULL",
-                        sql_usccs[n * 7919 % sql_usccs.len()]
+                        "SELECT id, uscc, name_zh FROM organization WHERE id = {}",
+                        sql_ids[n * 7919 % sql_ids.len()]
                     )
                 })),
             }
         },
         Operation {
-            name: "nested organization page",
+            name: "a. nested page (park, memberships, alliance)",
             analyst: false,
             graphql: Box::new(
-                |_| json!({ "query": "{ organizations(first: 50) { nodes { nameZh park { nameZh municipality { nameZh } } memberships { status alliance { code } } } } }" }),
+                |_| json!({ "query": "{ enterprises(first: 20) { nodes { id nameZh park { nameZh } memberships { status alliance { nameZh } } } } }" }),
             ),
             sql: Some(Box::new(|_| {
-                "SELECT o.id, o.uscc, o.name_zh FROM organization o LEFT JOIN industrial_park p ON p.id = o.park_id LEFT JOIN municipality m ON m.id = p.municipality_id LEFT JOIN membership ms ON ms.organization_id = o.id LEFT JOIN alliance a ON a.id = ms.alliance_id ORDER BY o.id LIMIT 50".into()
+                "SELECT o.id, o.uscc, o.name_zh FROM (SELECT * FROM organization WHERE kind = 'ENTERPRISE' AND archived_at IS NULL ORDER BY id LIMIT 21) o LEFT JOIN industrial_park p ON p.id = o.park_id LEFT JOIN membership ms ON ms.organization_id = o.id LEFT JOIN alliance a ON a.id = ms.alliance_id".into()
             })),
         },
         {
             let (usccs, sql_usccs) = (usccs.clone(), usccs.clone());
             Operation {
-                name: "membership lookup of 100 USCCs",
+                name: "b. membership lookup of 100 USCCs",
                 analyst: false,
                 graphql: Box::new(move |n| {
                     let batch: Vec<&String> = (0..100)
                         .map(|i| &usccs[(n * 100 + i) * 31 % usccs.len()])
                         .collect();
-                    json!({ "query": "query($u: [String!]!) { membershipsByUscc(usccs: $u) { uscc memberships { status alliance { code } } } }", "variables": { "u": batch } })
+                    json!({ "query": "query($u: [String!]!) { membershipsByUscc(usccs: $u) { uscc organization { nameZh } memberships { status alliance { nameZh } } } }", "variables": { "u": batch } })
                 }),
                 sql: Some(Box::new(move |n| {
                     let batch: Vec<String> = (0..100)
@@ -283,42 +283,45 @@ async fn main() {
             }
         },
         {
-            let (ids, sql_ids) = (ids.clone(), ids.clone());
+            // Twenty starting units, as a dashboard showing a handful of leading enterprises would.
+            let starts: Arc<Vec<i64>> =
+                Arc::new((0..20).map(|k| ids[k * 104_729 % ids.len()]).collect());
+            let sql_starts = starts.clone();
             Operation {
-                name: "3-hop downstream neighbourhood",
+                name: "f. 3-hop downstream neighbourhood",
                 analyst: false,
                 graphql: Box::new(
-                    move |n| json!({ "query": "query($o: ID!) { chainNeighborhood(organizationId: $o, direction: DOWNSTREAM, maxDepth: 3) { nodes { depth organization { nameZh } } } }", "variables": { "o": global(ids[n * 104_729 % ids.len()]) } }),
+                    move |n| json!({ "query": "query($o: ID!) { chainNeighborhood(organizationId: $o, direction: DOWNSTREAM, maxDepth: 3) { nodes { depth organization { id nameZh kind } } } }", "variables": { "o": global(starts[n % starts.len()]) } }),
                 ),
                 sql: Some(Box::new(move |n| {
                     format!(
                         "WITH RECURSIVE walk(org, depth) AS (SELECT CAST({} AS BIGINT), 0 UNION SELECT l.customer_id, w.depth + 1 FROM walk w JOIN supply_link l ON l.supplier_id = w.org WHERE w.depth < 3) SELECT o.id, o.uscc, o.name_zh FROM walk JOIN organization o ON o.id = walk.org",
-                        sql_ids[n * 104_729 % sql_ids.len()]
+                        sql_starts[n % sql_starts.len()]
                     )
                 })),
             }
         },
         Operation {
-            name: "grouped stats (municipality × scale), cached",
+            name: "c. grouped stats (municipality × sector), cached",
             analyst: false,
             graphql: Box::new(
-                |_| json!({ "query": "{ enterpriseStats(groupBy: [MUNICIPALITY, SCALE]) { count annualRevenue { sum avg } } }" }),
+                |_| json!({ "query": "{ enterpriseStats(groupBy: [MUNICIPALITY, SECTOR]) { key count annualRevenue { sum } } }" }),
             ),
             sql: Some(Box::new(|_| {
-                "SELECT COUNT(*) AS id, CAST(NULL AS VARCHAR) AS uscc, '' AS name_zh FROM organization o LEFT JOIN enterprise_profile p ON p.organization_id = o.id GROUP BY o.municipality_id, p.scale".into()
+                "SELECT COUNT(*) AS id, CAST(NULL AS VARCHAR) AS uscc, '' AS name_zh FROM organization o LEFT JOIN enterprise_profile p ON p.organization_id = o.id LEFT JOIN organization_segment s ON s.organization_id = o.id AND s.is_primary LEFT JOIN chain_segment c ON c.id = s.segment_id WHERE o.kind = 'ENTERPRISE' GROUP BY o.municipality_id, c.sector_id".into()
             })),
         },
         Operation {
             // A filter that differs on every request gives every request its own cache key: this is
             // the aggregate computed afresh, as after a write.
-            name: "grouped stats, uncached",
+            name: "c. grouped stats (municipality × sector), uncached",
             analyst: false,
             graphql: Box::new(
-                |n| json!({ "query": "query($y: Int!) { enterpriseStats(groupBy: [MUNICIPALITY, SCALE], filter: {foundedYear: {lte: $y}}) { count annualRevenue { sum avg } } }", "variables": { "y": 3000 + n } }),
+                |n| json!({ "query": "query($y: Int!) { enterpriseStats(groupBy: [MUNICIPALITY, SECTOR], filter: {foundedYear: {lte: $y}}) { key count annualRevenue { sum } } }", "variables": { "y": 3000 + n } }),
             ),
             sql: Some(Box::new(|n| {
                 format!(
-                    "SELECT COUNT(*) AS id, CAST(NULL AS VARCHAR) AS uscc, '' AS name_zh FROM organization o JOIN enterprise_profile p ON p.organization_id = o.id WHERE p.founded_year <= {} GROUP BY o.municipality_id, p.scale",
+                    "SELECT COUNT(*) AS id, CAST(NULL AS VARCHAR) AS uscc, '' AS name_zh FROM organization o JOIN enterprise_profile p ON p.organization_id = o.id LEFT JOIN organization_segment s ON s.organization_id = o.id AND s.is_primary LEFT JOIN chain_segment c ON c.id = s.segment_id WHERE p.founded_year <= {} GROUP BY o.municipality_id, c.sector_id",
                     3000 + n
                 )
             })),
@@ -328,12 +331,12 @@ async fn main() {
             name: "grouped stats, uncached, disclosure-controlled (ANALYST)",
             analyst: true,
             graphql: Box::new(
-                |n| json!({ "query": "query($y: Int!) { enterpriseStats(groupBy: [MUNICIPALITY, SCALE], filter: {foundedYear: {lte: $y}}) { count protection annualRevenue { sum avg } } }", "variables": { "y": 3000 + n } }),
+                |n| json!({ "query": "query($y: Int!) { enterpriseStats(groupBy: [MUNICIPALITY, SECTOR], filter: {foundedYear: {lte: $y}}) { key count protection annualRevenue { sum } } }", "variables": { "y": 3000 + n } }),
             ),
             sql: None,
         },
         Operation {
-            name: "keyset page 1 (NAME_ZH)",
+            name: "d. keyset page 1 (NAME_ZH)",
             analyst: false,
             graphql: Box::new(
                 |_| json!({ "query": "{ organizations(first: 20, orderBy: [{field: NAME_ZH}]) { nodes { nameZh } } }" }),
@@ -346,7 +349,7 @@ async fn main() {
             let cursor = deep_cursor.clone();
             let (name, id) = (deep.name_zh.clone(), deep.id);
             Operation {
-                name: "keyset page 5000 (NAME_ZH)",
+                name: "d. keyset page 5000 (NAME_ZH)",
                 analyst: false,
                 graphql: Box::new(
                     move |_| json!({ "query": "query($c: String!) { organizations(first: 20, after: $c, orderBy: [{field: NAME_ZH}]) { nodes { nameZh } } }", "variables": { "c": cursor } }),
@@ -362,9 +365,9 @@ async fn main() {
 
     let client = reqwest::Client::new();
     println!(
-        "\n| operation | GraphQL req/s | p50 | p99 | CPU/request | SQL/request | raw SQL req/s | raw p50 | GraphQL / raw |"
+        "\n| operation | clients | GraphQL req/s | p50 | p99 | CPU/request | SQL/request | raw SQL req/s | raw p50 | GraphQL / raw |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|");
     let chosen = operations.into_iter().filter(|o| {
         args.only
             .as_ref()
@@ -389,69 +392,85 @@ async fn main() {
             .await
             .unwrap();
         assert!(probe.get("errors").is_none(), "{}: {probe}", operation.name);
-        let (before_requests, before_statements) = (metrics.requests(), metrics.statements());
-        let (c, t, op, url) = (
-            client.clone(),
-            token.clone(),
-            operation.clone(),
-            format!("http://{address}/graphql"),
-        );
-        let graphql = drive(args.clients, args.seconds, move |n| {
-            let (c, t, op, url) = (c.clone(), t.clone(), op.clone(), url.clone());
-            async move {
-                let response = c
-                    .post(&url)
-                    .bearer_auth(&t)
-                    .json(&(op.graphql)(n))
-                    .send()
-                    .await
-                    .unwrap();
-                let _ = response.bytes().await.unwrap();
-            }
-        })
-        .await;
-        let requests = metrics.requests() - before_requests;
-        let statements = metrics.statements() - before_statements;
-        let (raw_rate, raw_p50) = match &operation.sql {
-            Some(_) => {
-                let (db, op) = (db.clone(), operation.clone());
-                let raw = drive(args.clients, args.seconds, move |n| {
-                    let (db, op) = (db.clone(), op.clone());
-                    async move {
-                        let sql = (op.sql.as_ref().unwrap())(n);
-                        let _ = Row::find_by_statement(Statement::from_string(
-                            db.get_database_backend(),
-                            sql,
-                        ))
-                        .all(&db)
+        for &clients in &args.clients {
+            let (before_requests, before_statements) = (metrics.requests(), metrics.statements());
+            let (c, t, op, url) = (
+                client.clone(),
+                token.clone(),
+                operation.clone(),
+                format!("http://{address}/graphql"),
+            );
+            let graphql = drive(clients, args.seconds, move |n| {
+                let (c, t, op, url) = (c.clone(), t.clone(), op.clone(), url.clone());
+                async move {
+                    let response = c
+                        .post(&url)
+                        .bearer_auth(&t)
+                        .json(&(op.graphql)(n))
+                        .send()
                         .await
                         .unwrap();
-                    }
-                })
-                .await;
-                (
-                    format!("{:.0}", raw.rate),
-                    format!("{:.2} ms", raw.p50.as_secs_f64() * 1e3),
-                )
-            }
-            None => ("—".into(), "—".into()),
-        };
-        let ratio = raw_rate
-            .parse::<f64>()
-            .map(|r| format!("{:.0}%", graphql.rate / r * 100.0))
-            .unwrap_or_default();
-        let cpu = graphql
-            .cpu_per_request
-            .map(|c| format!("{:.2} ms", c.as_secs_f64() * 1e3))
-            .unwrap_or_else(|| "—".into());
-        println!(
-            "| {} | {:.0} | {:.2} ms | {:.2} ms | {cpu} | {:.1} | {raw_rate} | {raw_p50} | {ratio} |",
-            operation.name,
-            graphql.rate,
-            graphql.p50.as_secs_f64() * 1e3,
-            graphql.p99.as_secs_f64() * 1e3,
-            statements as f64 / requests.max(1) as f64,
-        );
-        let _ = graphql.requests;
+                    let _ = response.bytes().await.unwrap();
+                }
+            })
+            .await;
+            let requests = metrics.requests() - before_requests;
+            let statements = metrics.statements() - before_statements;
+            let (raw_rate, raw_p50) = match &operation.sql {
+                Some(_) => {
+                    let (db, op) = (db.clone(), operation.clone());
+                    let raw = drive(clients, args.seconds, move |n| {
+                        let (db, op) = (db.clone(), op.clone());
+                        async move {
+                            let sql = (op.sql.as_ref().unwrap())(n);
+                            let _ = Row::find_by_statement(Statement::from_string(
+                                db.get_database_backend(),
+                                sql,
+                            ))
+                            .all(&db)
+                            .await
+                            .unwrap();
+                        }
+                    })
+                    .await;
+                    (
+                        format!("{:.0}", raw.rate),
+                        format!("{:.2} ms", raw.p50.as_secs_f64() * 1e3),
+                    )
+                }
+                None => ("—".into(), "—".into()),
+            };
+            let ratio = raw_rate
+                .parse::<f64>()
+                .map(|r| format!("{:.0}%", graphql.rate / r * 100.0))
+                .unwrap_or_default();
+            let cpu = graphql
+                .cpu_per_request
+                .map(|c| format!("{:.2} ms", c.as_secs_f64() * 1e3))
+                .unwrap_or_else(|| "—".into());
+            println!(
+                "| {} | {clients} | {:.0} | {:.2} ms | {:.2} ms | {cpu} | {:.1} | {raw_rate} | {raw_p50} | {ratio} |",
+                operation.name,
+                graphql.rate,
+                graphql.p50.as_secs_f64() * 1e3,
+                graphql.p99.as_secs_f64() * 1e3,
+                statements as f64 / requests.max(1) as f64,
+            );
+            let _ = graphql.requests;
+        }
     }
+    println!("\nresident memory after the run: {}", resident_memory());
+}
+
+/// This process's resident memory (server, clients and pools together), from `/proc`.
+fn resident_memory() -> String {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find(|line| line.starts_with("VmRSS:"))
+                .map(|line| line.trim_start_matches("VmRSS:").trim().to_owned())
+        })
+        .unwrap_or_else(|| "—".into())
 }

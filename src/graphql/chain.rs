@@ -1,15 +1,19 @@
 //! The chain analytics' objects: neighbourhoods, paths, sector maps, flows, dependencies.
 
 use async_graphql::{Context, Enum, ID, Object};
-use entity::{chain_segment, municipality};
+use entity::{chain_segment, municipality, organization};
 
 use crate::{
     domain::id::{self, Kind},
     error::{Error, Result},
     graphql::{
-        directory::{ChainSegment, Municipality, Organization, SupplyLink},
+        directory::{
+            ChainSegment, Municipality, Organization, SupplyLink, organization_columns,
+            preload_organizations,
+        },
         enums,
         loader::{maybe_row, row},
+        preload::Selection,
         request,
     },
     service::{
@@ -68,8 +72,10 @@ impl ChainNeighborhood {
     /// The units reached, nearest first (the starting unit at depth 0).
     async fn nodes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ChainNode>> {
         let request = request(ctx)?;
-        // The units' rows are read (in one statement) only when the query asks for them.
-        if !ctx.look_ahead().field("organization").exists() {
+        // The units' rows are read (in one statement, only the columns asked for) only when the
+        // query asks for them.
+        let selection = Selection::of_field(ctx).field("organization");
+        if selection.is_empty() {
             return Ok(self
                 .0
                 .nodes
@@ -78,10 +84,14 @@ impl ChainNeighborhood {
                 .collect());
         }
         let viewer = &request.viewer;
-        Ok(self
+        let nodes = self
             .0
-            .nodes_with_units(&request.db, viewer)
-            .await?
+            .nodes_with_units(&request.db, viewer, &organization_columns(&selection))
+            .await?;
+        let units: Vec<&organization::Model> =
+            nodes.iter().filter_map(|(_, unit)| unit.as_ref()).collect();
+        preload_organizations(ctx, &units, &selection, None).await?;
+        Ok(nodes
             .into_iter()
             .map(|(node, unit)| ChainNode(node, unit.map(|m| Organization::new(viewer, m))))
             .collect())

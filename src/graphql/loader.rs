@@ -59,24 +59,32 @@ impl<M> Hash for ById<M> {
     }
 }
 
+/// `None` for an id the viewer may not see (or that does not exist), so that a preloaded level
+/// also remembers what it did not find.
 impl<M: Row + Clone> Loader<ById<M>> for HubLoader {
-    type Value = M;
+    type Value = Option<M>;
     type Error = Arc<Error>;
 
-    async fn load(&self, keys: &[ById<M>]) -> LoadResult<ById<M>, M> {
+    async fn load(&self, keys: &[ById<M>]) -> LoadResult<ById<M>, Option<M>> {
         let ids: Vec<i64> = keys.iter().map(|k| k.0).collect();
-        let rows = M::by_ids(&self.db, &self.viewer, &ids)
+        let mut rows = M::by_ids(&self.db, &self.viewer, &ids)
             .await
             .map_err(Arc::new)?;
-        Ok(rows
+        Ok(ids
             .into_iter()
-            .map(|(id, row)| (ById::new(id), row))
+            .map(|id| (ById::new(id), rows.remove(&id)))
             .collect())
     }
 }
 
 /// Every child of a parent along a [`Relation`] (`ChildrenOf::<SegmentsOfSector>`).
 pub struct ChildrenOf<R>(pub i64, PhantomData<fn() -> R>);
+
+impl<R> ChildrenOf<R> {
+    pub fn new(parent: i64) -> Self {
+        Self(parent, PhantomData)
+    }
+}
 
 impl<R> Clone for ChildrenOf<R> {
     fn clone(&self) -> Self {
@@ -120,11 +128,12 @@ pub(crate) async fn row<M: Row + Clone>(
     ctx: &Context<'_>,
     id: i64,
 ) -> async_graphql::Result<Option<M>> {
-    request(ctx)?
+    Ok(request(ctx)?
         .loader
         .load_one(ById::<M>::new(id))
         .await
-        .map_err(unwrap_shared)
+        .map_err(unwrap_shared)?
+        .flatten())
 }
 
 /// An optional reference (a nullable foreign key) through the loader.

@@ -1,19 +1,23 @@
 //! Memberships (`service::membership`): the type, the lists, the lookup by USCC, and joining and leaving.
 
+use std::sync::Arc;
+
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
-use entity::membership;
+use entity::{alliance, membership, organization};
+use futures::future::BoxFuture;
 
 use crate::{
     domain::id::{self, Kind},
     graphql::{
-        connection::{Conn, list, page},
-        directory::Organization,
+        connection::{Conn, TotalCount, connection, page},
+        directory::{self, Organization},
         enums,
         formation::Alliance,
         governance::Post,
         inputs::{MembershipFilter, MembershipOrderBy},
         loader::children,
+        preload::{self, Selection},
         request,
         scalars::Date,
         write::{date, decode_opt, writer},
@@ -24,6 +28,37 @@ use crate::{
         relation::PostsOfOrganization,
     },
 };
+
+/// Reads what a selection asks of a list of memberships for the whole list at once: their
+/// alliances (unless `alliances_read` with the memberships), and their units (with what those ask
+/// in turn).
+pub fn preload_memberships<'a>(
+    ctx: &'a Context<'_>,
+    memberships: &'a [&'a membership::Model],
+    selection: &'a Selection<'_>,
+    alliances_read: bool,
+) -> BoxFuture<'a, async_graphql::Result<()>> {
+    Box::pin(async move {
+        if memberships.is_empty() || !preload::preloads(ctx) {
+            return Ok(());
+        }
+        if selection.has("alliance") && !alliances_read {
+            preload::rows::<alliance::Model>(ctx, memberships.iter().map(|m| m.alliance_id))
+                .await?;
+        }
+        let units = selection.field("organization");
+        if !units.is_empty() {
+            let rows = preload::rows::<organization::Model>(
+                ctx,
+                memberships.iter().map(|m| m.organization_id),
+            )
+            .await?;
+            let rows: Vec<&organization::Model> = rows.iter().collect();
+            directory::preload_organizations(ctx, &rows, &units, None).await?;
+        }
+        Ok(())
+    })
+}
 
 /// A unit's membership of an alliance.
 pub struct Membership(pub Guarded<membership::Model>);
@@ -121,10 +156,16 @@ impl MembershipQuery {
             filter.as_ref(),
             &MembershipOrderBy::sorts(order_by),
         )?;
-        list(ctx, listing, page(first, after, last, before), |m| {
-            Membership::new(&viewer, m)
-        })
-        .await
+        let rows = listing
+            .page(&request(ctx)?.db, &page(first, after, last, before))
+            .await?;
+        let memberships: Vec<&membership::Model> = rows.items.iter().map(|(_, m)| m).collect();
+        preload_memberships(ctx, &memberships, &Selection::of_connection(ctx), false).await?;
+        Ok(connection(
+            rows,
+            TotalCount::Listing(Arc::new(listing)),
+            |m| Membership::new(&viewer, m),
+        ))
     }
 
     /// "Which alliances is each of these units in, since when, in which post?" for up to 100
@@ -136,13 +177,29 @@ impl MembershipQuery {
         usccs: Vec<String>,
     ) -> async_graphql::Result<Vec<UsccMemberships>> {
         let request = request(ctx)?;
-        Ok(
-            lookup::memberships_by_uscc(&request.db, &request.viewer, &usccs)
-                .await?
-                .into_iter()
-                .map(UsccMemberships)
-                .collect(),
-        )
+        let found = lookup::memberships_by_uscc(&request.db, &request.viewer, &usccs).await?;
+        let selection = Selection::of_field(ctx);
+        let memberships: Vec<&membership::Model> = found
+            .iter()
+            .flat_map(|answer| answer.memberships.iter())
+            .collect();
+        if preload::preloads(ctx) {
+            // Read with the memberships.
+            let alliances: Vec<(i64, Option<alliance::Model>)> = found
+                .iter()
+                .flat_map(|answer| answer.alliances.iter().cloned())
+                .map(|alliance| (alliance.id, Some(alliance)))
+                .collect();
+            preload::feed(ctx, alliances).await?;
+        }
+        preload_memberships(ctx, &memberships, &selection.field("memberships"), true).await?;
+        let units: Vec<&organization::Model> = found
+            .iter()
+            .filter_map(|answer| answer.organization.as_ref())
+            .collect();
+        let units_selection = selection.field("organization");
+        directory::preload_organizations(ctx, &units, &units_selection, None).await?;
+        Ok(found.into_iter().map(UsccMemberships).collect())
     }
 }
 

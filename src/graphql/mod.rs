@@ -39,6 +39,7 @@ pub mod loader;
 pub mod membership;
 pub mod node;
 pub mod order;
+pub mod preload;
 pub mod project;
 pub mod report;
 pub mod result;
@@ -49,7 +50,7 @@ pub mod write;
 
 use async_graphql::{MergedObject, MergedSubscription, SDLExportOptions, Schema, SchemaBuilder};
 
-pub use context::{RequestContext, request};
+pub use context::{Reading, RequestContext, request};
 pub use executor::{ServedSchema, finalize_errors};
 
 /// Deepest query accepted.

@@ -31,7 +31,7 @@ use crate::{
     domain::principal::Role,
     error::{Code, Error},
     graphql::{
-        RequestContext,
+        Reading, RequestContext,
         executor::{finalize_errors, refused},
         limits::operation,
     },
@@ -326,6 +326,11 @@ async fn run(
         app.bus.clone(),
         app.stats.clone(),
         app.writes.clone(),
+        if is_query {
+            Reading::Query
+        } else {
+            Reading::Changing
+        },
     );
     let operation = request.operation_name.clone();
     let started = std::time::Instant::now();

@@ -27,7 +27,7 @@ use crate::{
     auth::{LEEWAY_SECONDS, Verified},
     domain::principal::{Principal, Role},
     graphql::{
-        RequestContext,
+        Reading, RequestContext,
         executor::{finalize_errors, payer_in, refused},
     },
     service::{access::Viewer, budget::Payer},
@@ -302,6 +302,7 @@ async fn connection_data(
         app.bus.clone(),
         app.stats.clone(),
         app.writes.clone(),
+        Reading::Changing,
     ));
     data.insert(app.revocations().clone());
     Ok((data, verified))

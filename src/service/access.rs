@@ -95,6 +95,12 @@ const ORGANIZATION_FILTER_PRIVATE: &[&str] = &[
 ];
 /// Enterprise financial figures (restricted).
 const FIGURES: &[&str] = &["annualRevenue", "rndSpend", "taxPaid"];
+
+/// Whether a unit's field is read from its enterprise profile (so a list asking for it reads
+/// the profiles too).
+pub fn is_profile_field(field: &str) -> bool {
+    FIGURES.contains(&field) || PROFILE_PRIVATE.contains(&field)
+}
 /// The figures the tax service may read.
 const TAX_RELATED: &[&str] = &["annualRevenue", "taxPaid"];
 /// The alliance fields PUBLIC does not see: all governance detail.

@@ -10,7 +10,7 @@ use sea_orm::{
     Statement, Value,
 };
 
-use super::access::Viewer;
+use super::{access::Viewer, load::Columns};
 use crate::error::{Error, Result};
 
 /// Which way along the chain.
@@ -56,11 +56,13 @@ impl Neighborhood {
             .collect())
     }
 
-    /// The nodes, each with its unit's row if the viewer may see it, read in one statement.
+    /// The nodes, each with its unit's row if the viewer may see it, read in one statement
+    /// (only `columns` of each row; see [`Columns`]).
     pub async fn nodes_with_units(
         &self,
         db: &DatabaseConnection,
         viewer: &Viewer,
+        columns: &Columns<organization::Column>,
     ) -> Result<Vec<(Reached, Option<organization::Model>)>> {
         // A unit reached both upstream and downstream is two nodes: count them, so that each row is
         // moved into its last node and cloned only for the others.
@@ -69,7 +71,8 @@ impl Neighborhood {
             *nodes_of.entry(node.organization).or_default() += 1;
         }
         let ids: Vec<i64> = nodes_of.keys().copied().collect();
-        let mut rows = super::load::by_ids::<organization::Entity>(db, viewer, &ids).await?;
+        let mut rows =
+            super::load::by_ids_reading::<organization::Entity>(db, viewer, &ids, columns).await?;
         Ok(self
             .nodes
             .iter()

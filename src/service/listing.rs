@@ -14,7 +14,7 @@ use sea_orm::{
 use super::{
     access::Viewer,
     filter::{Field, Filter, Op, on_column},
-    load::Scoped,
+    load::{self, Columns, Scoped},
     page::{self, Page, PageRequest, Sort},
 };
 use crate::error::{Error, Result};
@@ -42,9 +42,46 @@ where
         db: &DatabaseConnection,
         request: &PageRequest,
     ) -> Result<Page<E::Model>> {
+        self.page_reading(db, request, Columns::All).await
+    }
+
+    /// One page, reading only `columns` of each row (and the id and sort columns the cursors
+    /// need); see [`Columns`].
+    pub async fn page_reading(
+        &self,
+        db: &DatabaseConnection,
+        request: &PageRequest,
+        columns: Columns<E::Column>,
+    ) -> Result<Page<E::Model>> {
+        let columns = columns
+            .with(self.order.iter().map(|sort| sort.column))
+            .with([E::id_column()]);
         page::fetch(
             db,
-            self.select.clone(),
+            columns.apply(self.select.clone()),
+            &self.order,
+            request,
+            E::id_column(),
+        )
+        .await
+    }
+
+    /// [`Listing::page_reading`], each row with its to-one relation `J` (the row `foreign_key`
+    /// names) read in the same statement.
+    pub async fn page_joined<J: Scoped>(
+        &self,
+        db: &DatabaseConnection,
+        viewer: &Viewer,
+        request: &PageRequest,
+        columns: Columns<E::Column>,
+        foreign_key: E::Column,
+    ) -> Result<Page<(E::Model, Option<J::Model>)>> {
+        let columns = columns
+            .with(self.order.iter().map(|sort| sort.column))
+            .with([E::id_column(), foreign_key]);
+        page::fetch_joined(
+            db,
+            load::join_one::<E, J>(columns.apply(self.select.clone()), foreign_key, viewer),
             &self.order,
             request,
             E::id_column(),

@@ -15,8 +15,9 @@ use entity::{
     support_measure, supporting_rule, working_group,
 };
 use sea_orm::{
-    ColumnTrait, Condition, DatabaseConnection, DbBackend, EntityTrait, FromQueryResult,
-    ModelTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Value,
+    ColumnDef, ColumnTrait, ColumnType, Condition, DatabaseConnection, DbBackend, EntityTrait,
+    FromQueryResult, JoinType, ModelTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
+    RelationDef, Select, SelectTwo, Value,
     sea_query::{
         Alias, ArrayType, Asterisk, BinOper, Expr, ExprTrait, Query, WindowStatement,
         extension::postgres::PgFunc,
@@ -147,13 +148,92 @@ pub fn among<C: ColumnTrait>(backend: DbBackend, column: C, ids: &[i64]) -> Expr
     }
 }
 
+/// The columns a reader needs of a table's rows: all of them, or a set chosen from what a query
+/// selects. A row read for a set holds those columns (and any whose type has no empty value, such as
+/// an enum); every other field holds its type's empty value (NULL, `''`, 0, false, the epoch) and is
+/// never read: the API reads a set only for rows that stay inside one list and never reach the
+/// request's shared loader.
+#[derive(Debug, Clone)]
+pub enum Columns<C> {
+    All,
+    Only(Vec<C>),
+}
+
+impl<C: ColumnTrait> Columns<C> {
+    /// These columns too (keys, sort columns, what a permission reads).
+    pub fn with(self, more: impl IntoIterator<Item = C>) -> Self {
+        match self {
+            Self::All => Self::All,
+            Self::Only(mut columns) => {
+                columns.extend(more);
+                Self::Only(columns)
+            }
+        }
+    }
+
+    fn contains(&self, column: &C) -> bool {
+        match self {
+            Self::All => true,
+            Self::Only(columns) => columns.iter().any(|c| c.as_str() == column.as_str()),
+        }
+    }
+
+    /// The select, reading only these columns.
+    pub fn apply<E: EntityTrait<Column = C>>(&self, select: Select<E>) -> Select<E> {
+        if matches!(self, Self::All) {
+            return select;
+        }
+        let mut select = select.select_only();
+        for column in C::iter() {
+            select = match empty_value(&column.def()) {
+                Some(empty) if !self.contains(&column) => {
+                    select.column_as(Expr::val(empty), column.as_str())
+                }
+                _ => select.column(column),
+            };
+        }
+        select
+    }
+}
+
+/// The value standing in for a column nobody asked for: NULL where the column allows it, else its
+/// type's empty value; `None` for a type with none (an enum), which is then always read.
+fn empty_value(column: &ColumnDef) -> Option<Value> {
+    let null = column.is_null();
+    let value = match column.get_column_type() {
+        ColumnType::String(_) | ColumnType::Text | ColumnType::Char(_) => {
+            Value::String((!null).then(String::new))
+        }
+        ColumnType::Integer => Value::Int((!null).then_some(0)),
+        ColumnType::BigInteger => Value::BigInt((!null).then_some(0)),
+        ColumnType::Boolean => Value::Bool((!null).then_some(false)),
+        ColumnType::TimestampWithTimeZone => {
+            Value::ChronoDateTimeUtc((!null).then_some(chrono::DateTime::UNIX_EPOCH))
+        }
+        ColumnType::Date => Value::ChronoDate((!null).then_some(chrono::NaiveDate::MIN)),
+        _ => return None,
+    };
+    Some(value)
+}
+
 /// Rows by id, within the viewer's scope.
 pub async fn by_ids<E: Scoped>(
     db: &DatabaseConnection,
     viewer: &Viewer,
     ids: &[i64],
 ) -> Result<HashMap<i64, E::Model>> {
-    let rows = E::find()
+    by_ids_reading::<E>(db, viewer, ids, &Columns::All).await
+}
+
+/// Rows by id, within the viewer's scope, reading only `columns` (see [`Columns`]).
+pub async fn by_ids_reading<E: Scoped>(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    ids: &[i64],
+    columns: &Columns<E::Column>,
+) -> Result<HashMap<i64, E::Model>> {
+    let rows = columns
+        .apply(E::find())
         .filter(among(db.get_database_backend(), E::id_column(), ids))
         .filter(E::scope(viewer))
         .all(db)
@@ -191,6 +271,28 @@ where
     }
 }
 
+/// A row with the row of its to-one relation `J` (`None` if there is none the viewer may see).
+pub type Joined<E, J> = (<E as EntityTrait>::Model, Option<<J as EntityTrait>::Model>);
+
+/// `select` with a to-one relation read in the same statement: `J`'s row that `foreign_key`
+/// names, left-joined within the viewer's scope of `J` (a row the viewer may not see reads as
+/// absent, as the loader would answer).
+pub fn join_one<E: Scoped, J: Scoped>(
+    select: Select<E>,
+    foreign_key: E::Column,
+    viewer: &Viewer,
+) -> SelectTwo<E, J> {
+    let scope = J::scope(viewer);
+    let relation: RelationDef = E::belongs_to(J::default())
+        .from(foreign_key)
+        .to(J::id_column())
+        .on_condition(move |_, _| scope.clone())
+        .into();
+    select
+        .join(JoinType::LeftJoin, relation)
+        .select_also(J::default())
+}
+
 /// All children of each parent (`parent` is the foreign-key column), in `order` then id.
 pub async fn grouped<E: Scoped>(
     db: &DatabaseConnection,
@@ -200,6 +302,53 @@ pub async fn grouped<E: Scoped>(
     extra: Condition,
     order: &[Sort<E::Column>],
 ) -> Result<HashMap<i64, Vec<E::Model>>> {
+    let select = children_of::<E>(db, viewer, parent, parents, extra, order);
+    let rows = select.all(db).await?;
+    Ok(by_parent(parents, rows, |row| int_of(row, parent)))
+}
+
+/// Rows grouped by their parent's id, every parent present (with no rows if it has none).
+fn by_parent<T>(
+    parents: &[i64],
+    rows: Vec<T>,
+    parent_of: impl Fn(&T) -> Option<i64>,
+) -> HashMap<i64, Vec<T>> {
+    let mut groups: HashMap<i64, Vec<T>> = parents.iter().map(|p| (*p, Vec::new())).collect();
+    for row in rows {
+        if let Some(key) = parent_of(&row) {
+            groups.entry(key).or_default().push(row);
+        }
+    }
+    groups
+}
+
+/// [`grouped`], each child with its to-one relation `J` (by `foreign_key`) read in the same
+/// statement ([`join_one`]).
+pub async fn grouped_joined<E: Scoped, J: Scoped>(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    parent: E::Column,
+    parents: &[i64],
+    extra: Condition,
+    order: &[Sort<E::Column>],
+    foreign_key: E::Column,
+) -> Result<HashMap<i64, Vec<Joined<E, J>>>> {
+    let select = children_of::<E>(db, viewer, parent, parents, extra, order);
+    let rows = join_one::<E, J>(select, foreign_key, viewer)
+        .all(db)
+        .await?;
+    Ok(by_parent(parents, rows, |(row, _)| int_of(row, parent)))
+}
+
+/// The children of these parents within the viewer's scope, in `order` then id.
+fn children_of<E: Scoped>(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    parent: E::Column,
+    parents: &[i64],
+    extra: Condition,
+    order: &[Sort<E::Column>],
+) -> Select<E> {
     let mut select = E::find()
         .filter(among(db.get_database_backend(), parent, parents))
         .filter(E::scope(viewer))
@@ -207,14 +356,7 @@ pub async fn grouped<E: Scoped>(
     for key in page::with_tiebreak(order, E::id_column()) {
         select = select.order_by(key.column, page::direction(key.descending, false));
     }
-    let mut groups: HashMap<i64, Vec<E::Model>> =
-        parents.iter().map(|p| (*p, Vec::new())).collect();
-    for row in select.all(db).await? {
-        if let Some(key) = int_of(&row, parent) {
-            groups.entry(key).or_default().push(row);
-        }
-    }
-    Ok(groups)
+    select
 }
 
 /// One page of children for each parent, in one statement:

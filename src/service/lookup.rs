@@ -3,11 +3,12 @@
 use std::collections::HashMap;
 
 use entity::{alliance, department, enums, membership, municipality, organization, sector};
-use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
-};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
-use super::{access::Viewer, load::Scoped};
+use super::{
+    access::Viewer,
+    load::{self, Scoped},
+};
 use crate::{
     domain::uscc::Uscc,
     error::{Error, Result},
@@ -82,6 +83,8 @@ pub struct UsccMemberships {
     pub reason: Option<String>,
     pub organization: Option<organization::Model>,
     pub memberships: Vec<membership::Model>,
+    /// The alliances of those memberships (read with them).
+    pub alliances: Vec<alliance::Model>,
 }
 
 /// For up to [`MAX_USCC_BATCH`] codes, the unit and its memberships (all statuses the viewer
@@ -123,25 +126,28 @@ pub async fn memberships_by_uscc(
         .collect();
     let ids: Vec<i64> = organizations.values().map(|o| o.id).collect();
     let mut memberships: HashMap<i64, Vec<membership::Model>> = HashMap::new();
+    let mut alliances: HashMap<i64, alliance::Model> = HashMap::new();
     if !ids.is_empty() {
-        let alliances = alliance::Entity::find()
-            .select_only()
-            .column(alliance::Column::Id)
-            .filter(alliance::Entity::scope(viewer))
-            .into_query();
-        let visible_alliances = membership::Column::AllianceId.in_subquery(alliances);
-        for row in membership::Entity::find()
+        // Each membership with its alliance, in one statement; a membership of an alliance the
+        // viewer may not see is not listed.
+        let select = membership::Entity::find()
             .filter(membership::Column::OrganizationId.is_in(ids))
             .filter(membership::Entity::scope(viewer))
-            .filter(visible_alliances)
-            .order_by_asc(membership::Column::Id)
-            .all(db)
-            .await?
-        {
+            .order_by_asc(membership::Column::Id);
+        let rows = load::join_one::<membership::Entity, alliance::Entity>(
+            select,
+            membership::Column::AllianceId,
+            viewer,
+        )
+        .all(db)
+        .await?;
+        for (row, alliance) in rows {
+            let Some(alliance) = alliance else { continue };
             memberships
                 .entry(row.organization_id)
                 .or_default()
                 .push(row);
+            alliances.insert(alliance.id, alliance);
         }
     }
     Ok(usccs
@@ -156,7 +162,13 @@ pub async fn memberships_by_uscc(
                 .as_ref()
                 .and_then(|o| memberships.get(&o.id).cloned())
                 .unwrap_or_default();
-            answer(code, parsed, organization, found)
+            let mut answer = answer(code, parsed, organization, found);
+            answer.alliances = answer
+                .memberships
+                .iter()
+                .filter_map(|m| alliances.get(&m.alliance_id).cloned())
+                .collect();
+            answer
         })
         .collect())
 }
@@ -178,5 +190,6 @@ fn answer(
         reason,
         organization,
         memberships,
+        alliances: Vec::new(),
     }
 }

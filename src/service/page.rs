@@ -4,7 +4,7 @@
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, ModelTrait, Order, QueryFilter,
-    QueryOrder, QuerySelect, Select, Value,
+    QueryOrder, QuerySelect, Select, SelectTwo, Value,
 };
 use serde::{Deserialize, Serialize};
 
@@ -126,15 +126,43 @@ where
 {
     let window = request.window()?;
     let keys = with_tiebreak(order, id);
-    let mut select = select;
+    let rows = windowed(select, &keys, &window)?.all(db).await?;
+    Ok(assemble(rows, &keys, &window))
+}
+
+/// [`fetch`] for rows read with a to-one relation joined (`Listing::page_joined`): the cursor is
+/// the first row's.
+pub async fn fetch_joined<E, J, C>(
+    db: &impl ConnectionTrait,
+    select: SelectTwo<E, J>,
+    order: &[Sort<E::Column>],
+    request: &PageRequest,
+    id: E::Column,
+) -> Result<Page<(E::Model, Option<J::Model>)>>
+where
+    E: EntityTrait<Column = C>,
+    J: EntityTrait,
+    C: ColumnTrait,
+{
+    let window = request.window()?;
+    let keys = with_tiebreak(order, id);
+    let rows = windowed(select, &keys, &window)?.all(db).await?;
+    Ok(assemble_by(rows, &window, |(row, _)| cursor_of(row, &keys)))
+}
+
+/// A select cut to one window: after the cursor, in the keys' order, one row past the limit.
+fn windowed<S, C>(mut select: S, keys: &[Sort<C>], window: &Window) -> Result<S>
+where
+    S: QueryFilter + QueryOrder + QuerySelect,
+    C: ColumnTrait,
+{
     if let Some(cursor) = &window.cursor {
-        select = select.filter(after_condition(&keys, cursor, window.backward)?);
+        select = select.filter(after_condition(keys, cursor, window.backward)?);
     }
-    for key in &keys {
+    for key in keys {
         select = select.order_by(key.column, direction(key.descending, window.backward));
     }
-    let rows = select.limit(window.limit + 1).all(db).await?;
-    Ok(assemble(rows, &keys, &window))
+    Ok(select.limit(window.limit + 1))
 }
 
 /// Appends `id` ascending unless the order already ends with it.
@@ -201,22 +229,27 @@ pub fn after_condition<C: ColumnTrait>(
 
 /// Turns `limit + 1` fetched rows into a page, in the caller's order.
 pub fn assemble<M: ModelTrait>(
-    mut rows: Vec<M>,
+    rows: Vec<M>,
     keys: &[Sort<<M::Entity as EntityTrait>::Column>],
     window: &Window,
 ) -> Page<M> {
+    assemble_by(rows, window, |row| cursor_of(row, keys))
+}
+
+/// The cursor of a row: its sort keys' values.
+fn cursor_of<M: ModelTrait>(row: &M, keys: &[Sort<<M::Entity as EntityTrait>::Column>]) -> String {
+    let values: Vec<Value> = keys.iter().map(|k| row.get(k.column)).collect();
+    encode_cursor(&values)
+}
+
+/// [`assemble`] for any row, given its cursor.
+fn assemble_by<T>(mut rows: Vec<T>, window: &Window, cursor: impl Fn(&T) -> String) -> Page<T> {
     let more = rows.len() as u64 > window.limit;
     rows.truncate(window.limit as usize);
     if window.backward {
         rows.reverse();
     }
-    let items = rows
-        .into_iter()
-        .map(|row| {
-            let values: Vec<Value> = keys.iter().map(|k| row.get(k.column)).collect();
-            (encode_cursor(&values), row)
-        })
-        .collect();
+    let items = rows.into_iter().map(|row| (cursor(&row), row)).collect();
     let has_cursor = window.cursor.is_some();
     let (has_next, has_previous) = if window.backward {
         (has_cursor, more)

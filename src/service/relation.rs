@@ -45,6 +45,26 @@ pub async fn children<R: Relation>(
     load::grouped::<R::Child>(db, viewer, R::parent(), parents, R::live(), &R::order()).await
 }
 
+/// Every child of each parent, each with its to-one relation `J` (the row `foreign_key` names),
+/// in one statement.
+pub async fn children_joined<R: Relation, J: Scoped>(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    parents: &[i64],
+    foreign_key: <R::Child as EntityTrait>::Column,
+) -> Result<HashMap<i64, Vec<(ChildRow<R>, Option<J::Model>)>>> {
+    load::grouped_joined::<R::Child, J>(
+        db,
+        viewer,
+        R::parent(),
+        parents,
+        R::live(),
+        &R::order(),
+        foreign_key,
+    )
+    .await
+}
+
 /// Declares a relation: `Name => child_table by ForeignKey, order [Column asc|desc, …]`, and
 /// `live` where the child table archives rows (they then leave the relation's lists).
 macro_rules! relation {

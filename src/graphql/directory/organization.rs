@@ -3,8 +3,8 @@
 use async_graphql::{Context, ID, Interface, Object};
 use chrono::{DateTime, Utc};
 use entity::{
-    chain_segment, enterprise_profile, enums::OrganizationKind, industrial_park, municipality,
-    organization,
+    alliance, chain_segment, enterprise_profile, enums::OrganizationKind, industrial_park,
+    membership, municipality, organization,
 };
 
 use super::{ChainSegment, Municipality, Park, Person, SupplyLink};
@@ -14,13 +14,15 @@ use crate::{
         connection::unwrap_shared,
         enums,
         loader::{ById, children, maybe_row, row},
-        membership::Membership,
+        membership::{Membership, preload_memberships},
+        preload::{self, Selection},
         request,
         scalars::Money,
         support::SupportMeasure,
     },
     service::{
-        access::{Guarded, Viewer},
+        access::{self, Guarded, Viewer},
+        load::Columns,
         relation::{
             LinksBoughtBy, LinksSuppliedBy, MembershipsOfOrganization, PeopleOfOrganization,
             SegmentLinksOfOrganization, SupportForOrganization,
@@ -127,6 +129,95 @@ impl Organization {
     }
 }
 
+/// The columns a selection of units reads: those of each field asked for, plus what every unit
+/// needs (its id; its kind, which picks its type; its city, which the profile's guard reads).
+/// A field this function does not know reads every column, so a new field is never short of one.
+pub fn organization_columns(selection: &Selection<'_>) -> Columns<organization::Column> {
+    use organization::Column as C;
+    let mut columns = vec![C::Id, C::Kind, C::MunicipalityId];
+    for name in selection.names() {
+        columns.extend_from_slice(match name {
+            "uscc" => &[C::Uscc],
+            "nameZh" => &[C::NameZh],
+            "nameEn" => &[C::NameEn],
+            "park" => &[C::ParkId],
+            "regionCode" => &[C::RegionCode],
+            "regionName" => &[C::RegionName],
+            "address" => &[C::Address],
+            "website" => &[C::Website],
+            "isDemo" => &[C::IsDemo],
+            "archivedAt" => &[C::ArchivedAt],
+            "createdAt" => &[C::CreatedAt],
+            "updatedAt" => &[C::UpdatedAt],
+            "version" => &[C::Version],
+            "id" | "kind" | "municipality" | "__typename" | "segments" | "memberships"
+            | "people" | "suppliers" | "customers" | "supportMeasures" => &[],
+            "withheldFields" => &[],
+            name if access::is_profile_field(name) => &[],
+            _ => return Columns::All,
+        });
+    }
+    Columns::Only(columns)
+}
+
+/// Reads what a selection asks of a list of units for the whole list at once: parks (and their
+/// cities), cities, memberships (with their alliances, and what they ask in turn) and enterprise
+/// profiles. `parks` are the units' parks when they were read with the units.
+pub async fn preload_organizations(
+    ctx: &Context<'_>,
+    units: &[&organization::Model],
+    selection: &Selection<'_>,
+    parks: Option<Vec<industrial_park::Model>>,
+) -> async_graphql::Result<()> {
+    if units.is_empty() || !preload::preloads(ctx) {
+        return Ok(());
+    }
+    let park = selection.field("park");
+    if !park.is_empty() {
+        let parks = match parks {
+            Some(parks) => parks,
+            None => {
+                preload::rows::<industrial_park::Model>(ctx, units.iter().filter_map(|u| u.park_id))
+                    .await?
+            }
+        };
+        if park.has("municipality") {
+            preload::rows::<municipality::Model>(ctx, parks.iter().map(|p| p.municipality_id))
+                .await?;
+        }
+    }
+    if selection.has("municipality") {
+        preload::rows::<municipality::Model>(ctx, units.iter().filter_map(|u| u.municipality_id))
+            .await?;
+    }
+    let memberships = selection.field("memberships");
+    if !memberships.is_empty() {
+        let ids = units.iter().map(|u| u.id);
+        let with_alliances = memberships.has("alliance");
+        let rows = if with_alliances {
+            preload::children_joined::<MembershipsOfOrganization, alliance::Entity>(
+                ctx,
+                ids,
+                membership::Column::AllianceId,
+            )
+            .await?
+        } else {
+            preload::children::<MembershipsOfOrganization>(ctx, ids).await?
+        };
+        let rows: Vec<&membership::Model> = rows.iter().collect();
+        preload_memberships(ctx, &rows, &memberships, with_alliances).await?;
+    }
+    let names = selection.names();
+    if names.contains("withheldFields") || names.iter().any(|name| access::is_profile_field(name)) {
+        let enterprises = units
+            .iter()
+            .filter(|u| u.kind == OrganizationKind::Enterprise)
+            .map(|u| u.id);
+        preload::rows::<enterprise_profile::Model>(ctx, enterprises).await?;
+    }
+    Ok(())
+}
+
 /// The enterprise profile of an organization, guarded (enterprises only).
 pub async fn profile(
     ctx: &Context<'_>,
@@ -199,7 +290,7 @@ macro_rules! organization_kind {
                     .map(|link| ById::new(link.segment_id))
                     .collect();
                 let mut found = request(ctx)?.loader.load_many(keys.clone()).await.map_err(unwrap_shared)?;
-                Ok(Some(keys.iter().filter_map(|k| found.remove(k)).map(ChainSegment).collect()))
+                Ok(Some(keys.iter().filter_map(|k| found.remove(k).flatten()).map(ChainSegment).collect()))
             }
             /// Memberships of alliances (those the caller may see).
             pub async fn memberships(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Membership>> {

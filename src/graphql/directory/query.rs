@@ -7,7 +7,7 @@ use entity::{enums::OrganizationKind, industrial_park, organization};
 
 use super::{
     Department, Enterprise, Municipality, Organization, Park, Person, Sector, SupplyLink,
-    University,
+    University, organization_columns, preload_organizations,
 };
 use crate::{
     domain::id::{self, Kind},
@@ -19,6 +19,7 @@ use crate::{
             PersonOrderBy, SupplyLinkFilter, SupplyLinkOrderBy,
         },
         loader::row,
+        preload::{self, Selection},
         request,
     },
     service::{
@@ -154,14 +155,46 @@ impl OrganizationQuery {
     ) -> async_graphql::Result<Conn<N>> {
         let filter = OrganizationFilter::convert(filter)?;
         let order = OrganizationOrderBy::sorts(order_by);
+        let request = request(ctx)?;
         let listing = listing::organizations(
-            &request(ctx)?.viewer,
+            &request.viewer,
             kinds,
             filter.as_ref(),
             &order,
             Archived::from_flag(include_archived),
         )?;
-        list(ctx, listing, page, node).await
+        let selection = Selection::of_connection(ctx);
+        let columns = organization_columns(&selection);
+        // A unit's park is read with the unit, in the page's statement.
+        let (rows, parks) = if selection.has("park") && preload::preloads(ctx) {
+            let rows = listing
+                .page_joined::<industrial_park::Entity>(
+                    &request.db,
+                    &request.viewer,
+                    &page,
+                    columns,
+                    organization::Column::ParkId,
+                )
+                .await?;
+            let parks: Vec<(i64, Option<industrial_park::Model>)> = rows
+                .items
+                .iter()
+                .filter_map(|(_, (unit, park))| unit.park_id.map(|id| (id, park.clone())))
+                .collect();
+            preload::feed(ctx, parks.clone()).await?;
+            let parks = parks.into_iter().filter_map(|(_, park)| park).collect();
+            (rows.map(|(unit, _)| unit), Some(parks))
+        } else {
+            let rows = listing.page_reading(&request.db, &page, columns).await?;
+            (rows, None)
+        };
+        let units: Vec<&organization::Model> = rows.items.iter().map(|(_, unit)| unit).collect();
+        preload_organizations(ctx, &units, &selection, parks).await?;
+        Ok(connection(
+            rows,
+            TotalCount::Listing(Arc::new(listing)),
+            node,
+        ))
     }
 }
 
