@@ -18,7 +18,7 @@ use crate::{
             OrganizationFilter, OrganizationOrderBy, ParkFilter, ParkOrderBy, PersonFilter,
             PersonOrderBy, SupplyLinkFilter, SupplyLinkOrderBy,
         },
-        loader::row,
+        loader::{row, row_at_once},
         preload::{self, Selection},
         request,
     },
@@ -276,7 +276,11 @@ impl OrganizationQuery {
         ctx: &Context<'_>,
         id: ID,
     ) -> async_graphql::Result<Option<Organization>> {
-        Organization::load(ctx, id::decode_as(&id, Kind::Organization)?).await
+        let id = id::decode_as(&id, Kind::Organization)?;
+        let viewer = request(ctx)?.viewer.clone();
+        Ok(row_at_once::<organization::Model>(ctx, id)
+            .await?
+            .map(|m| Organization::new(&viewer, m)))
     }
 
     /// The live unit with this Unified Social Credit Code (input is trimmed, full-width folded,
