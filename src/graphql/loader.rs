@@ -136,26 +136,6 @@ pub(crate) async fn row<M: Row + Clone>(
         .flatten())
 }
 
-/// One row by id, read at once instead of batched: for a root lookup, which has no siblings
-/// whose keys a batching window could gather. The row (or its absence) is handed to the loader
-/// for the rest of a query.
-pub(crate) async fn row_at_once<M: Row + Clone>(
-    ctx: &Context<'_>,
-    id: i64,
-) -> async_graphql::Result<Option<M>> {
-    let request = request(ctx)?;
-    let row = M::by_ids(&request.db, &request.viewer, &[id])
-        .await?
-        .remove(&id);
-    if request.preloads {
-        request
-            .loader
-            .feed_one(ById::<M>::new(id), row.clone())
-            .await;
-    }
-    Ok(row)
-}
-
 /// An optional reference (a nullable foreign key) through the loader.
 pub(crate) async fn maybe_row<M: Row + Clone>(
     ctx: &Context<'_>,

@@ -53,12 +53,9 @@ where
         request: &PageRequest,
         columns: Columns<E::Column>,
     ) -> Result<Page<E::Model>> {
-        let columns = columns
-            .with(self.order.iter().map(|sort| sort.column))
-            .with([E::id_column()]);
         page::fetch(
             db,
-            columns.apply(self.select.clone()),
+            self.with_keys(columns).apply(self.select.clone()),
             &self.order,
             request,
             E::id_column(),
@@ -76,9 +73,7 @@ where
         columns: Columns<E::Column>,
         foreign_key: E::Column,
     ) -> Result<Page<(E::Model, Option<J::Model>)>> {
-        let columns = columns
-            .with(self.order.iter().map(|sort| sort.column))
-            .with([E::id_column(), foreign_key]);
+        let columns = self.with_keys(columns).with([foreign_key]);
         page::fetch_joined(
             db,
             load::join_one::<E, J>(columns.apply(self.select.clone()), foreign_key, viewer),
@@ -87,6 +82,13 @@ where
             E::id_column(),
         )
         .await
+    }
+
+    /// The columns a page reads: those asked, plus the id and sort columns its cursors are made of.
+    fn with_keys(&self, columns: Columns<E::Column>) -> Columns<E::Column> {
+        columns
+            .with(self.order.iter().map(|sort| sort.column))
+            .with([E::id_column()])
     }
 
     pub async fn count(&self, db: &DatabaseConnection) -> Result<u64> {

@@ -18,7 +18,7 @@ use crate::{
             OrganizationFilter, OrganizationOrderBy, ParkFilter, ParkOrderBy, PersonFilter,
             PersonOrderBy, SupplyLinkFilter, SupplyLinkOrderBy,
         },
-        loader::{row, row_at_once},
+        loader::row,
         preload::{self, Selection},
         request,
     },
@@ -278,8 +278,11 @@ impl OrganizationQuery {
     ) -> async_graphql::Result<Option<Organization>> {
         let id = id::decode_as(&id, Kind::Organization)?;
         let viewer = request(ctx)?.viewer.clone();
-        Ok(row_at_once::<organization::Model>(ctx, id)
+        // Read at once, not batched: a root lookup has no siblings for a batching window to
+        // gather.
+        Ok(preload::rows::<organization::Model>(ctx, [id])
             .await?
+            .pop()
             .map(|m| Organization::new(&viewer, m)))
     }
 
