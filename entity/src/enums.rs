@@ -821,3 +821,44 @@ pub enum ResultKind {
     Standard,
     NewProduct,
 }
+
+/// A designation an enterprise is granted (the tags industrial-chain maps show), each for a
+/// year and, where one grants it in the region, by a department.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    EnumIter,
+    DeriveActiveEnum,
+    Serialize,
+    Deserialize,
+)]
+#[sea_orm(
+    rs_type = "String",
+    db_type = "String(StringLen::N(40))",
+    rename_all = "SCREAMING_SNAKE_CASE"
+)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Designation {
+    /// 规模以上工业企业: main-business revenue of 20 million yuan or more (statistics bureau).
+    AboveDesignatedSize,
+    /// 专精特新“小巨人”企业 (national, Ministry of Industry and Information Technology).
+    SrdiLittleGiant,
+    /// 自治区专精特新中小企业 (regional).
+    SrdiProvincial,
+    /// 高新技术企业 (recognised by the regional science department with finance and tax).
+    HighTech,
+    /// 制造业单项冠军企业 (national).
+    SingleChampion,
+    /// 科技型中小企业 (registered with the regional science department).
+    TechSme,
+    /// 国家企业技术中心 (national).
+    TechCenterNational,
+    /// 自治区企业技术中心 (regional).
+    TechCenterRegional,
+}

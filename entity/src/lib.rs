@@ -16,6 +16,8 @@ pub mod charter_consent;
 pub mod coordination_mechanism;
 pub mod cost_spending;
 pub mod department;
+pub mod enterprise_designation;
+pub mod enterprise_figure;
 pub mod enterprise_profile;
 pub mod enums;
 pub mod industrial_park;

@@ -14,6 +14,7 @@ mod m20261205_000005_results;
 mod m20261205_000006_coordination;
 mod m20261205_000007_municipal_support;
 mod m20261205_000008_identity;
+mod m20261205_000009_yearly_figures;
 mod spec;
 
 /// All migrations, in order.
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000006_coordination::Migration),
             Box::new(m20261205_000007_municipal_support::Migration),
             Box::new(m20261205_000008_identity::Migration),
+            Box::new(m20261205_000009_yearly_figures::Migration),
         ]
     }
 }

@@ -34,10 +34,12 @@ pub enum Kind {
     SupplyLink,
     SupportMeasure,
     ApiClient,
+    EnterpriseYear,
+    Designation,
 }
 
 impl Kind {
-    const ALL: [Kind; 27] = [
+    const ALL: [Kind; 29] = [
         Kind::Department,
         Kind::Municipality,
         Kind::Sector,
@@ -65,6 +67,8 @@ impl Kind {
         Kind::SupplyLink,
         Kind::SupportMeasure,
         Kind::ApiClient,
+        Kind::EnterpriseYear,
+        Kind::Designation,
     ];
 
     pub fn tag(self) -> &'static str {
@@ -96,6 +100,8 @@ impl Kind {
             Kind::SupplyLink => "SupplyLink",
             Kind::SupportMeasure => "SupportMeasure",
             Kind::ApiClient => "ApiClient",
+            Kind::EnterpriseYear => "EnterpriseYear",
+            Kind::Designation => "EnterpriseDesignation",
         }
     }
 }
@@ -132,7 +138,9 @@ pub fn decode_as(global: &str, expected: Kind) -> Result<i64, Error> {
 /// The global id of a row the audit trail names (its table and id), when it is an API object.
 pub fn of_audited(entity: &str, id: i64) -> Option<String> {
     let kind = match entity {
-        "organization" | "enterprise_profile" => Kind::Organization,
+        "organization" | "enterprise_profile" | "enterprise_figure" | "enterprise_designation" => {
+            Kind::Organization
+        }
         "industrial_park" => Kind::Park,
         "supply_link" => Kind::SupplyLink,
         "support_measure" => Kind::SupportMeasure,

@@ -4,11 +4,11 @@
 //! codes of their fixed enumerations are labelled here as well, with the official names.
 
 use entity::enums::{
-    AdmissionBody, AllianceStage, AuditOutcome, Body, Decision, DepartmentCode, EnterpriseScale,
-    FormationMode, MeetingKind, MembershipStatus, MunicipalityCode, MunicipalityKind,
-    OrganizationKind, ParkLevel, ParticipantRole, PostKind, ProjectKind, ProjectStage, ReportKind,
-    ResolutionKind, ResultKind, SectorCode, SegmentPosition, SupportKind, SupportStatus,
-    SupportingRuleKind, Threshold, WorkingGroupKind,
+    AdmissionBody, AllianceStage, AuditOutcome, Body, Decision, DepartmentCode, Designation,
+    EnterpriseScale, FormationMode, MeetingKind, MembershipStatus, MunicipalityCode,
+    MunicipalityKind, OrganizationKind, ParkLevel, ParticipantRole, PostKind, ProjectKind,
+    ProjectStage, ReportKind, ResolutionKind, ResultKind, SectorCode, SegmentPosition, SupportKind,
+    SupportStatus, SupportingRuleKind, Threshold, WorkingGroupKind,
 };
 use sea_orm::Iterable;
 use serde::{Serialize, de::DeserializeOwned};
@@ -143,6 +143,16 @@ labels! {
         Medium => "中型", "Medium";
         Small => "小型", "Small";
         Micro => "微型", "Micro";
+    }
+    Designation {
+        AboveDesignatedSize => "规模以上工业企业", "Above designated size";
+        SrdiLittleGiant => "专精特新“小巨人”企业", "Specialised and innovative \"little giant\"";
+        SrdiProvincial => "自治区专精特新中小企业", "Specialised and innovative SME (regional)";
+        HighTech => "高新技术企业", "High-tech enterprise";
+        SingleChampion => "制造业单项冠军企业", "Manufacturing single champion";
+        TechSme => "科技型中小企业", "Technology-based SME";
+        TechCenterNational => "国家企业技术中心", "National enterprise technology centre";
+        TechCenterRegional => "自治区企业技术中心", "Regional enterprise technology centre";
     }
     AllianceStage {
         Initiative => "酝酿发起", "Initiative";

@@ -82,6 +82,28 @@ pub enum EnterpriseScale {
     Micro,
 }
 
+/// A designation an enterprise is granted (the tags of industrial-chain maps).
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "entity::enums::Designation")]
+pub enum Designation {
+    /// 规模以上工业企业: main-business revenue of 20 million yuan or more.
+    AboveDesignatedSize,
+    /// 专精特新“小巨人”企业 (national).
+    SrdiLittleGiant,
+    /// 自治区专精特新中小企业 (regional).
+    SrdiProvincial,
+    /// 高新技术企业.
+    HighTech,
+    /// 制造业单项冠军企业 (national).
+    SingleChampion,
+    /// 科技型中小企业.
+    TechSme,
+    /// 国家企业技术中心.
+    TechCenterNational,
+    /// 自治区企业技术中心.
+    TechCenterRegional,
+}
+
 /// Formation stage of an alliance, in order (Annex 2 section 2).
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 #[graphql(remote = "entity::enums::AllianceStage")]
@@ -341,6 +363,7 @@ stored_codes!(
     ParkLevel,
     OrganizationKind,
     EnterpriseScale,
+    Designation,
     AllianceStage,
     MembershipStatus,
     Body,

@@ -68,6 +68,7 @@ pub struct IdFilter {
 #[graphql(concrete(name = "SectorCodeFilter", params(enums::SectorCode)))]
 #[graphql(concrete(name = "DepartmentCodeFilter", params(enums::DepartmentCode)))]
 #[graphql(concrete(name = "EnterpriseScaleFilter", params(enums::EnterpriseScale)))]
+#[graphql(concrete(name = "DesignationFilter", params(enums::Designation)))]
 #[graphql(concrete(name = "AllianceStageFilter", params(enums::AllianceStage)))]
 #[graphql(concrete(name = "MembershipStatusFilter", params(enums::MembershipStatus)))]
 #[graphql(concrete(name = "ParkLevelFilter", params(enums::ParkLevel)))]
@@ -244,6 +245,8 @@ filter_input!(
         scale: EnumFilter<enums::EnterpriseScale> => Scale,
         is_backbone: BooleanFilter => IsBackbone,
         founded_year: IntFilter => FoundedYear,
+        /// Holds this designation now (专精特新, 高新技术企业, …).
+        designation: EnumFilter<enums::Designation> => Designation,
         is_demo: BooleanFilter => IsDemo,
     }
 );

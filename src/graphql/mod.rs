@@ -6,7 +6,7 @@
 //! - [`access`]: `viewer`; [`node`]: `node`/`nodes` and the `Node` interface;
 //! - [`directory`]: reference data, parks, organizations, people, supply links;
 //! - [`support`], [`formation`], [`membership`], [`project`], [`governance`]: the alliance's life;
-//! - [`chain`], [`stats`]: chain analytics and dashboard statistics;
+//! - [`chain`], [`stats`], [`ranking`]: chain analytics, dashboard statistics and rankings;
 //! - [`changes`]: the change feed, the audit trail and live subscriptions;
 //! - [`labels`]: the names of coded values, for charts;
 //! - [`clients`]: API clients for department systems, and token revocation;
@@ -41,6 +41,7 @@ pub mod node;
 pub mod order;
 pub mod preload;
 pub mod project;
+pub mod ranking;
 pub mod report;
 pub mod result;
 pub mod scalars;
@@ -77,6 +78,7 @@ pub struct Query(
     changes::FeedQuery,
     chain::ChainQuery,
     stats::StatsQuery,
+    ranking::RankingQuery,
     labels::LabelsQuery,
     coordination::CoordinationQuery,
     clients::ClientQuery,
@@ -86,6 +88,7 @@ pub struct Query(
 #[derive(MergedObject, Default)]
 pub struct Mutation(
     directory::DirectoryMutation,
+    directory::FiguresMutation,
     support::SupportMutation,
     formation::FormationMutation,
     formation::CharterMutation,

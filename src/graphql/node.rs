@@ -3,9 +3,9 @@
 use async_graphql::{Context, ID, Interface, Object};
 use entity::{
     agreement, agreement_party, alliance_report, alliance_stage_event, chain_segment, charter,
-    charter_consent, coordination_mechanism, department, industrial_park, joint_result, meeting,
-    membership, municipality, person, post, project, project_participant, resolution, sector,
-    supply_link, support_measure, supporting_rule, working_group,
+    charter_consent, coordination_mechanism, department, enterprise_designation, industrial_park,
+    joint_result, meeting, membership, municipality, person, post, project, project_participant,
+    resolution, sector, supply_link, support_measure, supporting_rule, working_group,
 };
 
 use crate::{
@@ -14,9 +14,9 @@ use crate::{
     graphql::{
         coordination::CoordinationMechanism,
         directory::{
-            ChainSegment, Department, Enterprise, FinancialInstitution, IndustryAssociation,
-            Municipality, Organization, Park, Person, ResearchInstitute, Sector,
-            SocialOrganization, SupplyLink, University,
+            ChainSegment, Department, Enterprise, EnterpriseDesignation, EnterpriseYear,
+            FinancialInstitution, IndustryAssociation, Municipality, Organization, Park, Person,
+            ResearchInstitute, Sector, SocialOrganization, SupplyLink, University,
         },
         formation::{
             Agreement, AgreementParty, Alliance, Charter, CharterConsent, StageEvent,
@@ -69,6 +69,8 @@ pub enum Node {
     ProjectParticipant(ProjectParticipant),
     SupplyLink(SupplyLink),
     SupportMeasure(SupportMeasure),
+    EnterpriseYear(EnterpriseYear),
+    EnterpriseDesignation(EnterpriseDesignation),
 }
 
 impl From<Organization> for Node {
@@ -166,6 +168,12 @@ impl Node {
                 .await?
                 .map(|m| Node::SupportMeasure(SupportMeasure::new(&viewer, m))),
             Kind::ApiClient => super::clients::visible(ctx, id).await?.map(Node::ApiClient),
+            Kind::EnterpriseYear => EnterpriseYear::load(ctx, id)
+                .await?
+                .map(Node::EnterpriseYear),
+            Kind::Designation => row::<enterprise_designation::Model>(ctx, id)
+                .await?
+                .map(|d| Node::EnterpriseDesignation(EnterpriseDesignation(d))),
         };
         Ok(node)
     }

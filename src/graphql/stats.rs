@@ -1,9 +1,9 @@
 //! Dashboard statistics: grouped counts and figures, with suppressed cells marked.
 
-use async_graphql::{Context, Enum, Object, SimpleObject};
+use async_graphql::{Context, Enum, InputObject, Object, SimpleObject};
 use entity::{
     alliance, chain_segment,
-    enums::{DepartmentCode, EnterpriseScale, OrganizationKind, SupportKind},
+    enums::{DepartmentCode, Designation, EnterpriseScale, OrganizationKind, SupportKind},
     industrial_park, municipality, sector,
 };
 
@@ -32,6 +32,19 @@ pub enum EnterpriseGroupBy {
     Scale,
     Kind,
     FoundedYear,
+    /// The year of the figures: one point per year, over the enterprises with figures recorded
+    /// for it (see `years`).
+    Year,
+    /// A designation held (in the figures' year, or now): a unit counts under each designation
+    /// it holds, and under null when it holds none.
+    Designation,
+}
+
+/// Years of figures, both included.
+#[derive(InputObject, Debug, Clone, Copy)]
+pub struct YearRange {
+    pub from: i32,
+    pub to: i32,
 }
 
 /// What support statistics are grouped by.
@@ -231,6 +244,11 @@ impl StatGroup {
     async fn annual_revenue(&self) -> Option<Figure> {
         self.figure("annualRevenue")
     }
+    /// Industrial output value (工业总产值), recorded by year: null unless the statistic reads
+    /// yearly figures (`years`, or grouped by YEAR).
+    async fn output_value(&self) -> Option<Figure> {
+        self.figure("outputValue")
+    }
     async fn rnd_spend(&self) -> Option<Figure> {
         self.figure("rndSpend")
     }
@@ -377,11 +395,18 @@ impl StatsQuery {
     /// (count, sum, average, min, max) are exact for OFFICE; below OFFICE every cell passes
     /// disclosure control (see `protection`), and `filter` may use classifying fields only
     /// (not `uscc`, `nameZh`, `nameEn`: FORBIDDEN).
+    ///
+    /// Without `years` and YEAR, figures are each enterprise's latest (its profile) and every
+    /// unit counts. With them, figures are those recorded for each year and a year's cells count
+    /// the enterprises with figures for it: group by YEAR for a series (one point per year,
+    /// each cell protected, and each series a line of secondary suppression), or give one year
+    /// for that year's picture. Several years without YEAR: BAD_USER_INPUT.
     async fn enterprise_stats(
         &self,
         ctx: &Context<'_>,
         group_by: Vec<EnterpriseGroupBy>,
         filter: Option<OrganizationFilter>,
+        years: Option<YearRange>,
     ) -> async_graphql::Result<Vec<StatGroup>> {
         let request = request(ctx)?;
         let dims: Vec<crate::service::stats::EnterpriseDimension> =
@@ -390,16 +415,26 @@ impl StatsQuery {
         // Only the figures the selection asks for are computed (where disclosure control
         // allows: `service::stats`).
         let selection = ctx.look_ahead();
-        let asked: Vec<&str> = ["employees", "annualRevenue", "rndSpend", "taxPaid"]
-            .into_iter()
-            .filter(|figure| selection.field(figure).exists())
-            .collect();
+        let asked: Vec<&str> = [
+            "employees",
+            "annualRevenue",
+            "outputValue",
+            "rndSpend",
+            "taxPaid",
+        ]
+        .into_iter()
+        .filter(|figure| selection.field(figure).exists())
+        .collect();
         let rows = crate::service::stats::enterprise_stats(
             &request.db,
             &request.stats,
             &request.viewer,
             &dims,
             filter.as_ref(),
+            years.map(|y| crate::service::stats::YearRange {
+                from: y.from,
+                to: y.to,
+            }),
             &asked,
         )
         .await?;
@@ -410,7 +445,8 @@ impl StatsQuery {
             EnterpriseGroupBy::Segment => Values::Rows(Kind::ChainSegment),
             EnterpriseGroupBy::Scale => Values::Codes(EnterpriseScale::NAME),
             EnterpriseGroupBy::Kind => Values::Codes(OrganizationKind::NAME),
-            EnterpriseGroupBy::FoundedYear => Values::Years,
+            EnterpriseGroupBy::FoundedYear | EnterpriseGroupBy::Year => Values::Years,
+            EnterpriseGroupBy::Designation => Values::Codes(Designation::NAME),
         }))
     }
 

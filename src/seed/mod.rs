@@ -5,6 +5,7 @@
 //! code always produces the same rows (a fixed-seed SplitMix64 generator, fixed timestamps).
 
 mod alliances;
+mod figures;
 mod organizations;
 pub mod reference;
 mod results;
@@ -154,6 +155,19 @@ impl<'a> Seeder<'a> {
         <A::Entity as sea_orm::EntityTrait>::Model: sea_orm::IntoActiveModel<A>,
     {
         Ok(row.insert(self.db).await?)
+    }
+
+    /// Inserts rows of one table in one statement (none: nothing).
+    async fn insert_all<A>(&self, rows: Vec<A>) -> Result<()>
+    where
+        A: ActiveModelTrait + Send,
+    {
+        if !rows.is_empty() {
+            <A::Entity as sea_orm::EntityTrait>::insert_many(rows)
+                .exec_without_returning(self.db)
+                .await?;
+        }
+        Ok(())
     }
 
     fn municipality_id(&self, code: MunicipalityCode) -> Result<i64> {

@@ -471,6 +471,22 @@ impl Seeder<'_> {
             updated_at: Set(self.stamp),
         })
         .await?;
+        let history = super::figures::history(
+            &super::figures::Latest {
+                organization: id,
+                scale,
+                leading,
+                founded: founded as i32,
+                employees: employees as i32,
+                revenue,
+                rnd_spend: revenue / 1000 * rnd_permille,
+                tax_paid: revenue / 1000 * tax_permille,
+            },
+            &self.departments,
+            self.stamp,
+        );
+        self.insert_all(history.figures).await?;
+        self.insert_all(history.designations).await?;
         let segment_id = self.segment_id(segment.code)?;
         self.link_segment(id, segment_id, true).await?;
         let sector_segments = SECTORS

@@ -75,6 +75,7 @@ pub async fn load_scale(db: &DatabaseConnection, n: u64) -> Result<()> {
         .collect();
 
     let (mut units, mut profiles, mut unit_segments) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut figures, mut designations) = (Vec::new(), Vec::new());
     let mut segment_of = Vec::with_capacity(n as usize + 1);
     segment_of.push(0usize);
     for id in 1..=n as i64 {
@@ -112,16 +113,37 @@ pub async fn load_scale(db: &DatabaseConnection, n: u64) -> Result<()> {
         if enterprise {
             let scale = *rng.pick(&super::SCALES);
             let revenue = rng.range(1_000_000, 20_000_000_000);
+            let (leading, employees, founded) = (
+                rng.chance(2),
+                rng.range(5, 8000) as i32,
+                rng.range(1958, 2024) as i32,
+            );
+            let history = super::figures::history(
+                &super::figures::Latest {
+                    organization: id,
+                    scale,
+                    leading,
+                    founded,
+                    employees,
+                    revenue,
+                    rnd_spend: revenue / 40,
+                    tax_paid: revenue / 25,
+                },
+                &seeder.departments,
+                stamp,
+            );
+            figures.extend(history.figures);
+            designations.extend(history.designations);
             profiles.push(enterprise_profile::ActiveModel {
                 organization_id: Set(id),
                 scale: Set(scale),
                 is_backbone: Set(scale == EnterpriseScale::Large),
-                is_leading: Set(rng.chance(2)),
-                employees: Set(rng.range(5, 8000) as i32),
+                is_leading: Set(leading),
+                employees: Set(employees),
                 annual_revenue: Set(revenue),
                 rnd_spend: Set(revenue / 40),
                 tax_paid: Set(revenue / 25),
-                founded_year: Set(rng.range(1958, 2024) as i32),
+                founded_year: Set(founded),
                 industry_class: Set("C3985".into()),
                 version: Set(1),
                 created_at: Set(stamp),
@@ -138,6 +160,8 @@ pub async fn load_scale(db: &DatabaseConnection, n: u64) -> Result<()> {
     }
     insert_chunks(&txn, units).await?;
     insert_chunks(&txn, profiles).await?;
+    insert_chunks(&txn, figures).await?;
+    insert_chunks(&txn, designations).await?;
     insert_chunks(&txn, unit_segments).await?;
 
     // About ten links per unit, mostly to the next segment's units, often across cities.

@@ -94,7 +94,7 @@ const ORGANIZATION_FILTER_PRIVATE: &[&str] = &[
     "isDemo",
 ];
 /// Enterprise financial figures (restricted).
-const FIGURES: &[&str] = &["annualRevenue", "rndSpend", "taxPaid"];
+const FIGURES: &[&str] = &["annualRevenue", "outputValue", "rndSpend", "taxPaid"];
 
 /// Whether a unit's field is read from its enterprise profile (so a list asking for it reads
 /// the profiles too).
@@ -320,7 +320,7 @@ impl Viewer {
     /// the reader may see such values somewhere (the values themselves never travel in the feed).
     pub fn visible_changed_fields(&self, entity: &str, fields: Vec<String>) -> Vec<String> {
         let restricted: &[&str] = match entity {
-            "enterprise_profile"
+            "enterprise_profile" | "enterprise_figure"
                 if !matches!(self.role(), Role::Office | Role::Municipality)
                     && !self.is_department(DepartmentCode::Tax) =>
             {
@@ -359,6 +359,19 @@ impl Viewer {
             || (self.role() == Role::Municipality
                 && municipality_id.is_some()
                 && municipality_id == self.municipality_id)
+    }
+
+    /// An enterprise's designation (专精特新, 高新技术企业, …): OFFICE, the municipality where the
+    /// unit is located, or the department named as granting it (`department_id`).
+    pub fn may_record_designation(
+        &self,
+        municipality_id: Option<i64>,
+        department_id: Option<i64>,
+    ) -> bool {
+        self.may_manage_territory(municipality_id)
+            || (self.role() == Role::Department
+                && department_id.is_some()
+                && department_id == self.department_id)
     }
 
     /// An alliance initiative (Annex 2 §二(一)): OFFICE, or a MUNICIPALITY whose territory holds
@@ -549,6 +562,16 @@ impl Viewer {
         Guarded::new(profile, &withheld)
     }
 
+    /// An enterprise's figures for one year: withheld as its profile's are.
+    pub fn enterprise_figure(
+        &self,
+        figure: entity::enterprise_figure::Model,
+        municipality_id: Option<i64>,
+    ) -> Guarded<entity::enterprise_figure::Model> {
+        let withheld = self.profile_withheld(municipality_id);
+        Guarded::new(figure, &withheld)
+    }
+
     /// The profile fields withheld from this viewer, for an enterprise in `municipality_id`.
     fn profile_withheld(&self, municipality_id: Option<i64>) -> Vec<&'static str> {
         match self.role() {
@@ -703,7 +726,7 @@ impl Viewer {
                 }
                 Vec::new()
             }
-            "enterprise_profile" => {
+            "enterprise_profile" | "enterprise_figure" => {
                 let municipality = match (self.role(), id_of(columns, "organization_id")) {
                     (Role::Municipality, Some(id)) => organization::Entity::find_by_id(id)
                         .one(db)

@@ -283,7 +283,12 @@ impl ChangeKind {
                 "coordination_mechanism",
                 "mechanism_member",
             ],
-            ChangeKind::Organization => &["organization", "enterprise_profile"],
+            ChangeKind::Organization => &[
+                "organization",
+                "enterprise_profile",
+                "enterprise_figure",
+                "enterprise_designation",
+            ],
             ChangeKind::Park => &["industrial_park"],
             ChangeKind::SupplyLink => &["supply_link"],
             ChangeKind::SupportMeasure => &["support_measure"],

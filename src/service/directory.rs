@@ -951,8 +951,10 @@ impl Tx<'_> {
                 })?;
             let mut changed = profile.clone().into_active_model();
             apply_profile(&mut changed, p)?;
-            tx.save("enterprise_profile", id, None, &profile, changed)
+            let profile = tx
+                .save("enterprise_profile", id, None, &profile, changed)
                 .await?;
+            tx.follow_profile_figures(&profile).await?;
         }
         if let Some(segments) = &changes.segments {
             set_segments(tx, id, segments).await?;

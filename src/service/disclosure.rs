@@ -71,6 +71,7 @@ pub enum Confidential {
     RndSpend,
     TaxPaid,
     SupportAmount,
+    OutputValue,
 }
 
 impl Confidential {
@@ -80,6 +81,7 @@ impl Confidential {
             Self::RndSpend => "perturbation.noise_2",
             Self::TaxPaid => "perturbation.noise_3",
             Self::SupportAmount => "perturbation.noise_4",
+            Self::OutputValue => "perturbation.noise_5",
         }
     }
 }
@@ -229,6 +231,20 @@ pub fn check_filter(viewer: &Viewer, fields: &[&'static str]) -> Result<()> {
         ))),
         None => Ok(()),
     }
+}
+
+/// Figures a ranking of units may not be ordered by below OFFICE: the order and the values
+/// would publish each unit's confidential figure.
+const CONFIDENTIAL_FIGURES: &[&str] = &["annualRevenue", "outputValue", "rndSpend", "taxPaid"];
+
+/// FORBIDDEN when `figure` is confidential and the viewer sees figures only as aggregates.
+pub fn check_unit_ranking(viewer: &Viewer, figure: &str) -> Result<()> {
+    if viewer.sees_exact_statistics() || !CONFIDENTIAL_FIGURES.contains(&figure) {
+        return Ok(());
+    }
+    Err(Error::forbidden(format!(
+        "units are ranked by `{figure}` for the office only; rank groups (`groupRanking`) instead"
+    )))
 }
 
 #[cfg(test)]

@@ -71,6 +71,8 @@ pub struct FeedPage {
 /// funding; a mechanism's members), with the object's table.
 const PARTS: &[(&str, &str)] = &[
     ("enterprise_profile", "organization"),
+    ("enterprise_figure", "organization"),
+    ("enterprise_designation", "organization"),
     ("result_holder", "joint_result"),
     ("result_funding", "joint_result"),
     ("mechanism_member", "coordination_mechanism"),

@@ -2,9 +2,9 @@
 //! whitelisted columns, then paged by keyset and counted on demand.
 
 use entity::{
-    alliance, audit_event, chain_segment, department, enterprise_profile, industrial_park,
-    membership, municipality, organization, organization_segment, person, post, project, sector,
-    supply_link, support_measure,
+    alliance, audit_event, chain_segment, department, enterprise_designation, enterprise_profile,
+    industrial_park, membership, municipality, organization, organization_segment, person, post,
+    project, sector, supply_link, support_measure,
 };
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
@@ -214,6 +214,8 @@ pub enum OrganizationField {
     Scale,
     IsBackbone,
     FoundedYear,
+    /// Holds a designation now (granted, and not ended before this year).
+    Designation,
     IsDemo,
 }
 
@@ -230,6 +232,7 @@ impl Named for OrganizationField {
             Self::Scale => "scale",
             Self::IsBackbone => "isBackbone",
             Self::FoundedYear => "foundedYear",
+            Self::Designation => "designations",
             Self::IsDemo => "isDemo",
         }
     }
@@ -292,6 +295,21 @@ impl Field for OrganizationField {
             Self::Scale => profile(enterprise_profile::Column::Scale),
             Self::IsBackbone => profile(enterprise_profile::Column::IsBackbone),
             Self::FoundedYear => profile(enterprise_profile::Column::FoundedYear),
+            Self::Designation => {
+                use enterprise_designation::Column as D;
+                let this_year = chrono::Datelike::year(&chrono::Utc::now().date_naive());
+                let ids = enterprise_designation::Entity::find()
+                    .select_only()
+                    .column(D::OrganizationId)
+                    .filter(on_column(D::Kind, op))
+                    .filter(
+                        Condition::any()
+                            .add(D::ValidUntilYear.is_null())
+                            .add(D::ValidUntilYear.gte(this_year)),
+                    )
+                    .into_query();
+                Condition::all().add(C::Id.in_subquery(ids))
+            }
             Self::IsDemo => on_column(C::IsDemo, op),
         }
     }

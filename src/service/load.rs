@@ -9,10 +9,10 @@ use std::collections::HashMap;
 use entity::{
     agreement, agreement_party, alliance, alliance_report, alliance_stage_event, audit_event,
     chain_segment, charter, charter_consent, coordination_mechanism, department,
-    enterprise_profile, industrial_park, joint_result, mechanism_member, meeting,
-    meeting_attendance, membership, municipality, organization, organization_segment, person, post,
-    project, project_participant, resolution, result_funding, result_holder, sector, supply_link,
-    support_measure, supporting_rule, working_group,
+    enterprise_designation, enterprise_figure, enterprise_profile, industrial_park, joint_result,
+    mechanism_member, meeting, meeting_attendance, membership, municipality, organization,
+    organization_segment, person, post, project, project_participant, resolution, result_funding,
+    result_holder, sector, supply_link, support_measure, supporting_rule, working_group,
 };
 use sea_orm::{
     ColumnDef, ColumnTrait, ColumnType, Condition, DatabaseConnection, DbBackend, EntityTrait,
@@ -60,6 +60,7 @@ scoped!(
 scoped!(
     private: agreement, agreement_party, alliance_stage_event, charter, charter_consent, supporting_rule, person, post, working_group, meeting, meeting_attendance, resolution,
     project, project_participant, joint_result, result_holder, result_funding, supply_link, support_measure, organization_segment, audit_event,
+    enterprise_figure, enterprise_designation,
 );
 
 impl Scoped for alliance_report::Entity {

@@ -6,10 +6,10 @@ use std::collections::HashMap;
 
 use entity::{
     agreement, agreement_party, alliance_report, alliance_stage_event, chain_segment, charter,
-    charter_consent, enums::MembershipStatus, industrial_park, joint_result, mechanism_member,
-    meeting, meeting_attendance, membership, organization, organization_segment, person, post,
-    project, project_participant, resolution, result_funding, result_holder, supply_link,
-    support_measure, supporting_rule, working_group,
+    charter_consent, enterprise_designation, enterprise_figure, enums::MembershipStatus,
+    industrial_park, joint_result, mechanism_member, meeting, meeting_attendance, membership,
+    organization, organization_segment, person, post, project, project_participant, resolution,
+    result_funding, result_holder, supply_link, support_measure, supporting_rule, working_group,
 };
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait};
 
@@ -120,6 +120,8 @@ relation!(/** Who attended a meeting. */ AttendanceOfMeeting => meeting_attendan
 relation!(/** Units taking part in a project. */ ParticipantsOfProject => project_participant by ProjectId, order []);
 relation!(/** Links where the organization supplies. */ LinksSuppliedBy => supply_link by SupplierId, order [], live);
 relation!(/** Links where the organization buys. */ LinksBoughtBy => supply_link by CustomerId, order [], live);
+relation!(/** An enterprise's figures, year by year. */ FiguresOfOrganization => enterprise_figure by OrganizationId, order [Year asc]);
+relation!(/** An enterprise's designations, oldest first. */ DesignationsOfOrganization => enterprise_designation by OrganizationId, order [GrantedYear asc]);
 relation!(/** Support measures benefiting an organization. */ SupportForOrganization => support_measure by BeneficiaryOrganizationId, order [GrantedOn asc]);
 relation!(/** Support measures benefiting an alliance. */ SupportForAlliance => support_measure by BeneficiaryAllianceId, order [GrantedOn asc]);
 

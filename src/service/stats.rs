@@ -138,6 +138,18 @@ pub enum EnterpriseDimension {
     Scale,
     Kind,
     FoundedYear,
+    /// The year of the figures (enterprises with figures recorded for it).
+    Year,
+    /// A designation held (in the year of the figures, or now); a unit counts under each one it
+    /// holds, and under none when it holds none.
+    Designation,
+}
+
+/// Years of figures, first and last included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct YearRange {
+    pub from: i32,
+    pub to: i32,
 }
 
 /// What support statistics may be grouped by.
@@ -291,51 +303,124 @@ pub async fn enterprise_stats(
     viewer: &Viewer,
     dimensions: &[EnterpriseDimension],
     filter: Option<&Filter<OrganizationField>>,
+    years: Option<YearRange>,
     asked: &[&str],
 ) -> Result<Vec<Group>> {
     viewer.require_signed_in("statistics")?;
     let condition = statistics_condition(viewer, filter)?;
+    let source = FigureSource::of(dimensions, years)?;
     let figures: Vec<&'static str> = ENTERPRISE_FIGURES
         .iter()
-        .map(|(name, _, _)| *name)
+        .map(|figure| figure.name)
         .filter(|name| !viewer.sees_exact_statistics() || asked.contains(name))
         .collect();
     cached(
         db,
         statistics,
         viewer,
-        format!("enterprise|{dimensions:?}|{filter:?}|{figures:?}"),
+        format!("enterprise|{dimensions:?}|{filter:?}|{source:?}|{figures:?}"),
         compute_enterprise_stats(
             db,
             &statistics.rules,
             viewer,
             dimensions,
             condition,
+            source,
             &figures,
         ),
     )
     .await
 }
 
-/// The figures of enterprise statistics: name, column, and whether it is confidential.
-const ENTERPRISE_FIGURES: [(&str, &str, Option<Confidential>); 4] = [
-    ("employees", "enterprise_profile.employees", None),
-    (
-        "annualRevenue",
-        "enterprise_profile.annual_revenue",
-        Some(Confidential::AnnualRevenue),
-    ),
-    (
-        "rndSpend",
-        "enterprise_profile.rnd_spend",
-        Some(Confidential::RndSpend),
-    ),
-    (
-        "taxPaid",
-        "enterprise_profile.tax_paid",
-        Some(Confidential::TaxPaid),
-    ),
+/// Where enterprise figures are read from: the profiles (each enterprise's latest year), or the
+/// figures of the years asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FigureSource {
+    Profiles,
+    Years(Option<YearRange>),
+}
+
+impl FigureSource {
+    /// A range of several years needs the YEAR dimension: a sum over years means nothing for
+    /// employees, and little for the rest.
+    fn of(dimensions: &[EnterpriseDimension], years: Option<YearRange>) -> Result<Self> {
+        let by_year = dimensions.contains(&EnterpriseDimension::Year);
+        if let Some(range) = years {
+            if range.from > range.to {
+                return Err(Error::bad_input(
+                    "`years.from` must not be after `years.to`",
+                ));
+            }
+            if range.to - range.from > 100 {
+                return Err(Error::bad_input("`years` spans at most 100 years"));
+            }
+            if range.from != range.to && !by_year {
+                return Err(Error::bad_input(
+                    "`years` spans several years: group by YEAR too, or ask for one year",
+                ));
+            }
+        }
+        Ok(if by_year || years.is_some() {
+            Self::Years(years)
+        } else {
+            Self::Profiles
+        })
+    }
+}
+
+/// One figure of enterprise statistics: its name, its column in the profile (`None`: recorded
+/// by year only) and in the yearly figures, and whether it is confidential.
+struct EnterpriseFigure {
+    name: &'static str,
+    profile: Option<&'static str>,
+    yearly: &'static str,
+    confidential: Option<Confidential>,
+}
+
+/// The figures of enterprise statistics.
+const ENTERPRISE_FIGURES: [EnterpriseFigure; 5] = [
+    EnterpriseFigure {
+        name: "employees",
+        profile: Some("enterprise_profile.employees"),
+        yearly: "enterprise_figure.employees",
+        confidential: None,
+    },
+    EnterpriseFigure {
+        name: "annualRevenue",
+        profile: Some("enterprise_profile.annual_revenue"),
+        yearly: "enterprise_figure.annual_revenue",
+        confidential: Some(Confidential::AnnualRevenue),
+    },
+    EnterpriseFigure {
+        name: "outputValue",
+        profile: None,
+        yearly: "enterprise_figure.output_value",
+        confidential: Some(Confidential::OutputValue),
+    },
+    EnterpriseFigure {
+        name: "rndSpend",
+        profile: Some("enterprise_profile.rnd_spend"),
+        yearly: "enterprise_figure.rnd_spend",
+        confidential: Some(Confidential::RndSpend),
+    },
+    EnterpriseFigure {
+        name: "taxPaid",
+        profile: Some("enterprise_profile.tax_paid"),
+        yearly: "enterprise_figure.tax_paid",
+        confidential: Some(Confidential::TaxPaid),
+    },
 ];
+
+/// The column of an enterprise figure: in the profiles, or in the yearly figures (`None`: no
+/// such figure, or one recorded by year only).
+pub(crate) fn figure_column(name: &str, yearly: bool) -> Option<&'static str> {
+    let figure = ENTERPRISE_FIGURES.iter().find(|f| f.name == name)?;
+    if yearly {
+        Some(figure.yearly)
+    } else {
+        figure.profile
+    }
+}
 
 /// `figures` are the figures to compute: for a viewer who sees exact statistics, those the
 /// request asked for; below OFFICE all of them, since a cell's protection weighs every
@@ -346,12 +431,14 @@ async fn compute_enterprise_stats(
     viewer: &Viewer,
     dimensions: &[EnterpriseDimension],
     condition: sea_orm::Condition,
+    source: FigureSource,
     figures: &[&str],
 ) -> Result<Vec<Group>> {
     if dimensions.len() > 4 {
         return Err(Error::bad_input("group by at most four dimensions"));
     }
     let protected = !viewer.sees_exact_statistics();
+    let backend = db.get_database_backend();
     let mut select = Query::select();
     select
         .from(organization::Entity)
@@ -368,6 +455,38 @@ async fn compute_enterprise_stats(
         select.left_join(
             Alias::new("perturbation"),
             Expr::cust(disclosure::perturbation_row("organization.record_key")),
+        );
+    }
+    // The year a designation must be held in: the figures' year, or this one.
+    let held_in = match source {
+        FigureSource::Years(range) => {
+            let within = range.map_or_else(String::new, |r| {
+                format!(
+                    " AND enterprise_figure.year BETWEEN {} AND {}",
+                    r.from, r.to
+                )
+            });
+            select.inner_join(
+                Alias::new("enterprise_figure"),
+                Expr::cust(format!(
+                    "enterprise_figure.organization_id = organization.id{within}"
+                )),
+            );
+            "enterprise_figure.year".to_owned()
+        }
+        FigureSource::Profiles => {
+            chrono::Datelike::year(&chrono::Utc::now().date_naive()).to_string()
+        }
+    };
+    if dimensions.contains(&EnterpriseDimension::Designation) {
+        select.left_join(
+            Alias::new("enterprise_designation"),
+            Expr::cust(format!(
+                "enterprise_designation.organization_id = organization.id \
+                 AND enterprise_designation.granted_year <= {held_in} \
+                 AND (enterprise_designation.valid_until_year IS NULL \
+                 OR enterprise_designation.valid_until_year >= {held_in})"
+            )),
         );
     }
     let needs_segment = dimensions.iter().any(|d| {
@@ -391,27 +510,40 @@ async fn compute_enterprise_stats(
             EnterpriseDimension::Scale => "enterprise_profile.scale",
             EnterpriseDimension::Kind => "organization.kind",
             EnterpriseDimension::FoundedYear => "enterprise_profile.founded_year",
+            EnterpriseDimension::Year => "enterprise_figure.year",
+            EnterpriseDimension::Designation => "enterprise_designation.kind",
         };
         select.expr_as(Expr::cust(column.to_owned()), Alias::new(format!("d{i}")));
         select.add_group_by([Expr::cust(column.to_owned())]);
     }
     select.expr_as(Expr::cust("COUNT(*)"), Alias::new("units"));
     select.expr_as(
-        Expr::cust("COUNT(enterprise_profile.organization_id)"),
+        Expr::cust(match source {
+            FigureSource::Profiles => "COUNT(enterprise_profile.organization_id)",
+            FigureSource::Years(_) => "COUNT(enterprise_figure.id)",
+        }),
         Alias::new("subjects"),
     );
+    let typed_null = match backend {
+        DbBackend::Postgres => "CAST(NULL AS BIGINT)",
+        _ => "NULL",
+    };
     let figures: Vec<FigureSql> = ENTERPRISE_FIGURES
         .iter()
-        .filter(|(name, _, _)| figures.contains(name))
-        .map(|(name, column, confidential)| FigureSql::per_row(name, column, *confidential, rules))
+        .filter(|figure| figures.contains(&figure.name))
+        .map(|figure| {
+            let column = match source {
+                FigureSource::Profiles => figure.profile.unwrap_or(typed_null),
+                FigureSource::Years(_) => figure.yearly,
+            };
+            FigureSql::per_row(figure.name, column, figure.confidential, rules)
+        })
         .collect();
     for figure in &figures {
         figure.select_into(&mut select, protected);
     }
     select.cond_where(condition);
-    let rows = db
-        .query_all_raw(db.get_database_backend().build(&select))
-        .await?;
+    let rows = db.query_all_raw(backend.build(&select)).await?;
     groups_of(&rows, dimensions.len(), &figures, rules, viewer)
 }
 

@@ -100,6 +100,14 @@ async fn targets(app: &TestApp) -> Targets {
             .unwrap()
     };
     let memberships = &governance["memberships"]["nodes"];
+    let designation = app
+        .ok(
+            &office(),
+            "mutation($u: ID!) { designateEnterprise(input: {enterpriseId: $u, designation: HIGH_TECH, grantedYear: 1990, validUntilYear: 1992, department: DST}) { designation { id } } }",
+            json!({ "u": unit }),
+        )
+        .await["designateEnterprise"]["designation"]["id"]
+        .clone();
     Targets {
         vars: json!({
             "alliance": alliance, "unit": unit, "person": person, "park": park, "link": link, "department": department,
@@ -118,6 +126,7 @@ async fn targets(app: &TestApp) -> Targets {
             "result": a["results"][0]["id"].clone(),
             "mechanism": mechanism,
             "apiClient": api_client,
+            "designation": designation,
         }),
     }
 }
@@ -134,9 +143,26 @@ enum May {
     Alliance,
     /// OFFICE, the MUNICIPALITY and the SECRETARIAT (people of a member unit in Shizuishan).
     People,
+    /// OFFICE, the MUNICIPALITY of the unit and the granting DEPARTMENT (DST).
+    Granting,
 }
 
 const MUTATIONS: &[(&str, May, &str)] = &[
+    (
+        "recordEnterpriseFigures",
+        May::Territory,
+        "recordEnterpriseFigures(input: {enterpriseId: $unit, year: 2026, employees: 10}) { enterpriseYear { id } }",
+    ),
+    (
+        "designateEnterprise",
+        May::Granting,
+        "designateEnterprise(input: {enterpriseId: $unit, designation: TECH_SME, grantedYear: 1995, validUntilYear: 1996, department: DST}) { designation { id } }",
+    ),
+    (
+        "removeDesignation",
+        May::Granting,
+        "removeDesignation(input: {id: $designation, expectedVersion: 1}) { designation { id } }",
+    ),
     (
         "createOrganization",
         May::Territory,
@@ -464,14 +490,15 @@ const MUTATIONS: &[(&str, May, &str)] = &[
     ),
 ];
 
-const VARIABLES: &str = "$unit: ID!, $person: ID!, $park: ID!, $link: ID!, $department: ID!, $segment: ID!, $measure: ID!, $alliance: ID!, $applied: ID!, $active: ID!, $meeting: ID!, $post: ID!, $group: ID!, $project: ID!, $chairPerson: ID!, $directorsVote: ID!, $chairVote: ID!, $viceVote: ID!, $nomination: ID!, $election: ID!, $report: ID!, $result: ID!, $mechanism: ID!, $apiClient: ID!";
+const VARIABLES: &str = "$unit: ID!, $person: ID!, $park: ID!, $link: ID!, $department: ID!, $segment: ID!, $measure: ID!, $alliance: ID!, $applied: ID!, $active: ID!, $meeting: ID!, $post: ID!, $group: ID!, $project: ID!, $chairPerson: ID!, $directorsVote: ID!, $chairVote: ID!, $viceVote: ID!, $nomination: ID!, $election: ID!, $report: ID!, $result: ID!, $mechanism: ID!, $apiClient: ID!, $designation: ID!";
 
 fn allowed(may: May, role: &str) -> bool {
     matches!(
         (may, role),
         (_, "OFFICE")
             | (May::Territory | May::People, "MUNICIPALITY")
-            | (May::Department, "DEPARTMENT")
+            | (May::Granting, "MUNICIPALITY")
+            | (May::Department | May::Granting, "DEPARTMENT")
             | (May::Alliance | May::People, "SECRETARIAT")
     )
 }

@@ -1,6 +1,7 @@
 //! The directory: reference data, parks, organizations, people and supply links
 //! (`service::directory` for writes, `service::listing` and `service::lookup` for reads).
 
+mod figures;
 mod mutation;
 mod organization;
 mod person;
@@ -8,6 +9,7 @@ mod query;
 mod reference;
 mod supply_link;
 
+pub use figures::*;
 pub use mutation::*;
 pub use organization::*;
 pub use person::*;

@@ -7,7 +7,9 @@ use entity::{
     membership, municipality, organization,
 };
 
-use super::{ChainSegment, Municipality, Park, Person, SupplyLink};
+use super::{
+    ChainSegment, EnterpriseDesignation, EnterpriseYear, Municipality, Park, Person, SupplyLink,
+};
 use crate::{
     domain::id::{self, Kind},
     graphql::{
@@ -18,14 +20,16 @@ use crate::{
         preload::{self, Selection},
         request,
         scalars::Money,
+        stats::YearRange,
         support::SupportMeasure,
     },
     service::{
         access::{self, Guarded, Viewer},
         load::Columns,
         relation::{
-            LinksBoughtBy, LinksSuppliedBy, MembershipsOfOrganization, PeopleOfOrganization,
-            SegmentLinksOfOrganization, SupportForOrganization,
+            DesignationsOfOrganization, FiguresOfOrganization, LinksBoughtBy, LinksSuppliedBy,
+            MembershipsOfOrganization, PeopleOfOrganization, SegmentLinksOfOrganization,
+            SupportForOrganization,
         },
     },
 };
@@ -385,6 +389,33 @@ organization_kind!(
         /// Taxes paid last year in yuan (restricted).
         pub async fn tax_paid(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Money>> {
             Ok(profile(ctx, &self.0).await?.and_then(|p| p.show("taxPaid", |p| Money(p.tax_paid))))
+        }
+        /// Figures year by year, oldest first (`years` narrows them); the latest year's are the
+        /// profile's. Restricted figures are withheld as on the profile; null for PUBLIC.
+        pub async fn figures(&self, ctx: &Context<'_>, years: Option<YearRange>) -> async_graphql::Result<Option<Vec<EnterpriseYear>>> {
+            let viewer = request(ctx)?.viewer.clone();
+            if viewer.is_public() {
+                return Ok(None);
+            }
+            let municipality = self.0.value.municipality_id;
+            Ok(Some(children::<FiguresOfOrganization>(ctx, self.0.value.id).await?
+                .into_iter()
+                .filter(|f| years.is_none_or(|y| (y.from..=y.to).contains(&f.year)))
+                .map(|f| EnterpriseYear::new(&viewer, f, municipality))
+                .collect()))
+        }
+        /// Designations held in `year` (this year by default), or all ever granted with
+        /// `year: null` and `all: true`; null for PUBLIC.
+        pub async fn designations(&self, ctx: &Context<'_>, year: Option<i32>, #[graphql(default = false)] all: bool) -> async_graphql::Result<Option<Vec<EnterpriseDesignation>>> {
+            if request(ctx)?.viewer.is_public() {
+                return Ok(None);
+            }
+            let year = year.unwrap_or_else(|| chrono::Datelike::year(&Utc::now()));
+            Ok(Some(children::<DesignationsOfOrganization>(ctx, self.0.value.id).await?
+                .into_iter()
+                .filter(|d| all || (d.granted_year <= year && d.valid_until_year.is_none_or(|u| u >= year)))
+                .map(EnterpriseDesignation)
+                .collect()))
         }
     }
 );
