@@ -143,11 +143,52 @@ impl ProjectParticipant {
 }
 
 /// `projects`.
+/// What project statistics are grouped by.
+#[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "crate::service::project::ProjectDimension")]
+pub enum ProjectGroupBy {
+    Alliance,
+    Kind,
+    Stage,
+    /// The year proposed.
+    Year,
+    /// The year work started (null: not started).
+    StartedYear,
+    /// The year completed (null: not completed).
+    CompletedYear,
+}
+
 #[derive(Default)]
 pub struct ProjectQuery;
 
 #[Object]
 impl ProjectQuery {
+    /// Joint projects counted, with budgets, grouped by one to three dimensions (a yearly
+    /// series by YEAR, STARTED_YEAR or COMPLETED_YEAR). Signed-in callers.
+    async fn project_stats(
+        &self,
+        ctx: &Context<'_>,
+        group_by: Vec<ProjectGroupBy>,
+    ) -> async_graphql::Result<Vec<crate::graphql::stats::StatGroup>> {
+        use crate::{
+            domain::labels::Labelled,
+            graphql::stats::{Values, groups},
+        };
+        let request = request(ctx)?;
+        let dims: Vec<crate::service::project::ProjectDimension> =
+            group_by.iter().map(|d| (*d).into()).collect();
+        let rows =
+            crate::service::project::project_stats(&request.db, &request.viewer, &dims).await?;
+        Ok(groups(rows, &group_by, |d| match d {
+            ProjectGroupBy::Alliance => Values::Rows(Kind::Alliance),
+            ProjectGroupBy::Kind => Values::Codes(entity::enums::ProjectKind::NAME),
+            ProjectGroupBy::Stage => Values::Codes(ProjectStage::NAME),
+            ProjectGroupBy::Year | ProjectGroupBy::StartedYear | ProjectGroupBy::CompletedYear => {
+                Values::Years
+            }
+        }))
+    }
+
     /// Joint projects (not public).
     #[allow(clippy::too_many_arguments)]
     async fn projects(

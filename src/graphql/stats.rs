@@ -259,6 +259,10 @@ impl StatGroup {
     async fn amount(&self) -> Option<Figure> {
         self.figure("amount")
     }
+    /// Project budgets (project statistics).
+    async fn budget(&self) -> Option<Figure> {
+        self.figure("budget")
+    }
 }
 
 impl StatGroup {

@@ -197,3 +197,96 @@ impl Writer<'_> {
         tx.finish(outcome).await
     }
 }
+
+/// What project statistics are grouped by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProjectDimension {
+    Alliance,
+    Kind,
+    Stage,
+    /// The year proposed.
+    Year,
+    /// The year work started (null: not started).
+    StartedYear,
+    /// The year completed (null: not completed).
+    CompletedYear,
+}
+
+/// Joint projects counted, with their budgets, grouped by one to three dimensions: a series by
+/// year proposed, started or completed. Projects and budgets are alliance records, not units'
+/// confidential figures: no suppression (signed-in callers only).
+pub async fn project_stats(
+    db: &sea_orm::DatabaseConnection,
+    viewer: &super::access::Viewer,
+    dimensions: &[ProjectDimension],
+) -> Result<Vec<super::stats::Group>> {
+    use sea_orm::{ConnectionTrait, Statement};
+    viewer.require_signed_in("statistics")?;
+    if dimensions.is_empty() || dimensions.len() > 3 {
+        return Err(Error::bad_input("group by one to three dimensions"));
+    }
+    let backend = db.get_database_backend();
+    let year = |column: &str| {
+        format!(
+            "CAST({} AS VARCHAR(20))",
+            super::stats::year_of(backend, column)
+        )
+    };
+    let columns: Vec<String> = dimensions
+        .iter()
+        .map(|d| match d {
+            ProjectDimension::Alliance => "CAST(p.alliance_id AS VARCHAR(20))".to_owned(),
+            ProjectDimension::Kind => "p.kind".to_owned(),
+            ProjectDimension::Stage => "p.stage".to_owned(),
+            ProjectDimension::Year => year("p.proposed_on"),
+            ProjectDimension::StartedYear => year("p.started_on"),
+            ProjectDimension::CompletedYear => year("p.completed_on"),
+        })
+        .collect();
+    let select: Vec<String> = columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| format!("{c} AS d{i}"))
+        .collect();
+    let sql = format!(
+        "SELECT {}, COUNT(*) AS n, CAST(SUM(p.budget) AS DOUBLE PRECISION) AS budget_sum, \
+         CAST(MIN(p.budget) AS DOUBLE PRECISION) AS budget_min, \
+         CAST(MAX(p.budget) AS DOUBLE PRECISION) AS budget_max \
+         FROM project p GROUP BY {} ORDER BY {}",
+        select.join(", "),
+        columns.join(", "),
+        columns.join(", ")
+    );
+    let rows = db
+        .query_all_raw(Statement::from_string(backend, sql))
+        .await?;
+    rows.iter()
+        .map(|row| {
+            let key = (0..dimensions.len())
+                .map(|i| row.try_get::<Option<String>>("", &format!("d{i}")))
+                .collect::<std::result::Result<Vec<_>, _>>()
+                .map_err(Error::internal)?;
+            let count: i64 = row.try_get("", "n").map_err(Error::internal)?;
+            let get = |name: &str| {
+                row.try_get::<Option<f64>>("", name)
+                    .map_err(Error::internal)
+            };
+            let sum = get("budget_sum")?;
+            Ok(super::stats::Group {
+                key,
+                count,
+                subjects: count,
+                figures: vec![(
+                    "budget",
+                    super::stats::Aggregate {
+                        sum,
+                        avg: sum.map(|s| s / count.max(1) as f64),
+                        min: get("budget_min")?,
+                        max: get("budget_max")?,
+                    },
+                )],
+                protection: super::disclosure::Protection::None,
+            })
+        })
+        .collect()
+}

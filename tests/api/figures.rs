@@ -557,3 +557,54 @@ async fn analysts_read_yearly_figures_only_through_protected_statistics() {
         }
     }
 }
+
+#[tokio::test]
+async fn memberships_projects_results_and_support_each_have_a_yearly_series() {
+    let app = TestApp::spawn().await;
+    let data = app
+        .ok(
+            &analyst(),
+            "{ projectStats(groupBy: [YEAR]) { key { value labelZh } count budget { sum } }
+               started: projectStats(groupBy: [STARTED_YEAR, STAGE]) { key { value } count }
+               projects(first: 100) { totalCount }
+               resultStats(groupBy: [YEAR]) { key { value } count }
+               supportStats(groupBy: [YEAR]) { key { value } count }
+               allianceStats { overTime { year joined left active } } }",
+            json!({}),
+        )
+        .await;
+    let projects = data["projectStats"].as_array().unwrap();
+    let counted: i64 = projects.iter().map(|g| g["count"].as_i64().unwrap()).sum();
+    assert_eq!(json!(counted), data["projects"]["totalCount"]);
+    assert!(
+        projects
+            .iter()
+            .all(|g| g["key"][0]["labelZh"].as_str().unwrap().ends_with('年'))
+    );
+    assert!(
+        projects
+            .iter()
+            .all(|g| g["budget"]["sum"].as_f64().unwrap() > 0.0)
+    );
+    assert!(!data["started"].as_array().unwrap().is_empty());
+    for series in ["resultStats", "supportStats"] {
+        assert!(
+            data[series]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|g| g["key"][0]["value"].as_str().is_some_and(|y| y.len() == 4)),
+            "{series} is keyed by year"
+        );
+    }
+    let years = data["allianceStats"]["overTime"].as_array().unwrap();
+    assert!(years.len() >= 2);
+    let public = app
+        .query_as(
+            None,
+            "{ projectStats(groupBy: [YEAR]) { count } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(error_code(&public).as_deref(), Some("FORBIDDEN"));
+}
