@@ -73,11 +73,25 @@ pub struct ImportArgs {
 #[derive(Debug, clap::Args)]
 pub struct ExportArgs {
     /// organizations, memberships, alliances, supply-links, support-measures, people or
-    /// audit-events.
+    /// audit-events; or a chain graph: neighborhood-graph (with --from) or sector-graph (with
+    /// --sector).
     pub dataset: String,
-    /// csv (UTF-8 with a byte-order mark), xlsx or ndjson.
-    #[arg(long, default_value = "csv")]
-    pub format: String,
+    /// Lists: csv (UTF-8 with a byte-order mark; the default), xlsx or ndjson. Graphs: graphml
+    /// (the default), nodes-csv, edges-csv or json (JSON Graph Format).
+    #[arg(long)]
+    pub format: Option<String>,
+    /// neighborhood-graph: the unit's id.
+    #[arg(long)]
+    pub from: Option<String>,
+    /// neighborhood-graph: DOWNSTREAM, UPSTREAM or BOTH (the default).
+    #[arg(long)]
+    pub direction: Option<String>,
+    /// neighborhood-graph: how many steps (2 by default, at most 6).
+    #[arg(long)]
+    pub max_depth: Option<String>,
+    /// sector-graph: EQUIPMENT, CHEMICALS or NEW_MATERIALS.
+    #[arg(long)]
+    pub sector: Option<String>,
     /// The header row's language: en (column keys) or zh.
     #[arg(long, default_value = "en")]
     pub headers: String,
@@ -304,8 +318,11 @@ async fn export(config: &Config, args: &ExportArgs) -> Result<()> {
         export::{Format, Headers, write_all},
         service::export::{Dataset, Export},
     };
+    if let Some(view) = args.dataset.strip_suffix("-graph") {
+        return export_graph(config, args, view).await;
+    }
     let dataset = Dataset::parse(&args.dataset)?;
-    let format = Format::parse(&args.format)?;
+    let format = Format::parse(args.format.as_deref().unwrap_or("csv"))?;
     let headers = Headers::parse(&args.headers)?;
     let (db, viewer) = operator(config, args.token.as_deref()).await?;
     let viewer = std::sync::Arc::new(viewer);
@@ -329,6 +346,52 @@ async fn export(config: &Config, args: &ExportArgs) -> Result<()> {
     tracing::info!(
         export.dataset = dataset.name(),
         export.rows = rows,
+        "exported"
+    );
+    Ok(())
+}
+
+/// `alliance-hub export neighborhood-graph|sector-graph`: the chain graph as one file.
+async fn export_graph(config: &Config, args: &ExportArgs, view: &str) -> Result<()> {
+    use crate::{
+        graph_export::{GraphFormat, encode},
+        service::graph::GraphView,
+    };
+    let format = GraphFormat::parse(args.format.as_deref().unwrap_or("graphml"))?;
+    let graph_view = GraphView::parse(view, |name| match name {
+        "from" => args.from.clone(),
+        "direction" => args.direction.clone(),
+        "maxDepth" => args.max_depth.clone(),
+        "sector" => args.sector.clone(),
+        _ => None,
+    })?;
+    let (db, viewer) = operator(config, args.token.as_deref()).await?;
+    let graph = graph_view.build(&db, &viewer).await?;
+    let bytes = encode(&graph, format)?;
+    if args.output.as_os_str() == "-" {
+        std::io::Write::write_all(&mut std::io::stdout(), &bytes)
+            .map_err(|e| Error::internal(format!("cannot write: {e}")))?;
+    } else {
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&args.output)
+            .map_err(|e| {
+                Error::bad_input(format!("cannot create {}: {e}", args.output.display()))
+            })?;
+        std::io::Write::write_all(&mut file, &bytes)
+            .map_err(|e| Error::internal(format!("cannot write: {e}")))?;
+        eprintln!(
+            "{} nodes and {} edges written to {}",
+            graph.nodes.len(),
+            graph.edges.len(),
+            args.output.display()
+        );
+    }
+    tracing::info!(
+        export.graph = graph.name,
+        export.nodes = graph.nodes.len(),
+        export.edges = graph.edges.len(),
         "exported"
     );
     Ok(())

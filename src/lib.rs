@@ -9,7 +9,8 @@
 //! - [`seed`]: the deterministic demo dataset;
 //! - [`database`], [`config`], [`cli`], [`app`]: wiring; [`backup`]: snapshots and restores;
 //!   [`export`] and [`import`]: the exchange file formats (CSV, XLSX, NDJSON) over
-//!   `service::export` and `service::import`;
+//!   `service::export` and `service::import`; [`graph_export`]: the chain graph for analysts'
+//!   tools (GraphML, CSV node and edge lists, JSON Graph) over `service::graph`;
 //! - [`error`]: the one error type and its `extensions.code` vocabulary.
 //!
 //! Entities live in the `entity` crate, migrations in `migration`.
@@ -23,6 +24,7 @@ pub mod database;
 pub mod domain;
 pub mod error;
 pub mod export;
+pub mod graph_export;
 pub mod graphql;
 pub mod http;
 pub mod import;

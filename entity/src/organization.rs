@@ -5,7 +5,7 @@ use sea_orm::entity::prelude::*;
 use crate::enums::*;
 use serde::Serialize;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize)]
 #[sea_orm(table_name = "organization")]
 pub struct Model {
     #[sea_orm(primary_key)]
@@ -22,6 +22,10 @@ pub struct Model {
     pub website: Option<String>,
     pub is_demo: bool,
     pub archived_at: Option<DateTimeUtc>,
+    /// WGS-84 longitude in degrees (east).
+    pub longitude: Option<f64>,
+    /// WGS-84 latitude in degrees (north).
+    pub latitude: Option<f64>,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -15,6 +15,7 @@ mod m20261205_000006_coordination;
 mod m20261205_000007_municipal_support;
 mod m20261205_000008_identity;
 mod m20261205_000009_yearly_figures;
+mod m20261205_000010_places;
 mod spec;
 
 /// All migrations, in order.
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000007_municipal_support::Migration),
             Box::new(m20261205_000008_identity::Migration),
             Box::new(m20261205_000009_yearly_figures::Migration),
+            Box::new(m20261205_000010_places::Migration),
         ]
     }
 }

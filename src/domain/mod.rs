@@ -2,6 +2,7 @@
 //! codes, reference tables, and who is calling.
 
 pub mod division;
+pub mod geo;
 pub mod id;
 pub mod labels;
 pub mod principal;

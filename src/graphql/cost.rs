@@ -250,7 +250,12 @@ fn root_cost(
                 };
                 100 * dimensions.clamp(1, 4)
             }
+            // A map layer of units: a point per unit, ten to a point of cost.
+            "organizationsGeoJson" => number("first", 10_000, 1..=50_000) / 10,
+            "densityGeoJson" | "groupRanking" | "projectStats" | "enterpriseRanking"
+            | "allianceRanking" => 100,
             "sectorChain"
+            | "chainGaps"
             | "crossMunicipalityFlows"
             | "singleSourceDependencies"
             | "allianceStats" => 200,

@@ -6,7 +6,8 @@
 //! - [`access`]: `viewer`; [`node`]: `node`/`nodes` and the `Node` interface;
 //! - [`directory`]: reference data, parks, organizations, people, supply links;
 //! - [`support`], [`formation`], [`membership`], [`project`], [`governance`]: the alliance's life;
-//! - [`chain`], [`stats`], [`ranking`]: chain analytics, dashboard statistics and rankings;
+//! - [`chain`], [`gaps`], [`stats`], [`ranking`], [`geo`]: chain analytics and gap targeting,
+//!   dashboard statistics, rankings and map layers;
 //! - [`changes`]: the change feed, the audit trail and live subscriptions;
 //! - [`labels`]: the names of coded values, for charts;
 //! - [`clients`]: API clients for department systems, and token revocation;
@@ -31,6 +32,8 @@ pub mod documents;
 pub mod enums;
 pub mod executor;
 pub mod formation;
+pub mod gaps;
+pub mod geo;
 pub mod governance;
 pub mod inputs;
 pub mod labels;
@@ -77,8 +80,10 @@ pub struct Query(
     directory::SupplyLinkQuery,
     changes::FeedQuery,
     chain::ChainQuery,
+    gaps::GapsQuery,
     stats::StatsQuery,
     ranking::RankingQuery,
+    geo::GeoQuery,
     labels::LabelsQuery,
     coordination::CoordinationQuery,
     clients::ClientQuery,

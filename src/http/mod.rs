@@ -31,6 +31,7 @@ use crate::{
 
 mod console;
 mod export;
+mod graph;
 mod graphql;
 mod import;
 mod oauth;
@@ -58,6 +59,7 @@ pub fn app(state: App) -> Router {
         .route("/graphql", get(graphql::get).post(graphql::post))
         .route("/graphql/ws", get(ws::graphql_ws))
         .route("/export/{dataset}", get(export::export))
+        .route("/export/graph/{view}", get(graph::graph))
         .route("/oauth/token", axum::routing::post(oauth::token))
         .route(
             "/import/{dataset}",

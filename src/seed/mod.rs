@@ -55,6 +55,20 @@ async fn prepare_for_reading(db: &DatabaseConnection) -> Result<()> {
     Ok(())
 }
 
+/// A point within `radius` degrees of `centre`, fixed by `key` (a name or an id).
+fn place_near(centre: (f64, f64), radius: f64, key: &str) -> (f64, f64) {
+    let seed = key.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    let mut rng = Rng(seed);
+    let offset = |rng: &mut Rng| (rng.range(-1000, 1000) as f64 / 1000.0) * radius;
+    let (east, north) = (offset(&mut rng), offset(&mut rng));
+    (
+        ((centre.0 + east) * 1e6).round() / 1e6,
+        ((centre.1 + north) * 1e6).round() / 1e6,
+    )
+}
+
 /// Enterprise scales to draw from, weighted: medium and small units are the most common.
 const SCALES: [EnterpriseScale; 6] = [
     EnterpriseScale::Large,

@@ -149,6 +149,8 @@ impl Seeder<'_> {
                     division_code: Set(m.division.into()),
                     name_zh: Set(m.zh.into()),
                     name_en: Set(m.en.into()),
+                    longitude: Set(Some(m.centre.0)),
+                    latitude: Set(Some(m.centre.1)),
                     version: Set(1),
                     created_at: Set(self.stamp),
                     updated_at: Set(self.stamp),
@@ -200,6 +202,8 @@ impl Seeder<'_> {
                     name_zh: Set(p.zh.into()),
                     name_en: Set(p.en.into()),
                     main_industries: Set(p.industries.into()),
+                    longitude: Set(Some(p.centre.0)),
+                    latitude: Set(Some(p.centre.1)),
                     archived_at: Set(None),
                     version: Set(1),
                     created_at: Set(self.stamp),
@@ -218,6 +222,19 @@ impl Seeder<'_> {
             None => None,
         };
         let park_id = new.park.and_then(|code| self.parks.get(code).copied());
+        // Inside the park (some 2 km around its centre), else in the city (some 8 km around).
+        let centre = match (new.park, new.municipality) {
+            (Some(code), _) => PARKS
+                .iter()
+                .find(|p| p.code == code)
+                .map(|p| (p.centre, 0.02)),
+            (None, Some(city)) => MUNICIPALITIES
+                .iter()
+                .find(|m| m.code == city)
+                .map(|m| (m.centre, 0.08)),
+            _ => None,
+        };
+        let place = centre.map(|(centre, radius)| super::place_near(centre, radius, &new.zh));
         let row = self
             .insert(organization::ActiveModel {
                 kind: Set(new.kind),
@@ -230,6 +247,8 @@ impl Seeder<'_> {
                 region_code: Set(new.region),
                 address: Set(None),
                 website: Set(new.website),
+                longitude: Set(place.map(|p| p.0)),
+                latitude: Set(place.map(|p| p.1)),
                 is_demo: Set(new.is_demo),
                 archived_at: Set(None),
                 version: Set(1),

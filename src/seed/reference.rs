@@ -57,6 +57,9 @@ pub struct MunicipalityRow {
     pub division: &'static str,
     pub zh: &'static str,
     pub en: &'static str,
+    /// The seat of government (WGS-84 longitude, latitude), approximate; for Ningdong, the base's
+    /// administrative centre.
+    pub centre: (f64, f64),
 }
 
 pub const MUNICIPALITIES: &[MunicipalityRow] = &[
@@ -66,6 +69,7 @@ pub const MUNICIPALITIES: &[MunicipalityRow] = &[
         division: "640100",
         zh: "银川市",
         en: "Yinchuan City",
+        centre: (106.231, 38.487),
     },
     MunicipalityRow {
         code: M::Shizuishan,
@@ -73,6 +77,7 @@ pub const MUNICIPALITIES: &[MunicipalityRow] = &[
         division: "640200",
         zh: "石嘴山市",
         en: "Shizuishan City",
+        centre: (106.384, 39.015),
     },
     MunicipalityRow {
         code: M::Wuzhong,
@@ -80,6 +85,7 @@ pub const MUNICIPALITIES: &[MunicipalityRow] = &[
         division: "640300",
         zh: "吴忠市",
         en: "Wuzhong City",
+        centre: (106.199, 37.998),
     },
     MunicipalityRow {
         code: M::Ningdong,
@@ -87,6 +93,7 @@ pub const MUNICIPALITIES: &[MunicipalityRow] = &[
         division: "640181",
         zh: "宁东能源化工基地",
         en: "Ningdong Energy and Chemical Industry Base",
+        centre: (106.607, 38.117),
     },
 ];
 
@@ -98,6 +105,8 @@ pub struct ParkRow {
     pub zh: &'static str,
     pub en: &'static str,
     pub industries: &'static str,
+    /// The park's centre (WGS-84 longitude, latitude), approximate.
+    pub centre: (f64, f64),
 }
 
 /// The parks of the demo data. A park lies inside no other (the 灵武羊绒产业园区 is part of the
@@ -113,6 +122,7 @@ pub const PARKS: &[ParkRow] = &[
         zh: "银川经济技术开发区",
         en: "Yinchuan Economic and Technological Development Zone",
         industries: "新能源,新材料,单晶硅,蓝宝石,半导体硅部件,轴承,智能终端",
+        centre: (106.196, 38.438),
     },
     ParkRow {
         code: "YC-HTZ",
@@ -122,6 +132,7 @@ pub const PARKS: &[ParkRow] = &[
         zh: "银川高新技术产业开发区",
         en: "Yinchuan Hi-tech Industrial Development Zone",
         industries: "现代纺织,循环经济,高端装备,绿色食品,新材料,物流",
+        centre: (106.327, 38.176),
     },
     ParkRow {
         code: "YC-SUYIN",
@@ -131,6 +142,7 @@ pub const PARKS: &[ParkRow] = &[
         zh: "苏银产业园",
         en: "Suzhou-Yinchuan Industrial Park",
         industries: "数字经济,新材料,生命健康,智能制造",
+        centre: (106.452, 38.352),
     },
     ParkRow {
         code: "YC-HELAN",
@@ -140,6 +152,7 @@ pub const PARKS: &[ParkRow] = &[
         zh: "贺兰工业园区",
         en: "Helan Industrial Park",
         industries: "新材料,轻工",
+        centre: (106.362, 38.561),
     },
     ParkRow {
         code: "YC-YONGNING",
@@ -149,6 +162,7 @@ pub const PARKS: &[ParkRow] = &[
         zh: "永宁工业园区",
         en: "Yongning Industrial Park",
         industries: "纺织,生物医药,食品",
+        centre: (106.262, 38.289),
     },
     ParkRow {
         code: "SZS-ETDZ",
@@ -158,6 +172,7 @@ pub const PARKS: &[ParkRow] = &[
         zh: "石嘴山经济技术开发区",
         en: "Shizuishan Economic and Technological Development Zone",
         industries: "稀有金属,新材料,冶金,精细化工,碳材料",
+        centre: (106.769, 39.233),
     },
     ParkRow {
         code: "SZS-HTZ",
@@ -167,6 +182,7 @@ pub const PARKS: &[ParkRow] = &[
         zh: "石嘴山高新技术产业开发区",
         en: "Shizuishan Hi-tech Industrial Development Zone",
         industries: "新材料,装备制造,纺织",
+        centre: (106.423, 38.985),
     },
     ParkRow {
         code: "SZS-PINGLUO",
@@ -176,6 +192,7 @@ pub const PARKS: &[ParkRow] = &[
         zh: "平罗工业园区",
         en: "Pingluo Industrial Park",
         industries: "现代化工,装备制造,新材料,特种合金,电石化工",
+        centre: (106.566, 38.902),
     },
     ParkRow {
         code: "WZ-JINJI",
@@ -185,6 +202,7 @@ pub const PARKS: &[ParkRow] = &[
         zh: "吴忠金积工业园区",
         en: "Wuzhong Jinji Industrial Park",
         industries: "精密铸锻,乳制品,热电,危废资源化",
+        centre: (106.113, 37.953),
     },
     ParkRow {
         code: "WZ-QTX",
@@ -194,6 +212,7 @@ pub const PARKS: &[ParkRow] = &[
         zh: "青铜峡工业园区",
         en: "Qingtongxia Industrial Park",
         industries: "电解铝及加工,冶金,建材",
+        centre: (105.992, 38.031),
     },
     ParkRow {
         code: "WZ-TAIYANGSHAN",
@@ -203,6 +222,7 @@ pub const PARKS: &[ParkRow] = &[
         zh: "吴忠太阳山开发区",
         en: "Wuzhong Taiyangshan Development Zone",
         industries: "镁合金,硅铁,焦化,甲醇",
+        centre: (106.543, 37.442),
     },
     ParkRow {
         code: "ND-COALCHEM",
@@ -212,6 +232,7 @@ pub const PARKS: &[ParkRow] = &[
         zh: "宁东能源化工基地煤化工园区",
         en: "Ningdong Coal Chemical Park",
         industries: "煤制油,煤制烯烃,精细化工,清洁能源",
+        centre: (106.651, 38.094),
     },
     ParkRow {
         code: "ND-NEWMAT",
@@ -221,6 +242,7 @@ pub const PARKS: &[ParkRow] = &[
         zh: "宁东能源化工基地化工新材料园区",
         en: "Ningdong Chemical New Materials Park",
         industries: "化工新材料,高性能纤维,可降解塑料",
+        centre: (106.598, 38.047),
     },
 ];
 

@@ -63,13 +63,14 @@ pub async fn load_scale(db: &DatabaseConnection, n: u64) -> Result<()> {
         .flat_map(|s| s.segments.iter().enumerate())
         .map(|(i, seg)| (seeder.segments[seg.code], i))
         .collect();
-    let parks: Vec<(i64, i64, &str)> = PARKS
+    let parks: Vec<(i64, i64, &str, (f64, f64))> = PARKS
         .iter()
         .map(|p| {
             (
                 seeder.parks[p.code],
                 seeder.municipalities[&p.municipality],
                 p.division,
+                p.centre,
             )
         })
         .collect();
@@ -80,7 +81,8 @@ pub async fn load_scale(db: &DatabaseConnection, n: u64) -> Result<()> {
     segment_of.push(0usize);
     for id in 1..=n as i64 {
         let enterprise = id % 10 != 0;
-        let (park, municipality, division) = *rng.pick(&parks);
+        let (park, municipality, division, centre) = *rng.pick(&parks);
+        let place = super::place_near(centre, 0.02, &id.to_string());
         let segment = rng.pick(&segments).0;
         segment_of.push((segment - segments[0].0) as usize);
         let kind = if enterprise {
@@ -104,6 +106,8 @@ pub async fn load_scale(db: &DatabaseConnection, n: u64) -> Result<()> {
             region_name: Set(super::region_name(division)?.into()),
             address: Set(None),
             website: Set(None),
+            longitude: Set(Some(place.0)),
+            latitude: Set(Some(place.1)),
             is_demo: Set(true),
             archived_at: Set(None),
             version: Set(1),

@@ -636,6 +636,11 @@ impl Viewer {
 
     /// Exact statistics of confidential figures: OFFICE only; everyone else gets them through
     /// disclosure control (`service::disclosure`).
+    /// A unit's own position; PUBLIC sees it at its park's or city's centre (`service::geo`).
+    pub fn sees_exact_location(&self) -> bool {
+        !self.is_public()
+    }
+
     pub fn sees_exact_statistics(&self) -> bool {
         self.is_office()
     }

@@ -508,7 +508,7 @@ impl SegmentCoverage {
     }
 }
 
-async fn sector_segments(
+pub(crate) async fn sector_segments(
     db: &DatabaseConnection,
     sector: entity::enums::SectorCode,
 ) -> Result<Vec<chain_segment::Model>> {
@@ -525,7 +525,7 @@ async fn sector_segments(
         .await?)
 }
 
-fn id_list(ids: &[i64]) -> String {
+pub(crate) fn id_list(ids: &[i64]) -> String {
     if ids.is_empty() {
         "NULL".into()
     } else {

@@ -13,6 +13,7 @@ use sea_orm::{
 };
 
 use super::write::{Tx, Writer, check_version};
+use crate::domain::geo::Point;
 use crate::{
     domain::uscc::Uscc,
     error::{Error, Result},
@@ -176,6 +177,8 @@ pub struct NewOrganization {
     pub profile: Option<ProfileInput>,
     /// Chain segments, the primary one first.
     pub segments: Vec<i64>,
+    /// Its position (WGS-84).
+    pub location: Option<Point>,
 }
 
 /// Changes to an organization; `None` leaves a field as it is.
@@ -192,6 +195,8 @@ pub struct OrganizationChanges {
     pub website: Option<String>,
     pub profile: Option<ProfileInput>,
     pub segments: Option<Vec<i64>>,
+    /// A new position (WGS-84).
+    pub location: Option<Point>,
 }
 
 /// The park a unit is placed in must lie in the unit's municipality.
@@ -380,6 +385,7 @@ impl<'a> Writer<'a> {
         name_zh: &str,
         name_en: &str,
         industries: &[String],
+        location: Option<Point>,
     ) -> Result<industrial_park::Model> {
         let mut tx = self.begin("createPark").await?;
         let outcome: Result<_> = async {
@@ -413,6 +419,8 @@ impl<'a> Writer<'a> {
                     .filter(|i| !i.is_empty())
                     .collect::<Vec<_>>()
                     .join(",")),
+                longitude: Set(location.map(|p| p.longitude)),
+                latitude: Set(location.map(|p| p.latitude)),
                 archived_at: Set(None),
                 version: Set(1),
                 created_at: Set(tx.now),
@@ -438,6 +446,7 @@ impl<'a> Writer<'a> {
         name_en: Option<&str>,
         level: Option<ParkLevel>,
         industries: Option<&[String]>,
+        location: Option<Point>,
         lifecycle: Lifecycle,
     ) -> Result<industrial_park::Model> {
         let mut tx = self
@@ -465,6 +474,10 @@ impl<'a> Writer<'a> {
             }
             if let Some(v) = industries {
                 row.main_industries = Set(v.join(","));
+            }
+            if let Some(point) = location {
+                row.longitude = Set(Some(point.longitude));
+                row.latitude = Set(Some(point.latitude));
             }
             if let Some(mark) = lifecycle.archived_at(before.archived_at, tx.now, "park")? {
                 row.archived_at = Set(mark);
@@ -861,6 +874,8 @@ impl Tx<'_> {
             region_code: Set(region),
             address: Set(optional_text(new.address.as_deref(), "address", 300)?),
             website: Set(optional_text(new.website.as_deref(), "website", 300)?),
+            longitude: Set(new.location.map(|p| p.longitude)),
+            latitude: Set(new.location.map(|p| p.latitude)),
             is_demo: Set(false),
             archived_at: Set(None),
             version: Set(1),
@@ -940,6 +955,10 @@ impl Tx<'_> {
         }
         if let Some(v) = &changes.website {
             row.website = Set(optional_text(Some(v), "website", 300)?);
+        }
+        if let Some(point) = changes.location {
+            row.longitude = Set(Some(point.longitude));
+            row.latitude = Set(Some(point.latitude));
         }
         let after = tx.save("organization", id, None, &before, row).await?;
         if let Some(p) = &changes.profile {

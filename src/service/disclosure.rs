@@ -55,6 +55,17 @@ pub enum Protection {
 }
 
 impl Protection {
+    /// The protection's name in the API (`SUPPRESSED_THRESHOLD`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::None => "NONE",
+            Self::SuppressedThreshold => "SUPPRESSED_THRESHOLD",
+            Self::SuppressedDominance => "SUPPRESSED_DOMINANCE",
+            Self::SuppressedSecondary => "SUPPRESSED_SECONDARY",
+            Self::Perturbed => "PERTURBED",
+        }
+    }
+
     pub fn is_suppressed(self) -> bool {
         matches!(
             self,

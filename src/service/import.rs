@@ -676,6 +676,7 @@ async fn organization_row(
                 website: differs(website, unit.website.as_deref()),
                 profile,
                 segments,
+                location: None,
             };
             if is_unchanged(&changes) {
                 Action::Unchanged
@@ -695,6 +696,7 @@ async fn organization_row(
             website,
             profile: has_profile.then_some(profile),
             segments: segments.unwrap_or_default(),
+            location: None,
         })),
     };
     Ok(Some(Step { key, action }))

@@ -7,7 +7,9 @@ use crate::{
     domain::id::{self, Kind},
     error::Result,
     graphql::{
-        enums, request,
+        enums,
+        geo::GeoPointInput,
+        request,
         scalars::Money,
         write::VersionedInput,
         write::{decode_opt, writer},
@@ -63,6 +65,8 @@ pub struct CreateOrganizationInput {
     /// Chain segments, the primary one first.
     #[graphql(default)]
     pub segments: Vec<ID>,
+    /// Where the unit is (in China; WGS-84 unless `system` says GCJ-02).
+    pub location: Option<GeoPointInput>,
 }
 
 #[derive(InputObject)]
@@ -80,6 +84,8 @@ pub struct UpdateOrganizationInput {
     pub enterprise: Option<EnterpriseProfileInput>,
     /// Replaces the chain segments (primary first).
     pub segments: Option<Vec<ID>>,
+    /// A new position (in China; WGS-84 unless `system` says GCJ-02).
+    pub location: Option<GeoPointInput>,
 }
 
 #[derive(InputObject)]
@@ -92,6 +98,8 @@ pub struct CreateParkInput {
     pub name_en: String,
     #[graphql(default)]
     pub main_industries: Vec<String>,
+    /// The park's centre.
+    pub location: Option<GeoPointInput>,
 }
 
 #[derive(InputObject)]
@@ -102,6 +110,8 @@ pub struct UpdateParkInput {
     pub name_en: Option<String>,
     pub level: Option<enums::ParkLevel>,
     pub main_industries: Option<Vec<String>>,
+    /// A new centre.
+    pub location: Option<GeoPointInput>,
 }
 
 #[derive(InputObject)]
@@ -234,6 +244,7 @@ impl DirectoryMutation {
                 .iter()
                 .map(|s| id::decode_as(s, Kind::ChainSegment))
                 .collect::<Result<_>>()?,
+            location: input.location.map(GeoPointInput::parse).transpose()?,
         };
         let row = writer(ctx)?.create_organization(new).await?;
         Ok(OrganizationPayload {
@@ -266,6 +277,7 @@ impl DirectoryMutation {
                         .collect::<Result<_>>()
                 })
                 .transpose()?,
+            location: input.location.map(GeoPointInput::parse).transpose()?,
         };
         let row = writer(ctx)?
             .update_organization(id::decode_as(&input.id, Kind::Organization)?, changes)
@@ -324,6 +336,7 @@ impl DirectoryMutation {
                 &input.name_zh,
                 &input.name_en,
                 &input.main_industries,
+                input.location.map(GeoPointInput::parse).transpose()?,
             )
             .await?;
         Ok(ParkPayload { park: Park(row) })
@@ -343,6 +356,7 @@ impl DirectoryMutation {
                 input.name_en.as_deref(),
                 input.level.map(Into::into),
                 input.main_industries.as_deref(),
+                input.location.map(GeoPointInput::parse).transpose()?,
                 Lifecycle::Keep,
             )
             .await?;
@@ -551,6 +565,7 @@ async fn mark_park(
         .update_park(
             id,
             input.expected_version,
+            None,
             None,
             None,
             None,

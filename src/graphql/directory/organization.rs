@@ -15,6 +15,7 @@ use crate::{
     graphql::{
         connection::unwrap_shared,
         enums,
+        geo::{CoordinateSystem, GeoPoint},
         loader::{ById, children, maybe_row, row},
         membership::{Membership, preload_memberships},
         preload::{self, Selection},
@@ -25,6 +26,7 @@ use crate::{
     },
     service::{
         access::{self, Guarded, Viewer},
+        geo,
         load::Columns,
         relation::{
             DesignationsOfOrganization, FiguresOfOrganization, LinksBoughtBy, LinksSuppliedBy,
@@ -67,6 +69,12 @@ use crate::{
         name = "is_demo",
         ty = "bool",
         desc = "Fictional record of the demo dataset."
+    ),
+    field(
+        name = "location",
+        ty = "Option<GeoPoint>",
+        desc = "Where the unit is on a map: its own position for signed-in callers; for PUBLIC, its park's centre, else its city's (see `precision`).",
+        arg(name = "system", ty = "CoordinateSystem", default)
     ),
     field(name = "segments", ty = "Option<Vec<ChainSegment>>"),
     field(name = "memberships", ty = "Vec<Membership>"),
@@ -282,6 +290,21 @@ macro_rules! organization_kind {
             }
             pub async fn is_demo(&self, _ctx: &Context<'_>) -> async_graphql::Result<bool> {
                 Ok(self.0.value.is_demo)
+            }
+            /// Where the unit is on a map: its own position for signed-in callers; for PUBLIC,
+            /// its park's centre, else its city's (see `precision`).
+            pub async fn location(&self, ctx: &Context<'_>, #[graphql(default)] system: CoordinateSystem) -> async_graphql::Result<Option<GeoPoint>> {
+                let viewer = request(ctx)?.viewer.clone();
+                let park = maybe_row::<industrial_park::Model>(ctx, self.0.value.park_id).await?;
+                let city = maybe_row::<municipality::Model>(ctx, self.0.value.municipality_id).await?;
+                let centre = |longitude: Option<f64>, latitude: Option<f64>| geo::own_place(longitude, latitude).map(|p| p.point);
+                Ok(geo::unit_place(
+                    &viewer,
+                    &self.0.value,
+                    park.and_then(|p| centre(p.longitude, p.latitude)),
+                    city.and_then(|c| centre(c.longitude, c.latitude)),
+                )
+                .map(|place| GeoPoint::of(place, system)))
             }
             /// The chain segments the unit works in, its primary segment first.
             pub async fn segments(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Vec<ChainSegment>>> {

@@ -13,6 +13,7 @@ use crate::{
         connection::{Conn, TotalCount, connection, empty_page, unwrap_shared},
         coordination::CoordinationMechanism,
         enums,
+        geo::{CoordinateSystem, GeoPoint, own_location},
         loader::{OrganizationCountOfPark, OrganizationsOfPark, children, row},
         request,
     },
@@ -57,6 +58,10 @@ impl Municipality {
     /// Row version, for `expectedVersion` in updates.
     async fn version(&self) -> i32 {
         self.0.version
+    }
+    /// The seat of government (for Ningdong, the base's administrative centre).
+    async fn location(&self, #[graphql(default)] system: CoordinateSystem) -> Option<GeoPoint> {
+        own_location(self.0.longitude, self.0.latitude, system)
     }
     pub async fn id(&self, _ctx: &Context<'_>) -> async_graphql::Result<ID> {
         Ok(id::encode(Kind::Municipality, self.0.id).into())
@@ -182,6 +187,10 @@ impl Park {
     /// Row version, for `expectedVersion` in updates.
     async fn version(&self) -> i32 {
         self.0.version
+    }
+    /// The park's centre.
+    async fn location(&self, #[graphql(default)] system: CoordinateSystem) -> Option<GeoPoint> {
+        own_location(self.0.longitude, self.0.latitude, system)
     }
     pub async fn id(&self, _ctx: &Context<'_>) -> async_graphql::Result<ID> {
         Ok(id::encode(Kind::Park, self.0.id).into())
