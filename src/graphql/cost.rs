@@ -256,6 +256,8 @@ fn root_cost(
             | "allianceRanking" => 100,
             "sectorChain"
             | "chainGaps"
+            | "allianceNetwork"
+            | "collaborationNetwork"
             | "crossMunicipalityFlows"
             | "singleSourceDependencies"
             | "allianceStats" => 200,

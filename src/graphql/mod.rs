@@ -6,8 +6,8 @@
 //! - [`access`]: `viewer`; [`node`]: `node`/`nodes` and the `Node` interface;
 //! - [`directory`]: reference data, parks, organizations, people, supply links;
 //! - [`support`], [`formation`], [`membership`], [`project`], [`governance`]: the alliance's life;
-//! - [`chain`], [`gaps`], [`stats`], [`ranking`], [`geo`]: chain analytics and gap targeting,
-//!   dashboard statistics, rankings and map layers;
+//! - [`chain`], [`gaps`], [`network`], [`stats`], [`ranking`], [`geo`]: chain analytics, gap
+//!   targeting and networks, dashboard statistics, rankings and map layers;
 //! - [`changes`]: the change feed, the audit trail and live subscriptions;
 //! - [`labels`]: the names of coded values, for charts;
 //! - [`clients`]: API clients for department systems, and token revocation;
@@ -40,6 +40,7 @@ pub mod labels;
 pub mod limits;
 pub mod loader;
 pub mod membership;
+pub mod network;
 pub mod node;
 pub mod order;
 pub mod preload;
@@ -81,6 +82,7 @@ pub struct Query(
     changes::FeedQuery,
     chain::ChainQuery,
     gaps::GapsQuery,
+    network::NetworkQuery,
     stats::StatsQuery,
     ranking::RankingQuery,
     geo::GeoQuery,

@@ -48,6 +48,7 @@ pub mod listing;
 pub mod load;
 pub mod lookup;
 pub mod membership;
+pub mod network;
 pub mod page;
 pub mod project;
 pub mod ranking;

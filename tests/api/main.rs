@@ -28,6 +28,7 @@ mod identity;
 mod import;
 mod maps;
 mod masking;
+mod network;
 mod permissions;
 mod ranking;
 mod read_api;
