@@ -58,7 +58,7 @@ impl Operation {
     /// The most clients an operation runs with: an aggregate computed afresh takes hundreds of
     /// milliseconds, and 64 of them at once only queue for the pool's connections.
     fn most_clients(&self) -> usize {
-        if self.name.contains("uncached") {
+        if self.name.contains("uncached") || self.name.contains("GeoJSON") {
             8
         } else {
             usize::MAX
@@ -170,7 +170,7 @@ async fn main() {
     // Budgets are charged as in production, with one too large to run out: the benchmark
     // measures what counting costs, not what a spent budget refuses.
     let edge = alliance_hub::config::ServeConfig {
-        cost_budgets: alliance_hub::service::budget::BudgetLimits::parse("OFFICE=1000000000000")
+        cost_budgets: alliance_hub::service::budget::BudgetLimits::parse("OFFICE=unlimited,ANALYST=unlimited")
             .unwrap(),
         ..Default::default()
     };
@@ -378,6 +378,54 @@ async fn main() {
                     )
                 })),
             }
+        },
+        // The dashboards' heavy questions (issue 12), as an ANALYST sees them.
+        Operation {
+            name: "g. yearly series (year × municipality, 2019–2025), cached",
+            analyst: true,
+            graphql: Box::new(
+                |_| json!({ "query": "{ enterpriseStats(groupBy: [YEAR, MUNICIPALITY], years: {from: 2019, to: 2025}) { key { value } count protection annualRevenue { sum } outputValue { sum } } }" }),
+            ),
+            sql: None,
+        },
+        Operation {
+            name: "g. yearly series (year × municipality), uncached",
+            analyst: true,
+            graphql: Box::new(
+                |n| json!({ "query": "query($y: Int!) { enterpriseStats(groupBy: [YEAR, MUNICIPALITY], years: {from: 2019, to: 2025}, filter: {foundedYear: {lte: $y}}) { key { value } count protection annualRevenue { sum } outputValue { sum } } }", "variables": { "y": 3000 + n } }),
+            ),
+            sql: Some(Box::new(|n| {
+                format!(
+                    "SELECT COUNT(*) AS id, CAST(NULL AS VARCHAR) AS uscc, '' AS name_zh FROM organization o JOIN enterprise_figure f ON f.organization_id = o.id JOIN enterprise_profile p ON p.organization_id = o.id WHERE f.year BETWEEN 2019 AND 2025 AND p.founded_year <= {} GROUP BY f.year, o.municipality_id",
+                    3000 + n
+                )
+            })),
+        },
+        Operation {
+            name: "h. GeoJSON of 50 000 units (one page)",
+            analyst: true,
+            graphql: Box::new(
+                |_| json!({ "query": "{ organizationsGeoJson(first: 50000, properties: [ID, NAME_ZH, KIND]) }" }),
+            ),
+            sql: Some(Box::new(|_| {
+                "SELECT id, uscc, name_zh FROM organization WHERE archived_at IS NULL ORDER BY id LIMIT 50001".into()
+            })),
+        },
+        Operation {
+            name: "i. chain gaps of a sector, cached",
+            analyst: true,
+            graphql: Box::new(
+                |_| json!({ "query": "{ chainGaps(sector: CHEMICALS) { segment { code } fromInside { links } fromOutside { links } outsideShare isGap outsideSuppliers { customers } locationQuotients { quotient } } }" }),
+            ),
+            sql: None,
+        },
+        Operation {
+            name: "i. chain gaps of a sector, uncached",
+            analyst: true,
+            graphql: Box::new(
+                |n| json!({ "query": "query($g: Float!) { chainGaps(sector: CHEMICALS, gapShare: $g) { segment { code } fromInside { links } fromOutside { links } outsideShare isGap } }", "variables": { "g": (n % 1000) as f64 / 1000.0 } }),
+            ),
+            sql: None,
         },
     ];
 

@@ -139,7 +139,14 @@ impl GapsQuery {
         #[graphql(default_with = "DEFAULT_GAP_SHARE")] gap_share: f64,
     ) -> async_graphql::Result<Vec<SegmentGap>> {
         let request = request(ctx)?;
-        let rows = gaps::chain_gaps(&request.db, &request.viewer, sector.into(), gap_share).await?;
+        let rows = gaps::chain_gaps(
+            &request.db,
+            &request.stats,
+            &request.viewer,
+            sector.into(),
+            gap_share,
+        )
+        .await?;
         Ok(rows.into_iter().map(SegmentGap).collect())
     }
 }

@@ -621,8 +621,13 @@ impl Viewer {
         Guarded::new(model, self.supply_link_withheld())
     }
 
+    /// Supply links' annual values: OFFICE only.
+    pub fn sees_link_values(&self) -> bool {
+        self.is_office()
+    }
+
     fn supply_link_withheld(&self) -> &'static [&'static str] {
-        if self.is_office() {
+        if self.sees_link_values() {
             &[]
         } else {
             &["annualValue"]

@@ -238,7 +238,7 @@ pub fn check_filter(viewer: &Viewer, fields: &[&'static str]) -> Result<()> {
     match fields.iter().find(|f| IDENTIFYING.contains(f)) {
         Some(field) => Err(Error::forbidden(format!(
             "statistics may be narrowed only by classifying fields (city, park, sector, segment, \
-             scale, kind, founding year); `{field}` identifies units"
+             scale, kind, founding year, designation); `{field}` identifies units"
         ))),
         None => Ok(()),
     }

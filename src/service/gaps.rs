@@ -13,6 +13,7 @@ use sea_orm::{DatabaseConnection, FromQueryResult, Statement};
 use super::{
     access::Viewer,
     chain::{id_list, sector_segments},
+    stats::{Statistics, cached},
 };
 use crate::error::{Error, Result};
 
@@ -89,9 +90,11 @@ struct CountRow {
     n: i64,
 }
 
-/// The gap analysis of a sector's segments, upstream first. Four statements.
+/// The gap analysis of a sector's segments, upstream first: four statements, kept like the
+/// statistics (`stats::cached`) until a change is committed.
 pub async fn chain_gaps(
     db: &DatabaseConnection,
+    statistics: &Statistics,
     viewer: &Viewer,
     sector: entity::enums::SectorCode,
     gap_share: f64,
@@ -100,6 +103,23 @@ pub async fn chain_gaps(
     if !(0.0..1.0).contains(&gap_share) {
         return Err(Error::bad_input("`gapShare` must lie in [0, 1)"));
     }
+    let class = format!("link-values:{}", viewer.sees_link_values());
+    cached(
+        db,
+        statistics,
+        &class,
+        format!("gaps|{sector:?}|{gap_share}"),
+        compute(db, viewer, sector, gap_share),
+    )
+    .await
+}
+
+async fn compute(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    sector: entity::enums::SectorCode,
+    gap_share: f64,
+) -> Result<Vec<SegmentGap>> {
     let segments = sector_segments(db, sector).await?;
     let ids = id_list(&segments.iter().map(|s| s.id).collect::<Vec<_>>());
     let backend = db.get_database_backend();
@@ -166,7 +186,7 @@ pub async fn chain_gaps(
     let area: i64 = per_city.values().sum();
     let mut cities: Vec<i64> = per_city.keys().copied().collect();
     cities.sort();
-    let values = viewer.is_office();
+    let values = viewer.sees_link_values();
     Ok(segments
         .into_iter()
         .map(|segment| {

@@ -144,10 +144,12 @@ async fn centres(
 
 fn feature(place: Place, datum: Datum, mut properties: Map<String, Value>) -> Value {
     let point = place.point.in_datum(datum);
+    // Seven decimals: a centimetre, far below what any map shows (RFC 7946 §11.2).
+    let round = |degrees: f64| (degrees * 1e7).round() / 1e7;
     properties.insert("precision".into(), json!(place.precision.code()));
     json!({
         "type": "Feature",
-        "geometry": { "type": "Point", "coordinates": [point.longitude, point.latitude] },
+        "geometry": { "type": "Point", "coordinates": [round(point.longitude), round(point.latitude)] },
         "properties": properties,
     })
 }

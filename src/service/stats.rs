@@ -3,7 +3,9 @@
 //! dominated cells suppressed, with secondary suppression, and noise on confidential figures.
 
 use std::{
+    any::Any,
     collections::HashMap,
+    sync::Arc,
     time::{Duration, Instant},
 };
 
@@ -37,8 +39,9 @@ pub struct Statistics {
     entries: std::sync::Mutex<HashMap<String, Kept>>,
 }
 
-/// A kept answer: where the data stood when it was computed, when, and the groups.
-type Kept = (i64, Instant, Vec<Group>);
+/// A kept answer: where the data stood when it was computed, when, and the answer (groups, or
+/// another statistic's rows: see [`cached`]).
+type Kept = (i64, Instant, Arc<dyn Any + Send + Sync>);
 
 /// Most entries kept; beyond, the cache starts afresh.
 const CACHE_ENTRIES: usize = 1000;
@@ -55,20 +58,20 @@ impl Statistics {
         }
     }
 
-    fn get(&self, key: &str, mark: i64) -> Option<Vec<Group>> {
+    fn get<T: Clone + 'static>(&self, key: &str, mark: i64) -> Option<T> {
         let entries = self.entries.lock().ok()?;
         entries
             .get(key)
             .filter(|(at, kept, _)| *at == mark && kept.elapsed() < CACHE_FOR)
-            .map(|(_, _, groups)| groups.clone())
+            .and_then(|(_, _, answer)| answer.downcast_ref::<T>().cloned())
     }
 
-    fn put(&self, key: String, mark: i64, groups: &[Group]) {
+    fn put<T: Clone + Send + Sync + 'static>(&self, key: String, mark: i64, answer: &T) {
         if let Ok(mut entries) = self.entries.lock() {
             if entries.len() >= CACHE_ENTRIES {
                 entries.clear();
             }
-            entries.insert(key, (mark, Instant::now(), groups.to_vec()));
+            entries.insert(key, (mark, Instant::now(), Arc::new(answer.clone())));
         }
     }
 
@@ -107,25 +110,27 @@ fn viewer_class(viewer: &Viewer) -> String {
 }
 
 /// Answers from the cache, or computes and keeps the answer. Noise is a fixed function of the
-/// data, so a kept answer is the answer.
-async fn cached<F>(
+/// data, so a kept answer is the answer. `class` is what of the answer depends on the viewer
+/// (for grouped statistics, [`viewer_class`]); `shape` is the question.
+pub(crate) async fn cached<T, F>(
     db: &DatabaseConnection,
     statistics: &Statistics,
-    viewer: &Viewer,
+    class: &str,
     shape: String,
     compute: F,
-) -> Result<Vec<Group>>
+) -> Result<T>
 where
-    F: std::future::Future<Output = Result<Vec<Group>>>,
+    T: Clone + Send + Sync + 'static,
+    F: std::future::Future<Output = Result<T>>,
 {
-    let key = format!("{}|{shape}", viewer_class(viewer));
+    let key = format!("{class}|{shape}");
     let mark = statistics.mark(db).await?;
-    if let Some(groups) = statistics.get(&key, mark) {
-        return Ok(groups);
+    if let Some(answer) = statistics.get::<T>(&key, mark) {
+        return Ok(answer);
     }
-    let groups = compute.await?;
-    statistics.put(key, mark, &groups);
-    Ok(groups)
+    let answer = compute.await?;
+    statistics.put(key, mark, &answer);
+    Ok(answer)
 }
 
 /// What enterprise statistics may be grouped by.
@@ -317,7 +322,7 @@ pub async fn enterprise_stats(
     cached(
         db,
         statistics,
-        viewer,
+        &viewer_class(viewer),
         format!("enterprise|{dimensions:?}|{filter:?}|{source:?}|{figures:?}"),
         compute_enterprise_stats(
             db,
@@ -668,7 +673,7 @@ pub async fn support_stats(
     cached(
         db,
         statistics,
-        viewer,
+        &viewer_class(viewer),
         format!("support|{dimensions:?}"),
         compute_support_stats(db, &statistics.rules, viewer, dimensions),
     )

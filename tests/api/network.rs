@@ -93,14 +93,21 @@ async fn institutions_and_enterprises_are_tied_by_the_projects_they_share() {
         }
     }
     let ties = data["collaborationNetwork"].as_array().unwrap();
-    assert!(!ties.is_empty(), "the demo's projects join institutes and enterprises");
+    assert!(
+        !ties.is_empty(),
+        "the demo's projects join institutes and enterprises"
+    );
     assert_eq!(ties.len(), expected.len().min(100));
     for tie in ties {
         let key = (
             tie["institution"]["id"].as_str().unwrap().to_owned(),
             tie["enterprise"]["id"].as_str().unwrap().to_owned(),
         );
-        assert_eq!(tie["projects"].as_i64(), expected.get(&key).copied(), "{tie}");
+        assert_eq!(
+            tie["projects"].as_i64(),
+            expected.get(&key).copied(),
+            "{tie}"
+        );
         assert!(tie["firstYear"].as_i64() <= tie["lastYear"].as_i64());
     }
     let public = app
@@ -108,7 +115,11 @@ async fn institutions_and_enterprises_are_tied_by_the_projects_they_share() {
         .await;
     assert_eq!(error_code(&public).as_deref(), Some("FORBIDDEN"));
     let refused = app
-        .query_as(Some(&analyst()), "{ allianceNetwork(first: 0) { sharedMembers } }", json!({}))
+        .query_as(
+            Some(&analyst()),
+            "{ allianceNetwork(first: 0) { sharedMembers } }",
+            json!({}),
+        )
         .await;
     assert_refused(&refused, "BAD_USER_INPUT", "between 1 and 1000");
 }
