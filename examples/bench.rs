@@ -170,8 +170,10 @@ async fn main() {
     // Budgets are charged as in production, with one too large to run out: the benchmark
     // measures what counting costs, not what a spent budget refuses.
     let edge = alliance_hub::config::ServeConfig {
-        cost_budgets: alliance_hub::service::budget::BudgetLimits::parse("OFFICE=unlimited,ANALYST=unlimited")
-            .unwrap(),
+        cost_budgets: alliance_hub::service::budget::BudgetLimits::parse(
+            "OFFICE=unlimited,ANALYST=unlimited",
+        )
+        .unwrap(),
         ..Default::default()
     };
     let app = App::serving(db.clone(), keys.clone(), edge).unwrap();
