@@ -73,7 +73,74 @@ pub fn label_of(enumeration: &str, code: &str) -> Option<Label> {
         .iter()
         .find(|(name, _)| *name == enumeration)
         .and_then(|(_, lookup)| lookup(code))
+        .or_else(|| {
+            ANSWER_CODES
+                .iter()
+                .find(|(name, _)| *name == enumeration)
+                .and_then(|(_, values)| values.iter().find(|(c, _)| *c == code))
+                .map(|(_, label)| *label)
+        })
 }
+
+/// Every labelled enumeration: the stored codes, then the codes answers carry.
+pub fn catalogue() -> Vec<EnumLabels> {
+    let mut all = stored_catalogue();
+    all.extend(ANSWER_CODES.iter().map(|(name, values)| {
+        EnumLabels {
+            name,
+            values: values
+                .iter()
+                .map(|(code, label)| ValueLabel {
+                    code: (*code).to_owned(),
+                    label: *label,
+                })
+                .collect(),
+        }
+    }));
+    all
+}
+
+const fn label(zh: &'static str, en: &'static str) -> Label {
+    Label { zh, en }
+}
+
+/// Codes that are no stored value but that answers carry and charts show: how a statistics cell
+/// was protected, and how precisely a point places a unit.
+const ANSWER_CODES: &[(&str, &[(&str, Label)])] = &[
+    (
+        "CellProtection",
+        &[
+            ("NONE", label("精确值", "Exact")),
+            (
+                "SUPPRESSED_THRESHOLD",
+                label("单位数不足，不予公布", "Suppressed: too few units"),
+            ),
+            (
+                "SUPPRESSED_DOMINANCE",
+                label(
+                    "单一单位占比过高，不予公布",
+                    "Suppressed: one unit dominates",
+                ),
+            ),
+            (
+                "SUPPRESSED_SECONDARY",
+                label(
+                    "为保护其他单元，不予公布",
+                    "Suppressed to protect another cell",
+                ),
+            ),
+            ("PERTURBED", label("已加扰动", "Perturbed")),
+        ],
+    ),
+    (
+        "LocationPrecision",
+        &[
+            ("EXACT", label("精确位置", "Exact position")),
+            ("PARK", label("园区中心", "Park centre")),
+            ("MUNICIPALITY", label("市（基地）中心", "City centre")),
+        ],
+    ),
+];
 
 macro_rules! labels {
     ($($enum:ident { $($variant:ident => $zh:literal, $en:literal;)+ })+) => {
@@ -84,8 +151,8 @@ macro_rules! labels {
             }
         })+
 
-        /// Every labelled enumeration.
-        pub fn catalogue() -> Vec<EnumLabels> {
+        /// Every enumeration of stored codes, labelled.
+        fn stored_catalogue() -> Vec<EnumLabels> {
             vec![$(labels_of::<$enum>()),+]
         }
 

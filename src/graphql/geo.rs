@@ -7,7 +7,7 @@ use super::{inputs::OrganizationFilter, ranking::GroupRankBy, request};
 use crate::{
     domain::geo::{Datum, Point},
     service::{
-        geo::{self, Measure, Place, UnitProperty},
+        geo::{self, Measure, ParkProperty, Place, UnitProperty},
         stats::EnterpriseDimension,
     },
 };
@@ -103,6 +103,21 @@ pub enum UnitFeatureProperty {
     Designations,
 }
 
+/// A property of a park's feature.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "crate::service::geo::ParkProperty")]
+pub enum ParkFeatureProperty {
+    /// The park's global id.
+    Id,
+    Code,
+    NameZh,
+    NameEn,
+    /// `level` and `levelZh`.
+    Level,
+    /// `municipality` (code) and `municipalityZh`.
+    Municipality,
+}
+
 /// The level of a density layer.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DensityLevel {
@@ -157,14 +172,22 @@ impl GeoQuery {
         ))
     }
 
-    /// Live parks as a GeoJSON FeatureCollection of points (public).
+    /// Live parks as a GeoJSON FeatureCollection of points at their centres, with the
+    /// properties asked for (and always `precision`). Public.
     async fn parks_geo_json(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            default_with = "vec![ParkFeatureProperty::Id, ParkFeatureProperty::Code, ParkFeatureProperty::NameZh, ParkFeatureProperty::Level, ParkFeatureProperty::Municipality]"
+        )]
+        properties: Vec<ParkFeatureProperty>,
         #[graphql(default)] system: CoordinateSystem,
     ) -> async_graphql::Result<Json<serde_json::Value>> {
         let request = request(ctx)?;
-        Ok(Json(geo::parks_geojson(&request.db, system.into()).await?))
+        let properties: Vec<ParkProperty> = properties.into_iter().map(Into::into).collect();
+        Ok(Json(
+            geo::parks_geojson(&request.db, &properties, system.into()).await?,
+        ))
     }
 
     /// A density layer: a statistic per park or per city, as points at their centres with

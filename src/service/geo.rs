@@ -269,8 +269,23 @@ async fn held_designations(
     Ok(held)
 }
 
-/// Every live park at its position, with its code, names, level and city (public).
-pub async fn parks_geojson(db: &DatabaseConnection, datum: Datum) -> Result<Value> {
+/// A property a park's feature may carry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParkProperty {
+    Id,
+    Code,
+    NameZh,
+    NameEn,
+    Level,
+    Municipality,
+}
+
+/// Every live park at its position, with the properties asked for (public).
+pub async fn parks_geojson(
+    db: &DatabaseConnection,
+    properties: &[ParkProperty],
+    datum: Datum,
+) -> Result<Value> {
     let (parks, cities) = centres(db).await?;
     let mut parks: Vec<_> = parks
         .into_values()
@@ -285,21 +300,25 @@ pub async fn parks_geojson(db: &DatabaseConnection, datum: Datum) -> Result<Valu
                 precision: Precision::Exact,
             };
             let city = cities.get(&park.municipality_id).map(|c| &c.0);
-            let props = json!({
-                "id": id::encode(Kind::Park, park.id),
-                "code": park.code,
-                "nameZh": park.name_zh,
-                "nameEn": park.name_en,
-                "level": park.level.code(),
-                "levelZh": park.level.label().zh,
-                "municipality": city.map(|c| c.code.code()),
-                "municipalityZh": city.map(|c| &c.name_zh),
-            });
-            Some(feature(
-                place,
-                datum,
-                props.as_object().cloned().unwrap_or_default(),
-            ))
+            let mut props = Map::new();
+            for property in properties {
+                let (name, value) = match property {
+                    ParkProperty::Id => ("id", json!(id::encode(Kind::Park, park.id))),
+                    ParkProperty::Code => ("code", json!(park.code)),
+                    ParkProperty::NameZh => ("nameZh", json!(park.name_zh)),
+                    ParkProperty::NameEn => ("nameEn", json!(park.name_en)),
+                    ParkProperty::Level => {
+                        props.insert("levelZh".into(), json!(park.level.label().zh));
+                        ("level", json!(park.level.code()))
+                    }
+                    ParkProperty::Municipality => {
+                        props.insert("municipalityZh".into(), json!(city.map(|c| &c.name_zh)));
+                        ("municipality", json!(city.map(|c| c.code.code())))
+                    }
+                };
+                props.insert(name.into(), value);
+            }
+            Some(feature(place, datum, props))
         })
         .collect();
     Ok(json!({ "type": "FeatureCollection", "features": features }))

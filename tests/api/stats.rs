@@ -376,6 +376,41 @@ async fn labels_name_every_code_of_the_schema_enumerations() {
     assert!(every["labels"].as_array().unwrap().len() >= 20);
 }
 
+#[tokio::test]
+async fn the_codes_answers_carry_for_charts_are_labelled_like_stored_ones() {
+    let app = TestApp::spawn().await;
+    for name in ["CellProtection", "LocationPrecision", "Designation"] {
+        let schema = app
+            .data_as(
+                None,
+                &format!("{{ __type(name: \"{name}\") {{ enumValues {{ name }} }} }}"),
+                json!({}),
+            )
+            .await;
+        let codes: Vec<&str> = schema["__type"]["enumValues"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v["name"].as_str().unwrap())
+            .collect();
+        let labels = app
+            .data_as(
+                None,
+                &format!("{{ labels(enums: [\"{name}\"]) {{ values {{ code zh en }} }} }}"),
+                json!({}),
+            )
+            .await;
+        let values = labels["labels"][0]["values"].as_array().unwrap();
+        let labelled: Vec<&str> = values.iter().map(|v| v["code"].as_str().unwrap()).collect();
+        assert_eq!(labelled, codes, "{name}");
+        assert!(
+            values
+                .iter()
+                .all(|v| v["zh"].is_string() && v["en"].is_string())
+        );
+    }
+}
+
 const BY_CITY: &str = "{ enterpriseStats(groupBy: [MUNICIPALITY]) { key { value } count } }";
 
 /// The count of the group whose key is `city` (a municipality's id).
