@@ -7,7 +7,7 @@ use super::{inputs::OrganizationFilter, ranking::GroupRankBy, request};
 use crate::{
     domain::geo::{Datum, Point},
     service::{
-        geo::{self, Measure, ParkProperty, Place, UnitProperty},
+        geo::{self, ParkProperty, Place, UnitProperty},
         stats::EnterpriseDimension,
     },
 };
@@ -204,14 +204,6 @@ impl GeoQuery {
     ) -> async_graphql::Result<Json<serde_json::Value>> {
         let request = request(ctx)?;
         let filter = OrganizationFilter::convert(filter)?;
-        let measure = match by {
-            GroupRankBy::Count => Measure::Count,
-            GroupRankBy::Employees => Measure::Sum("employees"),
-            GroupRankBy::AnnualRevenue => Measure::Sum("annualRevenue"),
-            GroupRankBy::OutputValue => Measure::Sum("outputValue"),
-            GroupRankBy::RndSpend => Measure::Sum("rndSpend"),
-            GroupRankBy::TaxPaid => Measure::Sum("taxPaid"),
-        };
         let level = match level {
             DensityLevel::Park => EnterpriseDimension::Park,
             DensityLevel::Municipality => EnterpriseDimension::Municipality,
@@ -222,7 +214,7 @@ impl GeoQuery {
                 &request.stats,
                 &request.viewer,
                 level,
-                measure,
+                by.into(),
                 filter.as_ref(),
                 year,
                 system.into(),

@@ -1,7 +1,6 @@
 //! Rankings for dashboards (`service::ranking`).
 
 use async_graphql::{Context, Enum, Object, SimpleObject};
-use entity::{enums::Designation, enums::EnterpriseScale, enums::OrganizationKind};
 
 use super::{
     directory::Organization,
@@ -9,12 +8,9 @@ use super::{
     inputs::OrganizationFilter,
     request,
     scalars::Money,
-    stats::{EnterpriseGroupBy, StatGroup, Values, groups},
+    stats::{EnterpriseGroupBy, StatGroup, groups},
 };
-use crate::{
-    domain::{id::Kind, labels::Labelled},
-    service::ranking::{self, AllianceCount, GroupMeasure},
-};
+use crate::service::ranking::{self, AllianceCount, GroupMeasure};
 
 /// A figure enterprises are ranked by.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,6 +47,19 @@ pub enum GroupRankBy {
     OutputValue,
     RndSpend,
     TaxPaid,
+}
+
+impl From<GroupRankBy> for GroupMeasure {
+    fn from(by: GroupRankBy) -> Self {
+        match by {
+            GroupRankBy::Count => Self::Count,
+            GroupRankBy::Employees => Self::Sum("employees"),
+            GroupRankBy::AnnualRevenue => Self::Sum("annualRevenue"),
+            GroupRankBy::OutputValue => Self::Sum("outputValue"),
+            GroupRankBy::RndSpend => Self::Sum("rndSpend"),
+            GroupRankBy::TaxPaid => Self::Sum("taxPaid"),
+        }
+    }
 }
 
 /// What alliances are ranked by.
@@ -120,19 +129,6 @@ impl AllianceRank {
     }
 }
 
-fn describe(d: EnterpriseGroupBy) -> Values {
-    match d {
-        EnterpriseGroupBy::Municipality => Values::Rows(Kind::Municipality),
-        EnterpriseGroupBy::Park => Values::Rows(Kind::Park),
-        EnterpriseGroupBy::Sector => Values::Rows(Kind::Sector),
-        EnterpriseGroupBy::Segment => Values::Rows(Kind::ChainSegment),
-        EnterpriseGroupBy::Scale => Values::Codes(EnterpriseScale::NAME),
-        EnterpriseGroupBy::Kind => Values::Codes(OrganizationKind::NAME),
-        EnterpriseGroupBy::FoundedYear | EnterpriseGroupBy::Year => Values::Years,
-        EnterpriseGroupBy::Designation => Values::Codes(Designation::NAME),
-    }
-}
-
 /// Rankings.
 #[derive(Default)]
 pub struct RankingQuery;
@@ -182,26 +178,18 @@ impl RankingQuery {
     ) -> async_graphql::Result<Vec<GroupRank>> {
         let request = request(ctx)?;
         let filter = OrganizationFilter::convert(filter)?;
-        let measure = match by {
-            GroupRankBy::Count => GroupMeasure::Count,
-            GroupRankBy::Employees => GroupMeasure::Sum("employees"),
-            GroupRankBy::AnnualRevenue => GroupMeasure::Sum("annualRevenue"),
-            GroupRankBy::OutputValue => GroupMeasure::Sum("outputValue"),
-            GroupRankBy::RndSpend => GroupMeasure::Sum("rndSpend"),
-            GroupRankBy::TaxPaid => GroupMeasure::Sum("taxPaid"),
-        };
         let rows = ranking::group_ranking(
             &request.db,
             &request.stats,
             &request.viewer,
             group_by.into(),
-            measure,
+            by.into(),
             u64::try_from(first).unwrap_or(0),
             year.map(|y| crate::service::stats::YearRange { from: y, to: y }),
             filter.as_ref(),
         )
         .await?;
-        Ok(groups(rows, &[group_by], describe)
+        Ok(groups(rows, &[group_by], EnterpriseGroupBy::values)
             .into_iter()
             .zip(1..)
             .map(|(group, rank)| GroupRank { rank, group })

@@ -40,6 +40,22 @@ pub enum EnterpriseGroupBy {
     Designation,
 }
 
+impl EnterpriseGroupBy {
+    /// What the dimension's raw values are.
+    pub(crate) fn values(self) -> Values {
+        match self {
+            Self::Municipality => Values::Rows(Kind::Municipality),
+            Self::Park => Values::Rows(Kind::Park),
+            Self::Sector => Values::Rows(Kind::Sector),
+            Self::Segment => Values::Rows(Kind::ChainSegment),
+            Self::Scale => Values::Codes(EnterpriseScale::NAME),
+            Self::Kind => Values::Codes(OrganizationKind::NAME),
+            Self::FoundedYear | Self::Year => Values::Years,
+            Self::Designation => Values::Codes(Designation::NAME),
+        }
+    }
+}
+
 /// Years of figures, both included.
 #[derive(InputObject, Debug, Clone, Copy)]
 pub struct YearRange {
@@ -442,16 +458,7 @@ impl StatsQuery {
             &asked,
         )
         .await?;
-        Ok(groups(rows, &group_by, |d| match d {
-            EnterpriseGroupBy::Municipality => Values::Rows(Kind::Municipality),
-            EnterpriseGroupBy::Park => Values::Rows(Kind::Park),
-            EnterpriseGroupBy::Sector => Values::Rows(Kind::Sector),
-            EnterpriseGroupBy::Segment => Values::Rows(Kind::ChainSegment),
-            EnterpriseGroupBy::Scale => Values::Codes(EnterpriseScale::NAME),
-            EnterpriseGroupBy::Kind => Values::Codes(OrganizationKind::NAME),
-            EnterpriseGroupBy::FoundedYear | EnterpriseGroupBy::Year => Values::Years,
-            EnterpriseGroupBy::Designation => Values::Codes(Designation::NAME),
-        }))
+        Ok(groups(rows, &group_by, EnterpriseGroupBy::values))
     }
 
     /// Members by alliance, kind and city, and per year.

@@ -265,19 +265,19 @@ impl Dataset {
     }
 }
 
-/// The codes of the small reference tables, loaded once per export.
+/// The codes of the small reference tables, loaded once per export (and per graph export).
 #[derive(Debug, Default)]
-struct Codes {
-    municipalities: HashMap<i64, String>,
-    departments: HashMap<i64, String>,
-    parks: HashMap<i64, String>,
-    segments: HashMap<i64, String>,
-    sectors: HashMap<i64, String>,
-    alliances: HashMap<i64, String>,
+pub(crate) struct Codes {
+    pub municipalities: HashMap<i64, String>,
+    pub departments: HashMap<i64, String>,
+    pub parks: HashMap<i64, String>,
+    pub segments: HashMap<i64, String>,
+    pub sectors: HashMap<i64, String>,
+    pub alliances: HashMap<i64, String>,
 }
 
 impl Codes {
-    async fn load(db: &DatabaseConnection) -> Result<Self> {
+    pub(crate) async fn load(db: &DatabaseConnection) -> Result<Self> {
         Ok(Self {
             municipalities: municipality::Entity::find()
                 .all(db)

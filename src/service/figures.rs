@@ -90,6 +90,13 @@ impl YearFigures {
     }
 }
 
+/// Whether a designation holds in `year` (this year when `None`): granted by then, and not
+/// ended before it.
+pub fn holds_in(designation: &enterprise_designation::Model, year: Option<i32>) -> bool {
+    let year = year.unwrap_or_else(|| chrono::Utc::now().year());
+    designation.granted_year <= year && designation.valid_until_year.is_none_or(|u| u >= year)
+}
+
 /// A designation to record.
 #[derive(Debug, Clone, Copy)]
 pub struct NewDesignation {

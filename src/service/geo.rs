@@ -16,6 +16,7 @@ use super::{
     access::Viewer,
     filter::Filter,
     listing::{OrganizationField, condition_of},
+    ranking::GroupMeasure,
     stats::{self, EnterpriseDimension, Group, Statistics},
 };
 use crate::{
@@ -324,13 +325,6 @@ pub async fn parks_geojson(
     Ok(json!({ "type": "FeatureCollection", "features": features }))
 }
 
-/// What a density layer shows: the units counted, or a figure's (protected) sum.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Measure {
-    Count,
-    Sum(&'static str),
-}
-
 /// A statistic per park or per city as point features at their centres: the same cells as
 /// `enterpriseStats` grouped by PARK or MUNICIPALITY, protected for the viewer (a suppressed
 /// cell is a feature with `suppressed: true` and no value, so a map shows it as withheld).
@@ -340,7 +334,7 @@ pub async fn density_geojson(
     statistics: &Statistics,
     viewer: &Viewer,
     level: EnterpriseDimension,
-    measure: Measure,
+    measure: GroupMeasure,
     filter: Option<&Filter<OrganizationField>>,
     year: Option<i32>,
     datum: Datum,
@@ -353,10 +347,6 @@ pub async fn density_geojson(
             "a density layer is per PARK or per MUNICIPALITY",
         ));
     }
-    let asked: Vec<&str> = match measure {
-        Measure::Count => Vec::new(),
-        Measure::Sum(name) => vec![name],
-    };
     let groups: Vec<Group> = stats::enterprise_stats(
         db,
         statistics,
@@ -364,7 +354,7 @@ pub async fn density_geojson(
         &[level],
         filter,
         year.map(|y| stats::YearRange { from: y, to: y }),
-        &asked,
+        &measure.asked(),
     )
     .await?;
     let (parks, cities) = centres(db).await?;
@@ -389,15 +379,7 @@ pub async fn density_geojson(
             };
             let place = own_place(point.map(|p| p.longitude), point.map(|p| p.latitude))?;
             let suppressed = group.suppressed();
-            let value = match measure {
-                _ if suppressed => None,
-                Measure::Count => Some(group.count as f64),
-                Measure::Sum(name) => group
-                    .figures
-                    .iter()
-                    .find(|(n, _)| *n == name)
-                    .and_then(|(_, a)| a.sum),
-            };
+            let value = measure.value_of(group);
             let props = json!({
                 "id": id::encode(kind, id),
                 "code": code,

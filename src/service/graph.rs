@@ -6,15 +6,13 @@
 
 use std::collections::{HashMap, HashSet};
 
-use entity::{
-    chain_segment, enums::OrganizationKind, industrial_park, municipality, organization,
-    organization_segment, supply_link,
-};
+use entity::{enums::OrganizationKind, organization, organization_segment, supply_link};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
 use super::{
     access::Viewer,
     chain::{self, Direction},
+    export::Codes,
     load::Columns,
 };
 use crate::{
@@ -61,38 +59,6 @@ pub struct Graph {
     pub name: String,
     pub nodes: Vec<GraphNode>,
     pub edges: Vec<GraphEdge>,
-}
-
-/// Codes of the reference rows nodes and edges name.
-struct Codes {
-    municipalities: HashMap<i64, String>,
-    parks: HashMap<i64, String>,
-    segments: HashMap<i64, String>,
-}
-
-impl Codes {
-    async fn load(db: &DatabaseConnection) -> Result<Self> {
-        Ok(Self {
-            municipalities: municipality::Entity::find()
-                .all(db)
-                .await?
-                .into_iter()
-                .map(|m| (m.id, m.code.code()))
-                .collect(),
-            parks: industrial_park::Entity::find()
-                .all(db)
-                .await?
-                .into_iter()
-                .map(|p| (p.id, p.code))
-                .collect(),
-            segments: chain_segment::Entity::find()
-                .all(db)
-                .await?
-                .into_iter()
-                .map(|s| (s.id, s.code))
-                .collect(),
-        })
-    }
 }
 
 async fn nodes_of(

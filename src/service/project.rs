@@ -220,7 +220,6 @@ pub async fn project_stats(
     viewer: &super::access::Viewer,
     dimensions: &[ProjectDimension],
 ) -> Result<Vec<super::stats::Group>> {
-    use sea_orm::{ConnectionTrait, Statement};
     viewer.require_signed_in("statistics")?;
     if dimensions.is_empty() || dimensions.len() > 3 {
         return Err(Error::bad_input("group by one to three dimensions"));
@@ -243,50 +242,28 @@ pub async fn project_stats(
             ProjectDimension::CompletedYear => year("p.completed_on"),
         })
         .collect();
-    let select: Vec<String> = columns
-        .iter()
-        .enumerate()
-        .map(|(i, c)| format!("{c} AS d{i}"))
-        .collect();
-    let sql = format!(
-        "SELECT {}, COUNT(*) AS n, CAST(SUM(p.budget) AS DOUBLE PRECISION) AS budget_sum, \
-         CAST(MIN(p.budget) AS DOUBLE PRECISION) AS budget_min, \
-         CAST(MAX(p.budget) AS DOUBLE PRECISION) AS budget_max \
-         FROM project p GROUP BY {} ORDER BY {}",
-        select.join(", "),
-        columns.join(", "),
-        columns.join(", ")
-    );
-    let rows = db
-        .query_all_raw(Statement::from_string(backend, sql))
-        .await?;
-    rows.iter()
-        .map(|row| {
-            let key = (0..dimensions.len())
-                .map(|i| row.try_get::<Option<String>>("", &format!("d{i}")))
-                .collect::<std::result::Result<Vec<_>, _>>()
-                .map_err(Error::internal)?;
-            let count: i64 = row.try_get("", "n").map_err(Error::internal)?;
+    let budget = ", CAST(SUM(p.budget) AS DOUBLE PRECISION) AS budget_sum, \
+                  CAST(MIN(p.budget) AS DOUBLE PRECISION) AS budget_min, \
+                  CAST(MAX(p.budget) AS DOUBLE PRECISION) AS budget_max";
+    super::stats::counted_groups(db, &columns, budget, "project p")
+        .await?
+        .into_iter()
+        .map(|(mut group, row)| {
             let get = |name: &str| {
                 row.try_get::<Option<f64>>("", name)
                     .map_err(Error::internal)
             };
             let sum = get("budget_sum")?;
-            Ok(super::stats::Group {
-                key,
-                count,
-                subjects: count,
-                figures: vec![(
-                    "budget",
-                    super::stats::Aggregate {
-                        sum,
-                        avg: sum.map(|s| s / count.max(1) as f64),
-                        min: get("budget_min")?,
-                        max: get("budget_max")?,
-                    },
-                )],
-                protection: super::disclosure::Protection::None,
-            })
+            group.figures = vec![(
+                "budget",
+                super::stats::Aggregate {
+                    sum,
+                    avg: sum.map(|s| s / group.count.max(1) as f64),
+                    min: get("budget_min")?,
+                    max: get("budget_max")?,
+                },
+            )];
+            Ok(group)
         })
         .collect()
 }

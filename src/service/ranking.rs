@@ -24,11 +24,37 @@ use crate::error::{Error, Result};
 /// Most entries a ranking gives.
 pub const MAX_RANKED: u64 = 100;
 
-/// What a ranking of groups is ordered by: the units counted, or the sum of a figure.
+/// What a ranking of groups is ordered by (and a map's density layer shows): the units
+/// counted, or the sum of a figure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum GroupMeasure {
     Count,
     Sum(&'static str),
+}
+
+impl GroupMeasure {
+    /// The figures the statistic must compute for it.
+    pub fn asked(self) -> Vec<&'static str> {
+        match self {
+            Self::Count => Vec::new(),
+            Self::Sum(figure) => vec![figure],
+        }
+    }
+
+    /// Its value in a group as published (`None` for a suppressed group).
+    pub fn value_of(self, group: &Group) -> Option<f64> {
+        if group.suppressed() {
+            return None;
+        }
+        match self {
+            Self::Count => Some(group.count as f64),
+            Self::Sum(name) => group
+                .figures
+                .iter()
+                .find(|(n, _)| *n == name)
+                .and_then(|(_, a)| a.sum),
+        }
+    }
 }
 
 fn check_first(first: u64) -> Result<u64> {
@@ -141,18 +167,9 @@ pub async fn alliances_by_support(
 }
 
 fn ranked(groups: Vec<Group>, measure: GroupMeasure, first: u64) -> Vec<Group> {
-    let value = |g: &Group| match measure {
-        GroupMeasure::Count => Some(g.count as f64),
-        GroupMeasure::Sum(name) => g
-            .figures
-            .iter()
-            .find(|(n, _)| *n == name)
-            .and_then(|(_, a)| a.sum),
-    };
     let mut groups: Vec<(f64, Group)> = groups
         .into_iter()
-        .filter(|g| !g.suppressed())
-        .filter_map(|g| value(&g).map(|v| (v, g)))
+        .filter_map(|g| measure.value_of(&g).map(|v| (v, g)))
         .collect();
     groups.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.key.cmp(&b.1.key)));
     groups

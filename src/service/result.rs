@@ -11,16 +11,15 @@ use entity::{
     support_measure,
 };
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, IntoActiveModel, QueryFilter, Statement,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait,
+    IntoActiveModel, QueryFilter,
 };
 
 use super::{
     access::Viewer,
     directory::{optional_text, text},
-    disclosure::Protection,
     rules,
-    stats::{Group, year_of},
+    stats::{Group, counted_groups, year_of},
     write::{Tx, Writer, check_version},
 };
 use crate::error::{Error, Result};
@@ -296,36 +295,14 @@ pub async fn result_stats(
             ResultDimension::Municipality => "CAST(p.municipality_id AS VARCHAR(20))".to_owned(),
         })
         .collect();
-    let select: Vec<String> = columns
-        .iter()
-        .enumerate()
-        .map(|(i, c)| format!("{c} AS d{i}"))
-        .collect();
-    let sql = format!(
-        "SELECT {}, COUNT(*) AS n FROM joint_result r \
-         LEFT JOIN industrial_park p ON p.id = r.park_id \
-         GROUP BY {} ORDER BY {}",
-        select.join(", "),
-        columns.join(", "),
-        columns.join(", ")
-    );
-    let rows = db
-        .query_all_raw(Statement::from_string(backend, sql))
-        .await?;
-    rows.iter()
-        .map(|row| {
-            let key = (0..dimensions.len())
-                .map(|i| row.try_get::<Option<String>>("", &format!("d{i}")))
-                .collect::<std::result::Result<Vec<_>, _>>()
-                .map_err(Error::internal)?;
-            let count: i64 = row.try_get("", "n").map_err(Error::internal)?;
-            Ok(Group {
-                key,
-                count,
-                subjects: count,
-                figures: Vec::new(),
-                protection: Protection::None,
-            })
-        })
-        .collect()
+    Ok(counted_groups(
+        db,
+        &columns,
+        "",
+        "joint_result r LEFT JOIN industrial_park p ON p.id = r.park_id",
+    )
+    .await?
+    .into_iter()
+    .map(|(group, _)| group)
+    .collect())
 }

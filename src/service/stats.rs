@@ -814,6 +814,52 @@ pub struct MembersInYear {
     pub active: i64,
 }
 
+/// Counts of the rows of `from` grouped by `columns` (text expressions), in key order, each
+/// group with the row it was read from, for figures the caller selected in `extra` (an SQL
+/// select list that starts with a comma, or nothing). Records of the alliances' life (results,
+/// projects) are counted this way: structure, not units' figures, so unprotected.
+pub(crate) async fn counted_groups(
+    db: &DatabaseConnection,
+    columns: &[String],
+    extra: &str,
+    from: &str,
+) -> Result<Vec<(Group, QueryResult)>> {
+    let select: Vec<String> = columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| format!("{c} AS d{i}"))
+        .collect();
+    let sql = format!(
+        "SELECT {}, COUNT(*) AS n{extra} FROM {from} GROUP BY {} ORDER BY {}",
+        select.join(", "),
+        columns.join(", "),
+        columns.join(", ")
+    );
+    let rows = db
+        .query_all_raw(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            sql,
+        ))
+        .await?;
+    rows.into_iter()
+        .map(|row| {
+            let key = (0..columns.len())
+                .map(|i| row.try_get::<Option<String>>("", &format!("d{i}")))
+                .collect::<std::result::Result<Vec<_>, _>>()
+                .map_err(Error::internal)?;
+            let count: i64 = row.try_get("", "n").map_err(Error::internal)?;
+            let group = Group {
+                key,
+                count,
+                subjects: count,
+                figures: Vec::new(),
+                protection: Protection::None,
+            };
+            Ok((group, row))
+        })
+        .collect()
+}
+
 /// The calendar year of a date column, as an integer (NULL stays NULL).
 pub(crate) fn year_of(backend: DbBackend, column: &str) -> String {
     match backend {

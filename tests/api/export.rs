@@ -11,26 +11,11 @@ use crate::helpers::{
     As, TestApp, analyst, department, error_code, municipality, office, secretariat,
 };
 
-/// An export as a caller downloads it: status, content type and body.
-async fn download(app: &TestApp, who: Option<&As>, path: &str) -> (StatusCode, String, Vec<u8>) {
-    let mut request = app.client().get(format!("{}{path}", app.url));
-    if let Some(who) = who {
-        request = request.bearer_auth(app.token(who));
-    }
-    let answer = request.send().await.unwrap();
-    let status = answer.status();
-    let media = answer
-        .headers()
-        .get("content-type")
-        .map(|v| v.to_str().unwrap().to_owned())
-        .unwrap_or_default();
-    (status, media, answer.bytes().await.unwrap().to_vec())
-}
-
 /// The NDJSON export of a dataset as objects keyed by their `id`.
 async fn ndjson(app: &TestApp, who: &As, dataset: &str) -> HashMap<String, Value> {
-    let (status, media, body) =
-        download(app, Some(who), &format!("/export/{dataset}?format=ndjson")).await;
+    let (status, media, body) = app
+        .download(Some(who), &format!("/export/{dataset}?format=ndjson"))
+        .await;
     assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&body));
     assert_eq!(media, "application/x-ndjson");
     String::from_utf8(body)
@@ -64,12 +49,12 @@ async fn all_nodes(app: &TestApp, who: &As, root: &str, fields: &str) -> Vec<Val
 #[tokio::test]
 async fn an_organizations_csv_opens_in_excel_with_chinese_headers_and_every_unit() {
     let app = TestApp::spawn().await;
-    let (status, media, body) = download(
-        &app,
-        Some(&office()),
-        "/export/organizations?format=csv&headers=zh",
-    )
-    .await;
+    let (status, media, body) = app
+        .download(
+            Some(&office()),
+            "/export/organizations?format=csv&headers=zh",
+        )
+        .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(media, "text/csv; charset=utf-8");
     assert!(
@@ -168,12 +153,12 @@ async fn each_role_exports_exactly_what_its_graphql_answers_show() {
 async fn an_xlsx_export_reads_back_as_the_same_rows_as_the_csv() {
     use calamine::{Data, Reader, Xlsx};
     let app = TestApp::spawn().await;
-    let (status, media, body) = download(
-        &app,
-        Some(&municipality("YINCHUAN")),
-        "/export/support-measures?format=xlsx",
-    )
-    .await;
+    let (status, media, body) = app
+        .download(
+            Some(&municipality("YINCHUAN")),
+            "/export/support-measures?format=xlsx",
+        )
+        .await;
     assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&body));
     assert_eq!(
         media,
@@ -201,12 +186,9 @@ async fn an_xlsx_export_reads_back_as_the_same_rows_as_the_csv() {
         })
         .collect();
 
-    let (_, _, csv_body) = download(
-        &app,
-        Some(&municipality("YINCHUAN")),
-        "/export/support-measures",
-    )
-    .await;
+    let (_, _, csv_body) = app
+        .download(Some(&municipality("YINCHUAN")), "/export/support-measures")
+        .await;
     let mut reader = csv::Reader::from_reader(&csv_body[3..]);
     let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
     let csv_rows: Vec<Vec<String>> = reader
@@ -256,7 +238,7 @@ async fn an_export_needs_a_token_a_known_dataset_and_format() {
         ),
     ];
     for (who, path, status, code) in refused {
-        let (got, _, body) = download(&app, who.as_ref(), path).await;
+        let (got, _, body) = app.download(who.as_ref(), path).await;
         assert_eq!(got, status, "{path}");
         let body: Value = serde_json::from_slice(&body).unwrap();
         assert_eq!(error_code(&body).as_deref(), Some(code), "{path}: {body}");

@@ -7,22 +7,7 @@ use std::collections::HashSet;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{As, TestApp, analyst, office};
-
-async fn download(app: &TestApp, who: Option<&As>, path: &str) -> (StatusCode, String, Vec<u8>) {
-    let mut request = app.client().get(format!("{}{path}", app.url));
-    if let Some(who) = who {
-        request = request.bearer_auth(app.token(who));
-    }
-    let answer = request.send().await.unwrap();
-    let status = answer.status();
-    let media = answer
-        .headers()
-        .get("content-type")
-        .map(|v| v.to_str().unwrap().to_owned())
-        .unwrap_or_default();
-    (status, media, answer.bytes().await.unwrap().to_vec())
-}
+use crate::helpers::{TestApp, analyst, office};
 
 fn csv_rows(bytes: &[u8]) -> Vec<csv::StringRecord> {
     csv::Reader::from_reader(bytes)
@@ -35,8 +20,9 @@ fn csv_rows(bytes: &[u8]) -> Vec<csv::StringRecord> {
 async fn a_sectors_chain_exports_alike_in_every_format_with_values_for_the_office_only() {
     let app = TestApp::spawn().await;
     let path = "/export/graph/sector?sector=CHEMICALS";
-    let (status, media, body) =
-        download(&app, Some(&analyst()), &format!("{path}&format=json")).await;
+    let (status, media, body) = app
+        .download(Some(&analyst()), &format!("{path}&format=json"))
+        .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(media, "application/json");
     let graph: Value = serde_json::from_slice(&body).unwrap();
@@ -66,7 +52,9 @@ async fn a_sectors_chain_exports_alike_in_every_format_with_values_for_the_offic
     assert!(edges.iter().all(|e| e["metadata"]["annualValue"].is_null()));
     assert!(nodes.values().all(|n| n["label"].is_string()));
 
-    let (_, media, xml) = download(&app, Some(&analyst()), &format!("{path}&format=graphml")).await;
+    let (_, media, xml) = app
+        .download(Some(&analyst()), &format!("{path}&format=graphml"))
+        .await;
     assert_eq!(media, "application/graphml+xml");
     let xml = String::from_utf8(xml).unwrap();
     assert!(xml.starts_with("<?xml"));
@@ -74,10 +62,12 @@ async fn a_sectors_chain_exports_alike_in_every_format_with_values_for_the_offic
     assert_eq!(xml.matches("<edge ").count(), edges.len());
     assert!(!xml.contains("e_annualValue\">"));
 
-    let (_, _, node_list) =
-        download(&app, Some(&analyst()), &format!("{path}&format=nodes-csv")).await;
-    let (_, _, edge_list) =
-        download(&app, Some(&analyst()), &format!("{path}&format=edges-csv")).await;
+    let (_, _, node_list) = app
+        .download(Some(&analyst()), &format!("{path}&format=nodes-csv"))
+        .await;
+    let (_, _, edge_list) = app
+        .download(Some(&analyst()), &format!("{path}&format=edges-csv"))
+        .await;
     assert_eq!(csv_rows(&node_list).len(), nodes.len());
     let edge_rows = csv_rows(&edge_list);
     assert_eq!(edge_rows.len(), edges.len());
@@ -86,7 +76,9 @@ async fn a_sectors_chain_exports_alike_in_every_format_with_values_for_the_offic
         "annualValue withheld"
     );
 
-    let (_, _, exact) = download(&app, Some(&office()), &format!("{path}&format=json")).await;
+    let (_, _, exact) = app
+        .download(Some(&office()), &format!("{path}&format=json"))
+        .await;
     let exact: Value = serde_json::from_slice(&exact).unwrap();
     assert!(
         exact["graph"]["edges"]
@@ -112,9 +104,7 @@ async fn a_units_neighbourhood_exports_the_links_chain_neighborhood_walks() {
         .as_array()
         .unwrap()
         .len();
-    let (status, _, body) = download(
-        &app,
-        Some(&analyst()),
+    let (status, _, body) = app.download(Some(&analyst()),
         &format!(
             "/export/graph/neighborhood?from={start}&direction=DOWNSTREAM&maxDepth=2&format=json"
         ),
@@ -136,7 +126,9 @@ async fn a_units_neighbourhood_exports_the_links_chain_neighborhood_walks() {
 #[tokio::test]
 async fn a_graph_export_needs_a_token_and_sound_parameters() {
     let app = TestApp::spawn().await;
-    let (status, _, _) = download(&app, None, "/export/graph/sector?sector=CHEMICALS").await;
+    let (status, _, _) = app
+        .download(None, "/export/graph/sector?sector=CHEMICALS")
+        .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     for (path, words) in [
         ("/export/graph/sector?sector=STEEL", "unknown sector"),
@@ -152,7 +144,7 @@ async fn a_graph_export_needs_a_token_and_sound_parameters() {
         ("/export/graph/neighborhood?from=nope", "not a valid id"),
         ("/export/graph/galaxy", "unknown graph"),
     ] {
-        let (status, _, body) = download(&app, Some(&analyst()), path).await;
+        let (status, _, body) = app.download(Some(&analyst()), path).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{path}");
         assert!(String::from_utf8_lossy(&body).contains(words), "{path}");
     }

@@ -499,6 +499,31 @@ impl TestApp {
             .expect("send")
     }
 
+    /// A file as a caller downloads it (an export): status, content type and body.
+    pub async fn download(
+        &self,
+        who: Option<&As>,
+        path: &str,
+    ) -> (reqwest::StatusCode, String, Vec<u8>) {
+        let mut request = self.client.get(format!("{}{path}", self.url));
+        if let Some(who) = who {
+            request = request.bearer_auth(self.token(who));
+        }
+        let answer = request.send().await.expect("send");
+        let status = answer.status();
+        let media = answer
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        (
+            status,
+            media,
+            answer.bytes().await.expect("a body").to_vec(),
+        )
+    }
+
     /// The global id of the alliance with this code.
     pub async fn alliance_id(&self, code: &str) -> String {
         let data = self.data(r#"query($code: String!) { alliances(filter: {code: {eq: $code}}) { nodes { id } } }"#, json!({ "code": code })).await;

@@ -15,7 +15,7 @@ use crate::{
     },
     service::{
         access::{Guarded, Viewer},
-        figures::{NewDesignation, YearFigures},
+        figures::{self, NewDesignation, YearFigures},
     },
 };
 
@@ -118,8 +118,7 @@ impl EnterpriseDesignation {
     }
     /// Whether it holds in `year` (this year by default).
     async fn held_in(&self, year: Option<i32>) -> bool {
-        let year = year.unwrap_or_else(|| chrono::Datelike::year(&chrono::Utc::now()));
-        self.0.granted_year <= year && self.0.valid_until_year.is_none_or(|u| u >= year)
+        figures::holds_in(&self.0, year)
     }
     /// The granting department (for national designations, the recommending one), if any.
     async fn department(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Department>> {

@@ -433,10 +433,9 @@ organization_kind!(
             if request(ctx)?.viewer.is_public() {
                 return Ok(None);
             }
-            let year = year.unwrap_or_else(|| chrono::Datelike::year(&Utc::now()));
             Ok(Some(children::<DesignationsOfOrganization>(ctx, self.0.value.id).await?
                 .into_iter()
-                .filter(|d| all || (d.granted_year <= year && d.valid_until_year.is_none_or(|u| u >= year)))
+                .filter(|d| all || crate::service::figures::holds_in(d, year))
                 .map(EnterpriseDesignation)
                 .collect()))
         }
