@@ -104,24 +104,33 @@ fn busy_cpu() -> Option<Duration> {
     Some(Duration::from_millis(busy * 10))
 }
 
-async fn drive<F, Fut>(clients: usize, seconds: u64, call: F) -> Report
+async fn drive<S, Open, Opened, F, Fut>(clients: usize, seconds: u64, open: Open, call: F) -> Report
 where
-    F: Fn(usize) -> Fut + Send + Sync + 'static,
-    Fut: std::future::Future<Output = ()> + Send,
+    S: Send + 'static,
+    Open: Fn() -> Opened,
+    Opened: std::future::Future<Output = S>,
+    F: Fn(S, usize) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = S> + Send,
 {
     let call = Arc::new(call);
+    let mut states = Vec::with_capacity(clients);
+    for _ in 0..clients {
+        states.push(open().await);
+    }
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let started = Instant::now();
     let cpu_before = busy_cpu();
-    let tasks: Vec<_> = (0..clients)
-        .map(|client| {
+    let tasks: Vec<_> = states
+        .into_iter()
+        .enumerate()
+        .map(|(client, mut state)| {
             let call = call.clone();
             tokio::spawn(async move {
                 let mut latencies = Vec::new();
                 let mut n = client;
                 while Instant::now() < deadline {
                     let start = Instant::now();
-                    call(n).await;
+                    state = call(state, n).await;
                     latencies.push(start.elapsed());
                     n += clients;
                 }
@@ -146,6 +155,95 @@ where
         p99: at(0.99),
         cpu_per_request,
     }
+}
+
+/// A keep-alive HTTP/1.1 connection that writes a ready-made request and reads the whole answer,
+/// as `wrk` does: the load generator shares the two cores with the server and the database, so
+/// it should cost as little as the one the peers were measured with (a general HTTP client with
+/// pooling and header maps took about a fifth of the machine).
+struct Connection {
+    stream: tokio::net::TcpStream,
+    buffer: Vec<u8>,
+}
+
+impl Connection {
+    async fn open(address: std::net::SocketAddr) -> Self {
+        let stream = tokio::net::TcpStream::connect(address).await.unwrap();
+        stream.set_nodelay(true).unwrap();
+        Connection {
+            stream,
+            buffer: Vec::with_capacity(16 * 1024),
+        }
+    }
+
+    /// POSTs a GraphQL request as the bearer of `token`; answers the status and the body.
+    async fn post(&mut self, token: &str, body: &[u8]) -> (u16, Vec<u8>) {
+        use tokio::io::AsyncWriteExt;
+        let mut request = format!(
+            "POST /graphql HTTP/1.1\r\nhost: bench\r\nauthorization: Bearer {token}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+            body.len()
+        )
+        .into_bytes();
+        request.extend_from_slice(body);
+        self.stream.write_all(&request).await.unwrap();
+        self.buffer.clear();
+        // The head, then as much of the body as its framing says.
+        let head_end = loop {
+            if let Some(at) = find(&self.buffer, b"\r\n\r\n") {
+                break at + 4;
+            }
+            self.read_more().await;
+        };
+        let head = std::str::from_utf8(&self.buffer[..head_end]).unwrap().to_ascii_lowercase();
+        let status: u16 = head[9..12].parse().unwrap();
+        let header = |name: &str| {
+            head.lines()
+                .find_map(|line| line.strip_prefix(name).map(|v| v.trim().to_owned()))
+        };
+        if let Some(length) = header("content-length:") {
+            let end = head_end + length.parse::<usize>().unwrap();
+            while self.buffer.len() < end {
+                self.read_more().await;
+            }
+            return (status, self.buffer[head_end..end].to_vec());
+        }
+        assert_eq!(header("transfer-encoding:").as_deref(), Some("chunked"));
+        let (mut body, mut at) = (Vec::new(), head_end);
+        loop {
+            let line_end = loop {
+                if let Some(i) = find(&self.buffer[at..], b"\r\n") {
+                    break at + i;
+                }
+                self.read_more().await;
+            };
+            let size = usize::from_str_radix(
+                std::str::from_utf8(&self.buffer[at..line_end]).unwrap().trim(),
+                16,
+            )
+            .unwrap();
+            let end = line_end + 2 + size + 2;
+            while self.buffer.len() < end {
+                self.read_more().await;
+            }
+            body.extend_from_slice(&self.buffer[line_end + 2..end - 2]);
+            at = end;
+            if size == 0 {
+                return (status, body);
+            }
+        }
+    }
+
+    async fn read_more(&mut self) {
+        use tokio::io::AsyncReadExt;
+        let mut chunk = [0u8; 16 * 1024];
+        let read = self.stream.read(&mut chunk).await.unwrap();
+        assert!(read > 0, "the server closed the connection");
+        self.buffer.extend_from_slice(&chunk[..read]);
+    }
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
 }
 
 #[tokio::main]
@@ -431,7 +529,6 @@ async fn main() {
         },
     ];
 
-    let client = reqwest::Client::new();
     println!(
         "\n| operation | clients | GraphQL req/s | p50 | p99 | CPU/request | SQL/request | raw SQL req/s | raw p50 | GraphQL / raw |"
     );
@@ -449,49 +546,44 @@ async fn main() {
             &token
         };
         // Warm up, and fail loudly on an error rather than timing it.
-        let probe: Json = client
-            .post(format!("http://{address}/graphql"))
-            .bearer_auth(token)
-            .json(&(operation.graphql)(0))
-            .send()
+        let (status, probe) = Connection::open(address)
             .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        assert!(probe.get("errors").is_none(), "{}: {probe}", operation.name);
+            .post(token, &serde_json::to_vec(&(operation.graphql)(0)).unwrap())
+            .await;
+        let probe: Json = serde_json::from_slice(&probe).unwrap();
+        assert!(
+            status == 200 && probe.get("errors").is_none(),
+            "{}: {status} {probe}",
+            operation.name
+        );
         for &clients in args
             .clients
             .iter()
             .filter(|c| **c <= operation.most_clients())
         {
             let (before_requests, before_statements) = (metrics.requests(), metrics.statements());
-            let (c, t, op, url) = (
-                client.clone(),
-                token.clone(),
-                operation.clone(),
-                format!("http://{address}/graphql"),
-            );
-            let graphql = drive(clients, args.seconds, move |n| {
-                let (c, t, op, url) = (c.clone(), t.clone(), op.clone(), url.clone());
-                async move {
-                    let response = c
-                        .post(&url)
-                        .bearer_auth(&t)
-                        .json(&(op.graphql)(n))
-                        .send()
-                        .await
-                        .unwrap();
-                    let _ = response.bytes().await.unwrap();
-                }
-            })
+            let (t, op) = (token.clone(), operation.clone());
+            let graphql = drive(
+                clients,
+                args.seconds,
+                || Connection::open(address),
+                move |mut connection, n| {
+                    let (t, op) = (t.clone(), op.clone());
+                    async move {
+                        let body = serde_json::to_vec(&(op.graphql)(n)).unwrap();
+                        let (status, _) = connection.post(&t, &body).await;
+                        assert_eq!(status, 200, "{}", op.name);
+                        connection
+                    }
+                },
+            )
             .await;
             let requests = metrics.requests() - before_requests;
             let statements = metrics.statements() - before_statements;
             let (raw_rate, raw_p50) = match &operation.sql {
                 Some(_) if operation.floor_runs_with(clients) => {
                     let (db, op) = (db.clone(), operation.clone());
-                    let raw = drive(clients, args.seconds, move |n| {
+                    let raw = drive(clients, args.seconds, || async {}, move |(), n| {
                         let (db, op) = (db.clone(), op.clone());
                         async move {
                             let sql = (op.sql.as_ref().unwrap())(n);

@@ -10,6 +10,7 @@
 //! each with its issuer, audience, pinned algorithms, keys (PEM files or a JWKS URL, [`jwks`]) and
 //! claim mapping ([`claims`]). [`Identity`] picks the source by the token's issuer.
 
+mod accepted;
 pub mod claims;
 pub mod jwks;
 pub mod sources;
@@ -21,6 +22,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use self::{
+    accepted::Accepted,
     claims::ClaimMap,
     jwks::{Jwks, Lookup},
 };
@@ -379,6 +381,8 @@ pub struct Identity {
     sources: Vec<Source>,
     types: Vec<String>,
     revocations: Revocations,
+    /// Tokens verified in the last minute ([`accepted`]).
+    accepted: Accepted,
 }
 
 impl std::fmt::Debug for Identity {
@@ -400,6 +404,7 @@ impl Identity {
             sources,
             types,
             revocations,
+            accepted: Accepted::default(),
         }
     }
 
@@ -412,6 +417,16 @@ impl Identity {
     /// revocation. UNAUTHENTICATED says why (for the server's log: the edge answers only
     /// "invalid token"); UNAVAILABLE when the source's keys or the revocations cannot be read.
     pub async fn verify(&self, token: &str) -> Result<Verified, Error> {
+        if let Some(verified) = self.accepted.get(token) {
+            return self.unrevoked(verified).await;
+        }
+        let verified = self.verify_afresh(token).await?;
+        self.accepted.keep(token, &verified);
+        self.unrevoked(verified).await
+    }
+
+    /// [`Self::verify`] without its cache or the revocation check.
+    async fn verify_afresh(&self, token: &str) -> Result<Verified, Error> {
         let header = header_of(token, &self.types)?;
         let unverified = jsonwebtoken::dangerous::insecure_decode::<Value>(token)
             .map_err(|_| unauthenticated("malformed"))?;
@@ -427,7 +442,7 @@ impl Identity {
                 Err(err) => Err(err),
             };
             match verified {
-                Ok(verified) => return self.unrevoked(verified).await,
+                Ok(verified) => return Ok(verified),
                 Err(err) => refusal = err,
             }
         }

@@ -38,6 +38,10 @@ pub async fn connect_with(
         // An unreachable database fails a request in 2 s (UNAVAILABLE), not the pool's 30.
         .acquire_timeout(UNREACHABLE_AFTER)
         .connect_timeout(UNREACHABLE_AFTER)
+        // sqlx pings a connection on every checkout by default: a round trip before every
+        // statement. A busy connection is known to be alive; only one idle long enough to have
+        // been dropped by the server or a firewall is pinged first.
+        .test_before_acquire_if_idle_for(PING_IF_IDLE_FOR)
         .map_sqlx_sqlite_opts(|sqlite| {
             sqlite
                 .journal_mode(SqliteJournalMode::Wal)
@@ -81,6 +85,9 @@ fn is_local(host: &str) -> bool {
 /// How long a request waits for a database connection before it is told the database is
 /// unreachable.
 pub const UNREACHABLE_AFTER: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// A pooled connection idle at least this long is pinged before it is handed out.
+const PING_IF_IDLE_FOR: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// How long an SQLite write waits for another process's write lock.
 const SQLITE_BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);

@@ -96,6 +96,13 @@ impl ServedSchema {
         }
     }
 
+    /// The request's document, parsed once: a document sent before is copied from a bounded
+    /// cache instead of parsed again. The edge asks this before execution (is it a query?); the
+    /// execution then finds the same document.
+    pub fn parse(&self, request: &mut Request) -> Option<Arc<ExecutableDocument>> {
+        self.parsed.parse(request)
+    }
+
     /// Holds a document to the limits and charges it: the schema to run it on, or why it may not
     /// run.
     fn admit(&self, asked: Option<&Asked>, payer: Option<&Payer>) -> Admission<'_> {
@@ -241,8 +248,22 @@ const PARSED_ENTRIES: usize = 512;
 const PARSED_LONGEST: usize = 32 * 1024;
 
 impl ParsedDocuments {
-    /// The request's document, parsed (or copied from the cache) into the request too.
+    /// The request's document, parsed (or copied from the cache) into the request too, and
+    /// marked in its data as parsed, so that the edge and the executor share one copy.
     fn parse(&self, request: &mut Request) -> Option<Arc<ExecutableDocument>> {
+        if let Some(Parsed(document)) = request
+            .data
+            .get(&TypeId::of::<Parsed>())
+            .and_then(|data| data.downcast_ref::<Parsed>())
+        {
+            return Some(document.clone());
+        }
+        let document = self.parse_afresh(request)?;
+        request.data.insert(Parsed(document.clone()));
+        Some(document)
+    }
+
+    fn parse_afresh(&self, request: &mut Request) -> Option<Arc<ExecutableDocument>> {
         use sha2::{Digest, Sha256};
         if request.query.len() > PARSED_LONGEST {
             return request.parsed_query().ok().cloned().map(Arc::new);
@@ -267,6 +288,9 @@ impl ParsedDocuments {
         Some(document)
     }
 }
+
+/// A request's document as [`ParsedDocuments`] gave it (in the request's data).
+struct Parsed(Arc<ExecutableDocument>);
 
 /// The document a request asked, kept to measure it and to put its answer in order (none if it
 /// did not parse).

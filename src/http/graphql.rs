@@ -229,10 +229,9 @@ enum Method {
 }
 
 /// Only queries may be sent by GET: a GET must not change anything (and caches may repeat it).
-fn refuse_if_not_a_query(request: &mut Request, media: Media) -> Option<Response> {
-    let name = request.operation_name.clone();
-    let document = request.parsed_query().ok()?;
-    let op = operation(document, name.as_deref())?;
+fn refuse_if_not_a_query(app: &App, request: &mut Request, media: Media) -> Option<Response> {
+    let document = app.schema.parse(request)?;
+    let op = operation(&document, request.operation_name.as_deref())?;
     if op.ty == OperationType::Query {
         return None;
     }
@@ -281,7 +280,7 @@ async fn run(
         return answer(media, &response);
     }
     if method == Method::Get
-        && let Some(refusal) = refuse_if_not_a_query(&mut request, media)
+        && let Some(refusal) = refuse_if_not_a_query(app, &mut request, media)
     {
         return refusal;
     }
@@ -290,14 +289,13 @@ async fn run(
     }
     // A query reads from the replica where the caller may (its own writes are there); a
     // mutation, and anything that cannot be parsed (it fails below), goes to the primary.
-    let is_query = {
-        let name = request.operation_name.clone();
-        request
-            .parsed_query()
-            .ok()
-            .and_then(|document| operation(document, name.as_deref()))
-            .is_some_and(|op| op.ty == OperationType::Query)
-    };
+    let is_query = app
+        .schema
+        .parse(&mut request)
+        .and_then(|document| {
+            operation(&document, request.operation_name.as_deref()).map(|op| op.ty)
+        })
+        .is_some_and(|ty| ty == OperationType::Query);
     let db = if is_query {
         app.reader_for(&principal.subject).await
     } else {
