@@ -194,7 +194,9 @@ impl Connection {
             }
             self.read_more().await;
         };
-        let head = std::str::from_utf8(&self.buffer[..head_end]).unwrap().to_ascii_lowercase();
+        let head = std::str::from_utf8(&self.buffer[..head_end])
+            .unwrap()
+            .to_ascii_lowercase();
         let status: u16 = head[9..12].parse().unwrap();
         let header = |name: &str| {
             head.lines()
@@ -217,7 +219,9 @@ impl Connection {
                 self.read_more().await;
             };
             let size = usize::from_str_radix(
-                std::str::from_utf8(&self.buffer[at..line_end]).unwrap().trim(),
+                std::str::from_utf8(&self.buffer[at..line_end])
+                    .unwrap()
+                    .trim(),
                 16,
             )
             .unwrap();
@@ -583,19 +587,24 @@ async fn main() {
             let (raw_rate, raw_p50) = match &operation.sql {
                 Some(_) if operation.floor_runs_with(clients) => {
                     let (db, op) = (db.clone(), operation.clone());
-                    let raw = drive(clients, args.seconds, || async {}, move |(), n| {
-                        let (db, op) = (db.clone(), op.clone());
-                        async move {
-                            let sql = (op.sql.as_ref().unwrap())(n);
-                            let _ = Row::find_by_statement(Statement::from_string(
-                                db.get_database_backend(),
-                                sql,
-                            ))
-                            .all(&db)
-                            .await
-                            .unwrap();
-                        }
-                    })
+                    let raw = drive(
+                        clients,
+                        args.seconds,
+                        || async {},
+                        move |(), n| {
+                            let (db, op) = (db.clone(), op.clone());
+                            async move {
+                                let sql = (op.sql.as_ref().unwrap())(n);
+                                let _ = Row::find_by_statement(Statement::from_string(
+                                    db.get_database_backend(),
+                                    sql,
+                                ))
+                                .all(&db)
+                                .await
+                                .unwrap();
+                            }
+                        },
+                    )
                     .await;
                     (
                         format!("{:.0}", raw.rate),

@@ -420,13 +420,18 @@ impl Identity {
         if let Some(verified) = self.accepted.get(token) {
             return self.unrevoked(verified).await;
         }
-        let verified = self.verify_afresh(token).await?;
-        self.accepted.keep(token, &verified);
+        let (verified, keys_fixed) = self.verify_afresh(token).await?;
+        if keys_fixed {
+            self.accepted.keep(token, &verified);
+        }
         self.unrevoked(verified).await
     }
 
-    /// [`Self::verify`] without its cache or the revocation check.
-    async fn verify_afresh(&self, token: &str) -> Result<Verified, Error> {
+    /// [`Self::verify`] without its cache or the revocation check; also whether the keys that
+    /// verified it are fixed for the process's life (the hub's own and PEM files: a token a
+    /// provider's key set verified is verified again each time, so a retired key is refused at
+    /// once).
+    async fn verify_afresh(&self, token: &str) -> Result<(Verified, bool), Error> {
         let header = header_of(token, &self.types)?;
         let unverified = jsonwebtoken::dangerous::insecure_decode::<Value>(token)
             .map_err(|_| unauthenticated("malformed"))?;
@@ -442,7 +447,9 @@ impl Identity {
                 Err(err) => Err(err),
             };
             match verified {
-                Ok(verified) => return Ok(verified),
+                Ok(verified) => {
+                    return Ok((verified, !matches!(source.keys, SourceKeys::Jwks(..))));
+                }
                 Err(err) => refusal = err,
             }
         }

@@ -4,8 +4,9 @@
 //!
 //! Only what cannot change while a token is kept is taken from here: its signature, issuer,
 //! audience, type and claims. Its expiry is looked at again on every request, and revocation is
-//! checked by the caller on every request as before. A key withdrawn from a source (a JWKS
-//! rotation after a compromise) stops accepting the tokens it signed within [`KEPT_FOR`].
+//! checked by the caller on every request as before. Only tokens verified with keys fixed for the
+//! process's life (the hub's own, PEM files) are kept: a provider's key set can retire a key at
+//! any moment, so its tokens are verified each time.
 
 use std::{
     collections::HashMap,

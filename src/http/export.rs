@@ -28,7 +28,7 @@ use crate::{
 const BUFFERED_BATCHES: usize = 4;
 
 pub async fn export(
-    State(app): State<App>,
+    State(app): State<Arc<App>>,
     Path(dataset): Path<String>,
     Query(params): Query<HashMap<String, String>>,
     headers: HeaderMap,

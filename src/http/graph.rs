@@ -3,6 +3,7 @@
 //! (`from`, `direction`, `maxDepth`) or `sector` (`sector`).
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use axum::{
     extract::{Path, Query, State},
@@ -19,7 +20,7 @@ use crate::{
 };
 
 pub async fn graph(
-    State(app): State<App>,
+    State(app): State<Arc<App>>,
     Path(view): Path<String>,
     Query(params): Query<HashMap<String, String>>,
     headers: HeaderMap,

@@ -11,6 +11,7 @@
 //! Every refusal has the GraphQL error shape with its `extensions.code`.
 
 use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
 
 use async_graphql::{Executor, Request, parser::types::OperationType};
 use axum::{
@@ -88,7 +89,7 @@ fn accepts(headers: &HeaderMap, media: &str) -> bool {
 }
 
 pub(super) async fn post(
-    State(app): State<App>,
+    State(app): State<Arc<App>>,
     extensions: Extensions,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
@@ -146,7 +147,7 @@ pub(super) struct GetParams {
 }
 
 pub(super) async fn get(
-    State(app): State<App>,
+    State(app): State<Arc<App>>,
     extensions: Extensions,
     headers: HeaderMap,
     params: Result<Query<GetParams>, axum::extract::rejection::QueryRejection>,

@@ -22,7 +22,7 @@ use crate::{
 };
 
 pub async fn import(
-    State(app): State<App>,
+    State(app): State<Arc<App>>,
     Path(dataset): Path<String>,
     Query(params): Query<HashMap<String, String>>,
     headers: HeaderMap,

@@ -18,7 +18,7 @@ use tokio::sync::Semaphore;
 use tower_http::{
     compression::{CompressionLayer, predicate::SizeAbove},
     cors::{AllowOrigin, CorsLayer},
-    request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    request_id::{PropagateRequestIdLayer, RequestId, SetRequestIdLayer},
     trace::TraceLayer,
 };
 use tracing::{Span, field};
@@ -104,12 +104,36 @@ pub fn app(state: App) -> Router {
         // Outermost first on the way in: every request gets an id (or keeps the caller's), which
         // the span above logs and the answer carries back in `x-request-id`.
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
-        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+        .layer(SetRequestIdLayer::new(REQUEST_ID, RandomRequestId))
         .layer(CompressionLayer::new().compress_when(SizeAbove::new(COMPRESS_ABOVE_BYTES)))
-        .with_state(state);
+        // One shared state: axum hands each handler its own copy, and the app's many handles
+        // would each be counted up and down on every request.
+        .with_state(Arc::new(state));
     match cors {
         Some(cors) => router.layer(cors),
         None => router,
+    }
+}
+
+/// A new request's id: a random (version 4) UUID from the thread's generator. tower-http's
+/// `MakeRequestUuid` asks the kernel for randomness on every request, a system call each.
+#[derive(Debug, Clone, Copy)]
+struct RandomRequestId;
+
+impl tower_http::request_id::MakeRequestId for RandomRequestId {
+    fn make_request_id<B>(&mut self, _: &Request<B>) -> Option<RequestId> {
+        let bits =
+            rand::random::<u128>() & !(0xf000 << 64) & !(0xc << 60) | (0x4000 << 64) | (0x8 << 60);
+        let hex = format!("{bits:032x}");
+        let id = format!(
+            "{}-{}-{}-{}-{}",
+            &hex[..8],
+            &hex[8..12],
+            &hex[12..16],
+            &hex[16..20],
+            &hex[20..]
+        );
+        HeaderValue::from_str(&id).ok().map(RequestId::new)
     }
 }
 
@@ -153,7 +177,7 @@ fn cors(origins: &[HeaderValue]) -> Option<CorsLayer> {
 }
 
 /// Ready when the database answers, within [`crate::database::UNREACHABLE_AFTER`].
-async fn ready(State(app): State<App>) -> impl IntoResponse {
+async fn ready(State(app): State<Arc<App>>) -> impl IntoResponse {
     let ping = tokio::time::timeout(crate::database::UNREACHABLE_AFTER, app.db.ping())
         .await
         .map_err(|_| "no answer in time".to_owned())
@@ -167,7 +191,7 @@ async fn ready(State(app): State<App>) -> impl IntoResponse {
     }
 }
 
-async fn metrics(State(app): State<App>) -> impl IntoResponse {
+async fn metrics(State(app): State<Arc<App>>) -> impl IntoResponse {
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
         app.metrics.render(
@@ -262,4 +286,34 @@ async fn verify(app: &App, token: &str) -> Result<crate::auth::Verified, Error> 
         }
         other => other,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use tower_http::request_id::MakeRequestId;
+
+    use super::*;
+
+    #[test]
+    fn request_ids_are_random_version_4_uuids() {
+        let request = Request::new(());
+        let ids: Vec<String> = (0..64)
+            .map(|_| {
+                let id = RandomRequestId.make_request_id(&request).unwrap();
+                id.header_value().to_str().unwrap().to_owned()
+            })
+            .collect();
+        for id in &ids {
+            let groups: Vec<&str> = id.split('-').collect();
+            let lengths: Vec<usize> = groups.iter().map(|g| g.len()).collect();
+            assert_eq!(lengths, [8, 4, 4, 4, 12], "{id}");
+            assert!(groups[2].starts_with('4'), "version 4: {id}");
+            assert!(
+                groups[3].starts_with(['8', '9', 'a', 'b']),
+                "RFC 4122 variant: {id}"
+            );
+        }
+        let distinct: std::collections::HashSet<&String> = ids.iter().collect();
+        assert_eq!(distinct.len(), ids.len());
+    }
 }

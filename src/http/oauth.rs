@@ -12,6 +12,7 @@ use axum::{
 };
 use base64::Engine;
 use serde_json::json;
+use std::sync::Arc;
 
 use crate::{
     app::App,
@@ -20,7 +21,11 @@ use crate::{
     service::clients,
 };
 
-pub(super) async fn token(State(app): State<App>, headers: HeaderMap, body: Bytes) -> Response {
+pub(super) async fn token(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     match issue(&app, &headers, &body).await {
         Ok(response) => response,
         Err(refusal) => refusal.into_response(),

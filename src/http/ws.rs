@@ -39,7 +39,7 @@ use crate::{
 /// bad token), 4401 for a subscription before the connection is acknowledged, 4400 for a message
 /// that is not one of the protocol's.
 pub(super) async fn graphql_ws(
-    State(app): State<App>,
+    State(app): State<Arc<App>>,
     extensions: Extensions,
     protocol: GraphQLProtocol,
     upgrade: WebSocketUpgrade,
@@ -189,7 +189,7 @@ impl CloseCode {
 /// The schema behind the documents a connection may run: each subscription's document is found
 /// as over HTTP (by its hash, or refused outside the trusted manifest) before it runs.
 #[derive(Clone)]
-struct Documents(App);
+struct Documents(Arc<App>);
 
 impl Executor for Documents {
     async fn execute(&self, request: Request) -> GraphqlResponse {
@@ -224,7 +224,7 @@ impl Executor for Documents {
 /// revoked, noting 4403 with the reason: graphql-ws clients reconnect after 4403, with a fresh
 /// token from their `connectionParams`. A connection without a token never ends so.
 async fn token_ends(
-    app: App,
+    app: Arc<App>,
     mut token: tokio::sync::watch::Receiver<Option<Verified>>,
     farewell: CloseCode,
 ) {
@@ -268,7 +268,7 @@ async fn token_ends(
 }
 
 async fn connection_data(
-    app: App,
+    app: Arc<App>,
     payload: serde_json::Value,
     address: Option<IpAddr>,
 ) -> async_graphql::Result<(Data, Option<Verified>)> {

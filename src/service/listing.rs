@@ -55,7 +55,8 @@ where
     ) -> Result<Page<E::Model>> {
         page::fetch(
             db,
-            self.with_keys(columns).apply(self.select.clone()),
+            self.select.clone(),
+            &self.with_keys(columns),
             &self.order,
             request,
             E::id_column(),
@@ -75,11 +76,11 @@ where
     ) -> Result<Page<(E::Model, Option<J::Model>)>> {
         let columns = self.with_keys(columns).with([foreign_key]);
         page::fetch_joined(
-            db,
-            load::join_one::<E, J>(columns.apply(self.select.clone()), foreign_key, viewer),
+            self.select.clone(),
             &self.order,
             request,
             E::id_column(),
+            |select| load::read_joined::<E, J>(db, viewer, select, &columns, foreign_key),
         )
         .await
     }

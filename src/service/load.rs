@@ -15,9 +15,9 @@ use entity::{
     result_holder, sector, supply_link, support_measure, supporting_rule, working_group,
 };
 use sea_orm::{
-    ColumnDef, ColumnTrait, ColumnType, Condition, DatabaseConnection, DbBackend, EntityTrait,
-    FromQueryResult, JoinType, ModelTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
-    RelationDef, Select, SelectTwo, Value,
+    ColumnDef, ColumnTrait, ColumnType, Condition, ConnectionTrait, DatabaseConnection, DbBackend,
+    EntityTrait, FromQueryResult, JoinType, ModelTrait, QueryFilter, QueryOrder, QuerySelect,
+    QueryTrait, RelationDef, Select, SelectTwo, TryIntoModel, Value,
     sea_query::{
         Alias, ArrayType, Asterisk, BinOper, Expr, ExprTrait, Query, WindowStatement,
         extension::postgres::PgFunc,
@@ -26,12 +26,15 @@ use sea_orm::{
 
 use super::{
     access::Viewer,
+    decode::{self, Decoder},
     page::{self, Page, Sort, Window},
 };
 use crate::error::Result;
 
 /// An entity readable through the loaders: its id column and the viewer's row scope.
-pub trait Scoped: EntityTrait {
+pub trait Scoped:
+    EntityTrait<ActiveModel: TryIntoModel<Self::Model> + Clone + Send + Sync>
+{
     fn id_column() -> Self::Column;
     fn scope(_viewer: &Viewer) -> Condition {
         Condition::all()
@@ -172,7 +175,7 @@ impl<C: ColumnTrait> Columns<C> {
         }
     }
 
-    fn contains(&self, column: &C) -> bool {
+    pub(super) fn contains(&self, column: &C) -> bool {
         match self {
             Self::All => true,
             Self::Only(columns) => columns.iter().any(|c| c.as_str() == column.as_str()),
@@ -199,7 +202,7 @@ impl<C: ColumnTrait> Columns<C> {
 
 /// The value standing in for a column nobody asked for: NULL where the column allows it, else its
 /// type's empty value; `None` for a type with none (an enum), which is then always read.
-fn empty_value(column: &ColumnDef) -> Option<Value> {
+pub(super) fn empty_value(column: &ColumnDef) -> Option<Value> {
     let null = column.is_null();
     let value = match column.get_column_type() {
         ColumnType::String(_) | ColumnType::Text | ColumnType::Char(_) => {
@@ -233,12 +236,10 @@ pub async fn by_ids_reading<E: Scoped>(
     ids: &[i64],
     columns: &Columns<E::Column>,
 ) -> Result<HashMap<i64, E::Model>> {
-    let rows = columns
-        .apply(E::find())
+    let select = E::find()
         .filter(among(db.get_database_backend(), E::id_column(), ids))
-        .filter(E::scope(viewer))
-        .all(db)
-        .await?;
+        .filter(E::scope(viewer));
+    let rows = decode::read(db, select, columns).await?;
     // Sized up front: a thousand-row batch would otherwise be copied on every growth.
     let mut by_id = HashMap::with_capacity(rows.len());
     by_id.extend(
@@ -283,15 +284,52 @@ pub fn join_one<E: Scoped, J: Scoped>(
     foreign_key: E::Column,
     viewer: &Viewer,
 ) -> SelectTwo<E, J> {
+    select
+        .join(JoinType::LeftJoin, relation_to::<E, J>(foreign_key, viewer))
+        .select_also(J::default())
+}
+
+/// `E`'s row to the `J` its `foreign_key` names, within the viewer's scope of `J`.
+fn relation_to<E: Scoped, J: Scoped>(foreign_key: E::Column, viewer: &Viewer) -> RelationDef {
     let scope = J::scope(viewer);
-    let relation: RelationDef = E::belongs_to(J::default())
+    E::belongs_to(J::default())
         .from(foreign_key)
         .to(J::id_column())
         .on_condition(move |_, _| scope.clone())
-        .into();
-    select
-        .join(JoinType::LeftJoin, relation)
-        .select_also(J::default())
+        .into()
+}
+
+/// The rows of `select`, reading `columns`, each with its to-one relation `J` (the row
+/// `foreign_key` names) read in the same statement, as [`join_one`] joins it: absent where the
+/// row names none or the viewer may not see it. Decoded by position ([`decode`]) where both
+/// tables allow.
+pub async fn read_joined<E: Scoped, J: Scoped>(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    select: Select<E>,
+    columns: &Columns<E::Column>,
+    foreign_key: E::Column,
+) -> Result<Vec<(E::Model, Option<J::Model>)>> {
+    let (Some(row), Some(related)) = (Decoder::<E>::new(columns), Decoder::<J>::new(&Columns::All))
+    else {
+        return Ok(join_one::<E, J>(columns.apply(select), foreign_key, viewer)
+            .all(db)
+            .await?);
+    };
+    let select = row
+        .columns(select.select_only())
+        .join(JoinType::LeftJoin, relation_to::<E, J>(foreign_key, viewer));
+    let statement = related.columns(select).build(db.get_database_backend());
+    db.query_all_raw(statement)
+        .await?
+        .iter()
+        .map(|result| {
+            Ok((
+                row.decode(result, 0)?,
+                related.decode_joined(result, row.width(), J::id_column())?,
+            ))
+        })
+        .collect()
 }
 
 /// All children of each parent (`parent` is the foreign-key column), in `order` then id.
@@ -335,9 +373,7 @@ pub async fn grouped_joined<E: Scoped, J: Scoped>(
     foreign_key: E::Column,
 ) -> Result<HashMap<i64, Vec<Joined<E, J>>>> {
     let select = children_of::<E>(db, viewer, parent, parents, extra, order);
-    let rows = join_one::<E, J>(select, foreign_key, viewer)
-        .all(db)
-        .await?;
+    let rows = read_joined::<E, J>(db, viewer, select, &Columns::All, foreign_key).await?;
     Ok(by_parent(parents, rows, |(row, _)| int_of(row, parent)))
 }
 

@@ -7,7 +7,7 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOr
 
 use super::{
     access::Viewer,
-    load::{self, Scoped},
+    load::{self, Columns, Scoped},
 };
 use crate::{
     domain::uscc::Uscc,
@@ -115,15 +115,16 @@ pub async fn memberships_by_uscc(
             .map(|(code, p)| answer(code, p, None, Vec::new()))
             .collect());
     }
-    let organizations: HashMap<String, organization::Model> = organization::Entity::find()
+    let select = organization::Entity::find()
         .filter(organization::Column::Uscc.is_in(codes.iter().copied()))
         .filter(organization::Column::ArchivedAt.is_null())
-        .filter(organization::Entity::scope(viewer))
-        .all(db)
-        .await?
-        .into_iter()
-        .filter_map(|org| org.uscc.clone().map(|code| (code, org)))
-        .collect();
+        .filter(organization::Entity::scope(viewer));
+    let organizations: HashMap<String, organization::Model> =
+        super::decode::read(db, select, &Columns::All)
+            .await?
+            .into_iter()
+            .filter_map(|org| org.uscc.clone().map(|code| (code, org)))
+            .collect();
     let ids: Vec<i64> = organizations.values().map(|o| o.id).collect();
     let mut memberships: HashMap<i64, Vec<membership::Model>> = HashMap::new();
     let mut alliances: HashMap<i64, alliance::Model> = HashMap::new();
@@ -134,12 +135,13 @@ pub async fn memberships_by_uscc(
             .filter(membership::Column::OrganizationId.is_in(ids))
             .filter(membership::Entity::scope(viewer))
             .order_by_asc(membership::Column::Id);
-        let rows = load::join_one::<membership::Entity, alliance::Entity>(
-            select,
-            membership::Column::AllianceId,
+        let rows = load::read_joined::<membership::Entity, alliance::Entity>(
+            db,
             viewer,
+            select,
+            &Columns::All,
+            membership::Column::AllianceId,
         )
-        .all(db)
         .await?;
         for (row, alliance) in rows {
             let Some(alliance) = alliance else { continue };

@@ -31,6 +31,7 @@ pub mod changes;
 pub mod charter;
 pub mod clients;
 pub mod coordination;
+pub mod decode;
 pub mod directory;
 pub mod disclosure;
 pub mod documents;

@@ -4,10 +4,11 @@
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, ModelTrait, Order, QueryFilter,
-    QueryOrder, QuerySelect, Select, SelectTwo, Value,
+    QueryOrder, QuerySelect, Select, TryIntoModel, Value,
 };
 use serde::{Deserialize, Serialize};
 
+use super::{decode, load::Columns};
 use crate::error::{Error, Result};
 
 /// Largest page a caller may ask for.
@@ -116,37 +117,39 @@ impl PageRequest {
 pub async fn fetch<E, C>(
     db: &impl ConnectionTrait,
     select: Select<E>,
+    columns: &Columns<C>,
     order: &[Sort<E::Column>],
     request: &PageRequest,
     id: E::Column,
 ) -> Result<Page<E::Model>>
 where
     E: EntityTrait<Column = C>,
+    E::ActiveModel: TryIntoModel<E::Model> + Clone + Send + Sync,
     C: ColumnTrait,
 {
     let window = request.window()?;
     let keys = with_tiebreak(order, id);
-    let rows = windowed(select, &keys, &window)?.all(db).await?;
+    let rows = decode::read(db, windowed(select, &keys, &window)?, columns).await?;
     Ok(assemble(rows, &keys, &window))
 }
 
-/// [`fetch`] for rows read with a to-one relation joined (`Listing::page_joined`): the cursor is
-/// the first row's.
-pub async fn fetch_joined<E, J, C>(
-    db: &impl ConnectionTrait,
-    select: SelectTwo<E, J>,
+/// [`fetch`] for rows read with a to-one relation joined (`Listing::page_joined`), by `read`
+/// (which joins and decodes); the cursor is the first row's.
+pub async fn fetch_joined<E, J, R, F>(
+    select: Select<E>,
     order: &[Sort<E::Column>],
     request: &PageRequest,
     id: E::Column,
-) -> Result<Page<(E::Model, Option<J::Model>)>>
+    read: R,
+) -> Result<Page<(E::Model, J)>>
 where
-    E: EntityTrait<Column = C>,
-    J: EntityTrait,
-    C: ColumnTrait,
+    E: EntityTrait,
+    R: FnOnce(Select<E>) -> F,
+    F: Future<Output = Result<Vec<(E::Model, J)>>>,
 {
     let window = request.window()?;
     let keys = with_tiebreak(order, id);
-    let rows = windowed(select, &keys, &window)?.all(db).await?;
+    let rows = read(windowed(select, &keys, &window)?).await?;
     Ok(assemble_by(rows, &window, |(row, _)| cursor_of(row, &keys)))
 }
 
