@@ -177,8 +177,11 @@ impl MembershipQuery {
         usccs: Vec<String>,
     ) -> async_graphql::Result<Vec<UsccMemberships>> {
         let request = request(ctx)?;
-        let found = lookup::memberships_by_uscc(&request.db, &request.viewer, &usccs).await?;
         let selection = Selection::of_field(ctx);
+        // The units stay inside this answer, so they read only the columns asked of them.
+        let columns = directory::organization_columns(&selection.field("organization"));
+        let found =
+            lookup::memberships_by_uscc(&request.db, &request.viewer, &usccs, columns).await?;
         let memberships: Vec<&membership::Model> = found
             .iter()
             .flat_map(|answer| answer.memberships.iter())

@@ -81,6 +81,7 @@ pub struct UsccMemberships {
     pub status: UsccStatus,
     /// Why an invalid code is invalid.
     pub reason: Option<String>,
+    /// The unit, read with only the columns asked for (see [`Columns`]).
     pub organization: Option<organization::Model>,
     pub memberships: Vec<membership::Model>,
     /// The alliances of those memberships (read with them).
@@ -94,6 +95,7 @@ pub async fn memberships_by_uscc(
     db: &DatabaseConnection,
     viewer: &Viewer,
     usccs: &[String],
+    columns: Columns<organization::Column>,
 ) -> Result<Vec<UsccMemberships>> {
     if usccs.len() > MAX_USCC_BATCH {
         return Err(Error::bad_input(format!(
@@ -120,7 +122,7 @@ pub async fn memberships_by_uscc(
         .filter(organization::Column::ArchivedAt.is_null())
         .filter(organization::Entity::scope(viewer));
     let organizations: HashMap<String, organization::Model> =
-        super::decode::read(db, select, &Columns::All)
+        super::decode::read(db, select, &columns.with([organization::Column::Uscc]))
             .await?
             .into_iter()
             .filter_map(|org| org.uscc.clone().map(|code| (code, org)))

@@ -4,7 +4,7 @@
 
 use entity::{alliance, enums, membership, organization};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, QuerySelect};
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::helpers::TestApp;
 
@@ -128,14 +128,7 @@ async fn a_nested_page_costs_one_statement_per_relation_and_level_however_many_a
 #[tokio::test]
 async fn a_batch_of_codes_costs_two_statements_with_units_memberships_and_alliances() {
     let app = TestApp::spawn().await;
-    let usccs: Vec<String> = organization::Entity::find()
-        .all(app.db())
-        .await
-        .unwrap()
-        .into_iter()
-        .filter_map(|o| o.uscc)
-        .take(100)
-        .collect();
+    let usccs = some_usccs(&app, 100).await;
     let query = "query($u: [String!]!) { membershipsByUscc(usccs: $u) { uscc organization { nameZh } memberships { status alliance { code } } } }";
     app.data("{ __typename }", json!({})).await;
     let before = app.state.metrics.statements();
@@ -226,48 +219,102 @@ async fn a_list_reads_only_the_columns_its_selection_needs() {
     assert!(nodes(&full, "createdAt").iter().all(|a| a.is_string()));
 }
 
-/// Every field of a unit read alone through a pruned list answers what the full row answers.
-#[tokio::test]
-async fn each_field_of_a_unit_read_alone_answers_as_the_whole_row_does() {
-    let app = TestApp::spawn().await;
-    let fields = [
-        "kind",
-        "uscc",
-        "nameZh",
-        "nameEn",
-        "municipality { code }",
-        "park { code }",
-        "regionCode",
-        "regionName",
-        "address",
-        "website",
-        "isDemo",
-        "archivedAt",
-        "createdAt",
-        "updatedAt",
-        "version",
-        "withheldFields",
-        "... on Enterprise { scale foundedYear annualRevenue }",
-    ];
-    let all = fields.join(" ");
-    let query = |selection: &str| {
-        format!(
-            "{{ organizations(first: 30, includeArchived: true) {{ nodes {{ id {selection} }} }} }}"
-        )
-    };
-    let whole = app.data(&query(&all), json!({})).await;
-    let whole = whole["organizations"]["nodes"].as_array().unwrap().clone();
-    for field in fields {
-        let alone = app.data(&query(field), json!({})).await;
-        for (one, row) in alone["organizations"]["nodes"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .zip(&whole)
-        {
+/// The codes of the first `count` units that have one.
+async fn some_usccs(app: &TestApp, count: usize) -> Vec<String> {
+    organization::Entity::find()
+        .all(app.db())
+        .await
+        .unwrap()
+        .into_iter()
+        .filter_map(|o| o.uscc)
+        .take(count)
+        .collect()
+}
+
+/// The fields of a unit, each of which a pruned read must answer as the whole row does.
+const UNIT_FIELDS: [&str; 17] = [
+    "kind",
+    "uscc",
+    "nameZh",
+    "nameEn",
+    "municipality { code }",
+    "park { code }",
+    "regionCode",
+    "regionName",
+    "address",
+    "website",
+    "isDemo",
+    "archivedAt",
+    "createdAt",
+    "updatedAt",
+    "version",
+    "withheldFields",
+    "... on Enterprise { scale foundedYear annualRevenue }",
+];
+
+/// Asks `query` with every unit field, then with each alone, and compares the units found at
+/// `units` in each answer.
+async fn each_field_alone_answers_as_the_whole_row(
+    app: &TestApp,
+    query: impl Fn(&str) -> String,
+    variables: Value,
+    units: impl Fn(&Value) -> Vec<Value>,
+) {
+    let whole = units(
+        &app.data(&query(&UNIT_FIELDS.join(" ")), variables.clone())
+            .await,
+    );
+    assert!(!whole.is_empty());
+    for field in UNIT_FIELDS {
+        let alone = units(&app.data(&query(field), variables.clone()).await);
+        assert_eq!(alone.len(), whole.len());
+        for (one, row) in alone.iter().zip(&whole) {
             for (key, value) in one.as_object().unwrap() {
                 assert_eq!(value, &row[key], "{field} of {}", row["id"]);
             }
         }
     }
+}
+
+/// Every field of a unit read alone through a pruned list answers what the full row answers.
+#[tokio::test]
+async fn each_field_of_a_unit_read_alone_answers_as_the_whole_row_does() {
+    let app = TestApp::spawn().await;
+    each_field_alone_answers_as_the_whole_row(
+        &app,
+        |selection| {
+            format!(
+                "{{ organizations(first: 30, includeArchived: true) {{ nodes {{ id {selection} }} }} }}"
+            )
+        },
+        json!({}),
+        |answer| answer["organizations"]["nodes"].as_array().unwrap().clone(),
+    )
+    .await;
+}
+
+/// The same through `membershipsByUscc`, whose units read only the columns asked of them.
+#[tokio::test]
+async fn each_field_of_a_unit_found_by_its_code_answers_as_the_whole_row_does() {
+    let app = TestApp::spawn().await;
+    let usccs = some_usccs(&app, 30).await;
+    each_field_alone_answers_as_the_whole_row(
+        &app,
+        |selection| {
+            format!(
+                "query($u: [String!]!) {{ membershipsByUscc(usccs: $u) {{ organization {{ id {selection} }} }} }}"
+            )
+        },
+        json!({ "u": usccs }),
+        |answer| {
+            answer["membershipsByUscc"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|found| found["organization"].clone())
+                .filter(|unit| !unit.is_null())
+                .collect()
+        },
+    )
+    .await;
 }
