@@ -10,11 +10,11 @@
 //! it can be.
 
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ColumnType, ConnectionTrait, DbErr, EntityTrait, IdenStatic,
-    Iterable, QueryResult, QuerySelect, QueryTrait, Select, TryIntoModel, Value,
+    ActiveModelTrait, ColumnDef, ColumnTrait, ColumnType, ConnectionTrait, DbErr, EntityTrait,
+    IdenStatic, Iterable, QueryResult, QuerySelect, QueryTrait, Select, TryIntoModel, Value,
 };
 
-use super::load::{Columns, empty_value};
+use super::load::Columns;
 use crate::error::Result;
 
 /// How a column's value is read from a row.
@@ -43,6 +43,22 @@ impl Kind {
         })
     }
 
+    /// The type's empty value: NULL where the column allows it.
+    fn empty(self, nullable: bool) -> Value {
+        let value = !nullable;
+        match self {
+            Self::Text => Value::String(value.then(String::new)),
+            Self::Int => Value::Int(value.then_some(0)),
+            Self::BigInt => Value::BigInt(value.then_some(0)),
+            Self::Bool => Value::Bool(value.then_some(false)),
+            Self::Double => Value::Double(value.then_some(0.0)),
+            Self::Timestamp => {
+                Value::ChronoDateTimeUtc(value.then_some(chrono::DateTime::UNIX_EPOCH))
+            }
+            Self::Date => Value::ChronoDate(value.then_some(chrono::NaiveDate::MIN)),
+        }
+    }
+
     fn read(self, row: &QueryResult, index: usize) -> std::result::Result<Value, DbErr> {
         Ok(match self {
             Self::Text => Value::String(row.try_get_by_index(index)?),
@@ -54,6 +70,12 @@ impl Kind {
             Self::Date => Value::ChronoDate(row.try_get_by_index(index)?),
         })
     }
+}
+
+/// The value standing in for a column nobody asked for (see [`Columns`]): its type's empty value;
+/// `None` for a type this module does not read, which is then always read.
+pub fn empty_value(column: &ColumnDef) -> Option<Value> {
+    Kind::of(column.get_column_type()).map(|kind| kind.empty(column.is_null()))
 }
 
 /// Decodes rows of `E` read with [`Decoder::select`], from a given position in the row.

@@ -15,9 +15,9 @@ use entity::{
     result_holder, sector, supply_link, support_measure, supporting_rule, working_group,
 };
 use sea_orm::{
-    ColumnDef, ColumnTrait, ColumnType, Condition, ConnectionTrait, DatabaseConnection, DbBackend,
-    EntityTrait, FromQueryResult, JoinType, ModelTrait, QueryFilter, QueryOrder, QuerySelect,
-    QueryTrait, RelationDef, Select, SelectTwo, TryIntoModel, Value,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
+    FromQueryResult, JoinType, ModelTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
+    RelationDef, Select, SelectTwo, TryIntoModel, Value,
     sea_query::{
         Alias, ArrayType, Asterisk, BinOper, Expr, ExprTrait, Query, WindowStatement,
         extension::postgres::PgFunc,
@@ -26,7 +26,7 @@ use sea_orm::{
 
 use super::{
     access::Viewer,
-    decode::{self, Decoder},
+    decode::{self, Decoder, empty_value},
     page::{self, Page, Sort, Window},
 };
 use crate::error::Result;
@@ -198,26 +198,6 @@ impl<C: ColumnTrait> Columns<C> {
         }
         select
     }
-}
-
-/// The value standing in for a column nobody asked for: NULL where the column allows it, else its
-/// type's empty value; `None` for a type with none (an enum), which is then always read.
-pub(super) fn empty_value(column: &ColumnDef) -> Option<Value> {
-    let null = column.is_null();
-    let value = match column.get_column_type() {
-        ColumnType::String(_) | ColumnType::Text | ColumnType::Char(_) => {
-            Value::String((!null).then(String::new))
-        }
-        ColumnType::Integer => Value::Int((!null).then_some(0)),
-        ColumnType::BigInteger => Value::BigInt((!null).then_some(0)),
-        ColumnType::Boolean => Value::Bool((!null).then_some(false)),
-        ColumnType::TimestampWithTimeZone => {
-            Value::ChronoDateTimeUtc((!null).then_some(chrono::DateTime::UNIX_EPOCH))
-        }
-        ColumnType::Date => Value::ChronoDate((!null).then_some(chrono::NaiveDate::MIN)),
-        _ => return None,
-    };
-    Some(value)
 }
 
 /// Rows by id, within the viewer's scope.

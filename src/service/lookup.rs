@@ -7,6 +7,7 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOr
 
 use super::{
     access::Viewer,
+    decode,
     load::{self, Columns, Scoped},
 };
 use crate::{
@@ -122,7 +123,7 @@ pub async fn memberships_by_uscc(
         .filter(organization::Column::ArchivedAt.is_null())
         .filter(organization::Entity::scope(viewer));
     let organizations: HashMap<String, organization::Model> =
-        super::decode::read(db, select, &columns.with([organization::Column::Uscc]))
+        decode::read(db, select, &columns.with([organization::Column::Uscc]))
             .await?
             .into_iter()
             .filter_map(|org| org.uscc.clone().map(|code| (code, org)))
