@@ -435,7 +435,7 @@ impl StatsQuery {
         // Only the figures the selection asks for are computed (where disclosure control
         // allows: `service::stats`).
         let selection = ctx.look_ahead();
-        let asked: Vec<&str> = [
+        let asked: Vec<crate::service::stats::Asked> = [
             "employees",
             "annualRevenue",
             "outputValue",
@@ -443,7 +443,21 @@ impl StatsQuery {
             "taxPaid",
         ]
         .into_iter()
-        .filter(|figure| selection.field(figure).exists())
+        .filter_map(|name| {
+            let figure = selection.field(name);
+            figure.exists().then(|| {
+                let part = |part: &str| figure.field(part).exists();
+                (
+                    name,
+                    crate::service::stats::Parts {
+                        sum: part("sum"),
+                        avg: part("avg"),
+                        min: part("min"),
+                        max: part("max"),
+                    },
+                )
+            })
+        })
         .collect();
         let rows = crate::service::stats::enterprise_stats(
             &request.db,

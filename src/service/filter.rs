@@ -55,15 +55,23 @@ pub trait Field {
 
 impl<F: Field> Filter<F> {
     pub fn condition(&self) -> Condition {
+        self.condition_reading(&F::condition)
+    }
+}
+
+impl<F> Filter<F> {
+    /// The condition, each comparison read by `read`: a statement that already joins a field's
+    /// table reads the field there instead of through a subquery.
+    pub fn condition_reading(&self, read: &impl Fn(&F, &Op) -> Condition) -> Condition {
         match self {
-            Filter::Is(field, op) => field.condition(op),
+            Filter::Is(field, op) => read(field, op),
             Filter::All(parts) => parts
                 .iter()
-                .fold(Condition::all(), |c, p| c.add(p.condition())),
+                .fold(Condition::all(), |c, p| c.add(p.condition_reading(read))),
             Filter::Any(parts) => parts
                 .iter()
-                .fold(Condition::any(), |c, p| c.add(p.condition())),
-            Filter::Not(inner) => inner.condition().not(),
+                .fold(Condition::any(), |c, p| c.add(p.condition_reading(read))),
+            Filter::Not(inner) => inner.condition_reading(read).not(),
         }
     }
 }

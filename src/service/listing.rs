@@ -9,6 +9,7 @@ use entity::{
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect, QueryTrait, Select,
+    sea_query::{Expr, Func},
 };
 
 use super::{
@@ -127,6 +128,15 @@ pub(crate) fn condition_of<F: Field + Named>(
     filter: Option<&Filter<F>>,
     withheld: &[&str],
 ) -> Result<Condition> {
+    condition_reading(filter, withheld, &F::condition)
+}
+
+/// [`condition_of`], each comparison read by `read` ([`Filter::condition_reading`]).
+pub(crate) fn condition_reading<F: Named>(
+    filter: Option<&Filter<F>>,
+    withheld: &[&str],
+    read: &impl Fn(&F, &Op) -> Condition,
+) -> Result<Condition> {
     let Some(filter) = filter else {
         return Ok(Condition::all());
     };
@@ -134,7 +144,7 @@ pub(crate) fn condition_of<F: Field + Named>(
     if let Some(name) = names.iter().find(|n| withheld.contains(n)) {
         return Err(Error::forbidden(format!("you may not filter on `{name}`")));
     }
-    Ok(filter.condition())
+    Ok(filter.condition_reading(read))
 }
 
 /// The API names of the fields a filter uses, at any depth.
@@ -235,6 +245,32 @@ impl Named for OrganizationField {
             Self::FoundedYear => "foundedYear",
             Self::Designation => "designations",
             Self::IsDemo => "isDemo",
+        }
+    }
+}
+
+impl OrganizationField {
+    /// The enterprise profile's column a field compares, if it is one.
+    fn profile_column(&self) -> Option<enterprise_profile::Column> {
+        match self {
+            Self::Scale => Some(enterprise_profile::Column::Scale),
+            Self::IsBackbone => Some(enterprise_profile::Column::IsBackbone),
+            Self::FoundedYear => Some(enterprise_profile::Column::FoundedYear),
+            _ => None,
+        }
+    }
+
+    /// The comparison in a statement that already left-joins `enterprise_profile` to each
+    /// organization (statistics): a profile field is read from the joined row instead of a
+    /// second scan of the profiles. `COALESCE(…, FALSE)` keeps the subquery's meaning under `not`: a
+    /// unit without a profile, or with NULL there, is not in `id IN (…)`, so it is in its negation.
+    pub(crate) fn condition_with_profile_joined(&self, op: &Op) -> Condition {
+        match self.profile_column() {
+            Some(column) => Condition::all().add(Expr::from(Func::coalesce([
+                Expr::from(on_column(column, op)),
+                Expr::cust("FALSE"),
+            ]))),
+            None => self.condition(op),
         }
     }
 }

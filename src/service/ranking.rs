@@ -34,10 +34,10 @@ pub enum GroupMeasure {
 
 impl GroupMeasure {
     /// The figures the statistic must compute for it.
-    pub fn asked(self) -> Vec<&'static str> {
+    pub fn asked(self) -> Vec<stats::Asked> {
         match self {
             Self::Count => Vec::new(),
-            Self::Sum(figure) => vec![figure],
+            Self::Sum(figure) => vec![(figure, stats::Parts::SUM)],
         }
     }
 
@@ -140,13 +140,16 @@ pub async fn group_ranking(
             "rank cities, parks, sectors, segments, scales, kinds or designations; a series by year is `enterpriseStats`",
         ));
     }
-    let asked: Vec<&str> = match measure {
-        GroupMeasure::Count => Vec::new(),
-        GroupMeasure::Sum(figure) => vec![figure],
-    };
-    let groups =
-        stats::enterprise_stats(db, statistics, viewer, &[dimension], filter, years, &asked)
-            .await?;
+    let groups = stats::enterprise_stats(
+        db,
+        statistics,
+        viewer,
+        &[dimension],
+        filter,
+        years,
+        &measure.asked(),
+    )
+    .await?;
     Ok(ranked(groups, measure, first))
 }
 

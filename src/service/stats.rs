@@ -20,7 +20,7 @@ use super::{
     changes::ChangeBus,
     disclosure::{self, Cell, Confidential, Magnitude, Protection, Rules},
     filter::Filter,
-    listing::{OrganizationField, condition_of, filter_names},
+    listing::{OrganizationField, condition_reading, filter_names},
 };
 use crate::error::{Error, Result};
 
@@ -170,6 +170,34 @@ pub enum SupportDimension {
     Municipality,
 }
 
+/// Which aggregates of a figure a selection asks for: only those are computed (a viewer below
+/// OFFICE gets every figure computed whatever it asks: [`enterprise_stats`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Parts {
+    pub sum: bool,
+    pub avg: bool,
+    pub min: bool,
+    pub max: bool,
+}
+
+impl Parts {
+    pub const ALL: Self = Self {
+        sum: true,
+        avg: true,
+        min: true,
+        max: true,
+    };
+    pub const SUM: Self = Self {
+        sum: true,
+        avg: false,
+        min: false,
+        max: false,
+    };
+}
+
+/// A figure asked for (by its API name) and the aggregates asked of it.
+pub type Asked = (&'static str, Parts);
+
 /// count, sum, average, min and max of one figure.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Aggregate {
@@ -205,6 +233,8 @@ impl Group {
 /// the sum of squares and the sum with noise.
 struct FigureSql {
     name: &'static str,
+    /// The aggregates computed (with disclosure control's, when it applies).
+    parts: Parts,
     confidential: Option<Confidential>,
     sum: String,
     /// Values added up (the average's divisor).
@@ -219,6 +249,13 @@ struct FigureSql {
     noisy: String,
 }
 
+impl FigureSql {
+    /// Whether disclosure control applies to this figure (for a viewer below OFFICE).
+    fn protected(&self, viewer_protected: bool) -> bool {
+        viewer_protected && self.confidential.is_some()
+    }
+}
+
 fn double(expression: &str) -> String {
     format!("CAST({expression} AS DOUBLE PRECISION)")
 }
@@ -230,6 +267,7 @@ impl FigureSql {
         column: &str,
         confidential: Option<Confidential>,
         rules: &Rules,
+        parts: Parts,
     ) -> Self {
         let noisy = confidential.map_or_else(String::new, |figure| {
             double(&format!(
@@ -239,6 +277,7 @@ impl FigureSql {
         });
         Self {
             name,
+            parts,
             confidential,
             sum: double(&format!("SUM({column})")),
             count: format!("COUNT({column})"),
@@ -255,13 +294,21 @@ impl FigureSql {
     /// when it applies.
     fn select_into(&self, select: &mut SelectStatement, protected: bool) {
         let name = self.name;
-        let mut parts = vec![
-            ("sum", &self.sum),
-            ("n", &self.count),
-            ("min", &self.min),
-            ("max", &self.max),
-        ];
-        if protected && self.confidential.is_some() {
+        let asked = self.parts;
+        let mut parts = Vec::new();
+        if asked.sum || asked.avg || self.protected(protected) {
+            parts.push(("sum", &self.sum));
+        }
+        if asked.avg || self.protected(protected) {
+            parts.push(("n", &self.count));
+        }
+        if asked.min {
+            parts.push(("min", &self.min));
+        }
+        if asked.max || self.protected(protected) {
+            parts.push(("max", &self.max));
+        }
+        if self.protected(protected) {
             parts.extend(self.largest.iter().map(|sql| ("largest", sql)));
             parts.extend(self.contributors.iter().map(|sql| ("contributors", sql)));
             parts.extend([("squares", &self.squares), ("noisy", &self.noisy)]);
@@ -297,7 +344,12 @@ fn statistics_condition(
     filter: Option<&Filter<OrganizationField>>,
 ) -> Result<sea_orm::Condition> {
     disclosure::check_filter(viewer, &filter_names(filter))?;
-    condition_of(filter, viewer.organization_filter_withheld())
+    // The grouped statement joins each unit's profile: profile fields are read there.
+    condition_reading(
+        filter,
+        viewer.organization_filter_withheld(),
+        &OrganizationField::condition_with_profile_joined,
+    )
 }
 
 /// Enterprise statistics grouped by `dimensions` (organizations of every kind are counted;
@@ -309,16 +361,21 @@ pub async fn enterprise_stats(
     dimensions: &[EnterpriseDimension],
     filter: Option<&Filter<OrganizationField>>,
     years: Option<YearRange>,
-    asked: &[&str],
+    asked: &[Asked],
 ) -> Result<Vec<Group>> {
     viewer.require_signed_in("statistics")?;
     let condition = statistics_condition(viewer, filter)?;
     let source = FigureSource::of(dimensions, years)?;
-    let figures: Vec<&'static str> = ENTERPRISE_FIGURES
-        .iter()
-        .map(|figure| figure.name)
-        .filter(|name| !viewer.sees_exact_statistics() || asked.contains(name))
-        .collect();
+    // Below OFFICE every aggregate of every figure is computed, so that a cell's protection never
+    // depends on what else was asked.
+    let figures: Vec<Asked> = if viewer.sees_exact_statistics() {
+        asked.to_vec()
+    } else {
+        ENTERPRISE_FIGURES
+            .iter()
+            .map(|figure| (figure.name, Parts::ALL))
+            .collect()
+    };
     cached(
         db,
         statistics,
@@ -437,7 +494,7 @@ async fn compute_enterprise_stats(
     dimensions: &[EnterpriseDimension],
     condition: sea_orm::Condition,
     source: FigureSource,
-    figures: &[&str],
+    figures: &[Asked],
 ) -> Result<Vec<Group>> {
     if dimensions.len() > 4 {
         return Err(Error::bad_input("group by at most four dimensions"));
@@ -535,13 +592,19 @@ async fn compute_enterprise_stats(
     };
     let figures: Vec<FigureSql> = ENTERPRISE_FIGURES
         .iter()
-        .filter(|figure| figures.contains(&figure.name))
-        .map(|figure| {
+        .filter_map(|figure| {
+            let (_, parts) = figures.iter().find(|(name, _)| *name == figure.name)?;
             let column = match source {
                 FigureSource::Profiles => figure.profile.unwrap_or(typed_null),
                 FigureSource::Years(_) => figure.yearly,
             };
-            FigureSql::per_row(figure.name, column, figure.confidential, rules)
+            Some(FigureSql::per_row(
+                figure.name,
+                column,
+                figure.confidential,
+                rules,
+                *parts,
+            ))
         })
         .collect();
     for figure in &figures {
@@ -572,20 +635,33 @@ fn groups_of(
             let mut exact = Vec::with_capacity(figures.len());
             let mut noisy = Vec::new();
             for figure in figures {
-                let sum = get(row, figure.name, "sum")?;
-                let n: i64 = row
-                    .try_get("", &format!("{}_n", figure.name))
-                    .map_err(Error::internal)?;
+                let asked = figure.parts;
+                let disclosed = figure.protected(protected);
+                // Only the aggregates computed are read (see `FigureSql::select_into`).
+                let part = |wanted: bool, suffix: &str| {
+                    if wanted {
+                        get(row, figure.name, suffix)
+                    } else {
+                        Ok(None)
+                    }
+                };
+                let sum = part(asked.sum || asked.avg || disclosed, "sum")?;
+                let n: i64 = if asked.avg || disclosed {
+                    row.try_get("", &format!("{}_n", figure.name))
+                        .map_err(Error::internal)?
+                } else {
+                    0
+                };
                 exact.push((
                     figure.name,
                     Aggregate {
-                        sum,
-                        avg: sum.filter(|_| n > 0).map(|s| s / n as f64),
-                        min: get(row, figure.name, "min")?,
-                        max: get(row, figure.name, "max")?,
+                        sum: sum.filter(|_| asked.sum),
+                        avg: sum.filter(|_| asked.avg && n > 0).map(|s| s / n as f64),
+                        min: part(asked.min, "min")?,
+                        max: part(asked.max || disclosed, "max")?.filter(|_| asked.max),
                     },
                 ));
-                if protected && figure.confidential.is_some() {
+                if disclosed {
                     noisy.push((
                         figure.name,
                         n,
@@ -764,6 +840,7 @@ async fn compute_support_stats(
     }
     let figure = FigureSql {
         name: "amount",
+        parts: Parts::ALL,
         confidential: Some(Confidential::SupportAmount),
         sum: double("SUM(b.amount)"),
         count: "CAST(SUM(b.amount_n) AS BIGINT)".into(),

@@ -116,6 +116,101 @@ async fn grouped_figures_are_computed_by_the_database_per_group() {
 }
 
 #[tokio::test]
+async fn a_statistic_filtered_on_enterprise_fields_counts_the_units_the_list_holds() {
+    // Statistics read profile fields from the profile they join; lists through a subquery. Under
+    // `not` and `or`, units without a profile (universities, institutes) must land alike.
+    let app = TestApp::spawn().await;
+    let year = 2012;
+    let filters = [
+        json!({ "foundedYear": {"lte": year} }),
+        json!({ "not": { "foundedYear": {"lte": year} } }),
+        json!({ "or": [{ "foundedYear": {"gte": year} }, { "kind": {"eq": "UNIVERSITY"} }] }),
+        json!({ "scale": {"in": ["SMALL", "MICRO"]} }),
+        json!({ "not": { "scale": {"eq": "LARGE"} } }),
+        json!({ "not": { "isBackbone": {"eq": true} } }),
+        json!({ "and": [{ "not": { "isBackbone": {"eq": false} } }, { "municipality": {"eq": "YINCHUAN"} }] }),
+    ];
+    let mut counts = Vec::new();
+    for filter in filters {
+        let stats = app
+            .ok(
+                &office(),
+                "query($f: OrganizationFilter) { enterpriseStats(groupBy: [], filter: $f) { count } }",
+                json!({ "f": filter }),
+            )
+            .await;
+        let counted: i64 = stats["enterpriseStats"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|g| g["count"].as_i64().unwrap())
+            .sum();
+        let listed = app
+            .data(
+                "query($f: OrganizationFilter) { organizations(filter: $f) { totalCount } }",
+                json!({ "f": filter }),
+            )
+            .await;
+        assert_eq!(
+            counted,
+            listed["organizations"]["totalCount"].as_i64().unwrap(),
+            "{filter}"
+        );
+        counts.push(counted);
+    }
+    let all = app
+        .data("{ organizations { totalCount } }", json!({}))
+        .await;
+    let all = all["organizations"]["totalCount"].as_i64().unwrap();
+    assert!(
+        counts[0] > 0 && counts[1] > 0,
+        "the year splits the units: {counts:?}"
+    );
+    assert_eq!(
+        counts[0] + counts[1],
+        all,
+        "a filter and its negation cover every unit"
+    );
+}
+
+#[tokio::test]
+async fn each_aggregate_asked_alone_answers_as_with_all_of_them() {
+    // Only the aggregates a selection asks for are computed: each alone must read as in the whole.
+    let app = TestApp::spawn().await;
+    let all = app
+        .ok(
+            &office(),
+            "{ enterpriseStats(groupBy: [MUNICIPALITY]) { count employees { sum avg min max } annualRevenue { sum avg min max } } }",
+            json!({}),
+        )
+        .await;
+    let groups = all["enterpriseStats"].as_array().unwrap();
+    assert!(
+        groups
+            .iter()
+            .any(|g| g["employees"]["max"].as_f64() > Some(0.0))
+    );
+    for part in ["sum", "avg", "min", "max"] {
+        let alone = app
+            .ok(
+                &office(),
+                &format!("{{ enterpriseStats(groupBy: [MUNICIPALITY]) {{ count employees {{ {part} }} annualRevenue {{ {part} }} }} }}"),
+                json!({}),
+            )
+            .await;
+        for (whole, one) in groups
+            .iter()
+            .zip(alone["enterpriseStats"].as_array().unwrap())
+        {
+            assert_eq!(whole["count"], one["count"]);
+            for figure in ["employees", "annualRevenue"] {
+                assert_eq!(whole[figure][part], one[figure][part], "{figure} {part}");
+            }
+        }
+    }
+}
+
+#[tokio::test]
 async fn support_statistics_leave_tax_incentive_amounts_to_the_office_and_tax() {
     let app = TestApp::spawn().await;
     let query =
