@@ -7,6 +7,7 @@ use std::collections::{HashMap, HashSet};
 
 use async_graphql::{
     Name, Positioned, Value,
+    indexmap::IndexMap,
     parser::types::{ExecutableDocument, Field, FragmentDefinition, Selection, SelectionSet},
 };
 
@@ -15,7 +16,7 @@ type Fragments = HashMap<Name, Positioned<FragmentDefinition>>;
 /// Reorders the keys of `data` (and of every object within it) as the operation asked them.
 pub fn order_as_asked(document: &ExecutableDocument, operation: Option<&str>, data: &mut Value) {
     if let Some(op) = super::limits::operation(document, operation) {
-        reorder(&[&op.selection_set.node], &document.fragments, data);
+        reorder(&[&op.selection_set.node], &document.fragments, vec![data]);
     }
 }
 
@@ -68,52 +69,56 @@ fn collect<'a>(
     }
 }
 
-fn reorder(sets: &[&SelectionSet], fragments: &Fragments, value: &mut Value) {
+/// Reorders `values` (objects, or lists of them at any depth), all asked by `sets`. The key order
+/// of a selection is worked out once for every value it applies to: once per level of the answer,
+/// not once per object.
+fn reorder(sets: &[&SelectionSet], fragments: &Fragments, values: Vec<&mut Value>) {
     if sets.iter().all(|set| set.items.is_empty()) {
         return;
     }
-    match value {
-        Value::List(items) => {
-            // Every item of a list was asked the same thing: work out the order once.
-            let keys = keys_in_order(sets, fragments);
-            for item in items {
-                apply(&keys, fragments, item);
-            }
+    let mut objects = Vec::with_capacity(values.len());
+    values
+        .into_iter()
+        .for_each(|value| objects_in(value, &mut objects));
+    if objects.is_empty() {
+        return;
+    }
+    let keys = keys_in_order(sets, fragments);
+    let position = |name: &Name| keys.iter().position(|(k, _, _)| *k == name);
+    for map in &mut objects {
+        let in_order = map
+            .keys()
+            .map(position)
+            .try_fold(None, |last: Option<usize>, at| match (last, at) {
+                (Some(last), Some(at)) if at < last => Err(()),
+                (_, at) => Ok(at.or(last)),
+            })
+            .is_ok();
+        if !in_order {
+            map.sort_by_cached_key(|name, _| position(name).unwrap_or(usize::MAX));
         }
-        Value::Object(_) => apply(&keys_in_order(sets, fragments), fragments, value),
-        _ => {}
+    }
+    for (key, _, below) in &keys {
+        let children: Vec<&mut Value> = objects
+            .iter_mut()
+            .filter_map(|map| map.get_mut(*key))
+            .collect();
+        reorder(below, fragments, children);
     }
 }
 
-fn apply(keys: &[Key<'_>], fragments: &Fragments, value: &mut Value) {
+/// The objects of a value: itself, or the items of a list (of lists).
+fn objects_in<'v>(value: &'v mut Value, objects: &mut Vec<&'v mut IndexMap<Name, Value>>) {
     match value {
-        Value::List(items) => items.iter_mut().for_each(|i| apply(keys, fragments, i)),
-        Value::Object(map) => {
-            let position = |name: &Name| keys.iter().position(|(k, _, _)| *k == name);
-            let in_order = map
-                .keys()
-                .map(position)
-                .try_fold(None, |last: Option<usize>, at| match (last, at) {
-                    (Some(last), Some(at)) if at < last => Err(()),
-                    (_, at) => Ok(at.or(last)),
-                })
-                .is_ok();
-            if !in_order {
-                map.sort_by_cached_key(|name, _| position(name).unwrap_or(usize::MAX));
-            }
-            for (key, _, below) in keys {
-                if let Some(child) = map.get_mut(*key) {
-                    reorder(below, fragments, child);
-                }
-            }
-        }
+        Value::List(items) => items.iter_mut().for_each(|i| objects_in(i, objects)),
+        Value::Object(map) => objects.push(map),
         _ => {}
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use async_graphql::{indexmap::IndexMap, parser::parse_query};
+    use async_graphql::parser::parse_query;
 
     use super::*;
 

@@ -6,8 +6,8 @@ use std::collections::{HashMap, HashSet};
 
 use entity::{chain_segment, organization, sector, supply_link};
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, DbBackend, EntityTrait, FromQueryResult, QueryFilter,
-    Statement, Value,
+    ColumnTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, FromQueryResult, QueryFilter,
+    QueryResult, Statement, Value,
 };
 
 use super::{access::Viewer, load::Columns};
@@ -115,7 +115,7 @@ fn statement(backend: DbBackend, sql: &str, values: Vec<Value>) -> Statement {
     Statement::from_sql_and_values(backend, sql, values)
 }
 
-#[derive(Debug, FromQueryResult)]
+#[derive(Debug)]
 struct Step {
     /// 1 for a step downstream, 0 upstream.
     downstream: i32,
@@ -123,6 +123,20 @@ struct Step {
     depth: i32,
     link: Option<i64>,
     source: Option<i64>,
+}
+
+/// Read by position, in the order the walk selects them: by name, each of a thousand rows would
+/// look every column up again.
+impl FromQueryResult for Step {
+    fn from_query_result(row: &QueryResult, _: &str) -> std::result::Result<Self, DbErr> {
+        Ok(Self {
+            downstream: row.try_get_by_index(0)?,
+            org: row.try_get_by_index(1)?,
+            depth: row.try_get_by_index(2)?,
+            link: row.try_get_by_index(3)?,
+            source: row.try_get_by_index(4)?,
+        })
+    }
 }
 
 /// A walk from one unit: each unit's shortest distance, and the links from one level to the next.
