@@ -249,18 +249,16 @@ struct FigureSql {
     noisy: String,
 }
 
-impl FigureSql {
-    /// Whether disclosure control applies to this figure (for a viewer below OFFICE).
-    fn protected(&self, viewer_protected: bool) -> bool {
-        viewer_protected && self.confidential.is_some()
-    }
-}
-
 fn double(expression: &str) -> String {
     format!("CAST({expression} AS DOUBLE PRECISION)")
 }
 
 impl FigureSql {
+    /// Whether disclosure control applies to this figure, for a viewer who is `protected`.
+    fn controlled(&self, protected: bool) -> bool {
+        protected && self.confidential.is_some()
+    }
+
     /// A figure of which every row is one contributor's value.
     fn per_row(
         name: &'static str,
@@ -295,20 +293,21 @@ impl FigureSql {
     fn select_into(&self, select: &mut SelectStatement, protected: bool) {
         let name = self.name;
         let asked = self.parts;
+        let controlled = self.controlled(protected);
         let mut parts = Vec::new();
-        if asked.sum || asked.avg || self.protected(protected) {
+        if asked.sum || asked.avg || controlled {
             parts.push(("sum", &self.sum));
         }
-        if asked.avg || self.protected(protected) {
+        if asked.avg || controlled {
             parts.push(("n", &self.count));
         }
         if asked.min {
             parts.push(("min", &self.min));
         }
-        if asked.max || self.protected(protected) {
+        if asked.max || controlled {
             parts.push(("max", &self.max));
         }
-        if self.protected(protected) {
+        if controlled {
             parts.extend(self.largest.iter().map(|sql| ("largest", sql)));
             parts.extend(self.contributors.iter().map(|sql| ("contributors", sql)));
             parts.extend([("squares", &self.squares), ("noisy", &self.noisy)]);
@@ -636,7 +635,7 @@ fn groups_of(
             let mut noisy = Vec::new();
             for figure in figures {
                 let asked = figure.parts;
-                let disclosed = figure.protected(protected);
+                let disclosed = figure.controlled(protected);
                 // Only the aggregates computed are read (see `FigureSql::select_into`).
                 let part = |wanted: bool, suffix: &str| {
                     if wanted {
