@@ -430,7 +430,7 @@ async fn main() {
                 |_| json!({ "query": "{ enterpriseStats(groupBy: [MUNICIPALITY, SECTOR]) { key { dimension value } count annualRevenue { sum } } }" }),
             ),
             sql: Some(Box::new(|_| {
-                "SELECT COUNT(*) AS id, CAST(NULL AS VARCHAR) AS uscc, '' AS name_zh FROM organization o LEFT JOIN enterprise_profile p ON p.organization_id = o.id LEFT JOIN organization_segment s ON s.organization_id = o.id AND s.is_primary LEFT JOIN chain_segment c ON c.id = s.segment_id WHERE o.kind = 'ENTERPRISE' GROUP BY o.municipality_id, c.sector_id".into()
+                "SELECT COUNT(*) AS id, CAST(SUM(annual_revenue) AS VARCHAR) AS uscc, '' AS name_zh FROM unit_fact GROUP BY municipality_id, sector_id".into()
             })),
         },
         Operation {
@@ -443,7 +443,7 @@ async fn main() {
             ),
             sql: Some(Box::new(|n| {
                 format!(
-                    "SELECT COUNT(*) AS id, CAST(NULL AS VARCHAR) AS uscc, '' AS name_zh FROM organization o JOIN enterprise_profile p ON p.organization_id = o.id LEFT JOIN organization_segment s ON s.organization_id = o.id AND s.is_primary LEFT JOIN chain_segment c ON c.id = s.segment_id WHERE p.founded_year <= {} GROUP BY o.municipality_id, c.sector_id",
+                    "SELECT COUNT(*) AS id, CAST(SUM(annual_revenue) AS VARCHAR) AS uscc, '' AS name_zh FROM unit_fact WHERE COALESCE(founded_year <= {}, FALSE) GROUP BY municipality_id, sector_id",
                     3000 + n
                 )
             })),
@@ -500,7 +500,7 @@ async fn main() {
             ),
             sql: Some(Box::new(|n| {
                 format!(
-                    "SELECT COUNT(*) AS id, CAST(NULL AS VARCHAR) AS uscc, '' AS name_zh FROM organization o JOIN enterprise_figure f ON f.organization_id = o.id JOIN enterprise_profile p ON p.organization_id = o.id WHERE f.year BETWEEN 2019 AND 2025 AND p.founded_year <= {} GROUP BY f.year, o.municipality_id",
+                    "SELECT COUNT(*) AS id, CAST(NULL AS VARCHAR) AS uscc, '' AS name_zh FROM unit_fact u JOIN enterprise_figure f ON f.organization_id = u.organization_id WHERE f.year BETWEEN 2019 AND 2025 AND u.founded_year <= {} GROUP BY f.year, u.municipality_id",
                     3000 + n
                 )
             })),

@@ -42,4 +42,5 @@ pub mod supply_link;
 pub mod support_measure;
 pub mod supporting_rule;
 pub mod token_revocation;
+pub mod unit_fact;
 pub mod working_group;

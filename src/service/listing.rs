@@ -4,12 +4,12 @@
 use entity::{
     alliance, audit_event, chain_segment, department, enterprise_designation, enterprise_profile,
     industrial_park, membership, municipality, organization, organization_segment, person, post,
-    project, sector, supply_link, support_measure,
+    project, sector, supply_link, support_measure, unit_fact,
 };
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect, QueryTrait, Select,
-    sea_query::{Expr, Func},
+    sea_query::{Expr, Func, SelectStatement},
 };
 
 use super::{
@@ -250,41 +250,51 @@ impl Named for OrganizationField {
 }
 
 impl OrganizationField {
-    /// The enterprise profile's column a field compares, if it is one.
-    fn profile_column(&self) -> Option<enterprise_profile::Column> {
-        match self {
-            Self::Scale => Some(enterprise_profile::Column::Scale),
-            Self::IsBackbone => Some(enterprise_profile::Column::IsBackbone),
-            Self::FoundedYear => Some(enterprise_profile::Column::FoundedYear),
-            _ => None,
-        }
-    }
-
-    /// The comparison in a statement that already left-joins `enterprise_profile` to each
-    /// organization (statistics): a profile field is read from the joined row instead of a
-    /// second scan of the profiles. `COALESCE(…, FALSE)` keeps the subquery's meaning under `not`: a
-    /// unit without a profile, or with NULL there, is not in `id IN (…)`, so it is in its negation.
-    pub(crate) fn condition_with_profile_joined(&self, op: &Op) -> Condition {
-        match self.profile_column() {
-            Some(column) => Condition::all().add(Expr::from(Func::coalesce([
+    /// The comparison read from each unit's row of `unit_fact` (statistics), or `None` for a
+    /// field only the unit's own row holds (names, USCC, the demo flag). Profile fields are read
+    /// as `COALESCE(…, FALSE)`, which keeps the lists' meaning under `not`: a unit without a
+    /// profile is not in their `id IN (…)`, so it is in its negation.
+    pub(crate) fn condition_on_facts(&self, op: &Op) -> Option<Condition> {
+        use unit_fact::Column as F;
+        let profile = |column: F| {
+            Condition::all().add(Expr::from(Func::coalesce([
                 Expr::from(on_column(column, op)),
                 Expr::cust("FALSE"),
-            ]))),
-            None => self.condition(op),
-        }
+            ])))
+        };
+        let units = |ids| Condition::all().add(F::OrganizationId.in_subquery(ids));
+        Some(match self {
+            Self::Kind => on_column(F::Kind, op),
+            Self::Municipality => via_code::<municipality::Entity, _>(
+                F::MunicipalityId,
+                municipality::Column::Code,
+                op,
+            ),
+            Self::InMetroArea => in_metro_area(F::MunicipalityId, op),
+            Self::Park => on_column(F::ParkId, op),
+            Self::Segment => units(segment_units(op)),
+            Self::Sector => units(sector_units(op)),
+            Self::Scale => profile(F::Scale),
+            Self::IsBackbone => profile(F::IsBackbone),
+            Self::FoundedYear => profile(F::FoundedYear),
+            Self::Designation => units(designated_units(op)),
+            Self::NameZh | Self::NameEn | Self::Uscc | Self::IsDemo => return None,
+        })
     }
 }
 
 impl Field for OrganizationField {
     fn condition(&self, op: &Op) -> Condition {
         use organization::Column as C;
+        let units = |ids| Condition::all().add(C::Id.in_subquery(ids));
         let profile = |column: enterprise_profile::Column| {
-            let ids = enterprise_profile::Entity::find()
-                .select_only()
-                .column(enterprise_profile::Column::OrganizationId)
-                .filter(on_column(column, op))
-                .into_query();
-            Condition::all().add(C::Id.in_subquery(ids))
+            units(
+                enterprise_profile::Entity::find()
+                    .select_only()
+                    .column(enterprise_profile::Column::OrganizationId)
+                    .filter(on_column(column, op))
+                    .into_query(),
+            )
         };
         match self {
             Self::Kind => on_column(C::Kind, op),
@@ -296,60 +306,70 @@ impl Field for OrganizationField {
                 municipality::Column::Code,
                 op,
             ),
-            Self::InMetroArea => match op {
-                Op::Eq(super::filter::Scalar::Bool(false)) => {
-                    Condition::all().add(C::MunicipalityId.is_null())
-                }
-                _ => Condition::all().add(C::MunicipalityId.is_not_null()),
-            },
+            Self::InMetroArea => in_metro_area(C::MunicipalityId, op),
             Self::Park => on_column(C::ParkId, op),
-            Self::Segment => {
-                let ids = organization_segment::Entity::find()
-                    .select_only()
-                    .column(organization_segment::Column::OrganizationId)
-                    .filter(on_column(organization_segment::Column::SegmentId, op))
-                    .into_query();
-                Condition::all().add(C::Id.in_subquery(ids))
-            }
-            Self::Sector => {
-                let sectors = sector::Entity::find()
-                    .select_only()
-                    .column(sector::Column::Id)
-                    .filter(on_column(sector::Column::Code, op))
-                    .into_query();
-                let segments = chain_segment::Entity::find()
-                    .select_only()
-                    .column(chain_segment::Column::Id)
-                    .filter(chain_segment::Column::SectorId.in_subquery(sectors))
-                    .into_query();
-                let ids = organization_segment::Entity::find()
-                    .select_only()
-                    .column(organization_segment::Column::OrganizationId)
-                    .filter(organization_segment::Column::SegmentId.in_subquery(segments))
-                    .into_query();
-                Condition::all().add(C::Id.in_subquery(ids))
-            }
+            Self::Segment => units(segment_units(op)),
+            Self::Sector => units(sector_units(op)),
             Self::Scale => profile(enterprise_profile::Column::Scale),
             Self::IsBackbone => profile(enterprise_profile::Column::IsBackbone),
             Self::FoundedYear => profile(enterprise_profile::Column::FoundedYear),
-            Self::Designation => {
-                use enterprise_designation::Column as D;
-                let this_year = chrono::Datelike::year(&chrono::Utc::now().date_naive());
-                let ids = enterprise_designation::Entity::find()
-                    .select_only()
-                    .column(D::OrganizationId)
-                    .filter(on_column(D::Kind, op))
-                    .filter(
-                        Condition::any()
-                            .add(D::ValidUntilYear.is_null())
-                            .add(D::ValidUntilYear.gte(this_year)),
-                    )
-                    .into_query();
-                Condition::all().add(C::Id.in_subquery(ids))
-            }
+            Self::Designation => units(designated_units(op)),
             Self::IsDemo => on_column(C::IsDemo, op),
         }
     }
+}
+
+/// `inMetroArea`: whether the unit has a municipality (`eq: false` asks for those without).
+fn in_metro_area(municipality: impl ColumnTrait, op: &Op) -> Condition {
+    match op {
+        Op::Eq(super::filter::Scalar::Bool(false)) => Condition::all().add(municipality.is_null()),
+        _ => Condition::all().add(municipality.is_not_null()),
+    }
+}
+
+/// The units working in a segment the comparison holds for.
+fn segment_units(op: &Op) -> SelectStatement {
+    organization_segment::Entity::find()
+        .select_only()
+        .column(organization_segment::Column::OrganizationId)
+        .filter(on_column(organization_segment::Column::SegmentId, op))
+        .into_query()
+}
+
+/// The units working in a segment of a sector whose code the comparison holds for.
+fn sector_units(op: &Op) -> SelectStatement {
+    let sectors = sector::Entity::find()
+        .select_only()
+        .column(sector::Column::Id)
+        .filter(on_column(sector::Column::Code, op))
+        .into_query();
+    let segments = chain_segment::Entity::find()
+        .select_only()
+        .column(chain_segment::Column::Id)
+        .filter(chain_segment::Column::SectorId.in_subquery(sectors))
+        .into_query();
+    organization_segment::Entity::find()
+        .select_only()
+        .column(organization_segment::Column::OrganizationId)
+        .filter(organization_segment::Column::SegmentId.in_subquery(segments))
+        .into_query()
+}
+
+/// The units holding now (granted, and not ended before this year) a designation the
+/// comparison holds for.
+fn designated_units(op: &Op) -> SelectStatement {
+    use enterprise_designation::Column as D;
+    let this_year = chrono::Datelike::year(&chrono::Utc::now().date_naive());
+    enterprise_designation::Entity::find()
+        .select_only()
+        .column(D::OrganizationId)
+        .filter(on_column(D::Kind, op))
+        .filter(
+            Condition::any()
+                .add(D::ValidUntilYear.is_null())
+                .add(D::ValidUntilYear.gte(this_year)),
+        )
+        .into_query()
 }
 
 sort_fields!(

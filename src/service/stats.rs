@@ -9,7 +9,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use entity::{enterprise_profile, organization};
+use entity::{organization, unit_fact};
 use sea_orm::{
     ConnectionTrait, DatabaseConnection, DbBackend, QueryResult,
     sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement},
@@ -19,7 +19,7 @@ use super::{
     access::Viewer,
     changes::ChangeBus,
     disclosure::{self, Cell, Confidential, Magnitude, Protection, Rules},
-    filter::Filter,
+    filter::{Field, Filter},
     listing::{OrganizationField, condition_reading, filter_names},
 };
 use crate::error::{Error, Result};
@@ -337,18 +337,36 @@ fn key_of(row: &QueryResult, dimensions: usize) -> Result<Key> {
         .collect()
 }
 
-/// The filter fields of a statistic, checked against the viewer's rules.
+/// A statistic's filter, checked against the viewer's rules, as a condition on the unit facts
+/// the statement scans.
+struct UnitCondition {
+    condition: sea_orm::Condition,
+    /// The filter compares a field only the unit's own row holds (a name, the USCC): the
+    /// statement joins `organization` for it.
+    reads_unit_row: bool,
+}
+
+/// A field the facts hold is read there; any other from the unit's row.
 fn statistics_condition(
     viewer: &Viewer,
     filter: Option<&Filter<OrganizationField>>,
-) -> Result<sea_orm::Condition> {
+) -> Result<UnitCondition> {
     disclosure::check_filter(viewer, &filter_names(filter))?;
-    // The grouped statement joins each unit's profile: profile fields are read there.
-    condition_reading(
+    let reads_unit_row = std::cell::Cell::new(false);
+    let condition = condition_reading(
         filter,
         viewer.organization_filter_withheld(),
-        &OrganizationField::condition_with_profile_joined,
-    )
+        &|field: &OrganizationField, op| {
+            field.condition_on_facts(op).unwrap_or_else(|| {
+                reads_unit_row.set(true);
+                field.condition(op)
+            })
+        },
+    )?;
+    Ok(UnitCondition {
+        condition,
+        reads_unit_row: reads_unit_row.get(),
+    })
 }
 
 /// Enterprise statistics grouped by `dimensions` (organizations of every kind are counted;
@@ -429,8 +447,8 @@ impl FigureSource {
     }
 }
 
-/// One figure of enterprise statistics: its name, its column in the profile (`None`: recorded
-/// by year only) and in the yearly figures, and whether it is confidential.
+/// One figure of enterprise statistics: its name, its column in the profile and the unit facts
+/// (`None`: recorded by year only) and in the yearly figures, and whether it is confidential.
 struct EnterpriseFigure {
     name: &'static str,
     profile: Option<&'static str>,
@@ -442,13 +460,13 @@ struct EnterpriseFigure {
 const ENTERPRISE_FIGURES: [EnterpriseFigure; 5] = [
     EnterpriseFigure {
         name: "employees",
-        profile: Some("enterprise_profile.employees"),
+        profile: Some("employees"),
         yearly: "enterprise_figure.employees",
         confidential: None,
     },
     EnterpriseFigure {
         name: "annualRevenue",
-        profile: Some("enterprise_profile.annual_revenue"),
+        profile: Some("annual_revenue"),
         yearly: "enterprise_figure.annual_revenue",
         confidential: Some(Confidential::AnnualRevenue),
     },
@@ -460,13 +478,13 @@ const ENTERPRISE_FIGURES: [EnterpriseFigure; 5] = [
     },
     EnterpriseFigure {
         name: "rndSpend",
-        profile: Some("enterprise_profile.rnd_spend"),
+        profile: Some("rnd_spend"),
         yearly: "enterprise_figure.rnd_spend",
         confidential: Some(Confidential::RndSpend),
     },
     EnterpriseFigure {
         name: "taxPaid",
-        profile: Some("enterprise_profile.tax_paid"),
+        profile: Some("tax_paid"),
         yearly: "enterprise_figure.tax_paid",
         confidential: Some(Confidential::TaxPaid),
     },
@@ -474,12 +492,14 @@ const ENTERPRISE_FIGURES: [EnterpriseFigure; 5] = [
 
 /// The column of an enterprise figure: in the profiles, or in the yearly figures (`None`: no
 /// such figure, or one recorded by year only).
-pub(crate) fn figure_column(name: &str, yearly: bool) -> Option<&'static str> {
+pub(crate) fn figure_column(name: &str, yearly: bool) -> Option<String> {
     let figure = ENTERPRISE_FIGURES.iter().find(|f| f.name == name)?;
     if yearly {
-        Some(figure.yearly)
+        Some(figure.yearly.to_owned())
     } else {
-        figure.profile
+        figure
+            .profile
+            .map(|column| format!("enterprise_profile.{column}"))
     }
 }
 
@@ -491,7 +511,7 @@ async fn compute_enterprise_stats(
     rules: &Rules,
     viewer: &Viewer,
     dimensions: &[EnterpriseDimension],
-    condition: sea_orm::Condition,
+    condition: UnitCondition,
     source: FigureSource,
     figures: &[Asked],
 ) -> Result<Vec<Group>> {
@@ -500,22 +520,20 @@ async fn compute_enterprise_stats(
     }
     let protected = !viewer.sees_exact_statistics();
     let backend = db.get_database_backend();
+    // One row per live unit: kind, place, primary segment, profile (docs/loading.md).
     let mut select = Query::select();
-    select
-        .from(organization::Entity)
-        .left_join(
-            enterprise_profile::Entity,
-            Expr::col((
-                enterprise_profile::Entity,
-                enterprise_profile::Column::OrganizationId,
-            ))
-            .equals((organization::Entity, organization::Column::Id)),
-        )
-        .and_where(Expr::col((organization::Entity, organization::Column::ArchivedAt)).is_null());
+    select.from(unit_fact::Entity);
+    if condition.reads_unit_row {
+        select.inner_join(
+            organization::Entity,
+            Expr::col((organization::Entity, organization::Column::Id))
+                .equals((unit_fact::Entity, unit_fact::Column::OrganizationId)),
+        );
+    }
     if protected {
         select.left_join(
             Alias::new("perturbation"),
-            Expr::cust(disclosure::perturbation_row("organization.record_key")),
+            Expr::cust(disclosure::perturbation_row("unit_fact.record_key")),
         );
     }
     // The year a designation must be held in: the figures' year, or this one.
@@ -530,7 +548,7 @@ async fn compute_enterprise_stats(
             select.inner_join(
                 Alias::new("enterprise_figure"),
                 Expr::cust(format!(
-                    "enterprise_figure.organization_id = organization.id{within}"
+                    "enterprise_figure.organization_id = unit_fact.organization_id{within}"
                 )),
             );
             "enterprise_figure.year".to_owned()
@@ -543,34 +561,23 @@ async fn compute_enterprise_stats(
         select.left_join(
             Alias::new("enterprise_designation"),
             Expr::cust(format!(
-                "enterprise_designation.organization_id = organization.id \
+                "enterprise_designation.organization_id = unit_fact.organization_id \
                  AND enterprise_designation.granted_year <= {held_in} \
                  AND (enterprise_designation.valid_until_year IS NULL \
                  OR enterprise_designation.valid_until_year >= {held_in})"
             )),
         );
     }
-    let needs_segment = dimensions.iter().any(|d| {
-        matches!(
-            d,
-            EnterpriseDimension::Sector | EnterpriseDimension::Segment
-        )
-    });
-    if needs_segment {
-        // Each unit counts once: under its primary segment.
-        select
-            .left_join(Alias::new("organization_segment"), Expr::cust("organization_segment.organization_id = organization.id AND organization_segment.is_primary"))
-            .left_join(Alias::new("chain_segment"), Expr::cust("chain_segment.id = organization_segment.segment_id"));
-    }
     for (i, dimension) in dimensions.iter().enumerate() {
+        // A unit counts once: under its primary segment (and that segment's sector).
         let column = match dimension {
-            EnterpriseDimension::Municipality => "organization.municipality_id",
-            EnterpriseDimension::Park => "organization.park_id",
-            EnterpriseDimension::Sector => "chain_segment.sector_id",
-            EnterpriseDimension::Segment => "organization_segment.segment_id",
-            EnterpriseDimension::Scale => "enterprise_profile.scale",
-            EnterpriseDimension::Kind => "organization.kind",
-            EnterpriseDimension::FoundedYear => "enterprise_profile.founded_year",
+            EnterpriseDimension::Municipality => "unit_fact.municipality_id",
+            EnterpriseDimension::Park => "unit_fact.park_id",
+            EnterpriseDimension::Sector => "unit_fact.sector_id",
+            EnterpriseDimension::Segment => "unit_fact.segment_id",
+            EnterpriseDimension::Scale => "unit_fact.scale",
+            EnterpriseDimension::Kind => "unit_fact.kind",
+            EnterpriseDimension::FoundedYear => "unit_fact.founded_year",
             EnterpriseDimension::Year => "enterprise_figure.year",
             EnterpriseDimension::Designation => "enterprise_designation.kind",
         };
@@ -580,7 +587,7 @@ async fn compute_enterprise_stats(
     select.expr_as(Expr::cust("COUNT(*)"), Alias::new("units"));
     select.expr_as(
         Expr::cust(match source {
-            FigureSource::Profiles => "COUNT(enterprise_profile.organization_id)",
+            FigureSource::Profiles => "COUNT(CASE WHEN unit_fact.has_profile THEN 1 END)",
             FigureSource::Years(_) => "COUNT(enterprise_figure.id)",
         }),
         Alias::new("subjects"),
@@ -593,13 +600,14 @@ async fn compute_enterprise_stats(
         .iter()
         .filter_map(|figure| {
             let (_, parts) = figures.iter().find(|(name, _)| *name == figure.name)?;
-            let column = match source {
-                FigureSource::Profiles => figure.profile.unwrap_or(typed_null),
-                FigureSource::Years(_) => figure.yearly,
+            let column = match (source, figure.profile) {
+                (FigureSource::Profiles, Some(column)) => format!("unit_fact.{column}"),
+                (FigureSource::Profiles, None) => typed_null.to_owned(),
+                (FigureSource::Years(_), _) => figure.yearly.to_owned(),
             };
             Some(FigureSql::per_row(
                 figure.name,
-                column,
+                &column,
                 figure.confidential,
                 rules,
                 *parts,
@@ -609,7 +617,7 @@ async fn compute_enterprise_stats(
     for figure in &figures {
         figure.select_into(&mut select, protected);
     }
-    select.cond_where(condition);
+    select.cond_where(condition.condition);
     let rows = db.query_all_raw(backend.build(&select)).await?;
     groups_of(&rows, dimensions.len(), &figures, rules, viewer)
 }

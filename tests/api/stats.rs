@@ -596,3 +596,67 @@ async fn statistics_after_a_write_on_one_replica_are_fresh_on_the_other() {
         count_in(&cached, &yinchuan) + 1
     );
 }
+
+#[tokio::test]
+async fn statistics_follow_a_unit_as_its_place_segments_profile_and_archiving_change() {
+    // Statistics scan the unit facts the database keeps beside the units; each kind of write
+    // must reach them. The same cell is asked two ways: by a profile field (read from the facts)
+    // and by the unit's name (read from the unit's own row).
+    let app = TestApp::spawn().await;
+    let name = "宁夏事实跟随测试有限公司";
+    let segment = |sector: &'static str| {
+        let app = &app;
+        async move {
+            let data = app
+                .data(
+                    "query($s: SectorCode!) { sector(code: $s) { segments { id } } }",
+                    json!({ "s": sector }),
+                )
+                .await;
+            data["sector"]["segments"][0]["id"].clone()
+        }
+    };
+    let (equipment, chemicals) = (segment("EQUIPMENT").await, segment("CHEMICALS").await);
+    let created = app
+        .ok(&office(), "mutation($n: String!, $s: ID!) { createOrganization(input: {kind: ENTERPRISE, nameZh: $n, municipality: YINCHUAN, segments: [$s],
+            enterprise: {scale: SMALL, employees: 20, annualRevenue: 7000000, foundedYear: 1899, industryClass: \"C3441\"}}) { organization { id version } } }",
+            json!({ "n": name, "s": equipment }))
+        .await;
+    let unit = created["createOrganization"]["organization"]["id"].clone();
+    let cells = || async {
+        let mut answers = Vec::new();
+        for filter in [
+            json!({ "foundedYear": {"eq": 1899} }),
+            json!({ "nameZh": {"eq": name} }),
+        ] {
+            let data = app
+                .ok(&office(), "query($f: OrganizationFilter) { enterpriseStats(groupBy: [MUNICIPALITY, SECTOR], filter: $f) { key { code } count annualRevenue { sum } } }", json!({ "f": filter }))
+                .await;
+            answers.push(data["enterpriseStats"].clone());
+        }
+        assert_eq!(answers[0], answers[1], "both readings of the filter agree");
+        answers.swap_remove(0)
+    };
+    assert_eq!(
+        cells().await,
+        json!([{ "key": [{"code": "YINCHUAN"}, {"code": "EQUIPMENT"}], "count": 1, "annualRevenue": {"sum": 7000000.0} }])
+    );
+    let version = app.version(unit.as_str().unwrap()).await;
+    app.ok(&office(), "mutation($id: ID!, $v: Int!, $s: ID!) { updateOrganization(input: {id: $id, expectedVersion: $v, municipality: WUZHONG, segments: [$s],
+        enterprise: {annualRevenue: 9000000}}) { organization { id } } }",
+        json!({ "id": unit, "v": version, "s": chemicals }))
+        .await;
+    assert_eq!(
+        cells().await,
+        json!([{ "key": [{"code": "WUZHONG"}, {"code": "CHEMICALS"}], "count": 1, "annualRevenue": {"sum": 9000000.0} }]),
+        "moved, re-segmented and re-figured"
+    );
+    let version = app.version(unit.as_str().unwrap()).await;
+    app.ok(
+        &office(),
+        "mutation($id: ID!, $v: Int!) { archiveOrganization(input: {id: $id, expectedVersion: $v}) { organization { id } } }",
+        json!({ "id": unit, "v": version }),
+    )
+    .await;
+    assert_eq!(cells().await, json!([]), "an archived unit counts no more");
+}

@@ -234,8 +234,9 @@ async fn the_city_measures_migration_goes_down_and_up_keeping_every_measure() {
         "the demo's results name the measures that funded them"
     );
 
-    // The identity tables, the yearly figures and the places came after; they go first.
-    Migrator::down(db, Some(3)).await.unwrap();
+    // The identity tables, the yearly figures, the places and the unit facts came after; they go
+    // first.
+    Migrator::down(db, Some(4)).await.unwrap();
     let refused = Migrator::down(db, Some(1)).await;
     assert!(
         refused
