@@ -19,13 +19,30 @@ const SOURCES: &[(&str, &str)] = &[
 
 const EVENTS: &[&str] = &["INSERT", "UPDATE", "DELETE"];
 
-/// Writes the facts of the live units among `units` (a subquery of organization ids); callers
-/// delete the old rows first.
+/// The columns of a unit's facts, after its `organization_id`.
+const FACTS: [&str; 15] = [
+    "kind",
+    "municipality_id",
+    "park_id",
+    "record_key",
+    "segment_id",
+    "sector_id",
+    "has_profile",
+    "scale",
+    "is_backbone",
+    "is_leading",
+    "founded_year",
+    "employees",
+    "annual_revenue",
+    "rnd_spend",
+    "tax_paid",
+];
+
+/// Writes the facts of the live units among `units` (a subquery of organization ids), read
+/// from the tables they come from.
 fn facts_of(units: &str) -> String {
     format!(
-        "INSERT INTO unit_fact (organization_id, kind, municipality_id, park_id, record_key, \
-         segment_id, sector_id, has_profile, scale, is_backbone, is_leading, founded_year, \
-         employees, annual_revenue, rnd_spend, tax_paid) \
+        "INSERT INTO unit_fact (organization_id, {}) \
          SELECT o.id, o.kind, o.municipality_id, o.park_id, o.record_key, s.segment_id, \
          c.sector_id, p.organization_id IS NOT NULL, p.scale, p.is_backbone, p.is_leading, \
          p.founded_year, p.employees, p.annual_revenue, p.rnd_spend, p.tax_paid \
@@ -33,14 +50,25 @@ fn facts_of(units: &str) -> String {
          LEFT JOIN enterprise_profile p ON p.organization_id = o.id \
          LEFT JOIN organization_segment s ON s.organization_id = o.id AND s.is_primary \
          LEFT JOIN chain_segment c ON c.id = s.segment_id \
-         WHERE o.archived_at IS NULL AND o.id IN ({units})"
+         WHERE o.archived_at IS NULL AND o.id IN ({units})",
+        FACTS.join(", ")
     )
 }
 
-/// Rewrites the facts of the units among `units`.
+/// Rewrites the facts of the units among `units`. The DELETE drops the rows of units archived
+/// since, and makes concurrent writers of one unit (one changing the unit, another its profile)
+/// queue on the unit's row; the second then inserts after the first has committed, over the row
+/// the first wrote, which the DELETE's older snapshot did not see: hence the upsert, computed
+/// from a snapshot that has the first's change.
 fn refresh(units: &str) -> String {
+    let update = FACTS
+        .iter()
+        .map(|column| format!("{column} = excluded.{column}"))
+        .collect::<Vec<_>>()
+        .join(", ");
     format!(
-        "DELETE FROM unit_fact WHERE organization_id IN ({units}); {};",
+        "DELETE FROM unit_fact WHERE organization_id IN ({units}); \
+         {} ON CONFLICT (organization_id) DO UPDATE SET {update};",
         facts_of(units)
     )
 }

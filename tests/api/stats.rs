@@ -660,3 +660,61 @@ async fn statistics_follow_a_unit_as_its_place_segments_profile_and_archiving_ch
     .await;
     assert_eq!(cells().await, json!([]), "an archived unit counts no more");
 }
+
+#[tokio::test]
+async fn two_writers_of_one_unit_outside_the_hub_both_land_in_its_facts() {
+    // The hub's own writes queue on one write lock; a writer beside it (psql, another tool) does
+    // not. One transaction changes a unit while another changes its profile: the second's facts
+    // are written after the first commits, over the row the first wrote. SQLite has one writer.
+    use sea_orm::{ConnectionTrait, DbBackend, Statement, TransactionTrait};
+    let app = TestApp::spawn().await;
+    let db = app.db().clone();
+    if db.get_database_backend() != DbBackend::Postgres {
+        return;
+    }
+    let number = |sql: String| {
+        let db = db.clone();
+        async move {
+            let row = db
+                .query_one_raw(Statement::from_string(DbBackend::Postgres, sql))
+                .await
+                .unwrap()
+                .unwrap();
+            row.try_get_by_index::<i64>(0).unwrap()
+        }
+    };
+    let unit = number("SELECT MIN(organization_id) FROM unit_fact WHERE has_profile".into()).await;
+    let first = db.begin().await.unwrap();
+    first
+        .execute_unprepared(&format!(
+            "UPDATE organization SET municipality_id = NULL WHERE id = {unit}"
+        ))
+        .await
+        .unwrap();
+    let second = tokio::spawn({
+        let db = db.clone();
+        async move {
+            let second = db.begin().await?;
+            second
+                .execute_unprepared(&format!(
+                    "UPDATE enterprise_profile SET annual_revenue = 4242 WHERE organization_id = {unit}"
+                ))
+                .await?;
+            second.commit().await
+        }
+    });
+    // The second waits on the unit's facts, which the first holds.
+    let mut waits = 0;
+    while number("SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'".into()).await == 0 {
+        waits += 1;
+        assert!(waits < 100_000, "the second writer never queued");
+        tokio::task::yield_now().await;
+    }
+    first.commit().await.unwrap();
+    second.await.unwrap().expect("the second writer lands too");
+    assert_eq!(
+        number(format!("SELECT COUNT(*) FROM unit_fact WHERE organization_id = {unit} AND municipality_id IS NULL AND annual_revenue = 4242")).await,
+        1,
+        "the facts hold both changes"
+    );
+}
