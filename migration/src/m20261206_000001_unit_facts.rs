@@ -10,7 +10,8 @@ use sea_orm_migration::{prelude::*, sea_orm::DbBackend};
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-/// Each source table and the column naming the unit a row belongs to.
+/// Each source table and the column naming the unit a row belongs to (never changed by an
+/// update: a row moves to another unit by delete and insert, as `set_segments` does).
 const SOURCES: &[(&str, &str)] = &[
     ("organization", "id"),
     ("enterprise_profile", "organization_id"),
@@ -120,10 +121,10 @@ impl MigrationTrait for Migration {
                 for event in EVENTS {
                     let rows = if *event == "DELETE" { "OLD" } else { "NEW" };
                     db.execute_unprepared(&format!(
-                        "CREATE TRIGGER unit_fact_after_{table}_{event} AFTER {event} ON {table} \
+                        "CREATE TRIGGER unit_fact_after_{table}_{lower} AFTER {event} ON {table} \
                          REFERENCING {rows} TABLE AS changed FOR EACH STATEMENT \
                          EXECUTE FUNCTION unit_fact_follow_{table}()",
-                        event = event.to_lowercase()
+                        lower = event.to_lowercase()
                     ))
                     .await?;
                 }
