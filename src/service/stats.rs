@@ -259,6 +259,20 @@ impl FigureSql {
         protected && self.confidential.is_some()
     }
 
+    /// The plain aggregates the statement computes: those asked, and those an average or
+    /// disclosure control needs (a sum and its count of values; the maximum, the largest
+    /// contributor where no other is named). `avg` here means the count of values is computed.
+    /// [`Self::select_into`] selects these and [`groups_of`] reads these.
+    fn computed(&self, protected: bool) -> Parts {
+        let (asked, controlled) = (self.parts, self.controlled(protected));
+        Parts {
+            sum: asked.sum || asked.avg || controlled,
+            avg: asked.avg || controlled,
+            min: asked.min,
+            max: asked.max || controlled,
+        }
+    }
+
     /// A figure of which every row is one contributor's value.
     fn per_row(
         name: &'static str,
@@ -292,22 +306,21 @@ impl FigureSql {
     /// when it applies.
     fn select_into(&self, select: &mut SelectStatement, protected: bool) {
         let name = self.name;
-        let asked = self.parts;
-        let controlled = self.controlled(protected);
+        let computed = self.computed(protected);
         let mut parts = Vec::new();
-        if asked.sum || asked.avg || controlled {
+        if computed.sum {
             parts.push(("sum", &self.sum));
         }
-        if asked.avg || controlled {
+        if computed.avg {
             parts.push(("n", &self.count));
         }
-        if asked.min {
+        if computed.min {
             parts.push(("min", &self.min));
         }
-        if asked.max || controlled {
+        if computed.max {
             parts.push(("max", &self.max));
         }
-        if controlled {
+        if self.controlled(protected) {
             parts.extend(self.largest.iter().map(|sql| ("largest", sql)));
             parts.extend(self.contributors.iter().map(|sql| ("contributors", sql)));
             parts.extend([("squares", &self.squares), ("noisy", &self.noisy)]);
@@ -643,8 +656,8 @@ fn groups_of(
             let mut noisy = Vec::new();
             for figure in figures {
                 let asked = figure.parts;
+                let computed = figure.computed(protected);
                 let disclosed = figure.controlled(protected);
-                // Only the aggregates computed are read (see `FigureSql::select_into`).
                 let part = |wanted: bool, suffix: &str| {
                     if wanted {
                         get(row, figure.name, suffix)
@@ -652,8 +665,8 @@ fn groups_of(
                         Ok(None)
                     }
                 };
-                let sum = part(asked.sum || asked.avg || disclosed, "sum")?;
-                let n: i64 = if asked.avg || disclosed {
+                let sum = part(computed.sum, "sum")?;
+                let n: i64 = if computed.avg {
                     row.try_get("", &format!("{}_n", figure.name))
                         .map_err(Error::internal)?
                 } else {
@@ -664,8 +677,8 @@ fn groups_of(
                     Aggregate {
                         sum: sum.filter(|_| asked.sum),
                         avg: sum.filter(|_| asked.avg && n > 0).map(|s| s / n as f64),
-                        min: part(asked.min, "min")?,
-                        max: part(asked.max || disclosed, "max")?.filter(|_| asked.max),
+                        min: part(computed.min, "min")?,
+                        max: part(computed.max, "max")?.filter(|_| asked.max),
                     },
                 ));
                 if disclosed {

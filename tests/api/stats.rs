@@ -117,8 +117,9 @@ async fn grouped_figures_are_computed_by_the_database_per_group() {
 
 #[tokio::test]
 async fn a_statistic_filtered_on_enterprise_fields_counts_the_units_the_list_holds() {
-    // Statistics read profile fields from the profile they join; lists through a subquery. Under
-    // `not` and `or`, units without a profile (universities, institutes) must land alike.
+    // Statistics read these fields from the unit facts; lists from the units, profiles, segments
+    // and designations. Under `not` and `or`, units without a profile (universities, institutes)
+    // must land alike.
     let app = TestApp::spawn().await;
     let year = 2012;
     let filters = [
@@ -129,6 +130,9 @@ async fn a_statistic_filtered_on_enterprise_fields_counts_the_units_the_list_hol
         json!({ "not": { "scale": {"eq": "LARGE"} } }),
         json!({ "not": { "isBackbone": {"eq": true} } }),
         json!({ "and": [{ "not": { "isBackbone": {"eq": false} } }, { "municipality": {"eq": "YINCHUAN"} }] }),
+        json!({ "not": { "sector": {"eq": "CHEMICALS"} } }),
+        json!({ "inMetroArea": {"eq": false} }),
+        json!({ "or": [{ "designation": {"eq": "ABOVE_DESIGNATED_SIZE"} }, { "kind": {"in": ["UNIVERSITY", "ENTERPRISE"]} }] }),
     ];
     let mut counts = Vec::new();
     for filter in filters {
