@@ -1,6 +1,8 @@
 //! The chain analytics' objects: neighbourhoods, paths, sector maps, flows, dependencies.
 
-use async_graphql::{Context, Enum, ID, Object};
+use std::borrow::Cow;
+
+use async_graphql::{Context, Enum, ID, InputType, Object, OutputType};
 use entity::{chain_segment, municipality, organization};
 
 use crate::{
@@ -13,6 +15,7 @@ use crate::{
         },
         enums,
         loader::{maybe_row, row},
+        plain::{Answer, Plain, PlainList},
         preload::Selection,
         request,
     },
@@ -35,6 +38,21 @@ pub enum ChainDirection {
 
 /// A unit reached from the starting unit.
 pub struct ChainNode(pub chain::Reached, pub Option<Organization>);
+
+impl Plain for ChainNode {
+    fn concrete_type(&self) -> Cow<'static, str> {
+        <Self as OutputType>::type_name()
+    }
+
+    fn plain(&self, field: &str) -> Option<Answer<'_>> {
+        Some(match field {
+            "organization" => Answer::Object(self.1.as_ref().map(|unit| unit as &dyn Plain)),
+            "depth" => Answer::Value(self.0.depth.into()),
+            "direction" => Answer::Value(ChainDirection::from(self.0.direction).to_value()),
+            _ => return None,
+        })
+    }
+}
 
 #[Object]
 impl ChainNode {
@@ -70,18 +88,19 @@ pub struct ChainNeighborhood(pub chain::Neighborhood);
 #[Object]
 impl ChainNeighborhood {
     /// The units reached, nearest first (the starting unit at depth 0).
-    async fn nodes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ChainNode>> {
+    async fn nodes(&self, ctx: &Context<'_>) -> async_graphql::Result<PlainList<ChainNode>> {
         let request = request(ctx)?;
         // The units' rows are read (in one statement, only the columns asked for) only when the
         // query asks for them.
         let selection = Selection::of_field(ctx).field("organization");
         if selection.is_empty() {
-            return Ok(self
-                .0
-                .nodes
-                .iter()
-                .map(|n| ChainNode(n.clone(), None))
-                .collect());
+            return Ok(PlainList(
+                self.0
+                    .nodes
+                    .iter()
+                    .map(|n| ChainNode(n.clone(), None))
+                    .collect(),
+            ));
         }
         let viewer = &request.viewer;
         let nodes = self
@@ -91,10 +110,12 @@ impl ChainNeighborhood {
         let units: Vec<&organization::Model> =
             nodes.iter().filter_map(|(_, unit)| unit.as_ref()).collect();
         preload_organizations(ctx, &units, &selection, None).await?;
-        Ok(nodes
-            .into_iter()
-            .map(|(node, unit)| ChainNode(node, unit.map(|m| Organization::new(viewer, m))))
-            .collect())
+        Ok(PlainList(
+            nodes
+                .into_iter()
+                .map(|(node, unit)| ChainNode(node, unit.map(|m| Organization::new(viewer, m))))
+                .collect(),
+        ))
     }
     /// The links from each level to the next.
     async fn edges(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ChainEdge>> {

@@ -1,8 +1,8 @@
 //! Memberships (`service::membership`): the type, the lists, the lookup by USCC, and joining and leaving.
 
-use std::sync::Arc;
+use std::{borrow::Cow, collections::HashMap, sync::Arc};
 
-use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
+use async_graphql::{Context, Enum, ID, InputObject, InputType, Object, OutputType, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::{alliance, membership, organization};
 use futures::future::BoxFuture;
@@ -17,6 +17,7 @@ use crate::{
         governance::Post,
         inputs::{MembershipFilter, MembershipOrderBy},
         loader::children,
+        plain::{Answer, Plain, PlainList},
         preload::{self, Selection},
         request,
         scalars::Date,
@@ -60,28 +61,61 @@ pub fn preload_memberships<'a>(
     })
 }
 
-/// A unit's membership of an alliance.
-pub struct Membership(pub Guarded<membership::Model>);
+/// A unit's membership of an alliance, with the alliance when it was read with it.
+pub struct Membership(pub Guarded<membership::Model>, Option<Alliance>);
 
 impl Membership {
     pub fn new(viewer: &Viewer, model: membership::Model) -> Self {
-        Self(viewer.membership(model))
+        Self(viewer.membership(model), None)
+    }
+
+    /// A membership with its alliance, read with it as the viewer.
+    pub fn with_alliance(viewer: &Viewer, model: membership::Model, alliance: Alliance) -> Self {
+        Self(viewer.membership(model), Some(alliance))
+    }
+
+    fn global_id(&self) -> ID {
+        id::encode(Kind::Membership, self.0.value.id).into()
+    }
+
+    fn status_value(&self) -> enums::MembershipStatus {
+        self.0.value.status.into()
+    }
+}
+
+impl Plain for Membership {
+    fn concrete_type(&self) -> Cow<'static, str> {
+        <Self as OutputType>::type_name()
+    }
+
+    /// Its id, status and initiator flag, and its alliance when it holds it.
+    fn plain(&self, field: &str) -> Option<Answer<'_>> {
+        Some(match field {
+            "id" => Answer::Value(self.global_id().to_value()),
+            "status" => Answer::Value(self.status_value().to_value()),
+            "isInitiator" => Answer::Value(self.0.value.is_initiator.into()),
+            "alliance" => Answer::Object(Some(self.1.as_ref()? as &dyn Plain)),
+            _ => return None,
+        })
     }
 }
 
 #[Object]
 impl Membership {
     pub async fn id(&self, _ctx: &Context<'_>) -> async_graphql::Result<ID> {
-        Ok(id::encode(Kind::Membership, self.0.value.id).into())
+        Ok(self.global_id())
     }
     async fn alliance(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Alliance>> {
-        Alliance::load(ctx, self.0.value.alliance_id).await
+        match &self.1 {
+            Some(alliance) => Ok(Some(alliance.clone())),
+            None => Alliance::load(ctx, self.0.value.alliance_id).await,
+        }
     }
     async fn organization(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organization>> {
         Organization::load(ctx, self.0.value.organization_id).await
     }
     async fn status(&self) -> enums::MembershipStatus {
-        self.0.value.status.into()
+        self.status_value()
     }
     /// One of the units that initiated the alliance.
     async fn is_initiator(&self) -> bool {
@@ -175,7 +209,7 @@ impl MembershipQuery {
         &self,
         ctx: &Context<'_>,
         usccs: Vec<String>,
-    ) -> async_graphql::Result<Vec<UsccMemberships>> {
+    ) -> async_graphql::Result<PlainList<UsccMemberships>> {
         let request = request(ctx)?;
         let selection = Selection::of_field(ctx);
         // The units stay inside this answer, so they read only the columns asked of them.
@@ -186,15 +220,7 @@ impl MembershipQuery {
             .iter()
             .flat_map(|answer| answer.memberships.iter())
             .collect();
-        if preload::preloads(ctx) {
-            // Read with the memberships.
-            let alliances: Vec<(i64, Option<alliance::Model>)> = found
-                .iter()
-                .flat_map(|answer| answer.alliances.iter().cloned())
-                .map(|alliance| (alliance.id, Some(alliance)))
-                .collect();
-            preload::feed(ctx, alliances).await?;
-        }
+        // Their alliances were read with them, and each membership holds its own.
         preload_memberships(ctx, &memberships, &selection.field("memberships"), true).await?;
         let units: Vec<&organization::Model> = found
             .iter()
@@ -202,12 +228,68 @@ impl MembershipQuery {
             .collect();
         let units_selection = selection.field("organization");
         directory::preload_organizations(ctx, &units, &units_selection, None).await?;
-        Ok(found.into_iter().map(UsccMemberships).collect())
+        let viewer = &request.viewer;
+        Ok(PlainList(
+            found
+                .into_iter()
+                .map(|answer| UsccMemberships::new(viewer, answer))
+                .collect(),
+        ))
     }
 }
 
-/// The answer for one code of `membershipsByUscc`.
-pub struct UsccMemberships(lookup::UsccMemberships);
+/// The answer for one code of `membershipsByUscc`: the unit and its memberships with their
+/// alliances, all read with it.
+pub struct UsccMemberships {
+    found: lookup::UsccMemberships,
+    organization: Option<Organization>,
+    memberships: Vec<Membership>,
+}
+
+impl UsccMemberships {
+    fn new(viewer: &Viewer, mut found: lookup::UsccMemberships) -> Self {
+        let alliances: HashMap<i64, alliance::Model> = std::mem::take(&mut found.alliances)
+            .into_iter()
+            .map(|alliance| (alliance.id, alliance))
+            .collect();
+        let memberships = std::mem::take(&mut found.memberships)
+            .into_iter()
+            .map(|m| match alliances.get(&m.alliance_id) {
+                Some(alliance) => {
+                    Membership::with_alliance(viewer, m, Alliance::new(viewer, alliance.clone()))
+                }
+                None => Membership::new(viewer, m),
+            })
+            .collect();
+        Self {
+            organization: found
+                .organization
+                .take()
+                .map(|m| Organization::new(viewer, m)),
+            memberships,
+            found,
+        }
+    }
+}
+
+impl Plain for UsccMemberships {
+    fn concrete_type(&self) -> Cow<'static, str> {
+        <Self as OutputType>::type_name()
+    }
+
+    fn plain(&self, field: &str) -> Option<Answer<'_>> {
+        Some(match field {
+            "uscc" => Answer::Value(self.found.uscc.to_value()),
+            "status" => Answer::Value(UsccStatus::from(self.found.status).to_value()),
+            "reason" => Answer::Value(self.found.reason.to_value()),
+            "organization" => Answer::Object(self.organization.as_ref().map(|o| o as &dyn Plain)),
+            "memberships" => {
+                Answer::Objects(self.memberships.iter().map(|m| m as &dyn Plain).collect())
+            }
+            _ => return None,
+        })
+    }
+}
 
 /// What `membershipsByUscc` found for one code.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -225,35 +307,23 @@ pub enum UsccStatus {
 impl UsccMemberships {
     /// The code as given, normalised: trimmed, full-width characters folded, upper-cased.
     async fn uscc(&self) -> &str {
-        &self.0.uscc
+        &self.found.uscc
     }
     /// Whether the code was found, unknown or invalid.
     async fn status(&self) -> UsccStatus {
-        self.0.status.into()
+        self.found.status.into()
     }
     /// Why an invalid code is invalid (null otherwise).
     async fn reason(&self) -> Option<&str> {
-        self.0.reason.as_deref()
+        self.found.reason.as_deref()
     }
     /// The unit, if one with this code is registered (and visible to the caller).
-    async fn organization(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Organization>> {
-        let viewer = request(ctx)?.viewer.clone();
-        Ok(self
-            .0
-            .organization
-            .clone()
-            .map(|m| Organization::new(&viewer, m)))
+    async fn organization(&self) -> Option<&Organization> {
+        self.organization.as_ref()
     }
     /// Its memberships, with their posts.
-    async fn memberships(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Membership>> {
-        let viewer = request(ctx)?.viewer.clone();
-        Ok(self
-            .0
-            .memberships
-            .iter()
-            .cloned()
-            .map(|m| Membership::new(&viewer, m))
-            .collect())
+    async fn memberships(&self) -> &[Membership] {
+        &self.memberships
     }
 }
 

@@ -14,7 +14,8 @@
 //! - shared: [`connection`], [`inputs`] (filters and orders), [`enums`], [`scalars`], [`loader`],
 //!   [`write`] (what mutations share), [`context`], [`executor`], [`documents`] (persisted and
 //!   trusted documents), [`cost`] (the one cost model), [`limits`] (checked before a document
-//!   runs) and [`order`] (answers in the order asked).
+//!   runs), [`order`] (answers in the order asked) and [`plain`] (long lists of plain objects
+//!   answered in one pass).
 //!
 //! The schema is built without data ([`build_schema`]), so its SDL can be printed and snapshotted
 //! without a database; each request brings its own [`RequestContext`].
@@ -43,6 +44,7 @@ pub mod membership;
 pub mod network;
 pub mod node;
 pub mod order;
+pub mod plain;
 pub mod preload;
 pub mod project;
 pub mod ranking;

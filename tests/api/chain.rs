@@ -420,3 +420,45 @@ async fn a_sector_map_tells_duplication_from_specialisation() {
     assert!((specialised["leadingShare"].as_f64().unwrap() - 5.0 / 8.0).abs() < 1e-9);
     assert!(specialised["concentration"].as_i64().unwrap() > 3333);
 }
+
+#[tokio::test]
+async fn a_neighbourhood_answered_in_one_pass_says_what_the_resolvers_say() {
+    let app = TestApp::spawn().await;
+    let ids = graph(&app).await;
+    // Asked only of what the units hold, the nodes are answered in one pass; asking a relation
+    // (`park`) sends them through the resolvers. Both must say the same of everything else.
+    let query = |extra: &str| {
+        format!(
+            "query($o: ID!) {{ chainNeighborhood(organizationId: $o, direction: BOTH, maxDepth: 2) {{
+                nodes {{ __typename d: depth direction organization {{ __typename id {extra}
+                    ...Names ... on ResearchInstitute {{ kind version }} ... on Enterprise {{ scale }} }} }} }} }}
+             fragment Names on Organization {{ nameZh nameEn uscc regionCode isDemo createdAt }}"
+        )
+    };
+    let plain = app.ok(&analyst(), &query(""), json!({ "o": ids[0] })).await;
+    let mut resolved = app
+        .ok(&analyst(), &query("park { id }"), json!({ "o": ids[0] }))
+        .await;
+    let nodes = resolved["chainNeighborhood"]["nodes"]
+        .as_array_mut()
+        .unwrap();
+    for node in nodes.iter_mut() {
+        let unit = node["organization"].as_object_mut().unwrap();
+        assert!(unit.remove("park").is_some());
+    }
+    assert_eq!(plain, resolved);
+    let first = &plain["chainNeighborhood"]["nodes"][0];
+    assert_eq!(first["__typename"], "ChainNode");
+    assert_eq!(first["d"], 0);
+    assert_eq!(first["direction"], "BOTH");
+    let unit = first["organization"].as_object().unwrap();
+    assert_eq!(unit["__typename"], "ResearchInstitute");
+    assert_eq!(unit["id"], ids[0].as_str());
+    assert_eq!(unit["nameZh"], "图甲");
+    assert_eq!(unit["kind"], "RESEARCH_INSTITUTE");
+    assert!(unit["createdAt"].is_string() && unit["version"].is_number());
+    assert!(
+        !unit.contains_key("scale"),
+        "a fragment on another type does not apply: {unit:?}"
+    );
+}

@@ -351,6 +351,82 @@ async fn memberships_by_uscc_answers_a_hundred_codes_in_order() {
     assert_eq!(error_code(&too_many).as_deref(), Some("BAD_USER_INPUT"));
 }
 
+/// Asked only of what the lookup read, its answer is built in one pass; asking anything more
+/// (`joinedOn`) sends it through the resolvers. Both must say the same of everything else, for a
+/// caller who sees all and for one who sees only active members of founded alliances.
+#[tokio::test]
+async fn memberships_by_uscc_answered_in_one_pass_say_what_the_resolvers_say() {
+    let app = TestApp::spawn().await;
+    let data = app
+        .data(
+            "{ enterprises(first: 60, filter: {inMetroArea: {eq: true}}) { nodes { uscc } } }",
+            json!({}),
+        )
+        .await;
+    let mut codes: Vec<Value> = data["enterprises"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["uscc"].clone())
+        .collect();
+    codes.extend([json!("91110000600037341L"), json!("123")]);
+    let query = |extra: &str| {
+        format!(
+            "query($u: [String!]!) {{ membershipsByUscc(usccs: $u) {{ __typename uscc status reason
+                organization {{ __typename id nameZh ... on Enterprise {{ kind }} }}
+                memberships {{ id s: status isInitiator {extra} alliance {{ id code nameZh nameEn }} }} }} }}"
+        )
+    };
+    for who in [Some(office()), None] {
+        let plain = app
+            .query_as(who.as_ref(), &query(""), json!({ "u": codes }))
+            .await;
+        let mut resolved = app
+            .query_as(who.as_ref(), &query("joinedOn"), json!({ "u": codes }))
+            .await;
+        let mut memberships = 0;
+        for row in resolved["data"]["membershipsByUscc"]
+            .as_array_mut()
+            .unwrap()
+        {
+            for membership in row["memberships"].as_array_mut().unwrap() {
+                assert!(
+                    membership
+                        .as_object_mut()
+                        .unwrap()
+                        .remove("joinedOn")
+                        .is_some()
+                );
+                memberships += 1;
+            }
+        }
+        assert!(memberships > 0, "{resolved}");
+        assert!(plain["errors"].is_null(), "{plain}");
+        // The answers differ only in the cost the extensions report.
+        assert!(plain["data"] == resolved["data"], "as {who:?}");
+        let rows = plain["data"]["membershipsByUscc"].as_array().unwrap();
+        assert_eq!(rows.len(), codes.len());
+        assert_eq!(rows[0]["__typename"], "UsccMemberships");
+        assert_eq!(rows[61]["status"], "INVALID");
+    }
+    let office = app.ok(&office(), &query(""), json!({ "u": codes })).await;
+    let unit = &office["membershipsByUscc"][0]["organization"];
+    assert_eq!(unit["__typename"], "Enterprise");
+    assert_eq!(unit["kind"], "ENTERPRISE");
+    let public = app.query_as(None, &query(""), json!({ "u": codes })).await;
+    let statuses: Vec<&Value> = public["data"]["membershipsByUscc"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|row| row["memberships"].as_array().unwrap())
+        .map(|m| &m["s"])
+        .collect();
+    assert!(
+        !statuses.is_empty() && statuses.iter().all(|s| *s == "ACTIVE"),
+        "PUBLIC sees active members only: {statuses:?}"
+    );
+}
+
 #[tokio::test]
 async fn memberships_by_uscc_answers_each_code_on_its_own() {
     let app = TestApp::spawn().await;

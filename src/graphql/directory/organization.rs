@@ -1,6 +1,8 @@
 //! Organizations: one `Organization` interface, one object type per kind of unit.
 
-use async_graphql::{Context, ID, Interface, Object};
+use std::borrow::Cow;
+
+use async_graphql::{Context, ID, InputType, Interface, Object, OutputType};
 use chrono::{DateTime, Utc};
 use entity::{
     alliance, chain_segment, enterprise_profile, enums::OrganizationKind, industrial_park,
@@ -18,6 +20,7 @@ use crate::{
         geo::{CoordinateSystem, GeoPoint},
         loader::{ById, children, maybe_row, row},
         membership::{Membership, preload_memberships},
+        plain::{Answer, Plain},
         preload::{self, Selection},
         request,
         scalars::Money,
@@ -141,6 +144,93 @@ impl Organization {
     }
 }
 
+/// What every kind of unit answers from its own guarded row: read by its resolvers and by its
+/// one-pass answer alike, so the two cannot disagree.
+mod own {
+    use super::*;
+
+    type Unit = Guarded<organization::Model>;
+
+    pub fn id(unit: &Unit) -> ID {
+        id::encode(Kind::Organization, unit.value.id).into()
+    }
+    pub fn kind(unit: &Unit) -> enums::OrganizationKind {
+        unit.value.kind.into()
+    }
+    pub fn uscc(unit: &Unit) -> Option<String> {
+        unit.show("uscc", |o| o.uscc.clone()).flatten()
+    }
+    pub fn name_zh(unit: &Unit) -> String {
+        unit.value.name_zh.clone()
+    }
+    pub fn name_en(unit: &Unit) -> Option<String> {
+        unit.value.name_en.clone()
+    }
+    pub fn region_code(unit: &Unit) -> Option<String> {
+        unit.show("regionCode", |o| o.region_code.clone())
+    }
+    pub fn region_name(unit: &Unit) -> Option<String> {
+        unit.show("regionName", |o| o.region_name.clone())
+    }
+    pub fn address(unit: &Unit) -> Option<String> {
+        unit.show("address", |o| o.address.clone()).flatten()
+    }
+    pub fn website(unit: &Unit) -> Option<String> {
+        unit.show("website", |o| o.website.clone()).flatten()
+    }
+    pub fn is_demo(unit: &Unit) -> bool {
+        unit.value.is_demo
+    }
+    pub fn archived_at(unit: &Unit) -> Option<DateTime<Utc>> {
+        unit.show("archivedAt", |o| o.archived_at).flatten()
+    }
+    pub fn created_at(unit: &Unit) -> Option<DateTime<Utc>> {
+        unit.show("createdAt", |o| o.created_at)
+    }
+    pub fn updated_at(unit: &Unit) -> Option<DateTime<Utc>> {
+        unit.show("updatedAt", |o| o.updated_at)
+    }
+    pub fn version(unit: &Unit) -> Option<i32> {
+        unit.show("version", |o| o.version)
+    }
+}
+
+impl Plain for Organization {
+    fn concrete_type(&self) -> Cow<'static, str> {
+        OutputType::introspection_type_name(self)
+    }
+
+    /// The unit's own fields; its relations, its location and its profile need the loader.
+    fn plain(&self, field: &str) -> Option<Answer<'_>> {
+        let unit = match self {
+            Self::Enterprise(Enterprise(unit))
+            | Self::University(University(unit))
+            | Self::ResearchInstitute(ResearchInstitute(unit))
+            | Self::IndustryAssociation(IndustryAssociation(unit))
+            | Self::SocialOrganization(SocialOrganization(unit))
+            | Self::FinancialInstitution(FinancialInstitution(unit)) => unit,
+        };
+        let value = match field {
+            "id" => own::id(unit).to_value(),
+            "kind" => own::kind(unit).to_value(),
+            "uscc" => own::uscc(unit).to_value(),
+            "nameZh" => own::name_zh(unit).to_value(),
+            "nameEn" => own::name_en(unit).to_value(),
+            "regionCode" => own::region_code(unit).to_value(),
+            "regionName" => own::region_name(unit).to_value(),
+            "address" => own::address(unit).to_value(),
+            "website" => own::website(unit).to_value(),
+            "isDemo" => own::is_demo(unit).to_value(),
+            "archivedAt" => own::archived_at(unit).to_value(),
+            "createdAt" => own::created_at(unit).to_value(),
+            "updatedAt" => own::updated_at(unit).to_value(),
+            "version" => own::version(unit).to_value(),
+            _ => return None,
+        };
+        Some(Answer::Value(value))
+    }
+}
+
 /// The columns a selection of units reads: those of each field asked for, plus what every unit
 /// needs (its id; its kind, which picks its type; its city, which the profile's guard reads).
 /// A field this function does not know reads every column, so a new field is never short of one.
@@ -254,19 +344,19 @@ macro_rules! organization_kind {
         #[Object]
         impl $name {
             pub async fn id(&self, _ctx: &Context<'_>) -> async_graphql::Result<ID> {
-                Ok(id::encode(Kind::Organization, self.0.value.id).into())
+                Ok(own::id(&self.0))
             }
             pub async fn kind(&self, _ctx: &Context<'_>) -> async_graphql::Result<enums::OrganizationKind> {
-                Ok(self.0.value.kind.into())
+                Ok(own::kind(&self.0))
             }
             pub async fn uscc(&self, _ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
-                Ok(self.0.show("uscc", |o| o.uscc.clone()).flatten())
+                Ok(own::uscc(&self.0))
             }
             pub async fn name_zh(&self, _ctx: &Context<'_>) -> async_graphql::Result<String> {
-                Ok(self.0.value.name_zh.clone())
+                Ok(own::name_zh(&self.0))
             }
             pub async fn name_en(&self, _ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
-                Ok(self.0.value.name_en.clone())
+                Ok(own::name_en(&self.0))
             }
             pub async fn municipality(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Municipality>> {
                 let id = self.0.show("municipality", |o| o.municipality_id).flatten();
@@ -277,19 +367,19 @@ macro_rules! organization_kind {
                 Ok(maybe_row::<industrial_park::Model>(ctx, id).await?.map(Park))
             }
             pub async fn region_code(&self, _ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
-                Ok(self.0.show("regionCode", |o| o.region_code.clone()))
+                Ok(own::region_code(&self.0))
             }
             pub async fn region_name(&self, _ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
-                Ok(self.0.show("regionName", |o| o.region_name.clone()))
+                Ok(own::region_name(&self.0))
             }
             pub async fn address(&self, _ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
-                Ok(self.0.show("address", |o| o.address.clone()).flatten())
+                Ok(own::address(&self.0))
             }
             pub async fn website(&self, _ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
-                Ok(self.0.show("website", |o| o.website.clone()).flatten())
+                Ok(own::website(&self.0))
             }
             pub async fn is_demo(&self, _ctx: &Context<'_>) -> async_graphql::Result<bool> {
-                Ok(self.0.value.is_demo)
+                Ok(own::is_demo(&self.0))
             }
             /// Where the unit is on a map: its own position for signed-in callers; for PUBLIC,
             /// its park's centre, else its city's (see `precision`).
@@ -353,17 +443,17 @@ macro_rules! organization_kind {
                 Ok(Some(children::<SupportForOrganization>(ctx, self.0.value.id).await?.into_iter().map(|m| SupportMeasure::new(&viewer, m)).collect()))
             }
             pub async fn archived_at(&self, _ctx: &Context<'_>) -> async_graphql::Result<Option<DateTime<Utc>>> {
-                Ok(self.0.show("archivedAt", |o| o.archived_at).flatten())
+                Ok(own::archived_at(&self.0))
             }
             pub async fn created_at(&self, _ctx: &Context<'_>) -> async_graphql::Result<Option<DateTime<Utc>>> {
-                Ok(self.0.show("createdAt", |o| o.created_at))
+                Ok(own::created_at(&self.0))
             }
             pub async fn updated_at(&self, _ctx: &Context<'_>) -> async_graphql::Result<Option<DateTime<Utc>>> {
-                Ok(self.0.show("updatedAt", |o| o.updated_at))
+                Ok(own::updated_at(&self.0))
             }
             /// Row version, for `expectedVersion` in updates.
             pub async fn version(&self, _ctx: &Context<'_>) -> async_graphql::Result<Option<i32>> {
-                Ok(self.0.show("version", |o| o.version))
+                Ok(own::version(&self.0))
             }
             pub async fn withheld_fields(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<String>> {
                 let mut fields = self.0.withheld();

@@ -1,6 +1,8 @@
 //! Alliances and their governance: stages, members, posts, working groups, meetings.
 
-use async_graphql::{Context, ID, Object};
+use std::borrow::Cow;
+
+use async_graphql::{Context, ID, InputType, Object, OutputType};
 use chrono::{DateTime, Utc};
 use entity::{alliance, alliance_stage_event, charter_consent, municipality, sector};
 
@@ -14,6 +16,7 @@ use crate::{
         governance::{Meeting, Post, WorkingGroup},
         loader::{MemberCountOfAlliance, MembersOfAlliance, children, row},
         membership::Membership,
+        plain::{Answer, Plain},
         project::Project,
         report::AllianceReport,
         request,
@@ -35,6 +38,7 @@ use crate::{
 };
 
 /// A key-industry alliance. PUBLIC sees founded alliances and their active members only.
+#[derive(Clone)]
 pub struct Alliance(pub Guarded<alliance::Model>);
 
 impl Alliance {
@@ -49,15 +53,37 @@ impl Alliance {
             .map(|m| Self::new(&viewer, m)))
     }
 
+    fn global_id(&self) -> ID {
+        id::encode(Kind::Alliance, self.0.value.id).into()
+    }
+
     fn shows(&self, field: &'static str) -> bool {
         self.0.show(field, |_| ()).is_some()
+    }
+}
+
+impl Plain for Alliance {
+    fn concrete_type(&self) -> Cow<'static, str> {
+        <Self as OutputType>::type_name()
+    }
+
+    /// Its names and code; the rest reads loaders or guards.
+    fn plain(&self, field: &str) -> Option<Answer<'_>> {
+        let value = match field {
+            "id" => self.global_id().to_value(),
+            "code" => self.0.value.code.to_value(),
+            "nameZh" => self.0.value.name_zh.to_value(),
+            "nameEn" => self.0.value.name_en.to_value(),
+            _ => return None,
+        };
+        Some(Answer::Value(value))
     }
 }
 
 #[Object]
 impl Alliance {
     pub async fn id(&self, _ctx: &Context<'_>) -> async_graphql::Result<ID> {
-        Ok(id::encode(Kind::Alliance, self.0.value.id).into())
+        Ok(self.global_id())
     }
     async fn code(&self) -> &str {
         &self.0.value.code
