@@ -1,6 +1,6 @@
 //! Memberships (`service::membership`): the type, the lists, the lookup by USCC, and joining and leaving.
 
-use std::{borrow::Cow, collections::HashMap, sync::Arc};
+use std::{borrow::Cow, sync::Arc};
 
 use async_graphql::{Context, Enum, ID, InputObject, InputType, Object, OutputType, SimpleObject};
 use chrono::{DateTime, Utc};
@@ -218,7 +218,7 @@ impl MembershipQuery {
             lookup::memberships_by_uscc(&request.db, &request.viewer, &usccs, columns).await?;
         let memberships: Vec<&membership::Model> = found
             .iter()
-            .flat_map(|answer| answer.memberships.iter())
+            .flat_map(|answer| answer.memberships.iter().map(|(m, _)| m))
             .collect();
         // Their alliances were read with them, and each membership holds its own.
         preload_memberships(ctx, &memberships, &selection.field("memberships"), true).await?;
@@ -241,33 +241,27 @@ impl MembershipQuery {
 /// The answer for one code of `membershipsByUscc`: the unit and its memberships with their
 /// alliances, all read with it.
 pub struct UsccMemberships {
-    found: lookup::UsccMemberships,
+    uscc: String,
+    status: lookup::UsccStatus,
+    reason: Option<String>,
     organization: Option<Organization>,
     memberships: Vec<Membership>,
 }
 
 impl UsccMemberships {
-    fn new(viewer: &Viewer, mut found: lookup::UsccMemberships) -> Self {
-        let alliances: HashMap<i64, alliance::Model> = std::mem::take(&mut found.alliances)
-            .into_iter()
-            .map(|alliance| (alliance.id, alliance))
-            .collect();
-        let memberships = std::mem::take(&mut found.memberships)
-            .into_iter()
-            .map(|m| match alliances.get(&m.alliance_id) {
-                Some(alliance) => {
-                    Membership::with_alliance(viewer, m, Alliance::new(viewer, alliance.clone()))
-                }
-                None => Membership::new(viewer, m),
-            })
-            .collect();
+    fn new(viewer: &Viewer, found: lookup::UsccMemberships) -> Self {
         Self {
-            organization: found
-                .organization
-                .take()
-                .map(|m| Organization::new(viewer, m)),
-            memberships,
-            found,
+            uscc: found.uscc,
+            status: found.status,
+            reason: found.reason,
+            organization: found.organization.map(|m| Organization::new(viewer, m)),
+            memberships: found
+                .memberships
+                .into_iter()
+                .map(|(m, alliance)| {
+                    Membership::with_alliance(viewer, m, Alliance::new(viewer, alliance))
+                })
+                .collect(),
         }
     }
 }
@@ -279,9 +273,9 @@ impl Plain for UsccMemberships {
 
     fn plain(&self, field: &str) -> Option<Answer<'_>> {
         Some(match field {
-            "uscc" => Answer::Value(self.found.uscc.to_value()),
-            "status" => Answer::Value(UsccStatus::from(self.found.status).to_value()),
-            "reason" => Answer::Value(self.found.reason.to_value()),
+            "uscc" => Answer::Value(self.uscc.to_value()),
+            "status" => Answer::Value(UsccStatus::from(self.status).to_value()),
+            "reason" => Answer::Value(self.reason.to_value()),
             "organization" => Answer::Object(self.organization.as_ref().map(|o| o as &dyn Plain)),
             "memberships" => {
                 Answer::Objects(self.memberships.iter().map(|m| m as &dyn Plain).collect())
@@ -307,15 +301,15 @@ pub enum UsccStatus {
 impl UsccMemberships {
     /// The code as given, normalised: trimmed, full-width characters folded, upper-cased.
     async fn uscc(&self) -> &str {
-        &self.found.uscc
+        &self.uscc
     }
     /// Whether the code was found, unknown or invalid.
     async fn status(&self) -> UsccStatus {
-        self.found.status.into()
+        self.status.into()
     }
     /// Why an invalid code is invalid (null otherwise).
     async fn reason(&self) -> Option<&str> {
-        self.found.reason.as_deref()
+        self.reason.as_deref()
     }
     /// The unit, if one with this code is registered (and visible to the caller).
     async fn organization(&self) -> Option<&Organization> {

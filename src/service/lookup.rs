@@ -84,9 +84,8 @@ pub struct UsccMemberships {
     pub reason: Option<String>,
     /// The unit, read with only the columns asked for (see [`Columns`]).
     pub organization: Option<organization::Model>,
-    pub memberships: Vec<membership::Model>,
-    /// The alliances of those memberships (read with them).
-    pub alliances: Vec<alliance::Model>,
+    /// Its memberships, each with its alliance (read with it).
+    pub memberships: Vec<(membership::Model, alliance::Model)>,
 }
 
 /// For up to [`MAX_USCC_BATCH`] codes, the unit and its memberships (all statuses the viewer
@@ -129,8 +128,7 @@ pub async fn memberships_by_uscc(
             .filter_map(|org| org.uscc.clone().map(|code| (code, org)))
             .collect();
     let ids: Vec<i64> = organizations.values().map(|o| o.id).collect();
-    let mut memberships: HashMap<i64, Vec<membership::Model>> = HashMap::new();
-    let mut alliances: HashMap<i64, alliance::Model> = HashMap::new();
+    let mut memberships: HashMap<i64, Vec<(membership::Model, alliance::Model)>> = HashMap::new();
     if !ids.is_empty() {
         // Each membership with its alliance, in one statement; a membership of an alliance the
         // viewer may not see is not listed.
@@ -151,8 +149,7 @@ pub async fn memberships_by_uscc(
             memberships
                 .entry(row.organization_id)
                 .or_default()
-                .push(row);
-            alliances.insert(alliance.id, alliance);
+                .push((row, alliance));
         }
     }
     Ok(usccs
@@ -167,13 +164,7 @@ pub async fn memberships_by_uscc(
                 .as_ref()
                 .and_then(|o| memberships.get(&o.id).cloned())
                 .unwrap_or_default();
-            let mut answer = answer(code, parsed, organization, found);
-            answer.alliances = answer
-                .memberships
-                .iter()
-                .filter_map(|m| alliances.get(&m.alliance_id).cloned())
-                .collect();
-            answer
+            answer(code, parsed, organization, found)
         })
         .collect())
 }
@@ -182,7 +173,7 @@ fn answer(
     code: &str,
     parsed: Result<Uscc, Error>,
     organization: Option<organization::Model>,
-    memberships: Vec<membership::Model>,
+    memberships: Vec<(membership::Model, alliance::Model)>,
 ) -> UsccMemberships {
     let (status, reason) = match (&parsed, &organization) {
         (Err(err), _) => (UsccStatus::Invalid, Some(err.to_string())),
@@ -195,6 +186,5 @@ fn answer(
         reason,
         organization,
         memberships,
-        alliances: Vec::new(),
     }
 }
