@@ -15,7 +15,7 @@ use metrics_exporter_prometheus::{
     Matcher, PrometheusBuilder, PrometheusHandle, PrometheusRecorder,
 };
 
-use sea_orm::DatabaseConnection;
+use crate::database::Store;
 
 use crate::{
     auth::{Identity, JwtKeys, Source},
@@ -33,9 +33,9 @@ use crate::{
 #[derive(Clone)]
 pub struct App {
     /// The database connection pool (the primary: every write goes here).
-    pub db: DatabaseConnection,
+    pub db: Store,
     /// A PostgreSQL read replica for queries, statistics and exports (`DATABASE_READ_URL`).
-    pub read_db: Option<DatabaseConnection>,
+    pub read_db: Option<Store>,
     /// The hub's own keys: it signs API clients' tokens with them.
     pub keys: Arc<JwtKeys>,
     /// The key sources bearer tokens are verified with, and the revocations honoured.
@@ -65,14 +65,14 @@ pub struct App {
 impl App {
     /// Builds the state, hooks the SQL statement counter into the connection and starts the
     /// change bus. Needs a Tokio runtime.
-    pub fn new(db: DatabaseConnection, keys: JwtKeys) -> Self {
+    pub fn new(db: Store, keys: JwtKeys) -> Self {
         let documents = Documents::new(db.clone());
         Self::build(db, keys, ServeConfig::default(), documents)
     }
 
     /// The state with the edge configured as given (`serve`); a bad trusted-documents manifest
     /// stops it.
-    pub fn serving(db: DatabaseConnection, keys: JwtKeys, edge: ServeConfig) -> Result<Self> {
+    pub fn serving(db: Store, keys: JwtKeys, edge: ServeConfig) -> Result<Self> {
         let documents = match &edge.trusted_documents {
             Some(manifest) => Documents::trusted(db.clone(), manifest)?,
             None => Documents::new(db.clone()),
@@ -92,7 +92,7 @@ impl App {
     }
 
     /// Serves reads from `replica` (a streaming replica of the primary) where a caller may.
-    pub fn with_read_replica(mut self, mut replica: DatabaseConnection) -> Self {
+    pub fn with_read_replica(mut self, mut replica: Store) -> Self {
         let counter = self.metrics.clone();
         replica
             .set_metric_callback(move |info| counter.record_statement(info.elapsed, info.failed));
@@ -103,7 +103,7 @@ impl App {
 
     /// Where `subject`'s reads go: the replica, unless it does not yet hold the caller's own
     /// latest write (or cannot be asked), then the primary.
-    pub async fn reader_for(&self, subject: &str) -> DatabaseConnection {
+    pub async fn reader_for(&self, subject: &str) -> Store {
         let Some(replica) = &self.read_db else {
             return self.db.clone();
         };
@@ -117,12 +117,7 @@ impl App {
         }
     }
 
-    fn build(
-        mut db: DatabaseConnection,
-        keys: JwtKeys,
-        edge: ServeConfig,
-        documents: Documents,
-    ) -> Self {
+    fn build(mut db: Store, keys: JwtKeys, edge: ServeConfig, documents: Documents) -> Self {
         // Before the statement counter is hooked in: reconciling budgets is no request's work.
         let budgets = Budgets::start(db.clone(), edge.cost_budgets.clone());
         let metrics = Arc::new(Metrics::default());

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use migration::{Migrator, MigratorTrait};
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
+use sea_orm::{ConnectionTrait, DbBackend, Statement};
 
 use crate::{
     database,
@@ -188,7 +188,7 @@ fn check_level(snapshot: &Snapshot) -> Result<()> {
     }
 }
 
-async fn count_rows(db: &DatabaseConnection) -> Result<Vec<(&'static str, i64)>> {
+async fn count_rows(db: &impl ConnectionTrait) -> Result<Vec<(&'static str, i64)>> {
     let mut rows = Vec::new();
     for table in COUNTED {
         let row = db

@@ -230,7 +230,7 @@ pub async fn run(cli: Cli) -> Result<()> {
 async fn operator(
     config: &Config,
     token: Option<&str>,
-) -> Result<(sea_orm::DatabaseConnection, crate::service::access::Viewer)> {
+) -> Result<(crate::database::Store, crate::service::access::Viewer)> {
     use crate::domain::principal::{Principal, Role};
     let principal = match token {
         Some(token) => config.existing_jwt_keys()?.verify(token)?,

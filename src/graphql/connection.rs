@@ -2,12 +2,12 @@
 
 use std::sync::Arc;
 
+use crate::database::Store;
 use async_graphql::{
     Context, Object,
     connection::{Connection, Edge, EmptyFields},
 };
 use futures::future::BoxFuture;
-use sea_orm::DatabaseConnection;
 
 use super::{
     loader::{MemberCountOfAlliance, OrganizationCountOfPark},
@@ -27,14 +27,14 @@ pub type Conn<N> = Connection<String, N, TotalCount, EmptyFields>;
 
 /// Something that can count the rows of a list.
 pub trait Countable: Send + Sync {
-    fn count<'a>(&'a self, db: &'a DatabaseConnection) -> BoxFuture<'a, Result<u64>>;
+    fn count<'a>(&'a self, db: &'a Store) -> BoxFuture<'a, Result<u64>>;
 }
 
 impl<E: Scoped> Countable for Listing<E>
 where
     E::Model: Sync,
 {
-    fn count<'a>(&'a self, db: &'a DatabaseConnection) -> BoxFuture<'a, Result<u64>> {
+    fn count<'a>(&'a self, db: &'a Store) -> BoxFuture<'a, Result<u64>> {
         Box::pin(Listing::count(self, db))
     }
 }

@@ -2,8 +2,8 @@
 
 use std::sync::Arc;
 
+use crate::database::Store;
 use async_graphql::dataloader::{DataLoader, HashMapCache};
-use sea_orm::DatabaseConnection;
 
 use super::loader::HubLoader;
 use crate::service::{access::Viewer, changes::ChangeBus, stats::Statistics, write::WriteQueue};
@@ -11,7 +11,7 @@ use crate::service::{access::Viewer, changes::ChangeBus, stats::Statistics, writ
 /// What every resolver of one request (or subscription connection) reads: the database, the
 /// caller, the loaders, and the change bus.
 pub struct RequestContext {
-    pub db: DatabaseConnection,
+    pub db: Store,
     pub viewer: Arc<Viewer>,
     pub loader: DataLoader<HubLoader, HashMapCache>,
     /// Whether the loader keeps what it read for the rest of the request (queries), so that
@@ -26,7 +26,7 @@ pub struct RequestContext {
 
 impl RequestContext {
     pub fn new(
-        db: DatabaseConnection,
+        db: Store,
         viewer: Viewer,
         bus: ChangeBus,
         stats: Arc<Statistics>,

@@ -16,8 +16,8 @@ use std::{
     sync::{Arc, RwLock},
 };
 
+use crate::database::Store;
 use async_graphql::{Request, Value};
-use sea_orm::DatabaseConnection;
 use sha2::{Digest, Sha256};
 
 use crate::{
@@ -34,7 +34,7 @@ pub const NOT_FOUND: &str = "PersistedQueryNotFound";
 /// The documents this replica knows: registered ones (cached) and, in allow-list mode, the
 /// trusted manifest.
 pub struct Documents {
-    db: DatabaseConnection,
+    db: Store,
     cache: RwLock<HashMap<String, Arc<str>>>,
     trusted: Option<HashMap<String, Arc<str>>>,
 }
@@ -66,7 +66,7 @@ fn parse_hash(text: &str) -> Option<String> {
 
 impl Documents {
     /// Without a manifest: automatic persisted queries.
-    pub fn new(db: DatabaseConnection) -> Self {
+    pub fn new(db: Store) -> Self {
         Self {
             db,
             cache: RwLock::new(HashMap::new()),
@@ -76,7 +76,7 @@ impl Documents {
 
     /// Allow-list mode from a manifest file; a manifest that is unreadable, not a JSON object of
     /// hashes to documents, or whose hashes do not match their documents stops start-up.
-    pub fn trusted(db: DatabaseConnection, manifest: &Path) -> Result<Self> {
+    pub fn trusted(db: Store, manifest: &Path) -> Result<Self> {
         let setting = |why: String| {
             Error::bad_input(format!(
                 "HUB_TRUSTED_DOCUMENTS ({}): {why}",

@@ -3,9 +3,9 @@
 
 use std::{collections::HashMap, hash::Hash, marker::PhantomData, sync::Arc};
 
+use crate::database::Store;
 use async_graphql::{Context, dataloader::Loader};
 use entity::{enums::MembershipStatus, membership, organization};
-use sea_orm::DatabaseConnection;
 
 use super::{connection::unwrap_shared, request};
 use crate::{
@@ -20,12 +20,12 @@ use crate::{
 
 /// Loads for one request, as one viewer.
 pub struct HubLoader {
-    db: DatabaseConnection,
+    db: Store,
     viewer: Arc<Viewer>,
 }
 
 impl HubLoader {
-    pub fn new(db: DatabaseConnection, viewer: Arc<Viewer>) -> Self {
+    pub fn new(db: Store, viewer: Arc<Viewer>) -> Self {
         Self { db, viewer }
     }
 }

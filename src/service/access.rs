@@ -7,13 +7,14 @@
 
 use std::collections::HashSet;
 
+use crate::database::Store;
 use entity::{
     alliance, enterprise_profile,
     enums::{AllianceStage, DepartmentCode, MembershipStatus, SupportKind},
     membership, organization, person, post, supply_link, support_measure,
 };
 use sea_orm::{
-    ActiveEnum, ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect,
+    ActiveEnum, ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect,
     sea_query::{Expr, ExprTrait, Query},
 };
 use tokio::sync::OnceCell;
@@ -206,7 +207,7 @@ pub struct Viewer {
 
 impl Viewer {
     /// Resolves the principal's department and municipality codes to database ids.
-    pub async fn new(db: &DatabaseConnection, principal: Principal) -> Result<Self> {
+    pub async fn new(db: &Store, principal: Principal) -> Result<Self> {
         let department_id = match principal.department {
             Some(code) => entity::department::Entity::find()
                 .filter(entity::department::Column::Code.eq(code))
@@ -672,7 +673,7 @@ impl Viewer {
     /// which the person holds a current post; masked (`138****5678`) for everyone else.
     pub async fn person(
         &self,
-        db: &DatabaseConnection,
+        db: &Store,
         mut model: person::Model,
     ) -> Result<Guarded<person::Model>> {
         let clear = self.sees_contacts(db, model.id).await?;
@@ -695,7 +696,7 @@ impl Viewer {
     }
 
     /// Whether this viewer reads a person's phone and e-mail in clear.
-    async fn sees_contacts(&self, db: &DatabaseConnection, person_id: i64) -> Result<bool> {
+    async fn sees_contacts(&self, db: &Store, person_id: i64) -> Result<bool> {
         Ok(match self.role() {
             Role::Office => true,
             Role::Secretariat => self.post_holders(db).await?.contains(&person_id),
@@ -708,7 +709,7 @@ impl Viewer {
     /// so the trail is no way around the column rules.
     pub async fn audited_state(
         &self,
-        db: &DatabaseConnection,
+        db: &Store,
         entity: &str,
         mut state: serde_json::Value,
     ) -> Result<serde_json::Value> {
@@ -779,7 +780,7 @@ impl Viewer {
         Ok(state)
     }
 
-    async fn post_holders(&self, db: &DatabaseConnection) -> Result<&HashSet<i64>> {
+    async fn post_holders(&self, db: &Store) -> Result<&HashSet<i64>> {
         self.post_holders
             .get_or_try_init(|| async {
                 let Some(alliance_id) = self.principal.alliance else {

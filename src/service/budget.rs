@@ -17,10 +17,10 @@ use std::{
     time::{Duration, SystemTime, UNIX_EPOCH},
 };
 
+use crate::database::Store;
 use entity::cost_spending;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, DatabaseConnection, DbBackend, EntityTrait, QueryFilter,
-    sea_query::OnConflict,
+    ActiveValue::Set, ColumnTrait, DbBackend, EntityTrait, QueryFilter, sea_query::OnConflict,
 };
 
 use crate::{
@@ -141,7 +141,7 @@ impl std::fmt::Debug for Budgets {
 }
 
 struct Inner {
-    db: DatabaseConnection,
+    db: Store,
     replica: String,
     limits: BudgetLimits,
     ledger: Mutex<Ledger>,
@@ -186,7 +186,7 @@ fn clock() -> (i64, u64) {
 impl Budgets {
     /// Budgets with these limits; on PostgreSQL, reconciled with the other replicas every
     /// [`RECONCILE_EVERY`] until the last handle is dropped. Needs a Tokio runtime.
-    pub fn start(db: DatabaseConnection, limits: BudgetLimits) -> Self {
+    pub fn start(db: Store, limits: BudgetLimits) -> Self {
         let shared = db.get_database_backend() == DbBackend::Postgres;
         let budgets = Self {
             inner: Arc::new(Inner {

@@ -4,10 +4,11 @@
 
 use std::collections::{HashMap, HashSet};
 
+use crate::database::Store;
 use entity::{chain_segment, organization, sector, supply_link};
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, FromQueryResult, QueryFilter,
-    QueryResult, Statement, Value,
+    ColumnTrait, DbBackend, DbErr, EntityTrait, FromQueryResult, QueryFilter, QueryResult,
+    Statement, Value,
 };
 
 use super::{access::Viewer, load::Columns};
@@ -47,7 +48,7 @@ pub struct Neighborhood {
 
 impl Neighborhood {
     /// The level-to-level links, in one statement.
-    pub async fn links(&self, db: &DatabaseConnection) -> Result<Vec<(supply_link::Model, i32)>> {
+    pub async fn links(&self, db: &Store) -> Result<Vec<(supply_link::Model, i32)>> {
         let mut rows = links_by_id(db, self.edges.iter().map(|(l, _)| *l)).await?;
         Ok(self
             .edges
@@ -60,7 +61,7 @@ impl Neighborhood {
     /// (only `columns` of each row; see [`Columns`]).
     pub async fn nodes_with_units(
         &self,
-        db: &DatabaseConnection,
+        db: &Store,
         viewer: &Viewer,
         columns: &Columns<organization::Column>,
     ) -> Result<Vec<(Reached, Option<organization::Model>)>> {
@@ -148,7 +149,7 @@ struct Walk {
 
 /// The segments a traversal may follow: those given, those of the sectors given; None = all.
 pub async fn segment_scope(
-    db: &DatabaseConnection,
+    db: &Store,
     sectors: &[entity::enums::SectorCode],
     segments: &[i64],
 ) -> Result<Option<Vec<i64>>> {
@@ -187,7 +188,7 @@ struct Walks {
 /// (`None`). Each level keeps distinct (unit, depth, link) rows and the depth is capped, so
 /// cycles end; the shortest distances and the level-to-level links are then read off the rows.
 async fn walk(
-    db: &DatabaseConnection,
+    db: &Store,
     start: i64,
     direction: Direction,
     max_depth: i32,
@@ -270,7 +271,7 @@ impl Walk {
 }
 
 async fn links_by_id(
-    db: &DatabaseConnection,
+    db: &Store,
     ids: impl Iterator<Item = i64>,
 ) -> Result<HashMap<i64, supply_link::Model>> {
     let ids: Vec<i64> = ids.collect::<HashSet<_>>().into_iter().collect();
@@ -303,7 +304,7 @@ fn check_depth(depth: i32) -> Result<()> {
 
 /// The units within `max_depth` links of `start`, and the links that reach them level by level.
 pub async fn neighborhood(
-    db: &DatabaseConnection,
+    db: &Store,
     viewer: &Viewer,
     start: i64,
     direction: Direction,
@@ -360,7 +361,7 @@ pub async fn neighborhood(
 
 /// Up to `first` shortest downstream supply paths from `from` to `to`, within `max_depth` links.
 pub async fn shortest_paths(
-    db: &DatabaseConnection,
+    db: &Store,
     viewer: &Viewer,
     from: i64,
     to: i64,
@@ -523,7 +524,7 @@ impl SegmentCoverage {
 }
 
 pub(crate) async fn sector_segments(
-    db: &DatabaseConnection,
+    db: &Store,
     sector: entity::enums::SectorCode,
 ) -> Result<Vec<chain_segment::Model>> {
     use sea_orm::QueryOrder;
@@ -550,7 +551,7 @@ pub(crate) fn id_list(ids: &[i64]) -> String {
 /// The sector's chain upstream → downstream: per segment, its enterprises per city, its leaders
 /// and how concentrated it is. Two statements.
 pub async fn sector_chain(
-    db: &DatabaseConnection,
+    db: &Store,
     viewer: &Viewer,
     sector: entity::enums::SectorCode,
 ) -> Result<Vec<SegmentCoverage>> {
@@ -628,7 +629,7 @@ pub struct Flow {
 
 /// Supplier city × customer city counts of the sector's live supply links (`None`: outside).
 pub async fn cross_municipality_flows(
-    db: &DatabaseConnection,
+    db: &Store,
     viewer: &Viewer,
     sector: entity::enums::SectorCode,
 ) -> Result<Vec<Flow>> {
@@ -658,7 +659,7 @@ pub struct SingleSource {
 
 /// Customers whose only supplier inside the metro area for a segment of the sector is one unit.
 pub async fn single_source_dependencies(
-    db: &DatabaseConnection,
+    db: &Store,
     viewer: &Viewer,
     sector: entity::enums::SectorCode,
     first: i64,

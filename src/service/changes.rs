@@ -16,10 +16,10 @@ use std::{
     time::{Duration, Instant},
 };
 
+use crate::database::Store;
 use entity::audit_event;
 use sea_orm::{
-    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, EntityTrait, QuerySelect,
-    Statement,
+    ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait, QuerySelect, Statement,
 };
 use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
@@ -45,7 +45,7 @@ pub struct ChangeNotice {
 impl ChangeNotice {
     /// The audit event this notice announces (none if it has gone, which an append-only trail
     /// does not do; a subscriber skips such a notice).
-    pub async fn event(&self, db: &DatabaseConnection) -> Result<Option<audit_event::Model>> {
+    pub async fn event(&self, db: &Store) -> Result<Option<audit_event::Model>> {
         Ok(audit_event::Entity::find_by_id(self.id).one(db).await?)
     }
 }
@@ -73,7 +73,7 @@ type Writers = HashMap<String, (i64, Instant)>;
 impl ChangeBus {
     /// A bus for `db`; on PostgreSQL it starts the task that listens for other replicas' (and
     /// this one's) notices.
-    pub fn start(db: &DatabaseConnection) -> Self {
+    pub fn start(db: &Store) -> Self {
         let (sender, _) = broadcast::channel(1024);
         let postgres = db.get_database_backend() == DbBackend::Postgres;
         let bus = Self {
@@ -131,11 +131,7 @@ impl ChangeBus {
     /// Whether `replica` already holds everything `subject` wrote (always, for a caller that
     /// has not written lately): the audit row of its last write commits with the write, so the
     /// replica holding it holds the whole write.
-    pub async fn replica_has_writes_of(
-        &self,
-        replica: &DatabaseConnection,
-        subject: &str,
-    ) -> Result<bool> {
+    pub async fn replica_has_writes_of(&self, replica: &Store, subject: &str) -> Result<bool> {
         let last = self
             .writers
             .lock()

@@ -4,14 +4,15 @@
 //! it keeps the old secret valid for a grace period; disabling a client revokes its tokens on
 //! every replica ([`super::revocation`]). Every change is audited (never the hashes).
 
+use crate::database::Store;
 use chrono::{DateTime, Utc};
 use entity::{
     alliance, api_client,
     enums::{DepartmentCode, MunicipalityCode},
 };
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait,
-    IntoActiveModel, QueryFilter, QueryOrder,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter,
+    QueryOrder,
 };
 
 use super::{
@@ -68,7 +69,7 @@ fn role_of(client: &api_client::Model) -> Result<Role> {
 }
 
 /// The clients the caller manages, newest first (the office: all; a department: its own).
-pub async fn clients(db: &DatabaseConnection, viewer: &Viewer) -> Result<Vec<api_client::Model>> {
+pub async fn clients(db: &Store, viewer: &Viewer) -> Result<Vec<api_client::Model>> {
     let mut query = api_client::Entity::find().order_by_desc(api_client::Column::Id);
     match viewer.role() {
         Role::Office => {}
@@ -87,11 +88,7 @@ pub async fn clients(db: &DatabaseConnection, viewer: &Viewer) -> Result<Vec<api
 }
 
 /// The client `id`, if the caller manages it.
-pub async fn client(
-    db: &DatabaseConnection,
-    viewer: &Viewer,
-    id: i64,
-) -> Result<Option<api_client::Model>> {
+pub async fn client(db: &Store, viewer: &Viewer, id: i64) -> Result<Option<api_client::Model>> {
     let Some(client) = api_client::Entity::find_by_id(id).one(db).await? else {
         return Ok(None);
     };
@@ -109,7 +106,7 @@ pub struct Refused(pub &'static str);
 /// The client whose id and secret these are, if it is enabled; notes its use. A wrong id costs
 /// as long as a wrong secret, so that ids cannot be probed.
 pub async fn authenticate(
-    db: &DatabaseConnection,
+    db: &Store,
     client_id: &str,
     secret: &str,
 ) -> Result<std::result::Result<api_client::Model, Refused>> {

@@ -4,11 +4,12 @@
 
 use std::collections::BTreeSet;
 
+use crate::database::Store;
 use chrono::NaiveDate;
 use entity::{coordination_mechanism, enums::MunicipalityCode, mechanism_member, municipality};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder,
 };
 
 use super::{
@@ -30,7 +31,7 @@ pub struct NewMechanism {
 }
 
 /// Every mechanism, oldest first: public, like the reference data.
-pub async fn mechanisms(db: &DatabaseConnection) -> Result<Vec<coordination_mechanism::Model>> {
+pub async fn mechanisms(db: &Store) -> Result<Vec<coordination_mechanism::Model>> {
     Ok(coordination_mechanism::Entity::find()
         .order_by_asc(coordination_mechanism::Column::EstablishedOn)
         .order_by_asc(coordination_mechanism::Column::Id)

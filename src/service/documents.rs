@@ -1,14 +1,15 @@
 //! Persisted documents: GraphQL documents stored by their SHA-256 so that clients may send the hash
 //! instead of the text (automatic persisted queries). The table is shared by every replica.
 
+use crate::database::Store;
 use chrono::Utc;
 use entity::persisted_document;
-use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait};
+use sea_orm::{ActiveValue::Set, EntityTrait};
 
 use crate::error::Result;
 
 /// The document registered under `hash`, if any.
-pub async fn find(db: &DatabaseConnection, hash: &str) -> Result<Option<String>> {
+pub async fn find(db: &Store, hash: &str) -> Result<Option<String>> {
     Ok(persisted_document::Entity::find_by_id(hash.to_owned())
         .one(db)
         .await?
@@ -17,7 +18,7 @@ pub async fn find(db: &DatabaseConnection, hash: &str) -> Result<Option<String>>
 
 /// Registers a document under its hash (already checked by the caller); registering it twice,
 /// from any replica, is harmless.
-pub async fn register(db: &DatabaseConnection, hash: &str, document: &str) -> Result<()> {
+pub async fn register(db: &Store, hash: &str, document: &str) -> Result<()> {
     let row = persisted_document::ActiveModel {
         hash: Set(hash.to_owned()),
         document: Set(document.to_owned()),

@@ -9,12 +9,13 @@ use std::{
     sync::Arc,
 };
 
+use crate::database::Store;
 use chrono::NaiveDate;
 use entity::{
     alliance, chain_segment, department, enterprise_profile, industrial_park, municipality,
     organization, organization_segment, post,
 };
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use super::{
     access::Viewer,
@@ -277,7 +278,7 @@ pub(crate) struct Codes {
 }
 
 impl Codes {
-    pub(crate) async fn load(db: &DatabaseConnection) -> Result<Self> {
+    pub(crate) async fn load(db: &Store) -> Result<Self> {
         Ok(Self {
             municipalities: municipality::Entity::find()
                 .all(db)
@@ -326,7 +327,7 @@ impl Codes {
 /// An export under way: `next_batch` until it answers `None`.
 #[derive(Debug)]
 pub struct Export {
-    db: DatabaseConnection,
+    db: Store,
     viewer: Arc<Viewer>,
     dataset: Dataset,
     codes: Codes,
@@ -337,11 +338,7 @@ pub struct Export {
 
 impl Export {
     /// Checks that the viewer may read the list at all, and loads the reference codes.
-    pub async fn start(
-        db: DatabaseConnection,
-        viewer: Arc<Viewer>,
-        dataset: Dataset,
-    ) -> Result<Self> {
+    pub async fn start(db: Store, viewer: Arc<Viewer>, dataset: Dataset) -> Result<Self> {
         viewer.require_signed_in("exports")?;
         let codes = Codes::load(&db).await?;
         Ok(Self {

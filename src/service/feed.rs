@@ -4,11 +4,11 @@
 //! fields. It names what changed, never the values, and leaves out the names of fields the caller
 //! may never see.
 
+use crate::database::Store;
 use chrono::{DateTime, Utc};
 use entity::{audit_event, enums::AuditOutcome};
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
     sea_query::{Expr, ExprTrait},
 };
 
@@ -116,7 +116,7 @@ fn merge(viewer: &Viewer, rows: Vec<audit_event::Model>) -> Vec<(String, FeedCha
 /// Up to `first` changes after the cursor, of the given tables. Rows are read in batches until a
 /// change after the page has begun (so every change on the page is whole) or none are left.
 pub async fn page(
-    db: &DatabaseConnection,
+    db: &Store,
     viewer: &Viewer,
     tables: &[&'static str],
     after: Option<String>,
@@ -156,11 +156,7 @@ pub async fn page(
 }
 
 /// How many changes the feed of these tables holds (the rows of one change counted once).
-pub async fn count(
-    db: &DatabaseConnection,
-    viewer: &Viewer,
-    tables: &[&'static str],
-) -> Result<u64> {
+pub async fn count(db: &Store, viewer: &Viewer, tables: &[&'static str]) -> Result<u64> {
     viewer.require_signed_in("changes")?;
     // The object's table (`object_table`): a part belongs to its object.
     let mut object = Expr::case(
@@ -189,7 +185,7 @@ pub async fn count(
 /// The change a notice announces, as the feed would report it; `None` while later rows of the
 /// same change are still to be announced (the last of them reports the whole change).
 pub async fn announced(
-    db: &DatabaseConnection,
+    db: &Store,
     viewer: &Viewer,
     notice: &ChangeNotice,
 ) -> Result<Option<FeedChange>> {

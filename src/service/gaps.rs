@@ -7,8 +7,9 @@
 
 use std::collections::HashMap;
 
+use crate::database::Store;
 use entity::chain_segment;
-use sea_orm::{DatabaseConnection, FromQueryResult, Statement};
+use sea_orm::{FromQueryResult, Statement};
 
 use super::{
     access::Viewer,
@@ -93,7 +94,7 @@ struct CountRow {
 /// The gap analysis of a sector's segments, upstream first: four statements, kept like the
 /// statistics (`stats::cached`) until a change is committed.
 pub async fn chain_gaps(
-    db: &DatabaseConnection,
+    db: &Store,
     statistics: &Statistics,
     viewer: &Viewer,
     sector: entity::enums::SectorCode,
@@ -115,7 +116,7 @@ pub async fn chain_gaps(
 }
 
 async fn compute(
-    db: &DatabaseConnection,
+    db: &Store,
     viewer: &Viewer,
     sector: entity::enums::SectorCode,
     gap_share: f64,

@@ -6,10 +6,9 @@
 
 use std::collections::HashMap;
 
+use crate::database::Store;
 use entity::{enterprise_designation, industrial_park, municipality, organization};
-use sea_orm::{
-    ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::{Map, Value, json};
 
 use super::{
@@ -117,7 +116,7 @@ pub const MAX_FEATURES: u64 = 50_000;
 
 /// Positions of every park and city, by id.
 async fn centres(
-    db: &DatabaseConnection,
+    db: &Store,
 ) -> Result<(
     HashMap<i64, (industrial_park::Model, Option<Point>)>,
     HashMap<i64, (municipality::Model, Option<Point>)>,
@@ -160,7 +159,7 @@ fn feature(place: Place, datum: Datum, mut properties: Map<String, Value>) -> Va
 /// collection's `next` member, when present, is the `after` of the following page.
 #[allow(clippy::too_many_arguments)]
 pub async fn units_geojson(
-    db: &DatabaseConnection,
+    db: &Store,
     viewer: &Viewer,
     filter: Option<&Filter<OrganizationField>>,
     properties: &[UnitProperty],
@@ -243,10 +242,7 @@ pub async fn units_geojson(
 }
 
 /// Designation codes each unit holds this year.
-async fn held_designations(
-    db: &DatabaseConnection,
-    units: Vec<i64>,
-) -> Result<HashMap<i64, Vec<String>>> {
+async fn held_designations(db: &Store, units: Vec<i64>) -> Result<HashMap<i64, Vec<String>>> {
     let year = chrono::Datelike::year(&chrono::Utc::now().date_naive());
     let mut held: HashMap<i64, Vec<String>> = HashMap::new();
     for chunk in units.chunks(10_000) {
@@ -282,11 +278,7 @@ pub enum ParkProperty {
 }
 
 /// Every live park at its position, with the properties asked for (public).
-pub async fn parks_geojson(
-    db: &DatabaseConnection,
-    properties: &[ParkProperty],
-    datum: Datum,
-) -> Result<Value> {
+pub async fn parks_geojson(db: &Store, properties: &[ParkProperty], datum: Datum) -> Result<Value> {
     let (parks, cities) = centres(db).await?;
     let mut parks: Vec<_> = parks
         .into_values()
@@ -330,7 +322,7 @@ pub async fn parks_geojson(
 /// cell is a feature with `suppressed: true` and no value, so a map shows it as withheld).
 #[allow(clippy::too_many_arguments)]
 pub async fn density_geojson(
-    db: &DatabaseConnection,
+    db: &Store,
     statistics: &Statistics,
     viewer: &Viewer,
     level: EnterpriseDimension,

@@ -6,8 +6,9 @@
 
 use std::collections::{HashMap, HashSet};
 
+use crate::database::Store;
 use entity::{enums::OrganizationKind, organization, organization_segment, supply_link};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use super::{
     access::Viewer,
@@ -62,7 +63,7 @@ pub struct Graph {
 }
 
 async fn nodes_of(
-    db: &DatabaseConnection,
+    db: &Store,
     codes: &Codes,
     units: Vec<organization::Model>,
     depths: &HashMap<i64, i32>,
@@ -118,7 +119,7 @@ fn edge_of(viewer: &Viewer, codes: &Codes, link: supply_link::Model) -> GraphEdg
 /// A unit's neighbourhood (as `chainNeighborhood` walks it) as a graph; each node carries the
 /// fewest steps it is from the start.
 pub async fn neighborhood_graph(
-    db: &DatabaseConnection,
+    db: &Store,
     viewer: &Viewer,
     start: i64,
     direction: Direction,
@@ -157,7 +158,7 @@ pub async fn neighborhood_graph(
 
 /// A sector's whole chain: every live link of its segments and the units they join.
 pub async fn sector_graph(
-    db: &DatabaseConnection,
+    db: &Store,
     viewer: &Viewer,
     sector: entity::enums::SectorCode,
 ) -> Result<Graph> {
@@ -280,7 +281,7 @@ impl GraphView {
         }
     }
 
-    pub async fn build(self, db: &DatabaseConnection, viewer: &Viewer) -> Result<Graph> {
+    pub async fn build(self, db: &Store, viewer: &Viewer) -> Result<Graph> {
         match self {
             Self::Neighborhood {
                 start,

@@ -1,14 +1,15 @@
 //! The root lists: each scoped to what the viewer may see, filtered by typed fields, ordered by
 //! whitelisted columns, then paged by keyset and counted on demand.
 
+use crate::database::Store;
 use entity::{
     alliance, audit_event, chain_segment, department, enterprise_designation, enterprise_profile,
     industrial_park, membership, municipality, organization, organization_segment, person, post,
     project, sector, supply_link, support_measure, unit_fact,
 };
 use sea_orm::{
-    ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, QueryTrait, Select,
+    ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    QueryTrait, Select,
     sea_query::{Expr, Func, SelectStatement},
 };
 
@@ -38,11 +39,7 @@ where
         }
     }
 
-    pub async fn page(
-        &self,
-        db: &DatabaseConnection,
-        request: &PageRequest,
-    ) -> Result<Page<E::Model>> {
+    pub async fn page(&self, db: &Store, request: &PageRequest) -> Result<Page<E::Model>> {
         self.page_reading(db, request, Columns::All).await
     }
 
@@ -50,7 +47,7 @@ where
     /// need); see [`Columns`].
     pub async fn page_reading(
         &self,
-        db: &DatabaseConnection,
+        db: &Store,
         request: &PageRequest,
         columns: Columns<E::Column>,
     ) -> Result<Page<E::Model>> {
@@ -69,7 +66,7 @@ where
     /// names) read in the same statement.
     pub async fn page_joined<J: Scoped>(
         &self,
-        db: &DatabaseConnection,
+        db: &Store,
         viewer: &Viewer,
         request: &PageRequest,
         columns: Columns<E::Column>,
@@ -93,7 +90,7 @@ where
             .with([E::id_column()])
     }
 
-    pub async fn count(&self, db: &DatabaseConnection) -> Result<u64> {
+    pub async fn count(&self, db: &Store) -> Result<u64> {
         Ok(self.select.clone().count(db).await?)
     }
 
@@ -101,7 +98,7 @@ where
     /// (keyset, so the last batch costs what the first does).
     pub async fn batch_after(
         &self,
-        db: &DatabaseConnection,
+        db: &Store,
         after: Option<i64>,
         size: u64,
     ) -> Result<Vec<E::Model>> {

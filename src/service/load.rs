@@ -6,6 +6,7 @@
 
 use std::collections::HashMap;
 
+use crate::database::Store;
 use entity::{
     agreement, agreement_party, alliance, alliance_report, alliance_stage_event, audit_event,
     chain_segment, charter, charter_consent, coordination_mechanism, department,
@@ -15,9 +16,9 @@ use entity::{
     result_holder, sector, supply_link, support_measure, supporting_rule, working_group,
 };
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
-    FromQueryResult, JoinType, ModelTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
-    RelationDef, Select, SelectTwo, TryIntoModel, Value,
+    ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, JoinType,
+    ModelTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, RelationDef, Select, SelectTwo,
+    TryIntoModel, Value,
     sea_query::{
         Alias, ArrayType, Asterisk, BinOper, Expr, ExprTrait, Query, WindowStatement,
         extension::postgres::PgFunc,
@@ -202,7 +203,7 @@ impl<C: ColumnTrait> Columns<C> {
 
 /// Rows by id, within the viewer's scope.
 pub async fn by_ids<E: Scoped>(
-    db: &DatabaseConnection,
+    db: &Store,
     viewer: &Viewer,
     ids: &[i64],
 ) -> Result<HashMap<i64, E::Model>> {
@@ -211,7 +212,7 @@ pub async fn by_ids<E: Scoped>(
 
 /// Rows by id, within the viewer's scope, reading only `columns` (see [`Columns`]).
 pub async fn by_ids_reading<E: Scoped>(
-    db: &DatabaseConnection,
+    db: &Store,
     viewer: &Viewer,
     ids: &[i64],
     columns: &Columns<E::Column>,
@@ -233,7 +234,7 @@ pub async fn by_ids_reading<E: Scoped>(
 /// row loader asks for rows by their model type and never names a table.
 pub trait Row: Sized + Send + Sync + 'static {
     fn by_ids(
-        db: &DatabaseConnection,
+        db: &Store,
         viewer: &Viewer,
         ids: &[i64],
     ) -> impl Future<Output = Result<HashMap<i64, Self>>> + Send;
@@ -245,7 +246,7 @@ where
     M::Entity: Scoped + EntityTrait<Model = M>,
 {
     fn by_ids(
-        db: &DatabaseConnection,
+        db: &Store,
         viewer: &Viewer,
         ids: &[i64],
     ) -> impl Future<Output = Result<HashMap<i64, Self>>> + Send {
@@ -284,7 +285,7 @@ fn relation_to<E: Scoped, J: Scoped>(foreign_key: E::Column, viewer: &Viewer) ->
 /// row names none or the viewer may not see it. Decoded by position ([`decode`]) where both
 /// tables allow.
 pub async fn read_joined<E: Scoped, J: Scoped>(
-    db: &DatabaseConnection,
+    db: &Store,
     viewer: &Viewer,
     select: Select<E>,
     columns: &Columns<E::Column>,
@@ -314,7 +315,7 @@ pub async fn read_joined<E: Scoped, J: Scoped>(
 
 /// All children of each parent (`parent` is the foreign-key column), in `order` then id.
 pub async fn grouped<E: Scoped>(
-    db: &DatabaseConnection,
+    db: &Store,
     viewer: &Viewer,
     parent: E::Column,
     parents: &[i64],
@@ -344,7 +345,7 @@ fn by_parent<T>(
 /// [`grouped`], each child with its to-one relation `J` (by `foreign_key`) read in the same
 /// statement ([`join_one`]).
 pub async fn grouped_joined<E: Scoped, J: Scoped>(
-    db: &DatabaseConnection,
+    db: &Store,
     viewer: &Viewer,
     parent: E::Column,
     parents: &[i64],
@@ -359,7 +360,7 @@ pub async fn grouped_joined<E: Scoped, J: Scoped>(
 
 /// The children of these parents within the viewer's scope, in `order` then id.
 fn children_of<E: Scoped>(
-    db: &DatabaseConnection,
+    db: &Store,
     viewer: &Viewer,
     parent: E::Column,
     parents: &[i64],
@@ -379,7 +380,7 @@ fn children_of<E: Scoped>(
 /// One page of children for each parent, in one statement:
 /// `ROW_NUMBER() OVER (PARTITION BY parent ORDER BY …)` cut at `limit + 1`.
 pub async fn child_pages<E: Scoped>(
-    db: &DatabaseConnection,
+    db: &Store,
     viewer: &Viewer,
     parent: E::Column,
     parents: &[i64],
@@ -428,7 +429,7 @@ pub async fn child_pages<E: Scoped>(
 
 /// How many children each parent has, in one `GROUP BY` statement.
 pub async fn child_counts<E: Scoped>(
-    db: &DatabaseConnection,
+    db: &Store,
     viewer: &Viewer,
     parent: E::Column,
     parents: &[i64],

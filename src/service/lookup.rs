@@ -2,8 +2,9 @@
 
 use std::collections::HashMap;
 
+use crate::database::Store;
 use entity::{alliance, department, enums, membership, municipality, organization, sector};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use super::{
     access::Viewer,
@@ -20,7 +21,7 @@ pub const MAX_USCC_BATCH: usize = 100;
 
 /// The live organization with this USCC, if the viewer may see it.
 pub async fn organization_by_uscc(
-    db: &DatabaseConnection,
+    db: &Store,
     viewer: &Viewer,
     uscc: &str,
 ) -> Result<Option<organization::Model>> {
@@ -34,7 +35,7 @@ pub async fn organization_by_uscc(
 }
 
 pub async fn department(
-    db: &DatabaseConnection,
+    db: &Store,
     code: enums::DepartmentCode,
 ) -> Result<Option<department::Model>> {
     Ok(department::Entity::find()
@@ -44,7 +45,7 @@ pub async fn department(
 }
 
 pub async fn municipality(
-    db: &DatabaseConnection,
+    db: &Store,
     code: enums::MunicipalityCode,
 ) -> Result<Option<municipality::Model>> {
     Ok(municipality::Entity::find()
@@ -53,10 +54,7 @@ pub async fn municipality(
         .await?)
 }
 
-pub async fn sector(
-    db: &DatabaseConnection,
-    code: enums::SectorCode,
-) -> Result<Option<sector::Model>> {
+pub async fn sector(db: &Store, code: enums::SectorCode) -> Result<Option<sector::Model>> {
     Ok(sector::Entity::find()
         .filter(sector::Column::Code.eq(code))
         .one(db)
@@ -92,7 +90,7 @@ pub struct UsccMemberships {
 /// may see), in two statements. Each code is answered on its own: an invalid code is reported
 /// as such, with its reason, and never hides the others.
 pub async fn memberships_by_uscc(
-    db: &DatabaseConnection,
+    db: &Store,
     viewer: &Viewer,
     usccs: &[String],
     columns: Columns<organization::Column>,

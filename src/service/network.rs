@@ -3,9 +3,8 @@
 //! together (who works with whom, how often). Alliances as the viewer may see them; projects are
 //! not public.
 
-use sea_orm::{
-    DatabaseConnection, EntityTrait, FromQueryResult, QueryFilter, QuerySelect, Statement,
-};
+use crate::database::Store;
+use sea_orm::{EntityTrait, FromQueryResult, QueryFilter, QuerySelect, Statement};
 
 use super::{access::Viewer, chain::id_list};
 use crate::error::{Error, Result};
@@ -41,11 +40,7 @@ fn check_first(first: i64) -> Result<i64> {
 }
 
 /// Pairs of visible alliances sharing active members, most shared first.
-pub async fn alliance_ties(
-    db: &DatabaseConnection,
-    viewer: &Viewer,
-    first: i64,
-) -> Result<Vec<AllianceTie>> {
+pub async fn alliance_ties(db: &Store, viewer: &Viewer, first: i64) -> Result<Vec<AllianceTie>> {
     let first = check_first(first)?;
     let visible: Vec<i64> = entity::alliance::Entity::find()
         .select_only()
@@ -76,7 +71,7 @@ pub async fn alliance_ties(
 /// projects (of one alliance, if given), most projects first, with the first and last year the
 /// projects were proposed.
 pub async fn collaborations(
-    db: &DatabaseConnection,
+    db: &Store,
     viewer: &Viewer,
     alliance: Option<i64>,
     first: i64,

@@ -216,7 +216,7 @@ pub enum ProjectDimension {
 /// year proposed, started or completed. Projects and budgets are alliance records, not units'
 /// confidential figures: no suppression (signed-in callers only).
 pub async fn project_stats(
-    db: &sea_orm::DatabaseConnection,
+    db: &crate::database::Store,
     viewer: &super::access::Viewer,
     dimensions: &[ProjectDimension],
 ) -> Result<Vec<super::stats::Group>> {

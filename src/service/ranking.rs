@@ -4,9 +4,10 @@
 //! OFFICE it is refused ([`disclosure::check_unit_ranking`]); a ranking of groups is a statistic
 //! and follows its protection: suppressed groups are left out, and figures carry their noise.
 
+use crate::database::Store;
 use entity::organization;
 use sea_orm::{
-    ConnectionTrait, DatabaseConnection,
+    ConnectionTrait,
     sea_query::{Alias, Expr, ExprTrait, Order, Query},
 };
 
@@ -69,7 +70,7 @@ fn check_first(first: u64) -> Result<u64> {
 /// The enterprises with the highest `figure` (its profile value, or that of `year`), in
 /// order, with the value: `(organization id, value)`.
 pub async fn enterprise_ranking(
-    db: &DatabaseConnection,
+    db: &Store,
     viewer: &Viewer,
     figure: &'static str,
     first: u64,
@@ -125,7 +126,7 @@ pub async fn enterprise_ranking(
 /// statistic `enterpriseStats` answers; suppressed groups are not ranked.
 #[allow(clippy::too_many_arguments)]
 pub async fn group_ranking(
-    db: &DatabaseConnection,
+    db: &Store,
     statistics: &Statistics,
     viewer: &Viewer,
     dimension: EnterpriseDimension,
@@ -155,7 +156,7 @@ pub async fn group_ranking(
 
 /// Alliances by support received (the protected `supportStats` by alliance).
 pub async fn alliances_by_support(
-    db: &DatabaseConnection,
+    db: &Store,
     statistics: &Statistics,
     viewer: &Viewer,
     first: u64,
@@ -196,7 +197,7 @@ pub enum AllianceCount {
 /// Alliances the viewer may see, by a count (structure, not figures: no suppression), highest
 /// first: `(alliance id, count)`.
 pub async fn alliances_by_count(
-    db: &DatabaseConnection,
+    db: &Store,
     viewer: &Viewer,
     count: AllianceCount,
     first: u64,

@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use crate::database::Store;
 use entity::{
     agreement, agreement_party, alliance_report, alliance_stage_event, chain_segment, charter,
     charter_consent, enterprise_designation, enterprise_figure, enums::MembershipStatus,
@@ -11,7 +12,7 @@ use entity::{
     organization, organization_segment, person, post, project, project_participant, resolution,
     result_funding, result_holder, supply_link, support_measure, supporting_rule, working_group,
 };
-use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait};
+use sea_orm::{ColumnTrait, Condition, EntityTrait};
 
 use super::{
     access::Viewer,
@@ -38,7 +39,7 @@ pub type ChildRow<R> = <<R as Relation>::Child as EntityTrait>::Model;
 
 /// Every child of each parent, in one statement.
 pub async fn children<R: Relation>(
-    db: &DatabaseConnection,
+    db: &Store,
     viewer: &Viewer,
     parents: &[i64],
 ) -> Result<HashMap<i64, Vec<ChildRow<R>>>> {
@@ -48,7 +49,7 @@ pub async fn children<R: Relation>(
 /// Every child of each parent, each with its to-one relation `J` (the row `foreign_key` names),
 /// in one statement.
 pub async fn children_joined<R: Relation, J: Scoped>(
-    db: &DatabaseConnection,
+    db: &Store,
     viewer: &Viewer,
     parents: &[i64],
     foreign_key: <R::Child as EntityTrait>::Column,
@@ -134,7 +135,7 @@ fn of_status(status: Option<MembershipStatus>) -> Condition {
 
 /// One page of members (of one status, or all) for each alliance, in the order they applied.
 pub async fn member_pages(
-    db: &DatabaseConnection,
+    db: &Store,
     viewer: &Viewer,
     alliances: &[i64],
     status: Option<MembershipStatus>,
@@ -154,7 +155,7 @@ pub async fn member_pages(
 
 /// How many members (of one status, or all) each alliance has.
 pub async fn member_counts(
-    db: &DatabaseConnection,
+    db: &Store,
     viewer: &Viewer,
     alliances: &[i64],
     status: Option<MembershipStatus>,
@@ -171,7 +172,7 @@ pub async fn member_counts(
 
 /// One page of the organizations located in each park, by Chinese name.
 pub async fn organization_pages_of_parks(
-    db: &DatabaseConnection,
+    db: &Store,
     viewer: &Viewer,
     parks: &[i64],
     window: &Window,
@@ -190,7 +191,7 @@ pub async fn organization_pages_of_parks(
 
 /// How many live organizations each park hosts.
 pub async fn organization_counts_of_parks(
-    db: &DatabaseConnection,
+    db: &Store,
     viewer: &Viewer,
     parks: &[i64],
 ) -> Result<HashMap<i64, i64>> {

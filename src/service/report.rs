@@ -2,14 +2,15 @@
 //! by the council or the general assembly, and the expert committee's reports to the members;
 //! and the office's question of which founded alliances lack a plan or a report for a year.
 
+use crate::database::Store;
 use chrono::{Datelike, NaiveDate};
 use entity::{
     alliance, alliance_report,
     enums::{AllianceStage, MeetingKind, ReportKind, ResolutionKind},
 };
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait,
-    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
+    QueryFilter, QueryOrder,
 };
 
 use super::{
@@ -166,11 +167,7 @@ impl Writer<'_> {
 
 /// Founded alliances that lack a work plan or a work report for `year`: those founded by the end
 /// of the year and not dissolved before it began.
-pub async fn report_gaps(
-    db: &DatabaseConnection,
-    viewer: &Viewer,
-    year: i32,
-) -> Result<Vec<ReportGap>> {
+pub async fn report_gaps(db: &Store, viewer: &Viewer, year: i32) -> Result<Vec<ReportGap>> {
     viewer.require_reports("plans and reports")?;
     let (first, last) = match (
         NaiveDate::from_ymd_opt(year, 1, 1),

@@ -4,6 +4,7 @@
 
 use std::collections::HashSet;
 
+use crate::database::Store;
 use chrono::NaiveDate;
 use entity::{
     enums::{AllianceStage, ProjectStage, ResultKind, SupportStatus},
@@ -11,8 +12,7 @@ use entity::{
     support_measure,
 };
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait,
-    IntoActiveModel, QueryFilter,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter,
 };
 
 use super::{
@@ -276,7 +276,7 @@ impl Writer<'_> {
 /// Results grouped by one to three dimensions. Results are not
 /// confidential: the counts are exact for every signed-in role.
 pub async fn result_stats(
-    db: &DatabaseConnection,
+    db: &Store,
     viewer: &Viewer,
     dimensions: &[ResultDimension],
 ) -> Result<Vec<Group>> {

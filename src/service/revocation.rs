@@ -12,11 +12,12 @@ use std::{
     time::Duration,
 };
 
+use crate::database::Store;
 use chrono::{DateTime, Utc};
 use entity::token_revocation;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, DatabaseConnection, EntityTrait,
-    QueryFilter, QueryOrder,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, QueryFilter,
+    QueryOrder,
 };
 
 use super::write::Writer;
@@ -38,7 +39,7 @@ impl std::fmt::Debug for Revocations {
 }
 
 struct Inner {
-    db: DatabaseConnection,
+    db: Store,
     known: RwLock<Known>,
     /// Bumped whenever a revocation becomes known here (open subscriptions look again).
     changed: tokio::sync::watch::Sender<u64>,
@@ -67,7 +68,7 @@ pub enum Revoked {
 impl Revocations {
     /// Starts reading revocations (at once, then every [`RECONCILE_EVERY`]) for as long as a
     /// handle lives. Needs a Tokio runtime.
-    pub fn start(db: DatabaseConnection) -> Self {
+    pub fn start(db: Store) -> Self {
         let revocations = Self {
             inner: Arc::new(Inner {
                 db,

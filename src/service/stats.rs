@@ -9,9 +9,10 @@ use std::{
     time::{Duration, Instant},
 };
 
+use crate::database::Store;
 use entity::{organization, unit_fact};
 use sea_orm::{
-    ConnectionTrait, DatabaseConnection, DbBackend, QueryResult,
+    ConnectionTrait, DbBackend, QueryResult,
     sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement},
 };
 
@@ -76,7 +77,7 @@ impl Statistics {
     }
 
     /// Where the data stands now: the bus's generation, or the replica's audit trail.
-    async fn mark(&self, db: &DatabaseConnection) -> Result<i64> {
+    async fn mark(&self, db: &Store) -> Result<i64> {
         if self.bus.reads_from_replica() {
             watermark(db).await
         } else {
@@ -86,7 +87,7 @@ impl Statistics {
 }
 
 /// The audit trail's highest id: it moves with every committed change.
-async fn watermark(db: &DatabaseConnection) -> Result<i64> {
+async fn watermark(db: &Store) -> Result<i64> {
     let row = db
         .query_one_raw(sea_orm::Statement::from_string(
             db.get_database_backend(),
@@ -113,7 +114,7 @@ fn viewer_class(viewer: &Viewer) -> String {
 /// data, so a kept answer is the answer. `class` is what of the answer depends on the viewer
 /// (for grouped statistics, [`viewer_class`]); `shape` is the question.
 pub(crate) async fn cached<T, F>(
-    db: &DatabaseConnection,
+    db: &Store,
     statistics: &Statistics,
     class: &str,
     shape: String,
@@ -385,7 +386,7 @@ fn statistics_condition(
 /// Enterprise statistics grouped by `dimensions` (organizations of every kind are counted;
 /// figures come from enterprises). One statement.
 pub async fn enterprise_stats(
-    db: &DatabaseConnection,
+    db: &Store,
     statistics: &Statistics,
     viewer: &Viewer,
     dimensions: &[EnterpriseDimension],
@@ -520,7 +521,7 @@ pub(crate) fn figure_column(name: &str, yearly: bool) -> Option<String> {
 /// request asked for; below OFFICE all of them, since a cell's protection weighs every
 /// confidential figure, so that what a cell shows never depends on what else was asked.
 async fn compute_enterprise_stats(
-    db: &DatabaseConnection,
+    db: &Store,
     rules: &Rules,
     viewer: &Viewer,
     dimensions: &[EnterpriseDimension],
@@ -760,7 +761,7 @@ fn groups_of(
 /// contributors of a cell are its beneficiaries (a unit, else an alliance): their amounts are
 /// added up first, so the rules protect what each received.
 pub async fn support_stats(
-    db: &DatabaseConnection,
+    db: &Store,
     statistics: &Statistics,
     viewer: &Viewer,
     dimensions: &[SupportDimension],
@@ -777,7 +778,7 @@ pub async fn support_stats(
 }
 
 async fn compute_support_stats(
-    db: &DatabaseConnection,
+    db: &Store,
     rules: &Rules,
     viewer: &Viewer,
     dimensions: &[SupportDimension],
@@ -916,7 +917,7 @@ pub struct MembersInYear {
 /// select list that starts with a comma, or nothing). Records of the alliances' life (results,
 /// projects) are counted this way: structure, not units' figures, so unprotected.
 pub(crate) async fn counted_groups(
-    db: &DatabaseConnection,
+    db: &Store,
     columns: &[String],
     extra: &str,
     from: &str,
@@ -969,7 +970,7 @@ pub(crate) fn year_of(backend: DbBackend, column: &str) -> String {
 /// from two grouped statements: active members by (alliance, kind, city), and memberships by
 /// (year joined, year left).
 pub async fn alliance_stats(
-    db: &DatabaseConnection,
+    db: &Store,
     viewer: &Viewer,
 ) -> Result<(Vec<AllianceMembers>, Vec<MembersInYear>)> {
     use sea_orm::{EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait};

@@ -14,11 +14,12 @@
 
 use std::{sync::Arc, time::Duration};
 
+use crate::database::Store;
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::{audit_event, enums::AuditOutcome};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
-    DbBackend, EntityTrait, SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DatabaseTransaction, DbBackend,
+    EntityTrait, SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 use serde::Serialize;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
@@ -81,7 +82,7 @@ impl WriteQueue {
 /// What a mutation needs from its request.
 #[derive(Clone, Copy)]
 pub struct Writer<'a> {
-    pub db: &'a DatabaseConnection,
+    pub db: &'a Store,
     pub viewer: &'a Viewer,
     pub bus: &'a ChangeBus,
     pub queue: &'a WriteQueue,
@@ -150,7 +151,7 @@ impl<'a> Writer<'a> {
     }
 }
 
-async fn begin_serialized(db: &DatabaseConnection, wait: Duration) -> Result<DatabaseTransaction> {
+async fn begin_serialized(db: &Store, wait: Duration) -> Result<DatabaseTransaction> {
     match db.get_database_backend() {
         DbBackend::Sqlite => Ok(db
             .begin_with_options(TransactionOptions {

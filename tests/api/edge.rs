@@ -552,7 +552,9 @@ async fn a_request_past_its_deadline_is_stopped_with_timeout_and_its_connection_
     let holder = alliance_hub::database::connect(&app.database_url)
         .await
         .unwrap();
-    let lock = sea_orm::TransactionTrait::begin(&holder).await.unwrap();
+    let lock = sea_orm::TransactionTrait::begin(holder.connection())
+        .await
+        .unwrap();
     lock.execute_unprepared("UPDATE organization SET version = version")
         .await
         .unwrap();

@@ -13,13 +13,14 @@ use std::{
     },
 };
 
+use alliance_hub::database::Store;
 use alliance_hub::{
     App,
     auth::{Claims, JwtKeys},
     config::ServeConfig,
     database,
 };
-use sea_orm::{ConnectionTrait, DatabaseConnection};
+use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 
 pub const SECRET: &str = "test-secret-that-is-long-enough-for-hs256";
@@ -436,7 +437,7 @@ impl TestApp {
         &self.client
     }
 
-    pub fn db(&self) -> &DatabaseConnection {
+    pub fn db(&self) -> &Store {
         &self.state.db
     }
 

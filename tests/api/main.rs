@@ -42,6 +42,7 @@ mod seed;
 mod server;
 mod statements;
 mod stats;
+mod store;
 mod subscriptions;
 mod support;
 mod text;

@@ -5,6 +5,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use alliance_hub::database::Store;
 use alliance_hub::service::{
     charter::{Parameters, in_force},
     governance::{member_on, post_active_on},
@@ -18,7 +19,7 @@ use entity::{
     joint_result, meeting, meeting_attendance, membership, organization, organization_segment,
     post, project_participant, resolution, result_funding, result_holder, support_measure,
 };
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::helpers::TestApp;
 
@@ -35,7 +36,7 @@ struct Records {
 }
 
 impl Records {
-    async fn load(db: &DatabaseConnection, alliance: alliance::Model) -> Self {
+    async fn load(db: &Store, alliance: alliance::Model) -> Self {
         let id = alliance.id;
         let meetings: HashMap<i64, meeting::Model> = meeting::Entity::find()
             .filter(meeting::Column::AllianceId.eq(id))
@@ -486,7 +487,7 @@ async fn every_seeded_decision_passes_the_rules_the_mutations_use() {
 
 /// Live industry associations working in one of the sector's segments.
 async fn sector_associations(
-    db: &DatabaseConnection,
+    db: &Store,
     sector: i64,
     units: &HashMap<i64, organization::Model>,
 ) -> HashSet<i64> {

@@ -10,8 +10,9 @@ use std::{
     time::{Duration, Instant},
 };
 
+use alliance_hub::database::Store;
 use alliance_hub::{App, config::ServeConfig, database};
-use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
+use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{Value, json};
 
 use crate::helpers::{SECRET, claims, keys, office};
@@ -198,7 +199,7 @@ fn path(p: &Path) -> &str {
     p.to_str().unwrap()
 }
 
-async fn scalar(db: &DatabaseConnection, sql: &str) -> Option<String> {
+async fn scalar(db: &Store, sql: &str) -> Option<String> {
     db.query_one_raw(Statement::from_string(db.get_database_backend(), sql))
         .await
         .ok()
@@ -221,7 +222,7 @@ where
 }
 
 /// The standby has replayed everything the primary has written so far.
-async fn caught_up(primary: &DatabaseConnection, standby_url: &str) {
+async fn caught_up(primary: &Store, standby_url: &str) {
     let position = scalar(primary, "SELECT pg_current_wal_lsn()::text")
         .await
         .unwrap();

@@ -2,14 +2,15 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use alliance_hub::database::Store;
 use alliance_hub::domain::uscc::Uscc;
 use entity::{
     alliance, department, enums, industrial_park, membership, organization, person, sector,
     supply_link, support_measure,
 };
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, Statement,
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    Statement,
 };
 use serde_json::json;
 
@@ -191,7 +192,7 @@ async fn the_dataset_has_the_size_and_shape_the_plan_needs() {
 }
 
 /// Names, codes and links, in a stable order: equal fingerprints, equal datasets.
-async fn fingerprint(db: &DatabaseConnection) -> Vec<String> {
+async fn fingerprint(db: &Store) -> Vec<String> {
     let mut rows: Vec<String> = organization::Entity::find()
         .order_by_asc(organization::Column::Id)
         .all(db)

@@ -236,8 +236,8 @@ async fn the_city_measures_migration_goes_down_and_up_keeping_every_measure() {
 
     // The identity tables, the yearly figures, the places and the unit facts came after; they go
     // first.
-    Migrator::down(db, Some(4)).await.unwrap();
-    let refused = Migrator::down(db, Some(1)).await;
+    Migrator::down(db.connection(), Some(4)).await.unwrap();
+    let refused = Migrator::down(db.connection(), Some(1)).await;
     assert!(
         refused
             .unwrap_err()
@@ -248,7 +248,7 @@ async fn the_city_measures_migration_goes_down_and_up_keeping_every_measure() {
     db.execute_unprepared("DELETE FROM support_measure WHERE municipality_id IS NOT NULL")
         .await
         .unwrap();
-    Migrator::down(db, Some(1)).await.unwrap();
+    Migrator::down(db.connection(), Some(1)).await.unwrap();
     let ownerless = db
         .execute_unprepared("UPDATE support_measure SET department_id = NULL")
         .await;
@@ -256,7 +256,7 @@ async fn the_city_measures_migration_goes_down_and_up_keeping_every_measure() {
         ownerless.is_err(),
         "down again: every measure has a department"
     );
-    Migrator::up(db, None).await.unwrap();
+    Migrator::up(db.connection(), None).await.unwrap();
 
     assert_eq!(scalar(&app, fingerprint).await, before);
     assert_eq!(

@@ -1,10 +1,14 @@
 //! Connecting to the database, migrating it, and preparing the embedded default.
 
+mod store;
+
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{
     ConnectOptions, Database, DatabaseConnection, EntityTrait, PaginatorTrait,
     sqlx::sqlite::SqliteJournalMode,
 };
+
+pub use store::Store;
 
 use crate::{
     config::Config,
@@ -14,7 +18,7 @@ use crate::{
 /// Opens a pool on `url`. Every SQLite connection gets WAL (readers never block the writer),
 /// reads through memory-mapped I/O (no system call per page), enforced foreign keys and a busy
 /// timeout (the last two are sqlx's defaults).
-pub async fn connect(url: &str) -> Result<DatabaseConnection> {
+pub async fn connect(url: &str) -> Result<Store> {
     connect_with(url, None).await
 }
 
@@ -23,7 +27,7 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection> {
 pub async fn connect_with(
     url: &str,
     statement_timeout: Option<std::time::Duration>,
-) -> Result<DatabaseConnection> {
+) -> Result<Store> {
     let sqlite_file = url
         .strip_prefix("sqlite://")
         .and_then(|rest| rest.split('?').next());
@@ -33,8 +37,9 @@ pub async fn connect_with(
     }
     let explicit_tls = url.contains("sslmode=");
     let mut options = ConnectOptions::new(url.to_owned());
+    let pooled = if url.starts_with("sqlite") { 8 } else { 20 };
     options
-        .max_connections(if url.starts_with("sqlite") { 8 } else { 20 })
+        .max_connections(pooled)
         // An unreachable database fails a request in 2 s (UNAVAILABLE), not the pool's 30.
         .acquire_timeout(UNREACHABLE_AFTER)
         .connect_timeout(UNREACHABLE_AFTER)
@@ -66,9 +71,11 @@ pub async fn connect_with(
             }
         })
         .sqlx_logging(false);
-    Database::connect(options)
+    let connection = Database::connect(options)
         .await
-        .map_err(|e| Error::internal(format!("cannot connect to the database: {e}")))
+        .map_err(|e| Error::internal(format!("cannot connect to the database: {e}")))?;
+    // Reads keep up to three quarters of the pool; the rest stays free for writers.
+    Ok(Store::new(connection, pooled as usize * 3 / 4))
 }
 
 /// A PostgreSQL host on this machine: a Unix socket directory, `localhost` or a loopback address.
@@ -120,10 +127,7 @@ pub async fn has_data(db: &DatabaseConnection) -> Result<bool> {
 
 /// Opens the configured database; the embedded default is created, migrated and seeded on first
 /// start, an external one must already be migrated.
-pub async fn open(
-    config: &Config,
-    statement_timeout: std::time::Duration,
-) -> Result<DatabaseConnection> {
+pub async fn open(config: &Config, statement_timeout: std::time::Duration) -> Result<Store> {
     let db = connect_with(&config.database_url(), Some(statement_timeout)).await?;
     if config.is_embedded() {
         migrate(&db).await?;
@@ -142,7 +146,7 @@ pub async fn open(
 pub async fn open_read(
     config: &Config,
     statement_timeout: std::time::Duration,
-) -> Result<Option<DatabaseConnection>> {
+) -> Result<Option<Store>> {
     let Some(url) = &config.database_read_url else {
         return Ok(None);
     };
