@@ -74,7 +74,7 @@ pub async fn connect_with(
     let connection = Database::connect(options)
         .await
         .map_err(|e| Error::internal(format!("cannot connect to the database: {e}")))?;
-    // Reads keep up to three quarters of the pool; the rest stays free for writers.
+    // PostgreSQL reads keep up to three quarters of the pool; the rest stays free for writers.
     Ok(Store::new(connection, pooled as usize * 3 / 4))
 }
 

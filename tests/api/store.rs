@@ -1,11 +1,23 @@
-//! Reads on kept connections (`database::Store`): reused without a round trip, bounded, and
-//! never reused after a statement that did not finish.
+//! Reads on kept connections (`database::Store`, PostgreSQL): reused without a round trip,
+//! bounded, and never reused after a statement that did not finish. SQLite reads use the pool.
 
 use alliance_hub::database::Store;
 use futures::FutureExt;
 use sea_orm::{ConnectionTrait, DbBackend, Statement, TransactionTrait};
 
 use crate::helpers::TestApp;
+
+/// Whether reads keep connections here (PostgreSQL); on SQLite each test checks that none is
+/// kept and stops.
+async fn keeps(app: &TestApp) -> bool {
+    if app.db().get_database_backend() == DbBackend::Postgres {
+        return true;
+    }
+    let db = store(app, 3);
+    assert_eq!(answer(&db, "1").await, 1);
+    assert_eq!(db.kept(), 0, "SQLite reads go through the pool");
+    false
+}
 
 /// A store of its own on the test's pool: the app's background tasks (budgets, revocations) read
 /// through the app's store, never through this one's shelf.
@@ -35,6 +47,9 @@ async fn answer(db: &Store, expression: &str) -> i32 {
 #[tokio::test]
 async fn reads_one_after_another_run_on_one_kept_connection() {
     let app = TestApp::spawn().await;
+    if !keeps(&app).await {
+        return;
+    }
     let db = store(&app, 3);
     // A temporary table lives on the connection that made it: only that one can read it.
     db.query_all_raw(statement(
@@ -60,6 +75,9 @@ async fn reads_one_after_another_run_on_one_kept_connection() {
 #[tokio::test]
 async fn many_reads_at_once_keep_part_of_the_pool_and_leave_the_rest_to_writers() {
     let app = TestApp::spawn().await;
+    if !keeps(&app).await {
+        return;
+    }
     // A pool of its own: nothing else holds its connections.
     let pool = alliance_hub::database::connect(&app.database_url)
         .await
@@ -75,16 +93,10 @@ async fn many_reads_at_once_keep_part_of_the_pool_and_leave_the_rest_to_writers(
     );
     // Writers still find the rest of the pool: as many transactions as it has beyond what reads
     // keep, all open at the same time.
-    let size = match db.get_database_backend() {
-        DbBackend::Postgres => db
-            .get_postgres_connection_pool()
-            .options()
-            .get_max_connections(),
-        _ => db
-            .get_sqlite_connection_pool()
-            .options()
-            .get_max_connections(),
-    } as usize;
+    let size = db
+        .get_postgres_connection_pool()
+        .options()
+        .get_max_connections() as usize;
     let mut open = Vec::new();
     for _ in 0..size - 3 {
         open.push(db.begin().await.unwrap());
@@ -96,6 +108,9 @@ async fn many_reads_at_once_keep_part_of_the_pool_and_leave_the_rest_to_writers(
 #[tokio::test]
 async fn a_read_waits_its_turn_when_every_kept_connection_is_busy() {
     let app = TestApp::spawn().await;
+    if !keeps(&app).await {
+        return;
+    }
     let db = store(&app, 1);
     assert_eq!(answer(&db, "1").await, 1);
     let mut first = Box::pin(db.query_all_raw(statement(&db, LONG)));
@@ -114,6 +129,9 @@ async fn a_read_waits_its_turn_when_every_kept_connection_is_busy() {
 #[tokio::test]
 async fn a_read_given_up_mid_statement_is_not_reused() {
     let app = TestApp::spawn().await;
+    if !keeps(&app).await {
+        return;
+    }
     let db = store(&app, 3);
     assert_eq!(answer(&db, "1").await, 1);
     assert_eq!(db.kept(), 1);
@@ -133,6 +151,9 @@ async fn a_read_given_up_mid_statement_is_not_reused() {
 #[tokio::test]
 async fn a_read_the_database_refuses_keeps_its_connection_and_reports_the_error() {
     let app = TestApp::spawn().await;
+    if !keeps(&app).await {
+        return;
+    }
     let db = store(&app, 3);
     assert_eq!(answer(&db, "1").await, 1);
     let refused = db
