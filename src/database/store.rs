@@ -269,6 +269,36 @@ impl Keeper {
         })
     }
 
+    /// Runs a read on a kept connection.
+    async fn fetch_all(&self, statement: &Statement) -> Result<Vec<QueryResult>, DbErr> {
+        let mut lease = self.lease().await?;
+        let values = statement
+            .values
+            .clone()
+            .unwrap_or(sea_orm::sea_query::Values(Vec::new()));
+        let query = sqlx::query_with(
+            sqlx::AssertSqlSafe(statement.sql.as_str()),
+            SqlxValues(values),
+        );
+        let connection = lease
+            .connection
+            .as_mut()
+            .ok_or_else(|| DbErr::Custom("a lease without its connection".into()))?;
+        match query.fetch_all(&mut **connection).await {
+            Ok(rows) => {
+                lease.put_back();
+                Ok(rows.into_iter().map(QueryResult::from).collect())
+            }
+            Err(err) => {
+                // The server answered with an error: the connection is ready for the next.
+                if matches!(err, sqlx::Error::Database(_)) {
+                    lease.put_back();
+                }
+                Err(DbErr::Query(RuntimeErr::SqlxError(Arc::new(err))))
+            }
+        }
+    }
+
     /// Hands every idle connection back; from now on none is kept.
     fn close(&self) {
         let idle = {
@@ -302,37 +332,6 @@ impl Drop for Lease<'_> {
     fn drop(&mut self) {
         if self.connection.is_some() {
             self.keeper.lock().held -= 1;
-        }
-    }
-}
-
-impl Keeper {
-    async fn fetch_all(&self, statement: &Statement) -> Result<Vec<QueryResult>, DbErr> {
-        let mut lease = self.lease().await?;
-        let values = statement
-            .values
-            .clone()
-            .unwrap_or(sea_orm::sea_query::Values(Vec::new()));
-        let query = sqlx::query_with(
-            sqlx::AssertSqlSafe(statement.sql.as_str()),
-            SqlxValues(values),
-        );
-        let connection = lease
-            .connection
-            .as_mut()
-            .ok_or_else(|| DbErr::Custom("a lease without its connection".into()))?;
-        match query.fetch_all(&mut **connection).await {
-            Ok(rows) => {
-                lease.put_back();
-                Ok(rows.into_iter().map(QueryResult::from).collect())
-            }
-            Err(err) => {
-                // The server answered with an error: the connection is ready for the next.
-                if matches!(err, sqlx::Error::Database(_)) {
-                    lease.put_back();
-                }
-                Err(DbErr::Query(RuntimeErr::SqlxError(Arc::new(err))))
-            }
         }
     }
 }

@@ -86,10 +86,12 @@ async fn many_reads_at_once_keep_part_of_the_pool_and_leave_the_rest_to_writers(
     let queries: Vec<String> = (0..40).map(|n| n.to_string()).collect();
     let answers = futures::future::join_all(queries.iter().map(|sql| answer(&db, sql))).await;
     assert_eq!(answers, (0..40).collect::<Vec<i32>>());
-    assert_eq!(
-        db.kept(),
-        3,
-        "forty reads at once keep three connections, no more"
+    // Three at most (fewer when the first reads are done before the last of the first three
+    // starts, on a busy machine).
+    let kept = db.kept();
+    assert!(
+        (1..=3).contains(&kept),
+        "forty reads at once keep {kept} connections"
     );
     // Writers still find the rest of the pool: as many transactions as it has beyond what reads
     // keep, all open at the same time.
@@ -98,7 +100,7 @@ async fn many_reads_at_once_keep_part_of_the_pool_and_leave_the_rest_to_writers(
         .options()
         .get_max_connections() as usize;
     let mut open = Vec::new();
-    for _ in 0..size - 3 {
+    for _ in 0..size - kept {
         open.push(db.begin().await.unwrap());
     }
     drop(open);
