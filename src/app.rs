@@ -15,11 +15,10 @@ use metrics_exporter_prometheus::{
     Matcher, PrometheusBuilder, PrometheusHandle, PrometheusRecorder,
 };
 
-use crate::database::Store;
-
 use crate::{
     auth::{Identity, JwtKeys, Source},
     config::ServeConfig,
+    database::Store,
     error::Result,
     graphql::ServedSchema,
     graphql::documents::Documents,

@@ -93,7 +93,8 @@ fn is_local(host: &str) -> bool {
 /// unreachable.
 pub const UNREACHABLE_AFTER: std::time::Duration = std::time::Duration::from_secs(2);
 
-/// A pooled connection idle at least this long is pinged before it is handed out.
+/// A connection idle at least this long may have been dropped by the server or a firewall: the
+/// pool pings it before handing it out, and the store hands a kept one back to the pool.
 const PING_IF_IDLE_FOR: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// How long an SQLite write waits for another process's write lock.

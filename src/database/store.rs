@@ -16,13 +16,13 @@
 //! goes back to the pool, which tests it. Reads run at most [`Store::new`]'s `keep` at once and
 //! so keep at most that many connections; the rest of the pool stays free for writers. A reader
 //! that finds every kept connection busy waits its turn (first come, first served) as long as
-//! the pool would have let it wait; a kept connection idle for [`GIVE_BACK_AFTER`] is handed back
-//! to the pool (which pings it before reuse).
+//! the pool would have let it wait; a kept connection idle as long as the pool would ping one
+//! (`PING_IF_IDLE_FOR`) is handed back to the pool, which tests it.
 
 use std::{
     ops::Deref,
     sync::{Arc, Mutex, MutexGuard},
-    time::{Duration, Instant},
+    time::Instant,
 };
 
 use sea_orm::{
@@ -33,9 +33,7 @@ use sea_orm::{
 use sea_query_sqlx::SqlxValues;
 use tokio::sync::{Semaphore, SemaphorePermit};
 
-/// A kept connection idle this long goes back to the pool, which tests it before reuse (the
-/// server or a firewall may have dropped it meanwhile).
-pub const GIVE_BACK_AFTER: Duration = Duration::from_secs(30);
+use super::PING_IF_IDLE_FOR;
 
 /// Records one statement: how long it took and whether it failed.
 type Metric = Arc<dyn Fn(&metric::Info<'_>) + Send + Sync>;
@@ -135,6 +133,7 @@ impl Deref for Store {
     }
 }
 
+/// As sea-orm's connection is (an export's state, for one, derives `Debug`).
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Store").field("kept", &self.kept()).finish()
@@ -237,7 +236,7 @@ impl Keeper {
         let stale = {
             let mut state = self.lock();
             match state.idle.pop() {
-                Some((connection, since)) if since.elapsed() < GIVE_BACK_AFTER => {
+                Some((connection, since)) if since.elapsed() < PING_IF_IDLE_FOR => {
                     return Ok(Lease {
                         connection: Some(connection),
                         keeper: self,

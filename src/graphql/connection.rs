@@ -2,7 +2,6 @@
 
 use std::sync::Arc;
 
-use crate::database::Store;
 use async_graphql::{
     Context, Object,
     connection::{Connection, Edge, EmptyFields},
@@ -14,6 +13,7 @@ use super::{
     request,
 };
 use crate::{
+    database::Store,
     error::{Error, Result},
     service::{
         listing::Listing,

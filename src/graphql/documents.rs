@@ -16,11 +16,11 @@ use std::{
     sync::{Arc, RwLock},
 };
 
-use crate::database::Store;
 use async_graphql::{Request, Value};
 use sha2::{Digest, Sha256};
 
 use crate::{
+    database::Store,
     error::{Error, Result},
     service::documents,
 };

@@ -3,12 +3,12 @@
 
 use std::{collections::HashMap, hash::Hash, marker::PhantomData, sync::Arc};
 
-use crate::database::Store;
 use async_graphql::{Context, dataloader::Loader};
 use entity::{enums::MembershipStatus, membership, organization};
 
 use super::{connection::unwrap_shared, request};
 use crate::{
+    database::Store,
     error::{Error, Result},
     service::{
         access::Viewer,

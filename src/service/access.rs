@@ -7,7 +7,6 @@
 
 use std::collections::HashSet;
 
-use crate::database::Store;
 use entity::{
     alliance, enterprise_profile,
     enums::{AllianceStage, DepartmentCode, MembershipStatus, SupportKind},
@@ -20,6 +19,7 @@ use sea_orm::{
 use tokio::sync::OnceCell;
 
 use crate::{
+    database::Store,
     domain::principal::{Principal, Role},
     error::{Error, Result},
 };

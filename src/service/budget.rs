@@ -17,13 +17,13 @@ use std::{
     time::{Duration, SystemTime, UNIX_EPOCH},
 };
 
-use crate::database::Store;
 use entity::cost_spending;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, DbBackend, EntityTrait, QueryFilter, sea_query::OnConflict,
 };
 
 use crate::{
+    database::Store,
     domain::principal::{Principal, Role},
     error::{Error, Result},
 };

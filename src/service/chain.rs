@@ -4,7 +4,6 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::database::Store;
 use entity::{chain_segment, organization, sector, supply_link};
 use sea_orm::{
     ColumnTrait, DbBackend, DbErr, EntityTrait, FromQueryResult, QueryFilter, QueryResult,
@@ -12,6 +11,7 @@ use sea_orm::{
 };
 
 use super::{access::Viewer, load::Columns};
+use crate::database::Store;
 use crate::error::{Error, Result};
 
 /// Which way along the chain.

@@ -16,7 +16,6 @@ use std::{
     time::{Duration, Instant},
 };
 
-use crate::database::Store;
 use entity::audit_event;
 use sea_orm::{
     ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait, QuerySelect, Statement,
@@ -24,6 +23,7 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
 
+use crate::database::Store;
 use crate::error::Result;
 
 /// The PostgreSQL channel notices travel on.

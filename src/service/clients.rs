@@ -4,7 +4,6 @@
 //! it keeps the old secret valid for a grace period; disabling a client revokes its tokens on
 //! every replica ([`super::revocation`]). Every change is audited (never the hashes).
 
-use crate::database::Store;
 use chrono::{DateTime, Utc};
 use entity::{
     alliance, api_client,
@@ -21,6 +20,7 @@ use super::{
     write::{Tx, Writer, check_version},
 };
 use crate::{
+    database::Store,
     domain::principal::{Principal, Role},
     error::{Error, Result},
 };

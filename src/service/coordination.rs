@@ -4,7 +4,6 @@
 
 use std::collections::BTreeSet;
 
-use crate::database::Store;
 use chrono::NaiveDate;
 use entity::{coordination_mechanism, enums::MunicipalityCode, mechanism_member, municipality};
 use sea_orm::{
@@ -16,6 +15,7 @@ use super::{
     directory::{optional_text, text},
     write::{Tx, Writer},
 };
+use crate::database::Store;
 use crate::error::{Error, Result};
 
 /// A mechanism to record.

@@ -1,11 +1,11 @@
 //! Persisted documents: GraphQL documents stored by their SHA-256 so that clients may send the hash
 //! instead of the text (automatic persisted queries). The table is shared by every replica.
 
-use crate::database::Store;
 use chrono::Utc;
 use entity::persisted_document;
 use sea_orm::{ActiveValue::Set, EntityTrait};
 
+use crate::database::Store;
 use crate::error::Result;
 
 /// The document registered under `hash`, if any.

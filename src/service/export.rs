@@ -9,7 +9,6 @@ use std::{
     sync::Arc,
 };
 
-use crate::database::Store;
 use chrono::NaiveDate;
 use entity::{
     alliance, chain_segment, department, enterprise_profile, industrial_park, municipality,
@@ -22,6 +21,7 @@ use super::{
     listing::{self, Archived},
 };
 use crate::{
+    database::Store,
     domain::{
         id::{self, Kind},
         labels::Labelled,

@@ -4,7 +4,6 @@
 //! fields. It names what changed, never the values, and leaves out the names of fields the caller
 //! may never see.
 
-use crate::database::Store;
 use chrono::{DateTime, Utc};
 use entity::{audit_event, enums::AuditOutcome};
 use sea_orm::{
@@ -19,6 +18,7 @@ use super::{
     load::Scoped,
     page::{PageRequest, id_cursor},
 };
+use crate::database::Store;
 use crate::error::Result;
 
 /// One change of the feed: every row one mutation wrote for one object.

@@ -7,7 +7,6 @@
 
 use std::collections::HashMap;
 
-use crate::database::Store;
 use entity::chain_segment;
 use sea_orm::{FromQueryResult, Statement};
 
@@ -16,6 +15,7 @@ use super::{
     chain::{id_list, sector_segments},
     stats::{Statistics, cached},
 };
+use crate::database::Store;
 use crate::error::{Error, Result};
 
 /// Outside suppliers listed per segment.

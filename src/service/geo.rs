@@ -6,7 +6,6 @@
 
 use std::collections::HashMap;
 
-use crate::database::Store;
 use entity::{enterprise_designation, industrial_park, municipality, organization};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::{Map, Value, json};
@@ -19,6 +18,7 @@ use super::{
     stats::{self, EnterpriseDimension, Group, Statistics},
 };
 use crate::{
+    database::Store,
     domain::{
         geo::{Datum, Point},
         id::{self, Kind},

@@ -6,7 +6,6 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::database::Store;
 use entity::{enums::OrganizationKind, organization, organization_segment, supply_link};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
@@ -17,6 +16,7 @@ use super::{
     load::Columns,
 };
 use crate::{
+    database::Store,
     domain::labels::Labelled,
     error::{Error, Result},
 };

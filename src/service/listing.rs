@@ -1,7 +1,6 @@
 //! The root lists: each scoped to what the viewer may see, filtered by typed fields, ordered by
 //! whitelisted columns, then paged by keyset and counted on demand.
 
-use crate::database::Store;
 use entity::{
     alliance, audit_event, chain_segment, department, enterprise_designation, enterprise_profile,
     industrial_park, membership, municipality, organization, organization_segment, person, post,
@@ -19,6 +18,7 @@ use super::{
     load::{self, Columns, Scoped},
     page::{self, Page, PageRequest, Sort},
 };
+use crate::database::Store;
 use crate::error::{Error, Result};
 
 /// A list not yet fetched: scoped, filtered and ordered.

@@ -6,7 +6,6 @@
 
 use std::collections::HashMap;
 
-use crate::database::Store;
 use entity::{
     agreement, agreement_party, alliance, alliance_report, alliance_stage_event, audit_event,
     chain_segment, charter, charter_consent, coordination_mechanism, department,
@@ -30,6 +29,7 @@ use super::{
     decode::{self, Decoder, empty_value},
     page::{self, Page, Sort, Window},
 };
+use crate::database::Store;
 use crate::error::Result;
 
 /// An entity readable through the loaders: its id column and the viewer's row scope.

@@ -2,7 +2,6 @@
 
 use std::collections::HashMap;
 
-use crate::database::Store;
 use entity::{alliance, department, enums, membership, municipality, organization, sector};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
@@ -12,6 +11,7 @@ use super::{
     load::{self, Columns, Scoped},
 };
 use crate::{
+    database::Store,
     domain::uscc::Uscc,
     error::{Error, Result},
 };

@@ -3,10 +3,10 @@
 //! together (who works with whom, how often). Alliances as the viewer may see them; projects are
 //! not public.
 
-use crate::database::Store;
 use sea_orm::{EntityTrait, FromQueryResult, QueryFilter, QuerySelect, Statement};
 
 use super::{access::Viewer, chain::id_list};
+use crate::database::Store;
 use crate::error::{Error, Result};
 
 /// Most ties one answer lists.

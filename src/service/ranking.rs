@@ -4,7 +4,6 @@
 //! OFFICE it is refused ([`disclosure::check_unit_ranking`]); a ranking of groups is a statistic
 //! and follows its protection: suppressed groups are left out, and figures carry their noise.
 
-use crate::database::Store;
 use entity::organization;
 use sea_orm::{
     ConnectionTrait,
@@ -20,6 +19,7 @@ use super::{
         self, EnterpriseDimension, Group, Statistics, SupportDimension, YearRange, figure_column,
     },
 };
+use crate::database::Store;
 use crate::error::{Error, Result};
 
 /// Most entries a ranking gives.

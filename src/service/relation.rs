@@ -4,7 +4,6 @@
 
 use std::collections::HashMap;
 
-use crate::database::Store;
 use entity::{
     agreement, agreement_party, alliance_report, alliance_stage_event, chain_segment, charter,
     charter_consent, enterprise_designation, enterprise_figure, enums::MembershipStatus,
@@ -19,6 +18,7 @@ use super::{
     load::{self, Scoped},
     page::{Page, Sort, Window},
 };
+use crate::database::Store;
 use crate::error::Result;
 
 /// The rows of a child table that belong to a parent, by foreign key, in a fixed order.

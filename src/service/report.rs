@@ -2,7 +2,6 @@
 //! by the council or the general assembly, and the expert committee's reports to the members;
 //! and the office's question of which founded alliances lack a plan or a report for a year.
 
-use crate::database::Store;
 use chrono::{Datelike, NaiveDate};
 use entity::{
     alliance, alliance_report,
@@ -19,6 +18,7 @@ use super::{
     rules,
     write::{Writer, check_version},
 };
+use crate::database::Store;
 use crate::error::{Error, Result};
 
 /// The first year the plan's alliances could report on (the plan dates from April 2019).

@@ -4,7 +4,6 @@
 
 use std::collections::HashSet;
 
-use crate::database::Store;
 use chrono::NaiveDate;
 use entity::{
     enums::{AllianceStage, ProjectStage, ResultKind, SupportStatus},
@@ -22,6 +21,7 @@ use super::{
     stats::{Group, counted_groups, year_of},
     write::{Tx, Writer, check_version},
 };
+use crate::database::Store;
 use crate::error::{Error, Result};
 
 /// A result to record.

@@ -12,7 +12,6 @@ use std::{
     time::Duration,
 };
 
-use crate::database::Store;
 use chrono::{DateTime, Utc};
 use entity::token_revocation;
 use sea_orm::{
@@ -21,6 +20,7 @@ use sea_orm::{
 };
 
 use super::write::Writer;
+use crate::database::Store;
 use crate::error::{Error, Result};
 
 /// How often a replica reads the revocations the others wrote.

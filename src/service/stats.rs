@@ -9,7 +9,6 @@ use std::{
     time::{Duration, Instant},
 };
 
-use crate::database::Store;
 use entity::{organization, unit_fact};
 use sea_orm::{
     ConnectionTrait, DbBackend, QueryResult,
@@ -23,6 +22,7 @@ use super::{
     filter::{Field, Filter},
     listing::{OrganizationField, condition_reading, filter_names},
 };
+use crate::database::Store;
 use crate::error::{Error, Result};
 
 /// The statistics service's state: the disclosure rules its answers follow, and the answers

@@ -14,7 +14,6 @@
 
 use std::{sync::Arc, time::Duration};
 
-use crate::database::Store;
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::{audit_event, enums::AuditOutcome};
 use sea_orm::{
@@ -28,6 +27,7 @@ use super::{
     access::Viewer,
     changes::{ChangeBus, ChangeNotice},
 };
+use crate::database::Store;
 use crate::error::{Error, Result};
 
 /// Any number; writers take this advisory lock on PostgreSQL.

@@ -13,12 +13,12 @@ use std::{
     },
 };
 
-use alliance_hub::database::Store;
 use alliance_hub::{
     App,
     auth::{Claims, JwtKeys},
     config::ServeConfig,
     database,
+    database::Store,
 };
 use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};

@@ -299,21 +299,28 @@ async fn an_organization_is_found_by_uscc_whatever_its_spelling() {
     assert_eq!(error_code(&invalid).as_deref(), Some("BAD_USER_INPUT"));
 }
 
-#[tokio::test]
-async fn memberships_by_uscc_answers_a_hundred_codes_in_order() {
-    let app = TestApp::spawn().await;
+/// The codes of the first `n` enterprises in the metro area.
+async fn metro_usccs(app: &TestApp, n: usize) -> Vec<String> {
     let data = app
         .data(
-            "{ enterprises(first: 99, filter: {inMetroArea: {eq: true}}) { nodes { uscc } } }",
+            &format!(
+                "{{ enterprises(first: {n}, filter: {{inMetroArea: {{eq: true}}}}) {{ nodes {{ uscc }} }} }}"
+            ),
             json!({}),
         )
         .await;
-    let mut codes: Vec<String> = data["enterprises"]["nodes"]
+    data["enterprises"]["nodes"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|n| n["uscc"].as_str().unwrap().to_owned())
-        .collect();
+        .map(|unit| unit["uscc"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn memberships_by_uscc_answers_a_hundred_codes_in_order() {
+    let app = TestApp::spawn().await;
+    let mut codes = metro_usccs(&app, 99).await;
     codes.push("91110000600037341L".into()); // valid, not registered here
     assert_eq!(codes.len(), 100);
     let answer = app
@@ -357,19 +364,8 @@ async fn memberships_by_uscc_answers_a_hundred_codes_in_order() {
 #[tokio::test]
 async fn memberships_by_uscc_answered_in_one_pass_say_what_the_resolvers_say() {
     let app = TestApp::spawn().await;
-    let data = app
-        .data(
-            "{ enterprises(first: 60, filter: {inMetroArea: {eq: true}}) { nodes { uscc } } }",
-            json!({}),
-        )
-        .await;
-    let mut codes: Vec<Value> = data["enterprises"]["nodes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|n| n["uscc"].clone())
-        .collect();
-    codes.extend([json!("91110000600037341L"), json!("123")]);
+    let mut codes = metro_usccs(&app, 60).await;
+    codes.extend(["91110000600037341L".to_owned(), "123".to_owned()]);
     let query = |extra: &str| {
         format!(
             "query($u: [String!]!) {{ membershipsByUscc(usccs: $u) {{ __typename uscc status reason

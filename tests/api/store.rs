@@ -7,16 +7,17 @@ use sea_orm::{ConnectionTrait, DbBackend, Statement, TransactionTrait};
 
 use crate::helpers::TestApp;
 
-/// Whether reads keep connections here (PostgreSQL); on SQLite each test checks that none is
-/// kept and stops.
-async fn keeps(app: &TestApp) -> bool {
+/// An app whose reads keep connections (PostgreSQL). On SQLite, none: having checked that no
+/// read keeps one, the test stops.
+async fn app_keeping_connections() -> Option<TestApp> {
+    let app = TestApp::spawn().await;
     if app.db().get_database_backend() == DbBackend::Postgres {
-        return true;
+        return Some(app);
     }
-    let db = store(app, 3);
+    let db = store(&app, 3);
     assert_eq!(answer(&db, "1").await, 1);
     assert_eq!(db.kept(), 0, "SQLite reads go through the pool");
-    false
+    None
 }
 
 /// A store of its own on the test's pool: the app's background tasks (budgets, revocations) read
@@ -46,10 +47,9 @@ async fn answer(db: &Store, expression: &str) -> i32 {
 
 #[tokio::test]
 async fn reads_one_after_another_run_on_one_kept_connection() {
-    let app = TestApp::spawn().await;
-    if !keeps(&app).await {
+    let Some(app) = app_keeping_connections().await else {
         return;
-    }
+    };
     let db = store(&app, 3);
     // A temporary table lives on the connection that made it: only that one can read it.
     db.query_all_raw(statement(
@@ -74,10 +74,9 @@ async fn reads_one_after_another_run_on_one_kept_connection() {
 
 #[tokio::test]
 async fn many_reads_at_once_keep_part_of_the_pool_and_leave_the_rest_to_writers() {
-    let app = TestApp::spawn().await;
-    if !keeps(&app).await {
+    let Some(app) = app_keeping_connections().await else {
         return;
-    }
+    };
     // A pool of its own: nothing else holds its connections.
     let pool = alliance_hub::database::connect(&app.database_url)
         .await
@@ -109,10 +108,9 @@ async fn many_reads_at_once_keep_part_of_the_pool_and_leave_the_rest_to_writers(
 
 #[tokio::test]
 async fn a_read_waits_its_turn_when_every_kept_connection_is_busy() {
-    let app = TestApp::spawn().await;
-    if !keeps(&app).await {
+    let Some(app) = app_keeping_connections().await else {
         return;
-    }
+    };
     let db = store(&app, 1);
     assert_eq!(answer(&db, "1").await, 1);
     let mut first = Box::pin(db.query_all_raw(statement(&db, LONG)));
@@ -130,10 +128,9 @@ async fn a_read_waits_its_turn_when_every_kept_connection_is_busy() {
 
 #[tokio::test]
 async fn a_read_given_up_mid_statement_is_not_reused() {
-    let app = TestApp::spawn().await;
-    if !keeps(&app).await {
+    let Some(app) = app_keeping_connections().await else {
         return;
-    }
+    };
     let db = store(&app, 3);
     assert_eq!(answer(&db, "1").await, 1);
     assert_eq!(db.kept(), 1);
@@ -152,10 +149,9 @@ async fn a_read_given_up_mid_statement_is_not_reused() {
 
 #[tokio::test]
 async fn a_read_the_database_refuses_keeps_its_connection_and_reports_the_error() {
-    let app = TestApp::spawn().await;
-    if !keeps(&app).await {
+    let Some(app) = app_keeping_connections().await else {
         return;
-    }
+    };
     let db = store(&app, 3);
     assert_eq!(answer(&db, "1").await, 1);
     let refused = db
