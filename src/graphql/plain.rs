@@ -61,12 +61,7 @@ impl<T: OutputType + Plain> OutputType for PlainList<T> {
         ctx: &ContextSelectionSet<'_>,
         field: &Positioned<Field>,
     ) -> ServerResult<Value> {
-        // The document's fragments and the schema's registry are public (if undocumented) fields
-        // of async-graphql's context; the executor reads them the same way.
-        let builder = Builder {
-            fragments: &ctx.query_env.fragments,
-            registry: &ctx.schema_env.registry,
-        };
+        let builder = Builder::of(ctx);
         let built: Option<Vec<Value>> = self
             .0
             .iter()
@@ -79,13 +74,29 @@ impl<T: OutputType + Plain> OutputType for PlainList<T> {
     }
 }
 
+/// An object's answer built in one pass from the selection it is resolved with, or `None` when
+/// some field asked needs its resolvers (for an object in a list this module does not own, such
+/// as a connection's nodes).
+pub fn answer(ctx: &ContextSelectionSet<'_>, item: &dyn Plain) -> Option<Value> {
+    Builder::of(ctx).object(&ctx.item.node, item)
+}
+
 /// Builds answers from a document's selection sets.
 struct Builder<'a> {
     fragments: &'a HashMap<Name, Positioned<FragmentDefinition>>,
     registry: &'a Registry,
 }
 
-impl Builder<'_> {
+impl<'a> Builder<'a> {
+    fn of(ctx: &'a ContextSelectionSet<'_>) -> Self {
+        // The document's fragments and the schema's registry are public (if undocumented) fields
+        // of async-graphql's context; the executor reads them the same way.
+        Self {
+            fragments: &ctx.query_env.fragments,
+            registry: &ctx.schema_env.registry,
+        }
+    }
+
     /// An object's answer, or `None` if some field asked needs the executor.
     fn object(&self, set: &SelectionSet, item: &dyn Plain) -> Option<Value> {
         let mut answer = IndexMap::with_capacity(set.items.len());

@@ -8,7 +8,7 @@
 //! loader's, as the same viewer, and each resolver still applies its field guards. A relation not
 //! preloaded here is still batched by the loader.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use async_graphql::{Context, SelectionField};
 
@@ -148,12 +148,13 @@ pub async fn feed<M: Row + Clone>(
 }
 
 /// [`children`], each child's to-one relation `J` (the row `foreign_key` names) read in the
-/// same statement and handed to the loader as well.
+/// same statement and handed to the loader as well; returns each parent's children with their
+/// `J` (`None` where the viewer may not see it), in the relation's order.
 pub async fn children_joined<R, J>(
     ctx: &Context<'_>,
     parents: impl IntoIterator<Item = i64>,
     foreign_key: <R::Child as EntityTrait>::Column,
-) -> async_graphql::Result<Vec<ChildRow<R>>>
+) -> async_graphql::Result<HashMap<i64, Vec<(ChildRow<R>, Option<J::Model>)>>>
 where
     R: Relation,
     J: Scoped,
@@ -162,27 +163,25 @@ where
 {
     let parents = distinct(parents);
     if parents.is_empty() {
-        return Ok(Vec::new());
+        return Ok(HashMap::new());
     }
     let request = request(ctx)?;
     let groups =
         relation::children_joined::<R, J>(&request.db, &request.viewer, &parents, foreign_key)
             .await?;
-    let mut all = Vec::new();
     let mut joined = Vec::new();
     let mut children = Vec::with_capacity(groups.len());
-    for (parent, rows) in groups {
+    for (parent, rows) in &groups {
         let mut of_parent = Vec::with_capacity(rows.len());
         for (row, one) in rows {
-            if let Some(id) = int_of(&row, foreign_key) {
-                joined.push((ById::<J::Model>::new(id), one));
+            if let Some(id) = int_of(row, foreign_key) {
+                joined.push((ById::<J::Model>::new(id), one.clone()));
             }
-            all.push(row.clone());
-            of_parent.push(row);
+            of_parent.push(row.clone());
         }
-        children.push((ChildrenOf::<R>::new(parent), of_parent));
+        children.push((ChildrenOf::<R>::new(*parent), of_parent));
     }
     request.loader.feed_many(children).await;
     request.loader.feed_many(joined).await;
-    Ok(all)
+    Ok(groups)
 }

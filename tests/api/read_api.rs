@@ -423,6 +423,61 @@ async fn memberships_by_uscc_answered_in_one_pass_say_what_the_resolvers_say() {
     );
 }
 
+/// Asked only of what the page read with its units (their own fields, parks, memberships with
+/// alliances), a page's nodes are built in one pass; asking anything more (`segments`) sends
+/// them through the resolvers. Both must say the same of everything else, through `nodes` and
+/// `edges`, for a caller who sees all and for PUBLIC, who is not shown a unit's park and sees
+/// only active members of founded alliances.
+#[tokio::test]
+async fn a_page_of_units_answered_in_one_pass_says_what_the_resolvers_say() {
+    let app = TestApp::spawn().await;
+    let query = |extra: &str| {
+        format!(
+            "{{ enterprises(first: 40) {{
+                nodes {{ __typename id nameZh uscc {extra} park {{ __typename id code nameZh level }}
+                    memberships {{ id status isInitiator alliance {{ id nameZh }} }} }}
+                edges {{ cursor node {{ id ...Names {extra} park {{ nameEn }} }} }} }}
+              organizations(first: 40) {{ nodes {{ __typename id ...Names {extra}
+                ... on Enterprise {{ park {{ nameZh }} }} memberships {{ status }} }} }} }}
+             fragment Names on Organization {{ nameZh nameEn isDemo version }}"
+        )
+    };
+    for who in [Some(office()), None] {
+        let plain = app.query_as(who.as_ref(), &query(""), json!({})).await;
+        let mut resolved = app
+            .query_as(who.as_ref(), &query("segments { id }"), json!({}))
+            .await;
+        assert!(plain["errors"].is_null(), "{plain}");
+        assert!(resolved["errors"].is_null(), "{resolved}");
+        let mut units = Vec::new();
+        for (list, items, node) in [
+            ("enterprises", "nodes", ""),
+            ("enterprises", "edges", "/node"),
+            ("organizations", "nodes", ""),
+        ] {
+            let listed = plain["data"][list][items].as_array().unwrap().len();
+            assert!(listed > 10, "{plain}");
+            units.extend((0..listed).map(|i| format!("/data/{list}/{items}/{i}{node}")));
+        }
+        for at in units {
+            let unit = resolved.pointer_mut(&at).unwrap().as_object_mut().unwrap();
+            assert!(unit.remove("segments").is_some(), "{at}");
+        }
+        assert!(plain["data"] == resolved["data"], "as {who:?}");
+        let nodes = plain["data"]["enterprises"]["nodes"].as_array().unwrap();
+        let parks = nodes.iter().filter(|n| n["park"].is_object()).count();
+        let memberships = nodes
+            .iter()
+            .flat_map(|n| n["memberships"].as_array().unwrap())
+            .count();
+        assert!(memberships > 0, "{plain}");
+        match &who {
+            Some(_) => assert!(parks > 0, "{plain}"),
+            None => assert_eq!(parks, 0, "PUBLIC is not shown parks"),
+        }
+    }
+}
+
 #[tokio::test]
 async fn memberships_by_uscc_answers_each_code_on_its_own() {
     let app = TestApp::spawn().await;

@@ -2,6 +2,7 @@
 //! (`service::directory` for writes, `service::listing` and `service::lookup` for reads).
 
 mod figures;
+mod listed;
 mod mutation;
 mod organization;
 mod person;
@@ -10,6 +11,7 @@ mod reference;
 mod supply_link;
 
 pub use figures::*;
+pub use listed::*;
 pub use mutation::*;
 pub use organization::*;
 pub use person::*;

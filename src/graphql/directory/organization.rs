@@ -5,8 +5,8 @@ use std::borrow::Cow;
 use async_graphql::{Context, ID, InputType, Interface, Object, OutputType};
 use chrono::{DateTime, Utc};
 use entity::{
-    alliance, chain_segment, enterprise_profile, enums::OrganizationKind, industrial_park,
-    membership, municipality, organization,
+    chain_segment, enterprise_profile, enums::OrganizationKind, industrial_park, municipality,
+    organization,
 };
 
 use super::{
@@ -19,18 +19,16 @@ use crate::{
         enums,
         geo::{CoordinateSystem, GeoPoint},
         loader::{ById, children, maybe_row, row},
-        membership::{Membership, preload_memberships},
+        membership::Membership,
         plain::{Answer, Plain},
-        preload::{self, Selection},
         request,
         scalars::Money,
         stats::YearRange,
         support::SupportMeasure,
     },
     service::{
-        access::{self, Guarded, Viewer},
+        access::{Guarded, Viewer},
         geo,
-        load::Columns,
         relation::{
             DesignationsOfOrganization, FiguresOfOrganization, LinksBoughtBy, LinksSuppliedBy,
             MembershipsOfOrganization, PeopleOfOrganization, SegmentLinksOfOrganization,
@@ -146,7 +144,7 @@ impl Organization {
 
 /// What every kind of unit answers from its own guarded row: read by its resolvers and by its
 /// one-pass answer alike, so the two cannot disagree.
-mod own {
+pub(super) mod own {
     use super::*;
 
     type Unit = Guarded<organization::Model>;
@@ -193,6 +191,51 @@ mod own {
     pub fn version(unit: &Unit) -> Option<i32> {
         unit.show("version", |o| o.version)
     }
+    /// The id of the unit's park, if it has one the caller may know of.
+    pub fn park_id(unit: &Unit) -> Option<i64> {
+        unit.show("park", |o| o.park_id).flatten()
+    }
+
+    /// The unit's own fields, answered at once; its relations, its location and its profile
+    /// need the loader.
+    pub fn plain(unit: &Unit, field: &str) -> Option<Answer<'static>> {
+        let value = match field {
+            "id" => id(unit).to_value(),
+            "kind" => kind(unit).to_value(),
+            "uscc" => uscc(unit).to_value(),
+            "nameZh" => name_zh(unit).to_value(),
+            "nameEn" => name_en(unit).to_value(),
+            "regionCode" => region_code(unit).to_value(),
+            "regionName" => region_name(unit).to_value(),
+            "address" => address(unit).to_value(),
+            "website" => website(unit).to_value(),
+            "isDemo" => is_demo(unit).to_value(),
+            "archivedAt" => archived_at(unit).to_value(),
+            "createdAt" => created_at(unit).to_value(),
+            "updatedAt" => updated_at(unit).to_value(),
+            "version" => version(unit).to_value(),
+            _ => return None,
+        };
+        Some(Answer::Value(value))
+    }
+}
+
+/// A unit's API object of any kind: its guarded row, which every field answers from.
+pub trait UnitObject: OutputType + Plain {
+    fn unit(&self) -> &Guarded<organization::Model>;
+}
+
+impl UnitObject for Organization {
+    fn unit(&self) -> &Guarded<organization::Model> {
+        match self {
+            Self::Enterprise(Enterprise(unit))
+            | Self::University(University(unit))
+            | Self::ResearchInstitute(ResearchInstitute(unit))
+            | Self::IndustryAssociation(IndustryAssociation(unit))
+            | Self::SocialOrganization(SocialOrganization(unit))
+            | Self::FinancialInstitution(FinancialInstitution(unit)) => unit,
+        }
+    }
 }
 
 impl Plain for Organization {
@@ -200,124 +243,9 @@ impl Plain for Organization {
         OutputType::introspection_type_name(self)
     }
 
-    /// The unit's own fields; its relations, its location and its profile need the loader.
     fn plain(&self, field: &str) -> Option<Answer<'_>> {
-        let unit = match self {
-            Self::Enterprise(Enterprise(unit))
-            | Self::University(University(unit))
-            | Self::ResearchInstitute(ResearchInstitute(unit))
-            | Self::IndustryAssociation(IndustryAssociation(unit))
-            | Self::SocialOrganization(SocialOrganization(unit))
-            | Self::FinancialInstitution(FinancialInstitution(unit)) => unit,
-        };
-        let value = match field {
-            "id" => own::id(unit).to_value(),
-            "kind" => own::kind(unit).to_value(),
-            "uscc" => own::uscc(unit).to_value(),
-            "nameZh" => own::name_zh(unit).to_value(),
-            "nameEn" => own::name_en(unit).to_value(),
-            "regionCode" => own::region_code(unit).to_value(),
-            "regionName" => own::region_name(unit).to_value(),
-            "address" => own::address(unit).to_value(),
-            "website" => own::website(unit).to_value(),
-            "isDemo" => own::is_demo(unit).to_value(),
-            "archivedAt" => own::archived_at(unit).to_value(),
-            "createdAt" => own::created_at(unit).to_value(),
-            "updatedAt" => own::updated_at(unit).to_value(),
-            "version" => own::version(unit).to_value(),
-            _ => return None,
-        };
-        Some(Answer::Value(value))
+        own::plain(self.unit(), field)
     }
-}
-
-/// The columns a selection of units reads: those of each field asked for, plus what every unit
-/// needs (its id; its kind, which picks its type; its city, which the profile's guard reads).
-/// A field this function does not know reads every column, so a new field is never short of one.
-pub fn organization_columns(selection: &Selection<'_>) -> Columns<organization::Column> {
-    use organization::Column as C;
-    let mut columns = vec![C::Id, C::Kind, C::MunicipalityId];
-    for name in selection.names() {
-        columns.extend_from_slice(match name {
-            "uscc" => &[C::Uscc],
-            "nameZh" => &[C::NameZh],
-            "nameEn" => &[C::NameEn],
-            "park" => &[C::ParkId],
-            "regionCode" => &[C::RegionCode],
-            "regionName" => &[C::RegionName],
-            "address" => &[C::Address],
-            "website" => &[C::Website],
-            "isDemo" => &[C::IsDemo],
-            "archivedAt" => &[C::ArchivedAt],
-            "createdAt" => &[C::CreatedAt],
-            "updatedAt" => &[C::UpdatedAt],
-            "version" => &[C::Version],
-            "id" | "kind" | "municipality" | "__typename" | "segments" | "memberships"
-            | "people" | "suppliers" | "customers" | "supportMeasures" => &[],
-            "withheldFields" => &[],
-            name if access::is_profile_field(name) => &[],
-            _ => return Columns::All,
-        });
-    }
-    Columns::Only(columns)
-}
-
-/// Reads what a selection asks of a list of units for the whole list at once: parks (and their
-/// cities), cities, memberships (with their alliances, and what they ask in turn) and enterprise
-/// profiles. `parks` are the units' parks when they were read with the units.
-pub async fn preload_organizations(
-    ctx: &Context<'_>,
-    units: &[&organization::Model],
-    selection: &Selection<'_>,
-    parks: Option<Vec<industrial_park::Model>>,
-) -> async_graphql::Result<()> {
-    if units.is_empty() || !preload::preloads(ctx) {
-        return Ok(());
-    }
-    let park = selection.field("park");
-    if !park.is_empty() {
-        let parks = match parks {
-            Some(parks) => parks,
-            None => {
-                preload::rows::<industrial_park::Model>(ctx, units.iter().filter_map(|u| u.park_id))
-                    .await?
-            }
-        };
-        if park.has("municipality") {
-            preload::rows::<municipality::Model>(ctx, parks.iter().map(|p| p.municipality_id))
-                .await?;
-        }
-    }
-    if selection.has("municipality") {
-        preload::rows::<municipality::Model>(ctx, units.iter().filter_map(|u| u.municipality_id))
-            .await?;
-    }
-    let memberships = selection.field("memberships");
-    if !memberships.is_empty() {
-        let ids = units.iter().map(|u| u.id);
-        let with_alliances = memberships.has("alliance");
-        let rows = if with_alliances {
-            preload::children_joined::<MembershipsOfOrganization, alliance::Entity>(
-                ctx,
-                ids,
-                membership::Column::AllianceId,
-            )
-            .await?
-        } else {
-            preload::children::<MembershipsOfOrganization>(ctx, ids).await?
-        };
-        let rows: Vec<&membership::Model> = rows.iter().collect();
-        preload_memberships(ctx, &rows, &memberships, with_alliances).await?;
-    }
-    let names = selection.names();
-    if names.contains("withheldFields") || names.iter().any(|name| access::is_profile_field(name)) {
-        let enterprises = units
-            .iter()
-            .filter(|u| u.kind == OrganizationKind::Enterprise)
-            .map(|u| u.id);
-        preload::rows::<enterprise_profile::Model>(ctx, enterprises).await?;
-    }
-    Ok(())
 }
 
 /// The enterprise profile of an organization, guarded (enterprises only).
@@ -341,6 +269,22 @@ macro_rules! organization_kind {
         $(#[$doc])*
         pub struct $name(pub Guarded<organization::Model>);
 
+        impl Plain for $name {
+            fn concrete_type(&self) -> Cow<'static, str> {
+                <Self as OutputType>::type_name()
+            }
+
+            fn plain(&self, field: &str) -> Option<Answer<'_>> {
+                own::plain(&self.0, field)
+            }
+        }
+
+        impl UnitObject for $name {
+            fn unit(&self) -> &Guarded<organization::Model> {
+                &self.0
+            }
+        }
+
         #[Object]
         impl $name {
             pub async fn id(&self, _ctx: &Context<'_>) -> async_graphql::Result<ID> {
@@ -363,8 +307,7 @@ macro_rules! organization_kind {
                 Ok(maybe_row::<municipality::Model>(ctx, id).await?.map(Municipality))
             }
             pub async fn park(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Park>> {
-                let id = self.0.show("park", |o| o.park_id).flatten();
-                Ok(maybe_row::<industrial_park::Model>(ctx, id).await?.map(Park))
+                Ok(maybe_row::<industrial_park::Model>(ctx, own::park_id(&self.0)).await?.map(Park))
             }
             pub async fn region_code(&self, _ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
                 Ok(own::region_code(&self.0))

@@ -6,8 +6,8 @@ use async_graphql::{Context, ID, Object};
 use entity::{enums::OrganizationKind, industrial_park, organization};
 
 use super::{
-    Department, Enterprise, Municipality, Organization, Park, Person, Sector, SupplyLink,
-    University, organization_columns, preload_organizations,
+    Department, Enterprise, Municipality, Organization, Park, Person, Sector, SupplyLink, Unit,
+    UnitObject, University, organization_columns, preload_organizations,
 };
 use crate::{
     domain::id::{self, Kind},
@@ -144,15 +144,15 @@ pub struct OrganizationQuery;
 
 impl OrganizationQuery {
     /// Organizations of some kinds (all kinds when empty), each made into its API node.
-    async fn organizations_of<N: async_graphql::OutputType>(
+    async fn organizations_of<N: UnitObject>(
         ctx: &Context<'_>,
         kinds: &[OrganizationKind],
         filter: Option<OrganizationFilter>,
         order_by: Option<Vec<OrganizationOrderBy>>,
         page: PageRequest,
         include_archived: Option<bool>,
-        node: impl FnMut(organization::Model) -> N,
-    ) -> async_graphql::Result<Conn<N>> {
+        mut node: impl FnMut(organization::Model) -> N,
+    ) -> async_graphql::Result<Conn<Unit<N>>> {
         let filter = OrganizationFilter::convert(filter)?;
         let order = OrganizationOrderBy::sorts(order_by);
         let request = request(ctx)?;
@@ -189,11 +189,12 @@ impl OrganizationQuery {
             (rows, None)
         };
         let units: Vec<&organization::Model> = rows.items.iter().map(|(_, unit)| unit).collect();
-        preload_organizations(ctx, &units, &selection, parks).await?;
+        let mut held = preload_organizations(ctx, &units, &selection, parks).await?;
+        let viewer = &request.viewer;
         Ok(connection(
             rows,
             TotalCount::Listing(Arc::new(listing)),
-            node,
+            |row| held.unit(viewer, node(row)),
         ))
     }
 }
@@ -214,7 +215,7 @@ impl OrganizationQuery {
         #[graphql(desc = "Archived ones too (history; not public).")] include_archived: Option<
             bool,
         >,
-    ) -> async_graphql::Result<Conn<Organization>> {
+    ) -> async_graphql::Result<Conn<Unit<Organization>>> {
         let viewer = request(ctx)?.viewer.clone();
         let page = page(first, after, last, before);
         Self::organizations_of(ctx, &[], filter, order_by, page, include_archived, |m| {
@@ -237,7 +238,7 @@ impl OrganizationQuery {
         #[graphql(desc = "Archived ones too (history; not public).")] include_archived: Option<
             bool,
         >,
-    ) -> async_graphql::Result<Conn<Enterprise>> {
+    ) -> async_graphql::Result<Conn<Unit<Enterprise>>> {
         let viewer = request(ctx)?.viewer.clone();
         let page = page(first, after, last, before);
         let kinds = [OrganizationKind::Enterprise];
@@ -261,7 +262,7 @@ impl OrganizationQuery {
         #[graphql(desc = "Archived ones too (history; not public).")] include_archived: Option<
             bool,
         >,
-    ) -> async_graphql::Result<Conn<University>> {
+    ) -> async_graphql::Result<Conn<Unit<University>>> {
         let viewer = request(ctx)?.viewer.clone();
         let page = page(first, after, last, before);
         let kinds = [OrganizationKind::University];

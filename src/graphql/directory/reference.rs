@@ -1,12 +1,14 @@
 //! Reference data: departments, municipalities, sectors, chain segments, industrial parks.
 
-use async_graphql::{Context, ID, Object};
+use std::borrow::Cow;
+
+use async_graphql::{Context, ID, InputType, Object, OutputType};
 use chrono::{DateTime, Utc};
 use entity::{
     chain_segment, coordination_mechanism, department, industrial_park, municipality, sector,
 };
 
-use super::Organization;
+use super::{Organization, Unit};
 use crate::{
     domain::id::{self, Kind},
     graphql::{
@@ -15,6 +17,7 @@ use crate::{
         enums,
         geo::{CoordinateSystem, GeoPoint, own_location},
         loader::{OrganizationCountOfPark, OrganizationsOfPark, children, row},
+        plain::{Answer, Plain},
         request,
     },
     service::{
@@ -182,6 +185,34 @@ impl ChainSegment {
 /// An industrial park or development zone.
 pub struct Park(pub industrial_park::Model);
 
+impl Park {
+    fn global_id(&self) -> ID {
+        id::encode(Kind::Park, self.0.id).into()
+    }
+}
+
+impl Plain for Park {
+    fn concrete_type(&self) -> Cow<'static, str> {
+        <Self as OutputType>::type_name()
+    }
+
+    /// Its own columns; its city, location, industries and units are its resolvers'.
+    fn plain(&self, field: &str) -> Option<Answer<'_>> {
+        let value = match field {
+            "id" => self.global_id().to_value(),
+            "code" => self.0.code.to_value(),
+            "nameZh" => self.0.name_zh.to_value(),
+            "nameEn" => self.0.name_en.to_value(),
+            "divisionCode" => self.0.division_code.to_value(),
+            "level" => enums::ParkLevel::from(self.0.level).to_value(),
+            "archivedAt" => self.0.archived_at.to_value(),
+            "version" => self.0.version.to_value(),
+            _ => return None,
+        };
+        Some(Answer::Value(value))
+    }
+}
+
 #[Object]
 impl Park {
     /// Row version, for `expectedVersion` in updates.
@@ -193,7 +224,7 @@ impl Park {
         own_location(self.0.longitude, self.0.latitude, system)
     }
     pub async fn id(&self, _ctx: &Context<'_>) -> async_graphql::Result<ID> {
-        Ok(id::encode(Kind::Park, self.0.id).into())
+        Ok(self.global_id())
     }
     async fn code(&self) -> &str {
         &self.0.code
@@ -228,7 +259,7 @@ impl Park {
         ctx: &Context<'_>,
         first: Option<i32>,
         after: Option<String>,
-    ) -> async_graphql::Result<Conn<Organization>> {
+    ) -> async_graphql::Result<Conn<Unit<Organization>>> {
         let request = request(ctx)?;
         let key = OrganizationsOfPark {
             park: self.0.id,
@@ -244,7 +275,7 @@ impl Park {
         Ok(connection(
             page,
             TotalCount::ParkOrganizations(OrganizationCountOfPark(self.0.id)),
-            |m| Organization::new(&viewer, m),
+            |m| Unit::bare(Organization::new(&viewer, m)),
         ))
     }
 }
