@@ -5,8 +5,10 @@ use std::sync::Arc;
 use async_graphql::dataloader::{DataLoader, HashMapCache};
 
 use super::loader::HubLoader;
-use crate::database::Store;
-use crate::service::{access::Viewer, changes::ChangeBus, stats::Statistics, write::WriteQueue};
+use crate::{
+    database::Store,
+    service::{access::Viewer, changes::ChangeBus, stats::Statistics, write::WriteQueue},
+};
 
 /// What every resolver of one request (or subscription connection) reads: the database, the
 /// caller, the loaders, and the change bus.

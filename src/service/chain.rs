@@ -11,8 +11,10 @@ use sea_orm::{
 };
 
 use super::{access::Viewer, load::Columns};
-use crate::database::Store;
-use crate::error::{Error, Result};
+use crate::{
+    database::Store,
+    error::{Error, Result},
+};
 
 /// Which way along the chain.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

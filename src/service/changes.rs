@@ -23,8 +23,7 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
 
-use crate::database::Store;
-use crate::error::Result;
+use crate::{database::Store, error::Result};
 
 /// The PostgreSQL channel notices travel on.
 const CHANNEL: &str = "hub_changes";

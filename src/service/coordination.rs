@@ -15,8 +15,10 @@ use super::{
     directory::{optional_text, text},
     write::{Tx, Writer},
 };
-use crate::database::Store;
-use crate::error::{Error, Result};
+use crate::{
+    database::Store,
+    error::{Error, Result},
+};
 
 /// A mechanism to record.
 #[derive(Debug, Clone)]

@@ -5,8 +5,7 @@ use chrono::Utc;
 use entity::persisted_document;
 use sea_orm::{ActiveValue::Set, EntityTrait};
 
-use crate::database::Store;
-use crate::error::Result;
+use crate::{database::Store, error::Result};
 
 /// The document registered under `hash`, if any.
 pub async fn find(db: &Store, hash: &str) -> Result<Option<String>> {

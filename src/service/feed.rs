@@ -18,8 +18,7 @@ use super::{
     load::Scoped,
     page::{PageRequest, id_cursor},
 };
-use crate::database::Store;
-use crate::error::Result;
+use crate::{database::Store, error::Result};
 
 /// One change of the feed: every row one mutation wrote for one object.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -15,8 +15,10 @@ use super::{
     chain::{id_list, sector_segments},
     stats::{Statistics, cached},
 };
-use crate::database::Store;
-use crate::error::{Error, Result};
+use crate::{
+    database::Store,
+    error::{Error, Result},
+};
 
 /// Outside suppliers listed per segment.
 const OUTSIDE_SUPPLIERS: usize = 5;

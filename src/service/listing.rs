@@ -18,8 +18,10 @@ use super::{
     load::{self, Columns, Scoped},
     page::{self, Page, PageRequest, Sort},
 };
-use crate::database::Store;
-use crate::error::{Error, Result};
+use crate::{
+    database::Store,
+    error::{Error, Result},
+};
 
 /// A list not yet fetched: scoped, filtered and ordered.
 #[derive(Debug, Clone)]

@@ -29,8 +29,7 @@ use super::{
     decode::{self, Decoder, empty_value},
     page::{self, Page, Sort, Window},
 };
-use crate::database::Store;
-use crate::error::Result;
+use crate::{database::Store, error::Result};
 
 /// An entity readable through the loaders: its id column and the viewer's row scope.
 pub trait Scoped:

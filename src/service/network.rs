@@ -6,8 +6,10 @@
 use sea_orm::{EntityTrait, FromQueryResult, QueryFilter, QuerySelect, Statement};
 
 use super::{access::Viewer, chain::id_list};
-use crate::database::Store;
-use crate::error::{Error, Result};
+use crate::{
+    database::Store,
+    error::{Error, Result},
+};
 
 /// Most ties one answer lists.
 pub const MAX_TIES: i64 = 1000;

@@ -19,8 +19,10 @@ use super::{
         self, EnterpriseDimension, Group, Statistics, SupportDimension, YearRange, figure_column,
     },
 };
-use crate::database::Store;
-use crate::error::{Error, Result};
+use crate::{
+    database::Store,
+    error::{Error, Result},
+};
 
 /// Most entries a ranking gives.
 pub const MAX_RANKED: u64 = 100;

@@ -18,8 +18,7 @@ use super::{
     load::{self, Scoped},
     page::{Page, Sort, Window},
 };
-use crate::database::Store;
-use crate::error::Result;
+use crate::{database::Store, error::Result};
 
 /// The rows of a child table that belong to a parent, by foreign key, in a fixed order.
 pub trait Relation: Send + Sync + 'static {

@@ -18,8 +18,10 @@ use super::{
     rules,
     write::{Writer, check_version},
 };
-use crate::database::Store;
-use crate::error::{Error, Result};
+use crate::{
+    database::Store,
+    error::{Error, Result},
+};
 
 /// The first year the plan's alliances could report on (the plan dates from April 2019).
 const FIRST_YEAR: i32 = 2019;

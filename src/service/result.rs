@@ -21,8 +21,10 @@ use super::{
     stats::{Group, counted_groups, year_of},
     write::{Tx, Writer, check_version},
 };
-use crate::database::Store;
-use crate::error::{Error, Result};
+use crate::{
+    database::Store,
+    error::{Error, Result},
+};
 
 /// A result to record.
 #[derive(Debug, Clone)]

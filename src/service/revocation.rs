@@ -20,8 +20,10 @@ use sea_orm::{
 };
 
 use super::write::Writer;
-use crate::database::Store;
-use crate::error::{Error, Result};
+use crate::{
+    database::Store,
+    error::{Error, Result},
+};
 
 /// How often a replica reads the revocations the others wrote.
 pub const RECONCILE_EVERY: Duration = Duration::from_secs(2);

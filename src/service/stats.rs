@@ -22,8 +22,10 @@ use super::{
     filter::{Field, Filter},
     listing::{OrganizationField, condition_reading, filter_names},
 };
-use crate::database::Store;
-use crate::error::{Error, Result};
+use crate::{
+    database::Store,
+    error::{Error, Result},
+};
 
 /// The statistics service's state: the disclosure rules its answers follow, and the answers
 /// given since the last committed change. A cached answer's key is the request's shape and

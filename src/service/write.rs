@@ -27,8 +27,10 @@ use super::{
     access::Viewer,
     changes::{ChangeBus, ChangeNotice},
 };
-use crate::database::Store;
-use crate::error::{Error, Result};
+use crate::{
+    database::Store,
+    error::{Error, Result},
+};
 
 /// Any number; writers take this advisory lock on PostgreSQL.
 pub const WRITE_LOCK: i64 = 0x616c_6c69_616e_6365;

@@ -221,8 +221,19 @@ pub(super) mod own {
 }
 
 /// A unit's API object of any kind: its guarded row, which every field answers from.
-pub trait UnitObject: OutputType + Plain {
+pub trait UnitObject: OutputType {
     fn unit(&self) -> &Guarded<organization::Model>;
+}
+
+/// Every kind, and the interface, answers its own fields in one pass alike.
+impl<T: UnitObject> Plain for T {
+    fn concrete_type(&self) -> Cow<'static, str> {
+        self.introspection_type_name()
+    }
+
+    fn plain(&self, field: &str) -> Option<Answer<'_>> {
+        own::plain(self.unit(), field)
+    }
 }
 
 impl UnitObject for Organization {
@@ -235,16 +246,6 @@ impl UnitObject for Organization {
             | Self::SocialOrganization(SocialOrganization(unit))
             | Self::FinancialInstitution(FinancialInstitution(unit)) => unit,
         }
-    }
-}
-
-impl Plain for Organization {
-    fn concrete_type(&self) -> Cow<'static, str> {
-        OutputType::introspection_type_name(self)
-    }
-
-    fn plain(&self, field: &str) -> Option<Answer<'_>> {
-        own::plain(self.unit(), field)
     }
 }
 
@@ -268,16 +269,6 @@ macro_rules! organization_kind {
     ($(#[$doc:meta])* $name:ident { $($extra:tt)* }) => {
         $(#[$doc])*
         pub struct $name(pub Guarded<organization::Model>);
-
-        impl Plain for $name {
-            fn concrete_type(&self) -> Cow<'static, str> {
-                <Self as OutputType>::type_name()
-            }
-
-            fn plain(&self, field: &str) -> Option<Answer<'_>> {
-                own::plain(&self.0, field)
-            }
-        }
 
         impl UnitObject for $name {
             fn unit(&self) -> &Guarded<organization::Model> {
