@@ -17,6 +17,7 @@ mod m20261205_000008_identity;
 mod m20261205_000009_yearly_figures;
 mod m20261205_000010_places;
 mod m20261206_000001_unit_facts;
+mod m20261206_000002_walk_indexes;
 mod spec;
 
 /// All migrations, in order.
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000009_yearly_figures::Migration),
             Box::new(m20261205_000010_places::Migration),
             Box::new(m20261206_000001_unit_facts::Migration),
+            Box::new(m20261206_000002_walk_indexes::Migration),
         ]
     }
 }

@@ -120,8 +120,7 @@ impl<'a> Builder<'a> {
                 Selection::Field(field) => {
                     let field = &field.node;
                     let key = &field.response_key().node;
-                    // A key asked twice merges its selections: the executor's work.
-                    if !field.arguments.is_empty() || answer.contains_key(key) {
+                    if !field.arguments.is_empty() {
                         return None;
                     }
                     let value = if field.name.node == "__typename" {
@@ -141,7 +140,10 @@ impl<'a> Builder<'a> {
                             ),
                         }
                     };
-                    answer.insert(key.clone(), value);
+                    // A key asked twice merges its selections: the executor's work.
+                    if answer.insert(key.clone(), value).is_some() {
+                        return None;
+                    }
                 }
                 Selection::FragmentSpread(spread) => {
                     let fragment = &self.fragments.get(&spread.node.fragment_name.node)?.node;

@@ -170,9 +170,12 @@ where
     let statement = decoder
         .columns(select.select_only())
         .build(db.get_database_backend());
-    db.query_all_raw(statement)
-        .await?
-        .iter()
-        .map(|row| decoder.decode(row, 0))
-        .collect()
+    let rows = db.query_all_raw(statement).await?;
+    // Sized up front: collecting results grows the vector from empty, copying every model so far
+    // at each doubling, and a chain walk's models are a thousand rows of a wide table.
+    let mut models = Vec::with_capacity(rows.len());
+    for row in &rows {
+        models.push(decoder.decode(row, 0)?);
+    }
+    Ok(models)
 }

@@ -209,17 +209,28 @@ pub async fn by_ids<E: Scoped>(
     by_ids_reading::<E>(db, viewer, ids, &Columns::All).await
 }
 
-/// Rows by id, within the viewer's scope, reading only `columns` (see [`Columns`]).
+/// Rows by id, within the viewer's scope, reading only `columns` (see [`Columns`]), in no
+/// particular order.
+pub async fn read_by_ids<E: Scoped>(
+    db: &Store,
+    viewer: &Viewer,
+    ids: &[i64],
+    columns: &Columns<E::Column>,
+) -> Result<Vec<E::Model>> {
+    let select = E::find()
+        .filter(among(db.get_database_backend(), E::id_column(), ids))
+        .filter(E::scope(viewer));
+    decode::read(db, select, columns).await
+}
+
+/// [`read_by_ids`], by id.
 pub async fn by_ids_reading<E: Scoped>(
     db: &Store,
     viewer: &Viewer,
     ids: &[i64],
     columns: &Columns<E::Column>,
 ) -> Result<HashMap<i64, E::Model>> {
-    let select = E::find()
-        .filter(among(db.get_database_backend(), E::id_column(), ids))
-        .filter(E::scope(viewer));
-    let rows = decode::read(db, select, columns).await?;
+    let rows = read_by_ids::<E>(db, viewer, ids, columns).await?;
     // Sized up front: a thousand-row batch would otherwise be copied on every growth.
     let mut by_id = HashMap::with_capacity(rows.len());
     by_id.extend(
