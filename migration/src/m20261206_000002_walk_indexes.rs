@@ -5,9 +5,9 @@
 //! fetch per link (on PostgreSQL as `INCLUDE` columns, on SQLite as trailing key columns, which
 //! it reads the same way). Lookups by supplier or customer alone use them as before.
 //!
-//! Each new index is created before the old one is dropped, under a name of its own: on SQLite a
-//! migration's statements may run on different pooled connections, and one that has not seen a
-//! drop yet refuses to create an index of the same name.
+//! The migration runs in one transaction on both databases (SQLite's schema changes are
+//! transactional too), so an interrupted run leaves the old indexes; each new index is created
+//! before the old one is dropped, under a name of its own.
 
 use sea_orm_migration::{prelude::*, sea_orm::DbBackend};
 
@@ -42,6 +42,12 @@ async fn drop_index(manager: &SchemaManager<'_>, name: &str) -> Result<(), DbErr
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
+    /// sea-orm-migration runs SQLite migrations outside a transaction, each statement on any
+    /// pooled connection; this one replaces indexes, all or nothing.
+    fn use_transaction(&self) -> Option<bool> {
+        Some(true)
+    }
+
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         let postgres = manager.get_database_backend() == DbBackend::Postgres;
         for (walk, foreign_key, by, other) in WALKED {
