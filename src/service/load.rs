@@ -200,15 +200,6 @@ impl<C: ColumnTrait> Columns<C> {
     }
 }
 
-/// Rows by id, within the viewer's scope.
-pub async fn by_ids<E: Scoped>(
-    db: &Store,
-    viewer: &Viewer,
-    ids: &[i64],
-) -> Result<HashMap<i64, E::Model>> {
-    by_ids_reading::<E>(db, viewer, ids, &Columns::All).await
-}
-
 /// Rows by id, within the viewer's scope, reading only `columns` (see [`Columns`]), in no
 /// particular order.
 pub async fn read_by_ids<E: Scoped>(
@@ -223,14 +214,13 @@ pub async fn read_by_ids<E: Scoped>(
     decode::read(db, select, columns).await
 }
 
-/// [`read_by_ids`], by id.
-pub async fn by_ids_reading<E: Scoped>(
+/// Whole rows by id, within the viewer's scope.
+pub async fn by_ids<E: Scoped>(
     db: &Store,
     viewer: &Viewer,
     ids: &[i64],
-    columns: &Columns<E::Column>,
 ) -> Result<HashMap<i64, E::Model>> {
-    let rows = read_by_ids::<E>(db, viewer, ids, columns).await?;
+    let rows = read_by_ids::<E>(db, viewer, ids, &Columns::All).await?;
     // Sized up front: a thousand-row batch would otherwise be copied on every growth.
     let mut by_id = HashMap::with_capacity(rows.len());
     by_id.extend(
