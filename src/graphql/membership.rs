@@ -91,7 +91,7 @@ impl Plain for Membership {
     /// Its id, status and initiator flag, and its alliance when it holds it.
     fn plain(&self, field: &str) -> Option<Answer<'_>> {
         Some(match field {
-            "id" => Answer::Value(self.global_id().to_value()),
+            "id" => Answer::Value(self.global_id().0.into()),
             "status" => Answer::Value(self.status_value().to_value()),
             "isInitiator" => Answer::Value(self.0.value.is_initiator.into()),
             "alliance" => Answer::Object(Some(self.1.as_ref()? as &dyn Plain)),

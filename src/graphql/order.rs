@@ -71,7 +71,9 @@ fn collect<'a>(
 
 /// Reorders `values` (objects, or lists of them at any depth), all asked by `sets`. The key order
 /// of a selection is worked out once for every value it applies to: once per level of the answer,
-/// not once per object.
+/// not once per object. Each object's entries are then walked once, handing the values of keys
+/// with a selection below them to the next level by position: a thousand-node answer is not
+/// hashed key by key, and leaves are not visited twice.
 fn reorder(sets: &[&SelectionSet], fragments: &Fragments, values: Vec<&mut Value>) {
     if sets.iter().all(|set| set.items.is_empty()) {
         return;
@@ -84,8 +86,24 @@ fn reorder(sets: &[&SelectionSet], fragments: &Fragments, values: Vec<&mut Value
         return;
     }
     let keys = keys_in_order(sets, fragments);
+    // Response keys are few: a scan (most often a pointer comparison, as the answer's keys are
+    // clones of the document's names) beats hashing them.
     let position = |name: &Name| keys.iter().position(|(k, _, _)| *k == name);
-    for map in &mut objects {
+    let nested: Vec<bool> = keys
+        .iter()
+        .map(|(_, _, below)| below.iter().any(|set| !set.items.is_empty()))
+        .collect();
+    let mut children: Vec<Vec<&mut Value>> = nested
+        .iter()
+        .map(|&nested| {
+            if nested {
+                Vec::with_capacity(objects.len())
+            } else {
+                Vec::new()
+            }
+        })
+        .collect();
+    for map in objects {
         let in_order = map
             .keys()
             .map(position)
@@ -97,13 +115,16 @@ fn reorder(sets: &[&SelectionSet], fragments: &Fragments, values: Vec<&mut Value
         if !in_order {
             map.sort_by_cached_key(|name, _| position(name).unwrap_or(usize::MAX));
         }
+        for (name, value) in map.iter_mut() {
+            if let Some(at) = position(name).filter(|&at| nested[at]) {
+                children[at].push(value);
+            }
+        }
     }
-    for (key, _, below) in &keys {
-        let children: Vec<&mut Value> = objects
-            .iter_mut()
-            .filter_map(|map| map.get_mut(*key))
-            .collect();
-        reorder(below, fragments, children);
+    for ((_, _, below), values) in keys.iter().zip(children) {
+        if !values.is_empty() {
+            reorder(below, fragments, values);
+        }
     }
 }
 

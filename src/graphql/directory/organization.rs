@@ -199,16 +199,17 @@ pub(super) mod own {
     /// The unit's own fields, answered at once; its relations, its location and its profile
     /// need the loader.
     pub fn plain(unit: &Unit, field: &str) -> Option<Answer<'static>> {
+        // Strings the accessors made move into the answer (`to_value` would copy each again).
         let value = match field {
-            "id" => id(unit).to_value(),
+            "id" => id(unit).0.into(),
             "kind" => kind(unit).to_value(),
-            "uscc" => uscc(unit).to_value(),
-            "nameZh" => name_zh(unit).to_value(),
-            "nameEn" => name_en(unit).to_value(),
-            "regionCode" => region_code(unit).to_value(),
-            "regionName" => region_name(unit).to_value(),
-            "address" => address(unit).to_value(),
-            "website" => website(unit).to_value(),
+            "uscc" => uscc(unit).into(),
+            "nameZh" => name_zh(unit).into(),
+            "nameEn" => name_en(unit).into(),
+            "regionCode" => region_code(unit).into(),
+            "regionName" => region_name(unit).into(),
+            "address" => address(unit).into(),
+            "website" => website(unit).into(),
             "isDemo" => is_demo(unit).to_value(),
             "archivedAt" => archived_at(unit).to_value(),
             "createdAt" => created_at(unit).to_value(),

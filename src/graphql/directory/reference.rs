@@ -199,7 +199,7 @@ impl Plain for Park {
     /// Its own columns; its city, location, industries and units are its resolvers'.
     fn plain(&self, field: &str) -> Option<Answer<'_>> {
         let value = match field {
-            "id" => self.global_id().to_value(),
+            "id" => self.global_id().0.into(),
             "code" => self.0.code.to_value(),
             "nameZh" => self.0.name_zh.to_value(),
             "nameEn" => self.0.name_en.to_value(),

@@ -70,7 +70,7 @@ impl Plain for Alliance {
     /// Its names and code; the rest reads loaders or guards.
     fn plain(&self, field: &str) -> Option<Answer<'_>> {
         let value = match field {
-            "id" => self.global_id().to_value(),
+            "id" => self.global_id().0.into(),
             "code" => self.0.value.code.to_value(),
             "nameZh" => self.0.value.name_zh.to_value(),
             "nameEn" => self.0.value.name_en.to_value(),
