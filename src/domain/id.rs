@@ -113,10 +113,11 @@ pub fn encode(kind: Kind, id: i64) -> String {
     // thousands of ids, and this is one allocation per id instead of several.
     let mut raw = [0u8; 64];
     let mut rest = &mut raw[..];
+    // The longest tag, a colon and twenty digits fit; formatting is only the fallback.
     match write!(rest, "{}:{id}", kind.tag()) {
         Ok(()) => {
-            let written = 64 - rest.len();
-            URL_SAFE_NO_PAD.encode(&raw[..written])
+            let unused = rest.len();
+            URL_SAFE_NO_PAD.encode(&raw[..raw.len() - unused])
         }
         Err(_) => URL_SAFE_NO_PAD.encode(format!("{}:{id}", kind.tag())),
     }

@@ -95,13 +95,7 @@ fn reorder(sets: &[&SelectionSet], fragments: &Fragments, values: Vec<&mut Value
         .collect();
     let mut children: Vec<Vec<&mut Value>> = nested
         .iter()
-        .map(|&nested| {
-            if nested {
-                Vec::with_capacity(objects.len())
-            } else {
-                Vec::new()
-            }
-        })
+        .map(|&nested| Vec::with_capacity(if nested { objects.len() } else { 0 }))
         .collect();
     for map in objects {
         let in_order = map
@@ -122,9 +116,7 @@ fn reorder(sets: &[&SelectionSet], fragments: &Fragments, values: Vec<&mut Value
         }
     }
     for ((_, _, below), values) in keys.iter().zip(children) {
-        if !values.is_empty() {
-            reorder(below, fragments, values);
-        }
+        reorder(below, fragments, values);
     }
 }
 
