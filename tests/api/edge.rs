@@ -651,6 +651,49 @@ async fn postgresql_statements_are_held_to_the_request_deadline() {
     db.close().await.unwrap();
 }
 
+/// The first column of `sql`'s first row, as text, read on a new pool opened on `url`.
+async fn read_on_a_new_pool(url: &str, sql: &str) -> String {
+    let db = alliance_hub::database::connect(url).await.unwrap();
+    let row = db
+        .query_one_raw(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            sql,
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    let text: String = row.try_get_by_index(0).unwrap();
+    db.close().await.unwrap();
+    text
+}
+
+/// `url` with one more query parameter.
+fn with_parameter(url: &str, parameter: &str) -> String {
+    let separator = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{separator}{parameter}")
+}
+
+/// PostgreSQL plans each of the hub's statements once per connection instead of on every
+/// execution, unless the URL chooses otherwise.
+#[tokio::test]
+async fn postgresql_plans_a_statement_once_unless_the_url_chooses_otherwise() {
+    let app = TestApp::spawn().await;
+    if !app.database_url.starts_with("postgres") {
+        return; // SQLite keeps a prepared statement's plan until the schema changes.
+    }
+    let mode = "SHOW plan_cache_mode";
+    assert_eq!(
+        read_on_a_new_pool(&app.database_url, mode).await,
+        "force_generic_plan"
+    );
+    let chosen = with_parameter(&app.database_url, "options=-c%20plan_cache_mode%3Dauto");
+    assert_eq!(
+        read_on_a_new_pool(&chosen, mode).await,
+        "auto",
+        "the URL's choice wins"
+    );
+}
+
 /// A database on this host is reached without TLS unless the URL asks for it.
 #[tokio::test]
 async fn a_local_postgresql_is_reached_without_tls_unless_the_url_asks_for_it() {
@@ -658,19 +701,8 @@ async fn a_local_postgresql_is_reached_without_tls_unless_the_url_asks_for_it() 
     if !app.database_url.starts_with("postgres") {
         return; // SQLite has no transport.
     }
-    let tls_of = |url: String| async move {
-        let db = alliance_hub::database::connect(&url).await.unwrap();
-        let row = db
-            .query_one_raw(sea_orm::Statement::from_string(
-                db.get_database_backend(),
-                "SELECT ssl::text AS ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
-            ))
-            .await
-            .unwrap()
-            .unwrap();
-        row.try_get::<String>("", "ssl").unwrap()
-    };
-    assert_eq!(tls_of(app.database_url.clone()).await, "false");
+    let tls = "SELECT ssl::text FROM pg_stat_ssl WHERE pid = pg_backend_pid()";
+    assert_eq!(read_on_a_new_pool(&app.database_url, tls).await, "false");
     let server_has_tls = app
         .db()
         .query_one_raw(sea_orm::Statement::from_string(
@@ -682,12 +714,11 @@ async fn a_local_postgresql_is_reached_without_tls_unless_the_url_asks_for_it() 
         .and_then(|row| row.try_get::<String>("", "setting").ok())
         == Some("on".to_owned());
     if server_has_tls {
-        let separator = if app.database_url.contains('?') {
-            '&'
-        } else {
-            '?'
-        };
-        let asked = format!("{}{separator}sslmode=require", app.database_url);
-        assert_eq!(tls_of(asked).await, "true", "an explicit sslmode wins");
+        let asked = with_parameter(&app.database_url, "sslmode=require");
+        assert_eq!(
+            read_on_a_new_pool(&asked, tls).await,
+            "true",
+            "an explicit sslmode wins"
+        );
     }
 }
