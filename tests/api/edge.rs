@@ -632,28 +632,21 @@ async fn postgresql_statements_are_held_to_the_request_deadline() {
     if !app.database_url.starts_with("postgres") {
         return; // SQLite statements run in-process and stop with the request.
     }
-    let db = alliance_hub::database::connect_with(
-        &app.database_url,
-        Some(std::time::Duration::from_millis(1500)),
-    )
-    .await
-    .unwrap();
-    let row = db
-        .query_one_raw(sea_orm::Statement::from_string(
-            db.get_database_backend(),
-            "SHOW statement_timeout",
-        ))
-        .await
-        .unwrap()
-        .unwrap();
-    let limit: String = row.try_get_by_index(0).unwrap();
+    let deadline = Some(std::time::Duration::from_millis(1500));
+    let limit = read_on_a_new_pool(&app.database_url, deadline, "SHOW statement_timeout").await;
     assert_eq!(limit, "1500ms");
-    db.close().await.unwrap();
 }
 
-/// The first column of `sql`'s first row, as text, read on a new pool opened on `url`.
-async fn read_on_a_new_pool(url: &str, sql: &str) -> String {
-    let db = alliance_hub::database::connect(url).await.unwrap();
+/// The first column of `sql`'s first row, as text, read on a new pool opened on `url` (with
+/// `statement_timeout`, as the server opens its own).
+async fn read_on_a_new_pool(
+    url: &str,
+    statement_timeout: Option<std::time::Duration>,
+    sql: &str,
+) -> String {
+    let db = alliance_hub::database::connect_with(url, statement_timeout)
+        .await
+        .unwrap();
     let row = db
         .query_one_raw(sea_orm::Statement::from_string(
             db.get_database_backend(),
@@ -683,12 +676,12 @@ async fn postgresql_plans_a_statement_once_unless_the_url_chooses_otherwise() {
     }
     let mode = "SHOW plan_cache_mode";
     assert_eq!(
-        read_on_a_new_pool(&app.database_url, mode).await,
+        read_on_a_new_pool(&app.database_url, None, mode).await,
         "force_generic_plan"
     );
     let chosen = with_parameter(&app.database_url, "options=-c%20plan_cache_mode%3Dauto");
     assert_eq!(
-        read_on_a_new_pool(&chosen, mode).await,
+        read_on_a_new_pool(&chosen, None, mode).await,
         "auto",
         "the URL's choice wins"
     );
@@ -702,7 +695,10 @@ async fn a_local_postgresql_is_reached_without_tls_unless_the_url_asks_for_it() 
         return; // SQLite has no transport.
     }
     let tls = "SELECT ssl::text FROM pg_stat_ssl WHERE pid = pg_backend_pid()";
-    assert_eq!(read_on_a_new_pool(&app.database_url, tls).await, "false");
+    assert_eq!(
+        read_on_a_new_pool(&app.database_url, None, tls).await,
+        "false"
+    );
     let server_has_tls = app
         .db()
         .query_one_raw(sea_orm::Statement::from_string(
@@ -716,7 +712,7 @@ async fn a_local_postgresql_is_reached_without_tls_unless_the_url_asks_for_it() 
     if server_has_tls {
         let asked = with_parameter(&app.database_url, "sslmode=require");
         assert_eq!(
-            read_on_a_new_pool(&asked, tls).await,
+            read_on_a_new_pool(&asked, None, tls).await,
             "true",
             "an explicit sslmode wins"
         );
